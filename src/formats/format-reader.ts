@@ -1,0 +1,25 @@
+import type { InputFile } from '../input/input-file.js';
+import type { Policy } from '../model/policy.js';
+
+/**
+ * What a reader says of a file it was shown:
+ * - `yes`: this is its format;
+ * - `no`: not its format;
+ * - `near-miss`: close to its format but not readable as it, with the reason ("a Panorama export, not a
+ *   firewall running-config"; "an encrypted FortiGate backup"). Shown when no reader says yes.
+ */
+export type Detection = { kind: 'yes' } | { kind: 'no' } | { kind: 'near-miss'; reason: string };
+
+/** One vendor's module: detects its exports from content and reads them into policies. */
+export interface FormatReader {
+  /** The `--format` value: short, stable, lower-case. */
+  id: string;
+  /** For messages and reports: "Palo Alto PAN-OS XML". */
+  name: string;
+  detect(file: InputFile): Detection;
+  /**
+   * Reads every input file of this format at once (some vendors split one firewall over several files)
+   * into one policy per firewall. Throws InputError naming file:line on anything it can't read.
+   */
+  read(files: readonly InputFile[]): Policy[];
+}

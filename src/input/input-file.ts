@@ -1,0 +1,87 @@
+import { readFileSync, statSync } from 'node:fs';
+import { InputError } from './input-error.js';
+
+/** A text input, decoded, with what is needed to point at its lines. */
+export interface InputFile {
+  path: string;
+  text: string;
+}
+
+export const DEFAULT_MAX_INPUT_BYTES = 128 * 1024 * 1024;
+
+const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MiB`;
+
+/**
+ * Reads a file as text, refusing what can't be a firewall export: a directory, an empty or oversized
+ * file, binary content. UTF-16 with a byte-order mark (PowerShell's `>` redirect writes it) is decoded.
+ */
+export function readInputFile(path: string, maxBytes = DEFAULT_MAX_INPUT_BYTES): InputFile {
+  let size: number;
+  try {
+    const st = statSync(path);
+    if (st.isDirectory()) throw new InputError(path, undefined, 'is a directory; expected a firewall export file');
+    if (!st.isFile()) throw new InputError(path, undefined, 'is not a regular file; expected a firewall export file');
+    size = st.size;
+  } catch (e) {
+    if (e instanceof InputError) throw e;
+    throw new InputError(path, undefined, `cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  if (size > maxBytes) {
+    throw new InputError(
+      path,
+      undefined,
+      `is ${mb(size)}, over the ${mb(maxBytes)} input limit (raise it with --max-input-mb)`,
+    );
+  }
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(path);
+  } catch (e) {
+    throw new InputError(path, undefined, `cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  return { path, text: decodeText(path, bytes) };
+}
+
+export function decodeText(path: string, bytes: Uint8Array): string {
+  if (bytes.length === 0) throw new InputError(path, 1, 'file is empty; expected a firewall export');
+  let text: string;
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) text = new TextDecoder('utf-16le').decode(bytes.subarray(2));
+  else if (bytes[0] === 0xfe && bytes[1] === 0xff) text = new TextDecoder('utf-16be').decode(bytes.subarray(2));
+  else {
+    const nul = bytes.subarray(0, 65536).indexOf(0);
+    if (nul >= 0) {
+      const line = countLines(bytes, nul);
+      throw new InputError(path, line, `binary content (NUL byte at offset ${nul}); expected a text firewall export`);
+    }
+    text = new TextDecoder('utf-8').decode(bytes);
+  }
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  if (text.trim() === '') throw new InputError(path, 1, 'file holds only white space; expected a firewall export');
+  return text;
+}
+
+function countLines(bytes: Uint8Array, upTo: number): number {
+  let line = 1;
+  for (let i = 0; i < upTo; i++) if (bytes[i] === 10) line++;
+  return line;
+}
+
+/** Maps character offsets to 1-based line numbers. */
+export class LineIndex {
+  private readonly starts: number[] = [0];
+
+  constructor(text: string) {
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) this.starts.push(i + 1);
+  }
+
+  lineOf(offset: number): number {
+    let lo = 0;
+    let hi = this.starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.starts[mid]! <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo + 1;
+  }
+}

@@ -1,0 +1,150 @@
+import yaml from 'js-yaml';
+import { parseTree, printParseErrorCode, type Node as JsonNode, type ParseError } from 'jsonc-parser';
+import { InputError } from './input-error.js';
+import { LineIndex, type InputFile } from './input-file.js';
+
+export type DocPath = readonly (string | number)[];
+
+/** Line numbers of a parsed document's nodes, found by path (`['rules', 3, 'sources', 0]`). */
+interface PosNode {
+  line: number;
+  /** Mapping keys and sequence indexes to child nodes. */
+  children: Map<string | number, PosNode>;
+}
+
+/** A parsed YAML or JSON document that can say on which line any of its values stands. */
+export class PositionedDocument {
+  constructor(
+    readonly path: string,
+    readonly value: unknown,
+    private readonly root: PosNode,
+  ) {}
+
+  /** The line of the deepest node along `at` that exists (the whole path, where it does). */
+  lineAt(at: DocPath): number {
+    let node = this.root;
+    for (const key of at) {
+      const next = node.children.get(key);
+      if (!next) break;
+      node = next;
+    }
+    return node.line;
+  }
+
+  error(at: DocPath, message: string): InputError {
+    return new InputError(this.path, this.lineAt(at), message);
+  }
+}
+
+/** `rules[3].sources[0]`, the way users read a position in a document. */
+export function formatDocPath(at: DocPath): string {
+  let out = '';
+  for (const k of at) out += typeof k === 'number' ? `[${k}]` : out === '' ? k : `.${k}`;
+  return out || '(document)';
+}
+
+interface Frame {
+  line: number;
+  kind: string | null;
+  result: unknown;
+  children: Frame[];
+}
+
+/**
+ * Parses YAML with js-yaml, recording each node's line through its `listener` hook: every node opens
+ * and closes in document order, so a mapping's children arrive as key, value, key, value ...
+ */
+export function parseYamlDocument(file: InputFile): PositionedDocument {
+  const stack: Frame[] = [{ line: 0, kind: null, result: undefined, children: [] }];
+  let value: unknown;
+  try {
+    value = yaml.load(file.text, {
+      filename: file.path,
+      listener(event, state) {
+        if (event === 'open') {
+          stack.push({ line: state.line, kind: null, result: undefined, children: [] });
+        } else {
+          const frame = stack.pop()!;
+          frame.kind = state.kind;
+          frame.result = state.result;
+          stack[stack.length - 1]!.children.push(frame);
+        }
+      },
+    });
+  } catch (e) {
+    if (e instanceof yaml.YAMLException) {
+      const line = e.mark ? e.mark.line + 1 : undefined;
+      throw new InputError(file.path, line, `invalid YAML: ${e.reason}`);
+    }
+    throw e;
+  }
+  const top = stack[0]!.children[0];
+  return new PositionedDocument(file.path, value, top ? toPosNode(top) : { line: 1, children: new Map() });
+}
+
+function toPosNode(frame: Frame): PosNode {
+  // A flow collection inside a block one is reported twice, the outer frame wrapping the same result.
+  while (frame.children.length === 1 && frame.children[0]!.result === frame.result && frame.kind !== 'scalar') {
+    frame = frame.children[0]!;
+  }
+  const node: PosNode = { line: frame.line + 1, children: new Map() };
+  if (frame.kind === 'mapping') {
+    for (let i = 0; i + 1 < frame.children.length; i += 2) {
+      const key = frame.children[i]!;
+      node.children.set(String(key.result), toPosNode(frame.children[i + 1]!));
+    }
+  } else if (frame.kind === 'sequence') {
+    frame.children.forEach((child, i) => node.children.set(i, toPosNode(child)));
+  }
+  return node;
+}
+
+/** Parses JSON (comments and trailing commas allowed, as in ARM templates) with jsonc-parser. */
+export function parseJsonDocument(file: InputFile): PositionedDocument {
+  const errors: ParseError[] = [];
+  const tree = parseTree(file.text, errors, { allowTrailingComma: true, disallowComments: false });
+  const lines = new LineIndex(file.text);
+  const first = errors[0];
+  if (first || !tree) {
+    const line = first ? lines.lineOf(first.offset) : 1;
+    const what = first ? printParseErrorCode(first.error) : 'no JSON value';
+    throw new InputError(file.path, line, `invalid JSON: ${what}`);
+  }
+  return new PositionedDocument(file.path, jsonValue(tree), jsonPos(tree, lines));
+}
+
+function jsonValue(node: JsonNode): unknown {
+  switch (node.type) {
+    case 'object': {
+      const out: Record<string, unknown> = {};
+      for (const prop of node.children ?? []) {
+        const [k, v] = prop.children ?? [];
+        if (k && v) out[String(k.value)] = jsonValue(v);
+      }
+      return out;
+    }
+    case 'array':
+      return (node.children ?? []).map(jsonValue);
+    default:
+      return node.value;
+  }
+}
+
+function jsonPos(node: JsonNode, lines: LineIndex): PosNode {
+  const pos: PosNode = { line: lines.lineOf(node.offset), children: new Map() };
+  if (node.type === 'object') {
+    for (const prop of node.children ?? []) {
+      const [k, v] = prop.children ?? [];
+      if (k && v) pos.children.set(String(k.value), jsonPos(v, lines));
+    }
+  } else if (node.type === 'array') {
+    (node.children ?? []).forEach((c, i) => pos.children.set(i, jsonPos(c, lines)));
+  }
+  return pos;
+}
+
+/** JSON when the first significant character opens an object or array, YAML otherwise. */
+export function parseStructuredDocument(file: InputFile): PositionedDocument {
+  const first = file.text.match(/^\s*(?:\/\/[^\n]*\n\s*|\/\*[\s\S]*?\*\/\s*)*(.)/)?.[1];
+  return first === '{' || first === '[' ? parseJsonDocument(file) : parseYamlDocument(file);
+}

@@ -1,0 +1,177 @@
+import { IntervalSet } from './interval-set.js';
+import { ALL_ADDRESSES, formatAddressSet, type Family } from './ip.js';
+import type { UnknownPart } from './location.js';
+import { namePatternMatches, type NamePattern } from './names.js';
+import { PUBLIC_SPACE } from './public-space.js';
+
+/**
+ * An address set as a vendor writes it: exact IP intervals, names, "any", parts the config cannot tell,
+ * and their unions, negations and differences. Readers build these; the evaluator asks what they match.
+ */
+export type AddressExpr =
+  | { kind: 'ips'; set: IntervalSet }
+  | { kind: 'any' }
+  | { kind: 'name'; pattern: NamePattern }
+  | { kind: 'unknown'; part: UnknownPart }
+  | { kind: 'union'; members: readonly AddressExpr[] }
+  | { kind: 'not'; of: AddressExpr }
+  | { kind: 'minus'; from: AddressExpr; without: AddressExpr };
+
+export const ANY_ADDRESS: AddressExpr = { kind: 'any' };
+export const NO_ADDRESS: AddressExpr = { kind: 'ips', set: IntervalSet.EMPTY };
+
+export function ipsExpr(set: IntervalSet): AddressExpr {
+  return { kind: 'ips', set };
+}
+
+export function nameExpr(pattern: NamePattern): AddressExpr {
+  return { kind: 'name', pattern };
+}
+
+export function unknownExpr(part: UnknownPart): AddressExpr {
+  return { kind: 'unknown', part };
+}
+
+/** A union, with its IP members merged into one set and "any" absorbing everything. */
+export function unionExpr(members: readonly AddressExpr[]): AddressExpr {
+  if (members.some((m) => m.kind === 'any')) return ANY_ADDRESS;
+  const ips: IntervalSet[] = [];
+  const rest: AddressExpr[] = [];
+  for (const m of members) {
+    if (m.kind === 'ips') ips.push(m.set);
+    else if (m.kind === 'union') rest.push(...m.members);
+    else rest.push(m);
+  }
+  const merged = IntervalSet.unionAll(ips);
+  const out = merged.isEmpty() && rest.length > 0 ? rest : [ipsExpr(merged), ...rest];
+  return out.length === 1 ? out[0]! : { kind: 'union', members: out };
+}
+
+export function notExpr(of: AddressExpr): AddressExpr {
+  return of.kind === 'not' ? of.of : { kind: 'not', of };
+}
+
+export function minusExpr(from: AddressExpr, without: AddressExpr): AddressExpr {
+  if (without.kind === 'ips' && without.set.isEmpty()) return from;
+  return { kind: 'minus', from, without };
+}
+
+/**
+ * What an expression is matched against:
+ * - `addresses`: concrete addresses (the universe of both families);
+ * - `host`: the one unknown public address a host name resolves to, in one family, for one protocol
+ *   (the universe is the single point 0).
+ */
+export type MatchContext =
+  | { kind: 'addresses' }
+  | { kind: 'host'; host: string; family: Family; protocol: 'tcp' | 'udp' };
+
+export const HOST_POINT = IntervalSet.point(0n);
+
+/**
+ * A three-valued match: `yes` surely matches, `maybe` may or may not (the config can't tell), the rest
+ * surely doesn't. `via` names the name pattern a host matched by; `why` the first reason for `maybe`.
+ */
+export interface Tri {
+  yes: IntervalSet;
+  maybe: IntervalSet;
+  via?: NamePattern;
+  why?: string;
+}
+
+export function universeOf(ctx: MatchContext): IntervalSet {
+  return ctx.kind === 'addresses' ? ALL_ADDRESSES : HOST_POINT;
+}
+
+function contextKey(ctx: MatchContext): string {
+  return ctx.kind === 'addresses' ? 'a' : `h|${ctx.host}|${ctx.family}|${ctx.protocol}`;
+}
+
+const cache = new WeakMap<AddressExpr, Map<string, Tri>>();
+
+/** Evaluates what `expr` matches in `ctx`; results are cached per expression object and context. */
+export function matchAddress(expr: AddressExpr, ctx: MatchContext): Tri {
+  let perExpr = cache.get(expr);
+  if (!perExpr) {
+    perExpr = new Map();
+    cache.set(expr, perExpr);
+  }
+  const key = contextKey(ctx);
+  let tri = perExpr.get(key);
+  if (!tri) {
+    tri = compute(expr, ctx);
+    perExpr.set(key, tri);
+  }
+  return tri;
+}
+
+const NONE: Tri = { yes: IntervalSet.EMPTY, maybe: IntervalSet.EMPTY };
+
+function compute(expr: AddressExpr, ctx: MatchContext): Tri {
+  const universe = universeOf(ctx);
+  switch (expr.kind) {
+    case 'any':
+      return { yes: universe, maybe: IntervalSet.EMPTY };
+    case 'ips':
+      if (ctx.kind === 'addresses') return { yes: expr.set, maybe: IntervalSet.EMPTY };
+      return hostAgainstIps(expr.set, ctx.family, ctx.host);
+    case 'name':
+      if (ctx.kind === 'addresses') {
+        return { yes: IntervalSet.EMPTY, maybe: universe, why: `${expr.pattern.text}: its addresses come from DNS` };
+      }
+      if (!namePatternMatches(expr.pattern, ctx.host)) return NONE;
+      // TLS SNI / HTTP Host inspection sees only TCP connections.
+      if (expr.pattern.method === 'sni' && ctx.protocol === 'udp') return NONE;
+      return { yes: universe, maybe: IntervalSet.EMPTY, via: expr.pattern };
+    case 'unknown':
+      return { yes: IntervalSet.EMPTY, maybe: universe, why: expr.part.reason };
+    case 'union': {
+      let acc = NONE;
+      for (const m of expr.members) acc = triUnion(acc, matchAddress(m, ctx));
+      return acc;
+    }
+    case 'not':
+      return triNot(matchAddress(expr.of, ctx), universe);
+    case 'minus':
+      return triIntersect(matchAddress(expr.from, ctx), triNot(matchAddress(expr.without, ctx), universe));
+  }
+}
+
+/** A host's address is some public address of its family: decided only if the set covers all or none. */
+function hostAgainstIps(set: IntervalSet, family: Family, host: string): Tri {
+  const pub = PUBLIC_SPACE[family];
+  if (set.covers(pub)) return { yes: HOST_POINT, maybe: IntervalSet.EMPTY };
+  const part = set.intersect(pub);
+  if (part.isEmpty()) return NONE;
+  return {
+    yes: IntervalSet.EMPTY,
+    maybe: HOST_POINT,
+    why: `whether ${host} resolves into ${formatAddressSet(part, 4)} can't be known without DNS`,
+  };
+}
+
+export function triUnion(a: Tri, b: Tri): Tri {
+  const yes = a.yes.union(b.yes);
+  const maybe = a.maybe.union(b.maybe).subtract(yes);
+  return {
+    yes,
+    maybe,
+    via: a.yes.isEmpty() ? b.via : (a.via ?? b.via),
+    why: maybe.isEmpty() ? undefined : (a.why ?? b.why),
+  };
+}
+
+export function triIntersect(a: Tri, b: Tri): Tri {
+  const yes = a.yes.intersect(b.yes);
+  const maybe = a.yes.union(a.maybe).intersect(b.yes.union(b.maybe)).subtract(yes);
+  return {
+    yes,
+    maybe,
+    via: yes.isEmpty() ? undefined : (a.via ?? b.via),
+    why: maybe.isEmpty() ? undefined : (a.why ?? b.why),
+  };
+}
+
+export function triNot(a: Tri, universe: IntervalSet): Tri {
+  return { yes: universe.subtract(a.yes).subtract(a.maybe), maybe: a.maybe, why: a.why };
+}

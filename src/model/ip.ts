@@ -1,0 +1,184 @@
+import ipaddr from 'ipaddr.js';
+import { IntervalSet } from './interval-set.js';
+
+/**
+ * Both address families share one integer universe so that one IntervalSet type serves all:
+ * IPv4 a.b.c.d is the integer itself (0 .. 2^32-1); IPv6 x is 2^32 + x. The families never overlap, so a
+ * set of IPv4 addresses can never match an IPv6 packet (as with `ip saddr` vs `ip6 saddr`).
+ */
+export type Family = 'ipv4' | 'ipv6';
+
+export const V6_BASE = 1n << 32n;
+const V6_SIZE = 1n << 128n;
+
+export const FAMILY_RANGE: Record<Family, IntervalSet> = {
+  ipv4: IntervalSet.range(0n, V6_BASE - 1n),
+  ipv6: IntervalSet.range(V6_BASE, V6_BASE + V6_SIZE - 1n),
+};
+
+export const ALL_ADDRESSES = FAMILY_RANGE.ipv4.union(FAMILY_RANGE.ipv6);
+
+export class AddressSyntaxError extends Error {}
+
+export interface ParsedAddress {
+  family: Family;
+  value: bigint;
+}
+
+function bytesToBigint(bytes: number[]): bigint {
+  let v = 0n;
+  for (const b of bytes) v = (v << 8n) | BigInt(b);
+  return v;
+}
+
+/** Parses one address in strict dotted-quad IPv4 or RFC 4291 IPv6 text (no zone index). */
+export function parseAddress(text: string): ParsedAddress {
+  const t = text.trim();
+  if (ipaddr.IPv4.isValidFourPartDecimal(t)) {
+    return { family: 'ipv4', value: bytesToBigint(ipaddr.IPv4.parse(t).toByteArray()) };
+  }
+  if (t.includes(':') && !t.includes('%') && ipaddr.IPv6.isValid(t)) {
+    return { family: 'ipv6', value: V6_BASE + bytesToBigint(ipaddr.IPv6.parse(t).toByteArray()) };
+  }
+  throw new AddressSyntaxError(`"${text}" is not an IPv4 or IPv6 address`);
+}
+
+function familyBits(family: Family): number {
+  return family === 'ipv4' ? 32 : 128;
+}
+
+function familyBase(family: Family): bigint {
+  return family === 'ipv4' ? 0n : V6_BASE;
+}
+
+/** The block of 2^(bits-prefix) addresses containing `value`, host bits ignored (as vendors mask them). */
+export function prefixBlock(family: Family, value: bigint, prefix: number): IntervalSet {
+  const bits = familyBits(family);
+  if (!Number.isInteger(prefix) || prefix < 0 || prefix > bits) {
+    throw new AddressSyntaxError(`prefix length ${prefix} is out of range 0-${bits} for ${family}`);
+  }
+  const base = familyBase(family);
+  const hostBits = BigInt(bits - prefix);
+  const offset = ((value - base) >> hostBits) << hostBits;
+  return IntervalSet.range(base + offset, base + offset + (1n << hostBits) - 1n);
+}
+
+/** Parses `addr`, `addr/len` or `addr/dotted-mask` (contiguous masks only). */
+export function parseCidr(text: string): IntervalSet {
+  const t = text.trim();
+  const slash = t.indexOf('/');
+  if (slash < 0) {
+    const a = parseAddress(t);
+    return IntervalSet.point(a.value);
+  }
+  const a = parseAddress(t.slice(0, slash));
+  const lenText = t.slice(slash + 1);
+  if (/^\d{1,3}$/.test(lenText)) return prefixBlock(a.family, a.value, Number(lenText));
+  if (a.family === 'ipv4' && ipaddr.IPv4.isValidFourPartDecimal(lenText)) {
+    return prefixBlock(a.family, a.value, netmaskToPrefix(lenText));
+  }
+  throw new AddressSyntaxError(`"${lenText}" in "${text}" is not a prefix length`);
+}
+
+/** Converts a contiguous dotted netmask (255.255.255.0) to its prefix length. */
+export function netmaskToPrefix(mask: string): number {
+  const m = parseAddress(mask);
+  if (m.family !== 'ipv4') throw new AddressSyntaxError(`"${mask}" is not an IPv4 netmask`);
+  const bits = m.value.toString(2).padStart(32, '0');
+  if (!/^1*0*$/.test(bits)) throw new AddressSyntaxError(`"${mask}" is not a contiguous netmask`);
+  return bits.indexOf('0') < 0 ? 32 : bits.indexOf('0');
+}
+
+/** Parses `first-last` (both of one family, first <= last). */
+export function parseRange(text: string): IntervalSet {
+  const parts = text.split('-');
+  if (parts.length !== 2) throw new AddressSyntaxError(`"${text}" is not a range first-last`);
+  const lo = parseAddress(parts[0]!);
+  const hi = parseAddress(parts[1]!);
+  if (lo.family !== hi.family) throw new AddressSyntaxError(`range "${text}" mixes IPv4 and IPv6`);
+  if (lo.value > hi.value) throw new AddressSyntaxError(`range "${text}" ends before it starts`);
+  return IntervalSet.range(lo.value, hi.value);
+}
+
+/** Parses any of: address, CIDR, first-last range. */
+export function parseIpSpec(text: string): IntervalSet {
+  return text.includes('-') ? parseRange(text) : parseCidr(text);
+}
+
+/**
+ * The exact set matched by `address` under a (possibly non-contiguous) mask whose 1-bits must match,
+ * as in PAN-OS `ip-wildcard` (inverted) or Junos `wildcard-address`. Enumerates the free high bits.
+ */
+export function maskedAddressSet(family: Family, value: bigint, careMask: bigint): IntervalSet {
+  const bits = familyBits(family);
+  const base = familyBase(family);
+  const v = (value - base) & careMask;
+  let trailingFree = 0;
+  while (trailingFree < bits && ((careMask >> BigInt(trailingFree)) & 1n) === 0n) trailingFree++;
+  const freeHigh: number[] = [];
+  for (let b = trailingFree; b < bits; b++) if (((careMask >> BigInt(b)) & 1n) === 0n) freeHigh.push(b);
+  if (freeHigh.length > 16) {
+    throw new AddressSyntaxError(`mask has ${freeHigh.length} non-contiguous wildcard bits (at most 16 supported)`);
+  }
+  const span = (1n << BigInt(trailingFree)) - 1n;
+  const ranges: [bigint, bigint][] = [];
+  for (let combo = 0; combo < 1 << freeHigh.length; combo++) {
+    let start = v;
+    freeHigh.forEach((bit, k) => {
+      if (combo & (1 << k)) start |= 1n << BigInt(bit);
+    });
+    ranges.push([base + start, base + start + span]);
+  }
+  return IntervalSet.fromRanges(ranges);
+}
+
+export function familyOf(value: bigint): Family {
+  return value < V6_BASE ? 'ipv4' : 'ipv6';
+}
+
+export function formatAddress(value: bigint): string {
+  if (value < V6_BASE) {
+    const n = Number(value);
+    return [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.');
+  }
+  let v = value - V6_BASE;
+  const bytes: number[] = new Array(16);
+  for (let i = 15; i >= 0; i--) {
+    bytes[i] = Number(v & 255n);
+    v >>= 8n;
+  }
+  return (ipaddr.fromByteArray(bytes) as ipaddr.IPv6).toRFC5952String();
+}
+
+/** Splits an interval into the fewest CIDR blocks. */
+function intervalToCidrs(lo: bigint, hi: bigint): string[] {
+  const family = familyOf(lo);
+  const base = familyBase(family);
+  const bits = familyBits(family);
+  const out: string[] = [];
+  let cur = lo - base;
+  const end = hi - base;
+  while (cur <= end) {
+    let size = 0;
+    while (size < bits && (cur & ((1n << BigInt(size + 1)) - 1n)) === 0n && cur + (1n << BigInt(size + 1)) - 1n <= end) {
+      size++;
+    }
+    out.push(`${formatAddress(base + cur)}/${bits - size}`);
+    cur += 1n << BigInt(size);
+  }
+  return out;
+}
+
+/** Human form of a set: CIDRs where they are few, first-last ranges otherwise; `limit` caps the list. */
+export function formatAddressSet(set: IntervalSet, limit = 8): string {
+  const parts: string[] = [];
+  let total = 0;
+  for (const [lo, hi] of set.ranges()) {
+    const cidrs = intervalToCidrs(lo, hi);
+    const items = cidrs.length <= 2 ? cidrs : [`${formatAddress(lo)}-${formatAddress(hi)}`];
+    total += items.length;
+    for (const item of items) if (parts.length < limit) parts.push(item);
+  }
+  if (total > limit) parts.push(`… ${total - limit} more`);
+  return parts.join(', ');
+}

@@ -1,0 +1,81 @@
+import type { UnknownPart } from './location.js';
+
+export type Protocol = 'tcp' | 'udp';
+
+/** Inclusive port range. */
+export type PortRange = readonly [number, number];
+
+/**
+ * A service set as vendors write it. `ports` covers a port-carrying IP protocol by name (tcp, udp, sctp);
+ * `protocol` a whole IP protocol by number (6 = TCP, 17 = UDP, every port).
+ */
+export type ServiceExpr =
+  | { kind: 'any' }
+  | { kind: 'ports'; protocol: string; ports: readonly PortRange[]; sourcePorts?: readonly PortRange[] }
+  | { kind: 'protocol'; number: number }
+  | { kind: 'unknown'; part: UnknownPart }
+  | { kind: 'union'; members: readonly ServiceExpr[] }
+  | { kind: 'not'; of: ServiceExpr };
+
+export const ANY_SERVICE: ServiceExpr = { kind: 'any' };
+
+export const IP_PROTOCOL_NUMBER: Record<Protocol, number> = { tcp: 6, udp: 17 };
+
+export type Match3 = 'yes' | 'no' | 'maybe';
+
+export interface ServiceMatch {
+  result: Match3;
+  why?: string;
+}
+
+/**
+ * Clients send from an ephemeral source port. Every common stack draws it from 1024-65535 (IANA's
+ * 49152-65535, Linux's 32768-60999, Windows' 49152-65535), so that range decides source-port conditions.
+ */
+const EPHEMERAL: PortRange = [1024, 65535];
+
+function inRanges(ranges: readonly PortRange[], port: number): boolean {
+  return ranges.some(([lo, hi]) => port >= lo && port <= hi);
+}
+
+function sourcePortMatch(ranges: readonly PortRange[] | undefined): ServiceMatch {
+  if (!ranges) return { result: 'yes' };
+  const sorted = [...ranges].sort((a, b) => a[0] - b[0]);
+  let next = EPHEMERAL[0];
+  for (const [lo, hi] of sorted) {
+    if (lo > next) break;
+    next = Math.max(next, hi + 1);
+  }
+  if (next > EPHEMERAL[1]) return { result: 'yes' };
+  const touches = sorted.some(([lo, hi]) => hi >= EPHEMERAL[0] && lo <= EPHEMERAL[1]);
+  if (!touches) return { result: 'no' };
+  return { result: 'maybe', why: 'the service restricts the source port and the client picks an ephemeral one' };
+}
+
+/** Whether `expr` matches a packet to `port`/`protocol` from an ephemeral client port. */
+export function matchService(expr: ServiceExpr, port: number, protocol: Protocol): ServiceMatch {
+  switch (expr.kind) {
+    case 'any':
+      return { result: 'yes' };
+    case 'ports':
+      if (expr.protocol.toLowerCase() !== protocol || !inRanges(expr.ports, port)) return { result: 'no' };
+      return sourcePortMatch(expr.sourcePorts);
+    case 'protocol':
+      return { result: expr.number === IP_PROTOCOL_NUMBER[protocol] ? 'yes' : 'no' };
+    case 'unknown':
+      return { result: 'maybe', why: expr.part.reason };
+    case 'union': {
+      let maybe: ServiceMatch | undefined;
+      for (const m of expr.members) {
+        const r = matchService(m, port, protocol);
+        if (r.result === 'yes') return r;
+        if (r.result === 'maybe') maybe ??= r;
+      }
+      return maybe ?? { result: 'no' };
+    }
+    case 'not': {
+      const r = matchService(expr.of, port, protocol);
+      return r.result === 'maybe' ? r : { result: r.result === 'yes' ? 'no' : 'yes' };
+    }
+  }
+}

@@ -1,0 +1,61 @@
+/**
+ * A set of zone or interface names: either the listed names, or every name except the listed ones.
+ * Zone names are compared exactly (vendors treat them as case-sensitive identifiers).
+ */
+export class ZoneSet {
+  private constructor(
+    readonly names: ReadonlySet<string>,
+    /** When true the set is every name except `names`. */
+    readonly complement: boolean,
+  ) {}
+
+  static readonly ANY = new ZoneSet(new Set(), true);
+  static readonly NONE = new ZoneSet(new Set(), false);
+
+  static of(names: Iterable<string>): ZoneSet {
+    return new ZoneSet(new Set(names), false);
+  }
+
+  static allBut(names: Iterable<string>): ZoneSet {
+    return new ZoneSet(new Set(names), true);
+  }
+
+  isAny(): boolean {
+    return this.complement && this.names.size === 0;
+  }
+
+  isEmpty(): boolean {
+    return !this.complement && this.names.size === 0;
+  }
+
+  has(name: string): boolean {
+    return this.names.has(name) !== this.complement;
+  }
+
+  intersect(other: ZoneSet): ZoneSet {
+    if (other.isAny()) return this;
+    if (this.isAny()) return other;
+    if (!this.complement && !other.complement) return ZoneSet.of([...this.names].filter((n) => other.names.has(n)));
+    if (!this.complement) return ZoneSet.of([...this.names].filter((n) => !other.names.has(n)));
+    if (!other.complement) return ZoneSet.of([...other.names].filter((n) => !this.names.has(n)));
+    return ZoneSet.allBut([...this.names, ...other.names]);
+  }
+
+  subtract(other: ZoneSet): ZoneSet {
+    return this.intersect(other.negate());
+  }
+
+  union(other: ZoneSet): ZoneSet {
+    return this.negate().intersect(other.negate()).negate();
+  }
+
+  negate(): ZoneSet {
+    return new ZoneSet(this.names, !this.complement);
+  }
+
+  toString(): string {
+    if (this.isAny()) return 'any';
+    const list = [...this.names].sort().join(', ');
+    return this.complement ? `any except ${list}` : list;
+  }
+}
