@@ -1,0 +1,173 @@
+import type { Flow } from '../model/flow.js';
+import { IntervalSet } from '../model/interval-set.js';
+import { formatAddressSet } from '../model/ip.js';
+import type { NameMatchMethod, NamePattern } from '../model/names.js';
+import type { Policy } from '../model/policy.js';
+import { ZoneSet } from '../model/zone-set.js';
+import { boxesIntersect, type Box } from './box.js';
+import { ALLOW, DENY, type Decided } from './first-match.js';
+import type { FamilyOutcome, PolicyFlowResult, Verdict } from './evaluate.js';
+
+/** What an allow by host name rests on, per matching method (see names.ts). */
+export const NAME_MATCH_CONDITION: Record<NameMatchMethod, string> = {
+  resolve:
+    "the firewall resolves the name itself: this holds while its DNS answers match the clients' (CDN and Traffic Manager names answer differently per resolver and change often)",
+  'dns-snoop':
+    'the firewall learns the name from DNS replies it forwards: clients must resolve through DNS that passes the firewall',
+  sni: 'the firewall matches the TLS SNI or HTTP Host header: this covers TLS and HTTP over TCP only, never UDP',
+};
+
+export function ruleLabel(policy: Policy, index: number): string {
+  if (index < 0) {
+    const d = policy.default;
+    return `${d.name}${d.location ? ` (${d.location.path}:${d.location.line})` : ''}`;
+  }
+  const r = policy.rules[index]!;
+  return `rule "${r.name}" (${r.location.path}:${r.location.line})`;
+}
+
+function minDecider(indexes: number[]): number | undefined {
+  const rules = indexes.filter((i) => i >= 0);
+  if (rules.length) return Math.min(...rules);
+  return indexes.length ? -1 : undefined;
+}
+
+function distinct(indexes: number[]): number[] {
+  return [...new Set(indexes)].sort((a, b) => (a < 0 ? 1 : b < 0 ? -1 : a - b));
+}
+
+function unionSources(boxes: Box[]): IntervalSet {
+  return IntervalSet.unionAll(boxes.map((b) => b.s));
+}
+
+function unionZones(zones: ZoneSet[]): ZoneSet {
+  return zones.reduce((a, b) => a.union(b), ZoneSet.NONE);
+}
+
+/** "for 10.20.5.0/24 from zone guest" — the part of the query the pieces cover, in the user's terms. */
+function describePart(pieces: Decided[], flow: Flow, families: FamilyOutcome[]): string {
+  const boxes = pieces.map((p) => p.box);
+  const bits: string[] = [];
+  const queries = families.map((f) => f.query);
+  const s = unionSources(boxes);
+  if (!s.equals(unionSources(queries))) bits.push(`sources ${formatAddressSet(s, 4)}`);
+  if (flow.host === '*' || flow.relays) {
+    const d = IntervalSet.unionAll(boxes.map((b) => b.d));
+    if (!d.equals(IntervalSet.unionAll(queries.map((q) => q.d)))) bits.push(`destinations ${formatAddressSet(d, 4)}`);
+  }
+  const sz = unionZones(boxes.map((b) => b.sz));
+  if (!sz.isAny()) bits.push(`source zones ${sz}`);
+  const dz = unionZones(boxes.map((b) => b.dz));
+  if (!dz.isAny()) bits.push(`destination zones ${dz}`);
+  return bits.length ? ` for ${bits.join(', ')}` : '';
+}
+
+/** Turns raw per-family outcomes into the verdict's deciding rule, its other rules and a human detail. */
+export function describeResult(
+  policy: Policy,
+  flow: Flow,
+  families: FamilyOutcome[],
+  sourcesOpen: boolean,
+  verdict: Verdict,
+): PolicyFlowResult {
+  const pieces = families.flatMap((f) => f.pieces);
+  const allows = pieces.filter((p) => p.outcome === ALLOW);
+  const denies = pieces.filter((p) => p.outcome === DENY);
+  const unknowns = pieces.filter((p) => p.outcome === 3);
+  const base = { policy, verdict, families, alsoBy: [] as number[] };
+
+  if (families.length === 0) {
+    return {
+      ...base,
+      detail: 'no destination of the clients\' address family: check the relay addresses and --source',
+    };
+  }
+
+  if (verdict === 'allowed') {
+    const used = families.flatMap((f) =>
+      f.pieces.filter((p) => p.outcome === ALLOW && f.okRegion.some((ok) => boxesIntersect(ok, p.box))),
+    );
+    const deciders = distinct(used.map((p) => p.by));
+    const decidedBy = minDecider(deciders);
+    const via = used.find((p) => p.by === decidedBy)?.via ?? used.find((p) => p.via)?.via;
+    const okBoxes = families.flatMap((f) => f.okRegion);
+    const allowedFrom = describeOk(okBoxes, families, sourcesOpen);
+    let detail = `allowed by ${deciders.map((i) => ruleLabel(policy, i)).join(', ')}`;
+    if (allowedFrom) detail += ` from ${allowedFrom.text}`;
+    const nameMatch = via ? nameMatchInfo(via) : undefined;
+    if (nameMatch) detail += `; matched by name ${nameMatch.text}: ${nameMatch.condition}`;
+    return {
+      ...base,
+      decidedBy,
+      alsoBy: deciders.filter((i) => i !== decidedBy),
+      detail,
+      nameMatch,
+      allowedFrom: allowedFrom?.parts,
+    };
+  }
+
+  if (verdict === 'blocked') {
+    const deciders = distinct(denies.map((p) => p.by));
+    const decidedBy = minDecider(deciders);
+    const detail =
+      decidedBy === -1 && deciders.length === 1
+        ? `no rule allows it; ${ruleLabel(policy, -1)} denies it`
+        : `denied by ${deciders.map((i) => ruleLabel(policy, i)).join(', ')}`;
+    return { ...base, decidedBy, alsoBy: deciders.filter((i) => i !== decidedBy), detail };
+  }
+
+  if (verdict === 'partial') {
+    const denyBy = distinct(denies.map((p) => p.by));
+    const allowBy = distinct(allows.map((p) => p.by));
+    const decidedBy = minDecider(denyBy);
+    let detail =
+      `denied${describePart(denies, flow, families)} by ${denyBy.map((i) => ruleLabel(policy, i)).join(', ')}; ` +
+      `allowed${describePart(allows, flow, families)} by ${allowBy.map((i) => ruleLabel(policy, i)).join(', ')}`;
+    if (unknowns.length) detail += `; undecidable elsewhere: ${doubtText(policy, unknowns[0]!)}`;
+    return { ...base, decidedBy, alsoBy: [...denyBy, ...allowBy].filter((i) => i !== decidedBy), detail };
+  }
+
+  const doubtful = [...unknowns, ...pieces.filter((p) => p.doubt)];
+  const first = doubtful.reduce<Decided | undefined>(
+    (a, p) => (a === undefined || (p.doubt?.rule ?? p.by) < (a.doubt?.rule ?? a.by) ? p : a),
+    undefined,
+  );
+  const decidedBy = first ? (first.doubt?.rule ?? first.by) : undefined;
+  let detail = first ? `can't be decided: ${doubtText(policy, first)}` : "can't be decided";
+  if (allows.length) detail += `; allowed elsewhere by ${distinct(allows.map((p) => p.by)).map((i) => ruleLabel(policy, i)).join(', ')}`;
+  if (denies.length) detail += `; denied elsewhere by ${distinct(denies.map((p) => p.by)).map((i) => ruleLabel(policy, i)).join(', ')}`;
+  return { ...base, decidedBy, detail };
+}
+
+function doubtText(policy: Policy, p: Decided): string {
+  const idx = p.doubt?.rule ?? p.by;
+  return `${ruleLabel(policy, idx)} may or may not match (${p.doubt?.why ?? 'the config does not tell'})`;
+}
+
+function nameMatchInfo(via: NamePattern): { text: string; method: string; condition: string } {
+  return { text: via.text, method: via.method, condition: NAME_MATCH_CONDITION[via.method] };
+}
+
+function describeOk(
+  ok: Box[],
+  families: FamilyOutcome[],
+  sourcesOpen: boolean,
+): { text: string; parts: { sources?: string; sourceZones?: string; destinationZones?: string } } | undefined {
+  const parts: { sources?: string; sourceZones?: string; destinationZones?: string } = {};
+  if (sourcesOpen) {
+    const s = unionSources(ok);
+    if (!s.equals(unionSources(families.map((f) => f.query)))) parts.sources = formatAddressSet(s, 6);
+  }
+  const sz = unionZones(ok.map((b) => b.sz));
+  if (!sz.isAny()) parts.sourceZones = sz.toString();
+  const dz = unionZones(ok.map((b) => b.dz));
+  if (!dz.isAny()) parts.destinationZones = dz.toString();
+  const text = [
+    parts.sources && `sources ${parts.sources}`,
+    parts.sourceZones && `zones ${parts.sourceZones}`,
+    parts.destinationZones && `to zones ${parts.destinationZones}`,
+  ]
+    .filter(Boolean)
+    .join(', ');
+  return text ? { text, parts } : undefined;
+}

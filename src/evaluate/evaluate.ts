@@ -1,0 +1,134 @@
+import { HOST_POINT, type MatchContext } from '../model/address.js';
+import type { Flow } from '../model/flow.js';
+import type { IntervalSet } from '../model/interval-set.js';
+import { ALL_ADDRESSES, FAMILY_RANGE, type Family } from '../model/ip.js';
+import type { Policy } from '../model/policy.js';
+import { PUBLIC_SPACE } from '../model/public-space.js';
+import { ZoneSet } from '../model/zone-set.js';
+import { boxSubtract, type Box } from './box.js';
+import { ALLOW, DENY, firstMatch, MAX_REGIONS, type Decided, type FlowTarget } from './first-match.js';
+import { describeResult } from './describe.js';
+
+export type Verdict = 'allowed' | 'partial' | 'blocked' | 'unknown';
+
+/**
+ * Which clients the check is about. A dimension the user pins (sources, source zones, destination zones)
+ * must work for all its members; one left open only needs to work for some member, and the report says
+ * which (DESIGN.md: "a flow allowed for some source is allowed").
+ */
+export interface Scope {
+  sources?: IntervalSet;
+  sourceZones?: ZoneSet;
+  destinationZones?: ZoneSet;
+}
+
+/** The per-family raw outcome of one flow against one policy. */
+export interface FamilyOutcome {
+  family: Family;
+  query: Box;
+  pieces: Decided[];
+  /** The part of the open dimensions (as a box list) for which the flow is wholly allowed. */
+  okRegion: Box[];
+}
+
+export interface PolicyFlowResult {
+  policy: Policy;
+  verdict: Verdict;
+  families: FamilyOutcome[];
+  /** Index of the rule that decides the verdict (-1 = the default), undefined when nothing was evaluated. */
+  decidedBy?: number;
+  /** Other rules that decided part of the flow (allow rules of a partial verdict, say). */
+  alsoBy: number[];
+  detail: string;
+  /** For a flow allowed by a host name: the name pattern and how the firewall matches it. */
+  nameMatch?: { text: string; method: string; condition: string };
+  /** For verdicts with open dimensions: the sources/zones the flow works from. */
+  allowedFrom?: { sources?: string; sourceZones?: string; destinationZones?: string };
+}
+
+const FAMILIES: Family[] = ['ipv4', 'ipv6'];
+
+/** The destination set of a flow in one family, and how rules' destinations are matched against it. */
+function destination(flow: Flow, family: Family): { d: IntervalSet; ctx: MatchContext } {
+  if (flow.relays) return { d: flow.relays.set.intersect(FAMILY_RANGE[family]), ctx: { kind: 'addresses' } };
+  if (flow.host === '*') return { d: PUBLIC_SPACE[family], ctx: { kind: 'addresses' } };
+  return { d: HOST_POINT, ctx: { kind: 'host', host: flow.host, family, protocol: flow.protocol } };
+}
+
+export interface OpenDims {
+  s: boolean;
+  sz: boolean;
+  dz: boolean;
+}
+
+/** Copies the pinned dimensions of `q` onto `b`, so subtracting it only cuts along the open ones. */
+function projectOpen(b: Box, q: Box, open: OpenDims): Box {
+  return { sz: open.sz ? b.sz : q.sz, dz: open.dz ? b.dz : q.dz, s: open.s ? b.s : q.s, d: q.d };
+}
+
+export function okRegion(query: Box, pieces: Decided[], open: OpenDims): Box[] {
+  let ok: Box[] = [query];
+  for (const p of pieces) {
+    if (p.outcome === ALLOW) continue;
+    const cut = projectOpen(p.box, query, open);
+    ok = ok.flatMap((b) => boxSubtract(b, cut));
+    if (ok.length === 0 || ok.length > MAX_REGIONS) return [];
+  }
+  return ok;
+}
+
+export function evaluateFlow(policy: Policy, flow: Flow, scope: Scope): PolicyFlowResult {
+  const open: OpenDims = {
+    s: scope.sources === undefined,
+    sz: scope.sourceZones === undefined,
+    dz: scope.destinationZones === undefined && policy.egressZones === undefined,
+  };
+  const families: FamilyOutcome[] = [];
+  for (const family of FAMILIES) {
+    const s = (scope.sources ?? ALL_ADDRESSES).intersect(FAMILY_RANGE[family]);
+    const { d, ctx } = destination(flow, family);
+    if (s.isEmpty() || d.isEmpty()) continue;
+    const query: Box = {
+      sz: scope.sourceZones ?? ZoneSet.ANY,
+      dz: scope.destinationZones ?? policy.egressZones ?? ZoneSet.ANY,
+      s,
+      d,
+    };
+    const target: FlowTarget = { dstContext: ctx, port: flow.port, protocol: flow.protocol };
+    const pieces = firstMatch(policy, query, target);
+    families.push({ family, query, pieces, okRegion: okRegion(query, pieces, open) });
+  }
+  return describeResult(policy, flow, families, open.s, verdictOf(families, open.s));
+}
+
+export function verdictOf(families: FamilyOutcome[], sourcesOpen: boolean): Verdict {
+  if (families.length === 0) return 'unknown';
+  const ok = families.map((f) => f.okRegion.length > 0);
+  if (sourcesOpen ? ok.some(Boolean) : ok.every(Boolean)) return 'allowed';
+  const all = families.flatMap((f) => f.pieces);
+  const hasAllow = all.some((p) => p.outcome === ALLOW);
+  const hasDeny = all.some((p) => p.outcome === DENY);
+  const hasUnknown = all.some((p) => p.outcome === 3);
+  if (hasAllow && hasDeny) return 'partial';
+  if (!hasAllow && !hasUnknown) return 'blocked';
+  return 'unknown';
+}
+
+/** Evaluates every flow against every policy; a flow's overall verdict is its worst over the policies. */
+export interface FlowResult {
+  flow: Flow;
+  verdict: Verdict;
+  /** The result that sets the verdict (the worst policy's). */
+  primary: PolicyFlowResult;
+  perPolicy: PolicyFlowResult[];
+}
+
+const RANK: Record<Verdict, number> = { allowed: 0, unknown: 1, partial: 2, blocked: 3 };
+
+export function evaluateAll(policies: readonly Policy[], flows: readonly Flow[], scope: Scope): FlowResult[] {
+  return flows.map((flow) => {
+    const perPolicy = policies.map((p) => evaluateFlow(p, flow, scope));
+    const primary = perPolicy.reduce((a, b) => (RANK[b.verdict] > RANK[a.verdict] ? b : a));
+    return { flow, verdict: primary.verdict, primary, perPolicy };
+  });
+}
