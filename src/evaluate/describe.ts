@@ -44,21 +44,32 @@ function unionZones(zones: ZoneSet[]): ZoneSet {
   return zones.reduce((a, b) => a.union(b), ZoneSet.NONE);
 }
 
-/** "for 10.20.5.0/24 from zone guest" — the part of the query the pieces cover, in the user's terms. */
+/** A sub-set of `whole` in the shorter of two forms: listed, or "whole except the rest". */
+function formatPart(part: IntervalSet, whole: IntervalSet): string {
+  const rest = whole.subtract(part);
+  if (rest.intervalCount < part.intervalCount && !rest.isEmpty()) {
+    return `${formatAddressSet(whole, 2)} except ${formatAddressSet(rest, 4)}`;
+  }
+  return formatAddressSet(part, 4);
+}
+
+/** "for sources 10.20.5.0/24, source zones guest": where the pieces lie within the query, in the user's terms. */
 function describePart(pieces: Decided[], flow: Flow, families: FamilyOutcome[]): string {
   const boxes = pieces.map((p) => p.box);
-  const bits: string[] = [];
   const queries = families.map((f) => f.query);
+  const bits: string[] = [];
   const s = unionSources(boxes);
-  if (!s.equals(unionSources(queries))) bits.push(`sources ${formatAddressSet(s, 4)}`);
+  const qs = unionSources(queries);
+  if (!s.equals(qs)) bits.push(`sources ${formatPart(s, qs)}`);
   if (flow.host === '*' || flow.relays) {
     const d = IntervalSet.unionAll(boxes.map((b) => b.d));
-    if (!d.equals(IntervalSet.unionAll(queries.map((q) => q.d)))) bits.push(`destinations ${formatAddressSet(d, 4)}`);
+    const qd = IntervalSet.unionAll(queries.map((q) => q.d));
+    if (!d.equals(qd)) bits.push(`destinations ${formatPart(d, qd)}`);
   }
   const sz = unionZones(boxes.map((b) => b.sz));
-  if (!sz.isAny()) bits.push(`source zones ${sz}`);
+  if (sz.toString() !== unionZones(queries.map((q) => q.sz)).toString()) bits.push(`source zones ${sz}`);
   const dz = unionZones(boxes.map((b) => b.dz));
-  if (!dz.isAny()) bits.push(`destination zones ${dz}`);
+  if (dz.toString() !== unionZones(queries.map((q) => q.dz)).toString()) bits.push(`destination zones ${dz}`);
   return bits.length ? ` for ${bits.join(', ')}` : '';
 }
 
@@ -107,24 +118,31 @@ export function describeResult(
   }
 
   if (verdict === 'blocked') {
-    const deciders = distinct(denies.map((p) => p.by));
-    const decidedBy = minDecider(deciders);
+    const groups = byDecider(denies);
+    const decidedBy = groups[0]!.by;
     const detail =
-      decidedBy === -1 && deciders.length === 1
+      groups.length === 1 && decidedBy === -1
         ? `no rule allows it; ${ruleLabel(policy, -1)} denies it`
-        : `denied by ${deciders.map((i) => ruleLabel(policy, i)).join(', ')}`;
-    return { ...base, decidedBy, alsoBy: deciders.filter((i) => i !== decidedBy), detail };
+        : `denied by ${groups.map((g) => ruleLabel(policy, g.by)).join(', ')}`;
+    return { ...base, decidedBy, alsoBy: groups.slice(1).map((g) => g.by), detail };
   }
 
   if (verdict === 'partial') {
-    const denyBy = distinct(denies.map((p) => p.by));
-    const allowBy = distinct(allows.map((p) => p.by));
-    const decidedBy = minDecider(denyBy);
-    let detail =
-      `denied${describePart(denies, flow, families)} by ${denyBy.map((i) => ruleLabel(policy, i)).join(', ')}; ` +
-      `allowed${describePart(allows, flow, families)} by ${allowBy.map((i) => ruleLabel(policy, i)).join(', ')}`;
+    // Only denials where the flow is allowed for someone else matter: with zones left open, the default
+    // denying every zone no rule names is noise.
+    const relevant = denies.filter((d) => allows.some((a) => zonesOverlap(a.box, d.box)));
+    const denyGroups = byDecider(relevant.length ? relevant : denies);
+    const allowGroups = byDecider(allows);
+    const decidedBy = denyGroups[0]!.by;
+    const part = (g: Group) => `${describePart(g.pieces, flow, families)} by ${ruleLabel(policy, g.by)}`;
+    let detail = `denied${denyGroups.map(part).join('; denied')}; allowed${allowGroups.map(part).join('; allowed')}`;
     if (unknowns.length) detail += `; undecidable elsewhere: ${doubtText(policy, unknowns[0]!)}`;
-    return { ...base, decidedBy, alsoBy: [...denyBy, ...allowBy].filter((i) => i !== decidedBy), detail };
+    return {
+      ...base,
+      decidedBy,
+      alsoBy: [...denyGroups, ...allowGroups].map((g) => g.by).filter((i) => i !== decidedBy),
+      detail,
+    };
   }
 
   const doubtful = [...unknowns, ...pieces.filter((p) => p.doubt)];
@@ -137,6 +155,30 @@ export function describeResult(
   if (allows.length) detail += `; allowed elsewhere by ${distinct(allows.map((p) => p.by)).map((i) => ruleLabel(policy, i)).join(', ')}`;
   if (denies.length) detail += `; denied elsewhere by ${distinct(denies.map((p) => p.by)).map((i) => ruleLabel(policy, i)).join(', ')}`;
   return { ...base, decidedBy, detail };
+}
+
+interface Group {
+  by: number;
+  pieces: Decided[];
+  weight: bigint;
+}
+
+/** Pieces grouped by deciding rule, the one deciding for the most source addresses first. */
+function byDecider(pieces: Decided[]): Group[] {
+  const groups = new Map<number, Group>();
+  for (const p of pieces) {
+    const g = groups.get(p.by) ?? { by: p.by, pieces: [], weight: 0n };
+    g.pieces.push(p);
+    g.weight += p.box.s.size();
+    groups.set(p.by, g);
+  }
+  return [...groups.values()].sort((a, b) =>
+    a.weight !== b.weight ? (a.weight > b.weight ? -1 : 1) : a.by < 0 ? 1 : b.by < 0 ? -1 : a.by - b.by,
+  );
+}
+
+function zonesOverlap(a: Box, b: Box): boolean {
+  return !a.sz.intersect(b.sz).isEmpty() && !a.dz.intersect(b.dz).isEmpty();
 }
 
 function doubtText(policy: Policy, p: Decided): string {

@@ -1,0 +1,140 @@
+import { loadBuiltinCatalog, loadCatalogFile, resolveFlows, type Catalog, type Mode } from '../catalog/index.js';
+import { evaluateAll, type FlowResult, type Scope } from '../evaluate/evaluate.js';
+import { detectReader, formatIds, readerById, readPolicies, type ReadInput } from '../formats/registry.js';
+import { DEFAULT_MAX_INPUT_BYTES, readInputFile } from '../input/input-file.js';
+import type { Flow } from '../model/flow.js';
+import { IntervalSet } from '../model/interval-set.js';
+import { AddressSyntaxError, parseIpSpec } from '../model/ip.js';
+import type { Policy } from '../model/policy.js';
+import { ZoneSet } from '../model/zone-set.js';
+import { parseFlowSpec } from './flow-spec.js';
+import { UsageError } from './usage-error.js';
+
+export interface CheckOptions {
+  configs: readonly string[];
+  /** `latest` or x.y.z. */
+  version: string;
+  mode: Mode;
+  sources?: readonly string[];
+  sourceZones?: readonly string[];
+  destinationZones?: readonly string[];
+  /** `HOST:PORT/PROTO` specs that replace the catalog's flows. */
+  flows?: readonly string[];
+  format?: string;
+  catalog?: string;
+  requireRecommended?: boolean;
+  relays?: readonly string[];
+  maxInputBytes?: number;
+}
+
+export interface InputSummary {
+  path: string;
+  format: string;
+  formatName: string;
+  /** Rules read from this file (all policies that name it as their main file). */
+  rules: number;
+  policies: string[];
+}
+
+export interface CheckTarget {
+  requestedVersion: string;
+  /** The catalog release applied (the newest at or below the requested version). */
+  release: string | null;
+  catalogVersion: string;
+  catalogPath: string;
+  overlay?: string;
+  mode: Mode;
+  requireRecommended: boolean;
+  /** True when --flow replaced the catalog's flows. */
+  customFlows: boolean;
+}
+
+export interface CheckResult {
+  target: CheckTarget;
+  scope: { sources: string[] | null; sourceZones: string[] | null; destinationZones: string[] | null };
+  inputs: InputSummary[];
+  policies: Policy[];
+  results: FlowResult[];
+}
+
+function parseSources(texts: readonly string[]): IntervalSet {
+  return IntervalSet.unionAll(
+    texts.map((t) => {
+      try {
+        return parseIpSpec(t);
+      } catch (e) {
+        if (e instanceof AddressSyntaxError) throw new UsageError(`--source "${t}": ${e.message}`);
+        throw e;
+      }
+    }),
+  );
+}
+
+function nonEmpty<T>(list: readonly T[] | undefined): readonly T[] | undefined {
+  return list && list.length > 0 ? list : undefined;
+}
+
+/** The whole check, minus output: options in, verdicts out. Throws InputError or UsageError. */
+export function runCheck(options: CheckOptions): CheckResult {
+  if (options.configs.length === 0) throw new UsageError('no config file given');
+  const forced = options.format === undefined || options.format === 'auto' ? undefined : readerById(options.format);
+  if (options.format !== undefined && options.format !== 'auto' && !forced) {
+    throw new UsageError(`--format "${options.format}" is not known; formats: auto, ${formatIds().join(', ')}`);
+  }
+  const sources = nonEmpty(options.sources);
+  const sourceZones = nonEmpty(options.sourceZones);
+  const destinationZones = nonEmpty(options.destinationZones);
+  const scope: Scope = {
+    sources: sources ? parseSources(sources) : undefined,
+    sourceZones: sourceZones ? ZoneSet.of(sourceZones) : undefined,
+    destinationZones: destinationZones ? ZoneSet.of(destinationZones) : undefined,
+  };
+
+  const catalog: Catalog = options.catalog ? loadCatalogFile(options.catalog) : loadBuiltinCatalog();
+  const customFlows = nonEmpty(options.flows);
+  const resolved = resolveFlows(catalog, {
+    version: options.version,
+    mode: options.mode,
+    requireRecommended: options.requireRecommended,
+    relays: nonEmpty(options.relays),
+  });
+  const flows: Flow[] = customFlows ? customFlows.map(parseFlowSpec) : resolved.flows;
+
+  const maxBytes = options.maxInputBytes ?? DEFAULT_MAX_INPUT_BYTES;
+  const inputs: ReadInput[] = options.configs.map((path) => {
+    const file = readInputFile(path, maxBytes);
+    return { file, reader: forced ?? detectReader(file) };
+  });
+  const policies = readPolicies(inputs);
+  const results = evaluateAll(policies, flows, scope);
+
+  return {
+    target: {
+      requestedVersion: options.version,
+      release: customFlows ? null : resolved.release,
+      catalogVersion: resolved.catalogVersion,
+      catalogPath: catalog.path,
+      overlay: resolved.overlay,
+      mode: options.mode,
+      requireRecommended: options.requireRecommended ?? false,
+      customFlows: customFlows !== undefined,
+    },
+    scope: {
+      sources: sources ? [...sources] : null,
+      sourceZones: sourceZones ? [...sourceZones] : null,
+      destinationZones: destinationZones ? [...destinationZones] : null,
+    },
+    inputs: inputs.map(({ file, reader }) => {
+      const mine = policies.filter((p) => p.paths[0] === file.path);
+      return {
+        path: file.path,
+        format: reader.id,
+        formatName: reader.name,
+        rules: mine.reduce((n, p) => n + p.rules.length, 0),
+        policies: mine.map((p) => p.name ?? p.paths[0]!),
+      };
+    }),
+    policies,
+    results,
+  };
+}

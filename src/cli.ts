@@ -1,0 +1,17 @@
+#!/usr/bin/env node
+import { cliMain } from './cli/cli-main.js';
+
+const color = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR && process.env.TERM !== 'dumb';
+try {
+  process.exitCode = cliMain(process.argv.slice(2), {
+    stdout: (s) => process.stdout.write(s),
+    stderr: (s) => process.stderr.write(s),
+    color,
+  });
+} catch (e) {
+  // A bug, not bad input: say so plainly and fail closed (never exit 0).
+  const message = e instanceof Error ? e.message : String(e);
+  process.stderr.write(`internal error: ${message}\nThis is a bug in remotespark-firewall-check; please report it.\n`);
+  if (process.env.REMOTESPARK_DEBUG && e instanceof Error) process.stderr.write(`${e.stack}\n`);
+  process.exitCode = 2;
+}

@@ -1,0 +1,150 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { CatalogUsageError, MODES, type Mode } from '../catalog/index.js';
+import { runCheck } from '../check/run-check.js';
+import { UsageError } from '../check/usage-error.js';
+import { InputError } from '../input/input-error.js';
+import { buildJsonReport } from '../report/json-report.js';
+import { renderMarkdown } from '../report/markdown-report.js';
+import { plainText } from '../report/escape.js';
+import { renderText } from '../report/text-report.js';
+import { TOOL_NAME, TOOL_VERSION } from '../tool-info.js';
+import { runCatalogCommand } from './catalog-command.js';
+
+export interface CliIo {
+  stdout: (s: string) => void;
+  stderr: (s: string) => void;
+  /** Whether stdout is a terminal that takes colour. */
+  color: boolean;
+}
+
+export const USAGE = `Usage:
+  ${TOOL_NAME} check <config>... [options]
+  ${TOOL_NAME} catalog releases [--catalog PATH] [--output table|csv|json]
+  ${TOOL_NAME} catalog flows [--version V] [--mode cloud|na|eu] [--require-backups] [--relay CIDR]...
+                              [--catalog PATH] [--output table|csv|json]
+  ${TOOL_NAME} --help | --tool-version
+
+check options:
+  --version V            RemoteSpark version (x.y.z or latest; default latest)
+  --mode M               cloud (Traffic Manager, default), na or eu (pinned datacentre)
+  --source CIDR          client source addresses (repeatable); default: any source
+  --source-zone Z        client zone or interface (repeatable); default: any zone
+  --destination-zone Z   zone or interface the internet is reached through (repeatable)
+  --flow HOST:PORT/PROTO check these flows instead of the catalog's (repeatable; HOST * = any destination)
+  --relay CIDR           STUN/TURN relay addresses from Kognitiv Spark Support (repeatable)
+  --require-backups      treat recommended flows (redundancies, backups) as required
+  --format ID            reader to use instead of detection (auto, generic)
+  --catalog PATH         catalog file or overlay (default: the built-in catalog)
+  --json                 same as --output json
+  --output F             text (default), json or markdown
+  --max-input-mb N       refuse inputs larger than N MiB (default 128)
+
+Exit status: 0 every required flow allowed; 1 a required flow not allowed; 2 usage or input error.
+`;
+
+const OPTIONS = {
+  version: { type: 'string' },
+  mode: { type: 'string' },
+  source: { type: 'string', multiple: true },
+  'source-zone': { type: 'string', multiple: true },
+  'destination-zone': { type: 'string', multiple: true },
+  flow: { type: 'string', multiple: true },
+  relay: { type: 'string', multiple: true },
+  'require-backups': { type: 'boolean' },
+  format: { type: 'string' },
+  catalog: { type: 'string' },
+  json: { type: 'boolean' },
+  output: { type: 'string' },
+  'max-input-mb': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+  'tool-version': { type: 'boolean' },
+} satisfies ParseArgsConfig['options'];
+
+type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
+
+function parseMode(value: string | undefined): Mode {
+  const mode = value ?? 'cloud';
+  if (!(MODES as readonly string[]).includes(mode)) {
+    throw new UsageError(`--mode "${mode}" is not one of ${MODES.join(', ')}`);
+  }
+  return mode as Mode;
+}
+
+function parseOutput(values: Values, allowed: readonly string[], fallback: string): string {
+  const out = values.json ? 'json' : (values.output ?? fallback);
+  if (!allowed.includes(out)) throw new UsageError(`--output "${out}" is not one of ${allowed.join(', ')}`);
+  return out;
+}
+
+function parseMaxMb(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`--max-input-mb "${text}" is not a positive number`);
+  return Math.floor(n * 1024 * 1024);
+}
+
+/** Runs the CLI; returns the exit status. Never throws for bad input or usage. */
+export function cliMain(argv: readonly string[], io: CliIo): number {
+  try {
+    const { values, positionals } = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
+    if (values['tool-version']) {
+      io.stdout(`${TOOL_VERSION}\n`);
+      return 0;
+    }
+    const [command, ...rest] = positionals;
+    if (values.help || command === undefined || command === 'help') {
+      io.stdout(USAGE);
+      return command === undefined && !values.help ? 2 : 0;
+    }
+    if (command === 'catalog') {
+      const [sub = 'flows', ...extra] = rest;
+      if (extra.length) throw new UsageError(`unexpected argument "${extra[0]}"`);
+      io.stdout(
+        runCatalogCommand(sub, {
+          version: values.version ?? 'latest',
+          mode: parseMode(values.mode),
+          requireRecommended: values['require-backups'] ?? false,
+          relays: values.relay,
+          catalog: values.catalog,
+          output: parseOutput(values, ['table', 'csv', 'json'], 'table'),
+        }),
+      );
+      return 0;
+    }
+    if (command !== 'check') throw new UsageError(`unknown command "${command}"`);
+    const output = parseOutput(values, ['text', 'json', 'markdown'], 'text');
+    const check = runCheck({
+      configs: rest,
+      version: values.version ?? 'latest',
+      mode: parseMode(values.mode),
+      sources: values.source,
+      sourceZones: values['source-zone'],
+      destinationZones: values['destination-zone'],
+      flows: values.flow,
+      relays: values.relay,
+      requireRecommended: values['require-backups'] ?? false,
+      format: values.format,
+      catalog: values.catalog,
+      maxInputBytes: parseMaxMb(values['max-input-mb']),
+    });
+    const report = buildJsonReport(check);
+    if (output === 'json') io.stdout(`${JSON.stringify(report, null, 2)}\n`);
+    else if (output === 'markdown') io.stdout(renderMarkdown(report));
+    else io.stdout(renderText(report, { color: io.color }));
+    return report.summary.passed ? 0 : 1;
+  } catch (e) {
+    if (e instanceof InputError) {
+      io.stderr(`error: ${plainText(e.format())}\n`);
+      return 2;
+    }
+    if (e instanceof UsageError || e instanceof CatalogUsageError) {
+      io.stderr(`error: ${plainText(e.message)}\nRun "${TOOL_NAME} --help" for usage.\n`);
+      return 2;
+    }
+    if (e instanceof TypeError && 'code' in e && String(e.code).startsWith('ERR_PARSE_ARGS')) {
+      io.stderr(`error: ${plainText(e.message)}\nRun "${TOOL_NAME} --help" for usage.\n`);
+      return 2;
+    }
+    throw e;
+  }
+}

@@ -1,0 +1,76 @@
+import { flowLabel } from '../model/flow.js';
+import type { JsonReport, FlowJson } from './json-report.js';
+import { plainText } from './escape.js';
+
+export interface TextOptions {
+  color: boolean;
+}
+
+const COLORS: Record<string, string> = { allowed: '32', partial: '33', unknown: '33', blocked: '31' };
+
+function paint(text: string, verdict: string, on: boolean): string {
+  return on ? `\u001b[${COLORS[verdict] ?? '0'}m${text}\u001b[0m` : text;
+}
+
+export function decidedByText(f: Pick<FlowJson, 'rule' | 'default'>): string {
+  if (f.rule) return `${f.rule.name} (${f.rule.path}:${f.rule.line})`;
+  if (f.default) return `${f.default.name}${f.default.path ? ` (${f.default.path}:${f.default.line})` : ''}`;
+  return '-';
+}
+
+function table(rows: string[][], verdictCol: number, color: boolean): string[] {
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
+  return rows.map((r, i) =>
+    r
+      .map((cell, c) => {
+        const padded = c === r.length - 1 ? cell : cell.padEnd(widths[c]!);
+        return i > 0 && c === verdictCol ? paint(padded, cell, color) : padded;
+      })
+      .join('  ')
+      .trimEnd(),
+  );
+}
+
+/** The human report: a table of flows, the reasons for those not allowed, and a one-line summary. */
+export function renderText(report: JsonReport, options: TextOptions): string {
+  const out: string[] = [];
+  const t = report.target;
+  const what = t.customFlows ? 'custom flows' : `RemoteSpark ${t.release} (catalog ${t.catalogVersion}), mode ${t.mode}`;
+  out.push(`Checking ${report.inputs.map((i) => `${plainText(i.path)} [${i.format}, ${i.rules} rules]`).join(', ')}`);
+  out.push(`against ${what}`);
+  out.push('');
+  const rows = [['VERDICT', 'SEVERITY', 'ROLE', 'FLOW', 'DECIDED BY']];
+  let unverified = false;
+  for (const f of report.flows) {
+    const mark = f.provenance.verified ? '' : ' †';
+    if (mark) unverified = true;
+    rows.push([f.verdict, f.severity, f.role, `${flowLabel(f)}${mark}`, plainText(decidedByText(f))]);
+  }
+  out.push(...table(rows, 0, options.color));
+  const problems = report.flows.filter((f) => f.verdict !== 'allowed');
+  if (problems.length) {
+    out.push('');
+    for (const f of problems) out.push(`${flowLabel(f)}: ${plainText(f.detail)}`);
+  }
+  if (unverified) {
+    out.push('');
+    out.push('† hostname not in the public RemoteSpark article (unverified); override it with --catalog, see docs/catalog.md');
+  }
+  for (const n of report.notes) if (!n.startsWith('Some catalog hostnames')) out.push(`note: ${plainText(n)}`);
+  out.push('');
+  out.push(summaryLine(report));
+  return `${out.join('\n')}\n`;
+}
+
+export function summaryLine(report: JsonReport): string {
+  const s = report.summary;
+  const required = report.flows.filter((f) => f.severity === 'required').length;
+  const kinds = (['blocked', 'partial', 'unknown'] as const)
+    .map((v) => [v, report.flows.filter((f) => f.verdict === v && f.severity === 'required').length] as const)
+    .filter(([, n]) => n > 0)
+    .map(([v, n]) => `${n} ${v}`)
+    .join(', ');
+  const rec = s.failingRecommended ? `; ${s.failingRecommended} recommended flow(s) not allowed` : '';
+  if (s.passed) return `PASS: all ${required} required flows allowed${rec}.`;
+  return `FAIL: ${s.failingRequired} of ${required} required flows not allowed (${kinds})${rec}.`;
+}
