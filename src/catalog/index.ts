@@ -1,0 +1,13 @@
+/** The RemoteSpark catalog: loading (built-in, file, overlay), release and flow resolution. */
+export type { Catalog, CatalogEntry, Mode, ModeInfo, RelaySet, Release, RoleInfo } from './catalog-types.js';
+export { MODES } from './catalog-types.js';
+export { CatalogUsageError } from './catalog-usage-error.js';
+export {
+  BUILTIN_CATALOG_PATH,
+  loadBuiltinCatalog,
+  loadCatalogFile,
+  loadCatalogText,
+} from './load-catalog.js';
+export { OVERLAY_MARKER } from './overlay.js';
+export { listReleases, resolveRelease, type ReleaseSummary } from './resolve-release.js';
+export { resolveFlows, type FlowOptions, type ResolvedFlows } from './resolve-flows.js';
