@@ -28,7 +28,9 @@ await build({
   minify: true,
   legalComments: 'linked',
   charset: 'utf8',
-  banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
+  },
   plugins: [rawText],
   logLevel: 'warning',
 });

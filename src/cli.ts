@@ -11,7 +11,9 @@ try {
 } catch (e) {
   // A bug, not bad input: say so plainly and fail closed (never exit 0).
   const message = e instanceof Error ? e.message : String(e);
-  process.stderr.write(`internal error: ${message}\nThis is a bug in remotespark-firewall-check; please report it.\n`);
+  process.stderr.write(
+    `internal error: ${message}\nThis is a bug in remotespark-firewall-check; please report it.\n`,
+  );
   if (process.env.REMOTESPARK_DEBUG && e instanceof Error) process.stderr.write(`${e.stack}\n`);
   process.exitCode = 2;
 }

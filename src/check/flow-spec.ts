@@ -13,11 +13,13 @@ const SPEC = /^(?:\[(?<v6>[^\]]+)\]|(?<host>[^:[\]]+)):(?<port>\d{1,5})\/(?<prot
  */
 export function parseFlowSpec(text: string): Flow {
   const m = SPEC.exec(text.trim());
-  if (!m?.groups) throw new UsageError(`--flow "${text}": expected HOST:PORT/PROTO, e.g. cdn.kognitivspark.net:443/tcp`);
+  if (!m?.groups)
+    throw new UsageError(`--flow "${text}": expected HOST:PORT/PROTO, e.g. cdn.kognitivspark.net:443/tcp`);
   const port = Number(m.groups.port);
   if (port < 1 || port > 65535) throw new UsageError(`--flow "${text}": port ${port} is outside 1-65535`);
   const proto = m.groups.proto!.toLowerCase();
-  if (proto !== 'tcp' && proto !== 'udp') throw new UsageError(`--flow "${text}": protocol must be tcp or udp`);
+  if (proto !== 'tcp' && proto !== 'udp')
+    throw new UsageError(`--flow "${text}": protocol must be tcp or udp`);
   const base = {
     role: 'custom',
     roleLabel: 'Custom flow',
@@ -38,6 +40,7 @@ export function parseFlowSpec(text: string): Flow {
       throw new UsageError(`--flow "${text}": ${(e as Error).message}`);
     }
   }
-  if (!isValidHostName(hostText)) throw new UsageError(`--flow "${text}": "${hostText}" is not a valid host name`);
+  if (!isValidHostName(hostText))
+    throw new UsageError(`--flow "${text}": "${hostText}" is not a valid host name`);
   return { ...base, host: normalizeHost(hostText) };
 }

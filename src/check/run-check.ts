@@ -1,4 +1,10 @@
-import { loadBuiltinCatalog, loadCatalogFile, resolveFlows, type Catalog, type Mode } from '../catalog/index.js';
+import {
+  loadBuiltinCatalog,
+  loadCatalogFile,
+  resolveFlows,
+  type Catalog,
+  type Mode,
+} from '../catalog/index.js';
 import { evaluateAll, type FlowResult, type Scope } from '../evaluate/evaluate.js';
 import { detectReader, formatIds, readerById, readPolicies, type ReadInput } from '../formats/registry.js';
 import { DEFAULT_MAX_INPUT_BYTES, readInputFile } from '../input/input-file.js';
@@ -77,9 +83,12 @@ function nonEmpty<T>(list: readonly T[] | undefined): readonly T[] | undefined {
 /** The whole check, minus output: options in, verdicts out. Throws InputError or UsageError. */
 export function runCheck(options: CheckOptions): CheckResult {
   if (options.configs.length === 0) throw new UsageError('no config file given');
-  const forced = options.format === undefined || options.format === 'auto' ? undefined : readerById(options.format);
+  const forced =
+    options.format === undefined || options.format === 'auto' ? undefined : readerById(options.format);
   if (options.format !== undefined && options.format !== 'auto' && !forced) {
-    throw new UsageError(`--format "${options.format}" is not known; formats: auto, ${formatIds().join(', ')}`);
+    throw new UsageError(
+      `--format "${options.format}" is not known; formats: auto, ${formatIds().join(', ')}`,
+    );
   }
   const sources = nonEmpty(options.sources);
   const sourceZones = nonEmpty(options.sourceZones);

@@ -1,4 +1,10 @@
-import { listReleases, loadBuiltinCatalog, loadCatalogFile, resolveFlows, type Mode } from '../catalog/index.js';
+import {
+  listReleases,
+  loadBuiltinCatalog,
+  loadCatalogFile,
+  resolveFlows,
+  type Mode,
+} from '../catalog/index.js';
 import { UsageError } from '../check/usage-error.js';
 import { flowLabel } from '../model/flow.js';
 import { csvCell, plainText } from '../report/escape.js';
@@ -14,7 +20,16 @@ export interface CatalogCommandOptions {
 
 function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
-  return rows.map((r) => r.map((cell, c) => cell.padEnd(widths[c]!)).join('  ').trimEnd()).join('\n') + '\n';
+  return (
+    rows
+      .map((r) =>
+        r
+          .map((cell, c) => cell.padEnd(widths[c]!))
+          .join('  ')
+          .trimEnd(),
+      )
+      .join('\n') + '\n'
+  );
 }
 
 function csv(rows: string[][]): string {
@@ -26,8 +41,12 @@ export function runCatalogCommand(sub: string, o: CatalogCommandOptions): string
   const catalog = o.catalog ? loadCatalogFile(o.catalog) : loadBuiltinCatalog();
   if (sub === 'releases') {
     const releases = listReleases(catalog);
-    if (o.output === 'json') return `${JSON.stringify({ catalogVersion: catalog.catalogVersion, releases }, null, 2)}\n`;
-    const rows = [['RELEASE', 'DATE', 'EDITION'], ...releases.map((r) => [r.version, r.date ?? '', r.edition ?? ''])];
+    if (o.output === 'json')
+      return `${JSON.stringify({ catalogVersion: catalog.catalogVersion, releases }, null, 2)}\n`;
+    const rows = [
+      ['RELEASE', 'DATE', 'EDITION'],
+      ...releases.map((r) => [r.version, r.date ?? '', r.edition ?? '']),
+    ];
     return o.output === 'csv' ? csv(rows) : table(rows);
   }
   if (sub !== 'flows') throw new UsageError(`unknown catalog command "${sub}"; expected releases or flows`);
@@ -59,6 +78,8 @@ export function runCatalogCommand(sub: string, o: CatalogCommandOptions): string
     ]),
   ];
   if (o.output === 'csv') return csv(rows);
-  const head = plainText(`RemoteSpark ${resolved.release} (catalog ${resolved.catalogVersion}), mode ${resolved.mode}`);
+  const head = plainText(
+    `RemoteSpark ${resolved.release} (catalog ${resolved.catalogVersion}), mode ${resolved.mode}`,
+  );
   return `${head}\n\n${table(rows.map((r) => r.map(plainText)))}`;
 }

@@ -79,14 +79,20 @@ function parseOutput(values: Values, allowed: readonly string[], fallback: strin
 function parseMaxMb(text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
   const n = Number(text);
-  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`--max-input-mb "${text}" is not a positive number`);
+  if (!Number.isFinite(n) || n <= 0)
+    throw new UsageError(`--max-input-mb "${text}" is not a positive number`);
   return Math.floor(n * 1024 * 1024);
 }
 
 /** Runs the CLI; returns the exit status. Never throws for bad input or usage. */
 export function cliMain(argv: readonly string[], io: CliIo): number {
   try {
-    const { values, positionals } = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
+    const { values, positionals } = parseArgs({
+      args: [...argv],
+      options: OPTIONS,
+      allowPositionals: true,
+      strict: true,
+    });
     if (values['tool-version']) {
       io.stdout(`${TOOL_VERSION}\n`);
       return 0;

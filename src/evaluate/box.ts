@@ -18,12 +18,20 @@ export function boxIsEmpty(b: Box): boolean {
 
 export function boxesIntersect(a: Box, b: Box): boolean {
   return (
-    a.s.intersects(b.s) && a.d.intersects(b.d) && !a.sz.intersect(b.sz).isEmpty() && !a.dz.intersect(b.dz).isEmpty()
+    a.s.intersects(b.s) &&
+    a.d.intersects(b.d) &&
+    !a.sz.intersect(b.sz).isEmpty() &&
+    !a.dz.intersect(b.dz).isEmpty()
   );
 }
 
 export function boxIntersect(a: Box, b: Box): Box | undefined {
-  const r: Box = { sz: a.sz.intersect(b.sz), dz: a.dz.intersect(b.dz), s: a.s.intersect(b.s), d: a.d.intersect(b.d) };
+  const r: Box = {
+    sz: a.sz.intersect(b.sz),
+    dz: a.dz.intersect(b.dz),
+    s: a.s.intersect(b.s),
+    d: a.d.intersect(b.d),
+  };
   return boxIsEmpty(r) ? undefined : r;
 }
 

@@ -90,7 +90,7 @@ export function describeResult(
   if (families.length === 0) {
     return {
       ...base,
-      detail: 'no destination of the clients\' address family: check the relay addresses and --source',
+      detail: "no destination of the clients' address family: check the relay addresses and --source",
     };
   }
 
@@ -152,8 +152,14 @@ export function describeResult(
   );
   const decidedBy = first ? (first.doubt?.rule ?? first.by) : undefined;
   let detail = first ? `can't be decided: ${doubtText(policy, first)}` : "can't be decided";
-  if (allows.length) detail += `; allowed elsewhere by ${distinct(allows.map((p) => p.by)).map((i) => ruleLabel(policy, i)).join(', ')}`;
-  if (denies.length) detail += `; denied elsewhere by ${distinct(denies.map((p) => p.by)).map((i) => ruleLabel(policy, i)).join(', ')}`;
+  if (allows.length)
+    detail += `; allowed elsewhere by ${distinct(allows.map((p) => p.by))
+      .map((i) => ruleLabel(policy, i))
+      .join(', ')}`;
+  if (denies.length)
+    detail += `; denied elsewhere by ${distinct(denies.map((p) => p.by))
+      .map((i) => ruleLabel(policy, i))
+      .join(', ')}`;
   return { ...base, decidedBy, detail };
 }
 
@@ -194,7 +200,8 @@ function describeOk(
   ok: Box[],
   families: FamilyOutcome[],
   sourcesOpen: boolean,
-): { text: string; parts: { sources?: string; sourceZones?: string; destinationZones?: string } } | undefined {
+):
+  { text: string; parts: { sources?: string; sourceZones?: string; destinationZones?: string } } | undefined {
   const parts: { sources?: string; sourceZones?: string; destinationZones?: string } = {};
   if (sourcesOpen) {
     const s = unionSources(ok);

@@ -105,7 +105,13 @@ export function firstMatch(policy: Policy, query: Box, target: FlowTarget): Deci
       if (region.yes) {
         const hit = boxIntersect(p.box, region.yes);
         if (hit) {
-          decided.push({ box: hit, outcome: (p.tag | bit) as Outcome, by: i, via: region.via, doubt: p.doubt });
+          decided.push({
+            box: hit,
+            outcome: (p.tag | bit) as Outcome,
+            by: i,
+            via: region.via,
+            doubt: p.doubt,
+          });
           outside = boxSubtract(p.box, region.yes);
         }
       }
@@ -116,7 +122,10 @@ export function firstMatch(policy: Policy, query: Box, target: FlowTarget): Deci
           continue;
         }
         const tag = (p.tag | bit) as Outcome;
-        const doubt = p.doubt ?? { rule: i, why: region.why ?? 'the config does not tell whether it matches' };
+        const doubt = p.doubt ?? {
+          rule: i,
+          why: region.why ?? 'the config does not tell whether it matches',
+        };
         if (tag === 3) decided.push({ box: maybe, outcome: 3, by: i, doubt });
         else next.push({ box: maybe, tag, doubt });
         for (const rest of boxSubtract(b, possible)) next.push({ ...p, box: rest });
@@ -125,12 +134,18 @@ export function firstMatch(policy: Policy, query: Box, target: FlowTarget): Deci
     pending = next;
     if (pending.length > MAX_REGIONS) {
       for (const p of pending) {
-        decided.push({ box: p.box, outcome: 3, by: i, doubt: { rule: i, why: 'too many distinct regions to decide exactly' } });
+        decided.push({
+          box: p.box,
+          outcome: 3,
+          by: i,
+          doubt: { rule: i, why: 'too many distinct regions to decide exactly' },
+        });
       }
       return decided;
     }
   }
   const bit = bitOf(policy.default.action);
-  for (const p of pending) decided.push({ box: p.box, outcome: (p.tag | bit) as Outcome, by: -1, doubt: p.doubt });
+  for (const p of pending)
+    decided.push({ box: p.box, outcome: (p.tag | bit) as Outcome, by: -1, doubt: p.doubt });
   return decided;
 }

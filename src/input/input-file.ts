@@ -19,8 +19,10 @@ export function readInputFile(path: string, maxBytes = DEFAULT_MAX_INPUT_BYTES):
   let size: number;
   try {
     const st = statSync(path);
-    if (st.isDirectory()) throw new InputError(path, undefined, 'is a directory; expected a firewall export file');
-    if (!st.isFile()) throw new InputError(path, undefined, 'is not a regular file; expected a firewall export file');
+    if (st.isDirectory())
+      throw new InputError(path, undefined, 'is a directory; expected a firewall export file');
+    if (!st.isFile())
+      throw new InputError(path, undefined, 'is not a regular file; expected a firewall export file');
     size = st.size;
   } catch (e) {
     if (e instanceof InputError) throw e;
@@ -46,17 +48,23 @@ export function decodeText(path: string, bytes: Uint8Array): string {
   if (bytes.length === 0) throw new InputError(path, 1, 'file is empty; expected a firewall export');
   let text: string;
   if (bytes[0] === 0xff && bytes[1] === 0xfe) text = new TextDecoder('utf-16le').decode(bytes.subarray(2));
-  else if (bytes[0] === 0xfe && bytes[1] === 0xff) text = new TextDecoder('utf-16be').decode(bytes.subarray(2));
+  else if (bytes[0] === 0xfe && bytes[1] === 0xff)
+    text = new TextDecoder('utf-16be').decode(bytes.subarray(2));
   else {
     const nul = bytes.subarray(0, 65536).indexOf(0);
     if (nul >= 0) {
       const line = countLines(bytes, nul);
-      throw new InputError(path, line, `binary content (NUL byte at offset ${nul}); expected a text firewall export`);
+      throw new InputError(
+        path,
+        line,
+        `binary content (NUL byte at offset ${nul}); expected a text firewall export`,
+      );
     }
     text = new TextDecoder('utf-8').decode(bytes);
   }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  if (text.trim() === '') throw new InputError(path, 1, 'file holds only white space; expected a firewall export');
+  if (text.trim() === '')
+    throw new InputError(path, 1, 'file holds only white space; expected a firewall export');
   return text;
 }
 

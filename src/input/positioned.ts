@@ -84,7 +84,11 @@ export function parseYamlDocument(file: InputFile): PositionedDocument {
 
 function toPosNode(frame: Frame): PosNode {
   // A flow collection inside a block one is reported twice, the outer frame wrapping the same result.
-  while (frame.children.length === 1 && frame.children[0]!.result === frame.result && frame.kind !== 'scalar') {
+  while (
+    frame.children.length === 1 &&
+    frame.children[0]!.result === frame.result &&
+    frame.kind !== 'scalar'
+  ) {
     frame = frame.children[0]!;
   }
   const node: PosNode = { line: frame.line + 1, children: new Map() };
@@ -110,21 +114,32 @@ export function parseJsonDocument(file: InputFile): PositionedDocument {
     const what = first ? printParseErrorCode(first.error) : 'no JSON value';
     throw new InputError(file.path, line, `invalid JSON: ${what}`);
   }
-  return new PositionedDocument(file.path, jsonValue(tree), jsonPos(tree, lines));
+  return new PositionedDocument(file.path, jsonValue(tree, file.path, lines), jsonPos(tree, lines));
 }
 
-function jsonValue(node: JsonNode): unknown {
+/** Builds the value, refusing duplicate keys (as YAML does) and keeping `__proto__` an ordinary key. */
+function jsonValue(node: JsonNode, path: string, lines: LineIndex): unknown {
   switch (node.type) {
     case 'object': {
       const out: Record<string, unknown> = {};
       for (const prop of node.children ?? []) {
         const [k, v] = prop.children ?? [];
-        if (k && v) out[String(k.value)] = jsonValue(v);
+        if (!k || !v) continue;
+        const key = String(k.value);
+        if (Object.hasOwn(out, key)) {
+          throw new InputError(path, lines.lineOf(k.offset), `invalid JSON: duplicate key "${key}"`);
+        }
+        Object.defineProperty(out, key, {
+          value: jsonValue(v, path, lines),
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
       }
       return out;
     }
     case 'array':
-      return (node.children ?? []).map(jsonValue);
+      return (node.children ?? []).map((c) => jsonValue(c, path, lines));
     default:
       return node.value;
   }

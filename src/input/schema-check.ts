@@ -40,6 +40,7 @@ export function checkDocument(doc: PositionedDocument, validate: ValidateFunctio
   const error = validate.errors?.[0];
   if (!error) throw doc.error([], `not a valid ${what}`);
   const at: DocPath = pathOf(error);
-  const key = error.keyword === 'additionalProperties' ? [...at, String(error.params.additionalProperty)] : at;
+  const key =
+    error.keyword === 'additionalProperties' ? [...at, String(error.params.additionalProperty)] : at;
   throw doc.error(key, `${formatDocPath(at)}: ${describe(error)} (${what})`);
 }

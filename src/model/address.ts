@@ -63,8 +63,7 @@ export function minusExpr(from: AddressExpr, without: AddressExpr): AddressExpr 
  *   (the universe is the single point 0).
  */
 export type MatchContext =
-  | { kind: 'addresses' }
-  | { kind: 'host'; host: string; family: Family; protocol: 'tcp' | 'udp' };
+  { kind: 'addresses' } | { kind: 'host'; host: string; family: Family; protocol: 'tcp' | 'udp' };
 
 export const HOST_POINT = IntervalSet.point(0n);
 
@@ -117,7 +116,11 @@ function compute(expr: AddressExpr, ctx: MatchContext): Tri {
       return hostAgainstIps(expr.set, ctx.family, ctx.host);
     case 'name':
       if (ctx.kind === 'addresses') {
-        return { yes: IntervalSet.EMPTY, maybe: universe, why: `${expr.pattern.text}: its addresses come from DNS` };
+        return {
+          yes: IntervalSet.EMPTY,
+          maybe: universe,
+          why: `${expr.pattern.text}: its addresses come from DNS`,
+        };
       }
       if (!namePatternMatches(expr.pattern, ctx.host)) return NONE;
       // TLS SNI / HTTP Host inspection sees only TCP connections.

@@ -35,7 +35,8 @@ export class IntervalSet {
   /** Unions many sets at once (cheaper than folding `union` over a long list). */
   static unionAll(sets: Iterable<IntervalSet>): IntervalSet {
     const ranges: [bigint, bigint][] = [];
-    for (const s of sets) for (let i = 0; i < s.bounds.length; i += 2) ranges.push([s.bounds[i]!, s.bounds[i + 1]!]);
+    for (const s of sets)
+      for (let i = 0; i < s.bounds.length; i += 2) ranges.push([s.bounds[i]!, s.bounds[i + 1]!]);
     return IntervalSet.fromRanges(ranges);
   }
 

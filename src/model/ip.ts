@@ -118,7 +118,9 @@ export function maskedAddressSet(family: Family, value: bigint, careMask: bigint
   const freeHigh: number[] = [];
   for (let b = trailingFree; b < bits; b++) if (((careMask >> BigInt(b)) & 1n) === 0n) freeHigh.push(b);
   if (freeHigh.length > 16) {
-    throw new AddressSyntaxError(`mask has ${freeHigh.length} non-contiguous wildcard bits (at most 16 supported)`);
+    throw new AddressSyntaxError(
+      `mask has ${freeHigh.length} non-contiguous wildcard bits (at most 16 supported)`,
+    );
   }
   const span = (1n << BigInt(trailingFree)) - 1n;
   const ranges: [bigint, bigint][] = [];
@@ -160,7 +162,11 @@ function intervalToCidrs(lo: bigint, hi: bigint): string[] {
   const end = hi - base;
   while (cur <= end) {
     let size = 0;
-    while (size < bits && (cur & ((1n << BigInt(size + 1)) - 1n)) === 0n && cur + (1n << BigInt(size + 1)) - 1n <= end) {
+    while (
+      size < bits &&
+      (cur & ((1n << BigInt(size + 1)) - 1n)) === 0n &&
+      cur + (1n << BigInt(size + 1)) - 1n <= end
+    ) {
       size++;
     }
     out.push(`${formatAddress(base + cur)}/${bits - size}`);

@@ -36,7 +36,9 @@ export function isValidHostName(name: string): boolean {
   const n = normalizeHost(name);
   if (n.length === 0 || n.length > 253) return false;
   const labels = n.split('.');
-  return labels.length >= 2 && labels.every((l) => LABEL.test(l)) && !/^\d+$/.test(labels[labels.length - 1]!);
+  return (
+    labels.length >= 2 && labels.every((l) => LABEL.test(l)) && !/^\d+$/.test(labels[labels.length - 1]!)
+  );
 }
 
 export function namePatternMatches(pattern: NamePattern, host: string): boolean {

@@ -49,7 +49,10 @@ function sourcePortMatch(ranges: readonly PortRange[] | undefined): ServiceMatch
   if (next > EPHEMERAL[1]) return { result: 'yes' };
   const touches = sorted.some(([lo, hi]) => hi >= EPHEMERAL[0] && lo <= EPHEMERAL[1]);
   if (!touches) return { result: 'no' };
-  return { result: 'maybe', why: 'the service restricts the source port and the client picks an ephemeral one' };
+  return {
+    result: 'maybe',
+    why: 'the service restricts the source port and the client picks an ephemeral one',
+  };
 }
 
 /** Whether `expr` matches a packet to `port`/`protocol` from an ephemeral client port. */

@@ -35,7 +35,8 @@ export class ZoneSet {
   intersect(other: ZoneSet): ZoneSet {
     if (other.isAny()) return this;
     if (this.isAny()) return other;
-    if (!this.complement && !other.complement) return ZoneSet.of([...this.names].filter((n) => other.names.has(n)));
+    if (!this.complement && !other.complement)
+      return ZoneSet.of([...this.names].filter((n) => other.names.has(n)));
     if (!this.complement) return ZoneSet.of([...this.names].filter((n) => !other.names.has(n)));
     if (!other.complement) return ZoneSet.of([...other.names].filter((n) => !this.names.has(n)));
     return ZoneSet.allBut([...this.names, ...other.names]);

@@ -74,7 +74,11 @@ function decider(r: PolicyFlowResult): { rule: RuleRefJson | null; default: Defa
     const d = r.policy.default;
     return {
       rule: null,
-      default: { name: d.name, action: d.action, ...(d.location ? { path: d.location.path, line: d.location.line } : {}) },
+      default: {
+        name: d.name,
+        action: d.action,
+        ...(d.location ? { path: d.location.path, line: d.location.line } : {}),
+      },
     };
   }
   const rule = r.policy.rules[r.decidedBy]!;
@@ -103,7 +107,15 @@ function flowJson(fr: FlowResult): FlowJson {
     ...decider(primary),
     detail: primary.detail,
     ...(flow.relays ? { relays: [...flow.relays.text] } : {}),
-    ...(primary.nameMatch ? { nameMatch: { name: primary.nameMatch.text, method: primary.nameMatch.method, condition: primary.nameMatch.condition } } : {}),
+    ...(primary.nameMatch
+      ? {
+          nameMatch: {
+            name: primary.nameMatch.text,
+            method: primary.nameMatch.method,
+            condition: primary.nameMatch.condition,
+          },
+        }
+      : {}),
     ...(primary.allowedFrom ? { allowedFrom: primary.allowedFrom } : {}),
     provenance: flow.provenance,
     results: fr.perPolicy.map((r) => ({
@@ -126,7 +138,9 @@ export function buildJsonReport(check: CheckResult): JsonReport {
   const failingRequired = failing(check.results, 'required').length;
   const notes = [...new Set(check.policies.flatMap((p) => p.notes))];
   if (check.results.some((r) => !r.flow.provenance.verified)) {
-    notes.push('Some catalog hostnames are not in the public RemoteSpark article and are unverified; see docs/catalog.md to override them.');
+    notes.push(
+      'Some catalog hostnames are not in the public RemoteSpark article and are unverified; see docs/catalog.md to override them.',
+    );
   }
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,

@@ -24,11 +24,15 @@ export function renderMarkdown(report: JsonReport): string {
   const t = report.target;
   out.push(
     `Inputs: ${report.inputs.map((i) => `${markdownCode(i.path)} (${markdownText(i.format)}, ${i.rules} rules)`).join(', ')}. ` +
-      (t.customFlows ? 'Custom flows.' : `RemoteSpark ${markdownText(t.release ?? '')}, catalog ${markdownText(t.catalogVersion)}, mode ${t.mode}.`),
+      (t.customFlows
+        ? 'Custom flows.'
+        : `RemoteSpark ${markdownText(t.release ?? '')}, catalog ${markdownText(t.catalogVersion)}, mode ${t.mode}.`),
   );
   if (report.flows.some((f) => !f.provenance.verified)) {
     out.push('');
-    out.push('† hostname not in the public RemoteSpark article (unverified): override it with a catalog overlay.');
+    out.push(
+      '† hostname not in the public RemoteSpark article (unverified): override it with a catalog overlay.',
+    );
   }
   return `${out.join('\n')}\n`;
 }

@@ -35,8 +35,12 @@ function table(rows: string[][], verdictCol: number, color: boolean): string[] {
 export function renderText(report: JsonReport, options: TextOptions): string {
   const out: string[] = [];
   const t = report.target;
-  const what = t.customFlows ? 'custom flows' : `RemoteSpark ${t.release} (catalog ${t.catalogVersion}), mode ${t.mode}`;
-  out.push(`Checking ${report.inputs.map((i) => `${plainText(i.path)} [${i.format}, ${i.rules} rules]`).join(', ')}`);
+  const what = t.customFlows
+    ? 'custom flows'
+    : `RemoteSpark ${t.release} (catalog ${t.catalogVersion}), mode ${t.mode}`;
+  out.push(
+    `Checking ${report.inputs.map((i) => `${plainText(i.path)} [${i.format}, ${i.rules} rules]`).join(', ')}`,
+  );
   out.push(`against ${what}`);
   out.push('');
   const rows = [['VERDICT', 'SEVERITY', 'ROLE', 'FLOW', 'DECIDED BY']];
@@ -54,9 +58,12 @@ export function renderText(report: JsonReport, options: TextOptions): string {
   }
   if (unverified) {
     out.push('');
-    out.push('† hostname not in the public RemoteSpark article (unverified); override it with --catalog, see docs/catalog.md');
+    out.push(
+      '† hostname not in the public RemoteSpark article (unverified); override it with --catalog, see docs/catalog.md',
+    );
   }
-  for (const n of report.notes) if (!n.startsWith('Some catalog hostnames')) out.push(`note: ${plainText(n)}`);
+  for (const n of report.notes)
+    if (!n.startsWith('Some catalog hostnames')) out.push(`note: ${plainText(n)}`);
   out.push('');
   out.push(summaryLine(report));
   return `${out.join('\n')}\n`;

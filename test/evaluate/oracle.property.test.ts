@@ -23,8 +23,13 @@ type T = 'yes' | 'no' | 'maybe';
 
 const intervalsOf = (minLength: number) =>
   fc
-    .array(fc.tuple(fc.integer({ min: 0, max: SPACE - 1 }), fc.integer({ min: 0, max: 3 })), { minLength, maxLength: 3 })
-      .map((xs) => IntervalSet.fromRanges(xs.map(([lo, len]) => [BigInt(lo), BigInt(Math.min(SPACE - 1, lo + len))])));
+    .array(fc.tuple(fc.integer({ min: 0, max: SPACE - 1 }), fc.integer({ min: 0, max: 3 })), {
+      minLength,
+      maxLength: 3,
+    })
+    .map((xs) =>
+      IntervalSet.fromRanges(xs.map(([lo, len]) => [BigInt(lo), BigInt(Math.min(SPACE - 1, lo + len))])),
+    );
 const arbIntervals = intervalsOf(0);
 
 const arbAddress: fc.Arbitrary<AddressExpr> = fc.letrec<{ expr: AddressExpr }>((tie) => ({
@@ -32,7 +37,10 @@ const arbAddress: fc.Arbitrary<AddressExpr> = fc.letrec<{ expr: AddressExpr }>((
     { depthSize: 'small', withCrossShrink: true },
     { arbitrary: arbIntervals.map((set): AddressExpr => ({ kind: 'ips', set })), weight: 6 },
     { arbitrary: fc.constant<AddressExpr>({ kind: 'any' }), weight: 1 },
-    { arbitrary: fc.constant<AddressExpr>({ kind: 'unknown', part: { reason: 'dynamic group' } }), weight: 1 },
+    {
+      arbitrary: fc.constant<AddressExpr>({ kind: 'unknown', part: { reason: 'dynamic group' } }),
+      weight: 1,
+    },
     {
       arbitrary: fc
         .array(tie('expr'), { minLength: 1, maxLength: 3 })
@@ -41,19 +49,26 @@ const arbAddress: fc.Arbitrary<AddressExpr> = fc.letrec<{ expr: AddressExpr }>((
     },
     { arbitrary: tie('expr').map((of): AddressExpr => ({ kind: 'not', of })), weight: 1 },
     {
-      arbitrary: fc.tuple(tie('expr'), tie('expr')).map(([from, without]): AddressExpr => ({ kind: 'minus', from, without })),
+      arbitrary: fc
+        .tuple(tie('expr'), tie('expr'))
+        .map(([from, without]): AddressExpr => ({ kind: 'minus', from, without })),
       weight: 1,
     },
   ),
 })).expr;
 
 const arbPorts = fc
-  .array(fc.tuple(fc.integer({ min: 1, max: 6 }), fc.integer({ min: 0, max: 2 })), { minLength: 1, maxLength: 2 })
+  .array(fc.tuple(fc.integer({ min: 1, max: 6 }), fc.integer({ min: 0, max: 2 })), {
+    minLength: 1,
+    maxLength: 2,
+  })
   .map((xs) => xs.map(([lo, len]) => [lo, Math.min(6, lo + len)] as const));
 
 const arbService: fc.Arbitrary<ServiceExpr> = fc.oneof(
   fc.constant<ServiceExpr>({ kind: 'any' }),
-  fc.tuple(fc.constantFrom('tcp', 'udp'), arbPorts).map(([protocol, ports]): ServiceExpr => ({ kind: 'ports', protocol, ports })),
+  fc
+    .tuple(fc.constantFrom('tcp', 'udp'), arbPorts)
+    .map(([protocol, ports]): ServiceExpr => ({ kind: 'ports', protocol, ports })),
   fc.constantFrom(6, 17, 1).map((number): ServiceExpr => ({ kind: 'protocol', number })),
   fc.constant<ServiceExpr>({ kind: 'unknown', part: { reason: 'App-ID' } }),
   fc
@@ -81,20 +96,18 @@ const arbRule: fc.Arbitrary<Rule> = fc
     services: arbService,
     condition: fc.integer({ min: 0, max: 9 }).map((n) => n === 0),
   })
-  .map(
-    (r): Rule => ({
-      name: 'r',
-      enabled: r.enabled,
-      action: r.action,
-      sourceZones: r.sourceZones,
-      destinationZones: r.destinationZones,
-      sources: r.sources,
-      destinations: r.destinations,
-      services: r.services,
-      conditions: r.condition ? [{ reason: 'user-id' }] : undefined,
-      location: { path: 'p', line: 1 },
-    }),
-  );
+  .map((r): Rule => ({
+    name: 'r',
+    enabled: r.enabled,
+    action: r.action,
+    sourceZones: r.sourceZones,
+    destinationZones: r.destinationZones,
+    sources: r.sources,
+    destinations: r.destinations,
+    services: r.services,
+    conditions: r.condition ? [{ reason: 'user-id' }] : undefined,
+    location: { path: 'p', line: 1 },
+  }));
 
 const arbCase = fc.record({
   rules: fc.array(arbRule, { maxLength: 8 }),
@@ -110,8 +123,10 @@ const arbCase = fc.record({
 
 // ---- the oracle: one packet at a time, no set algebra ----
 
-const or3 = (a: T, b: T): T => (a === 'yes' || b === 'yes' ? 'yes' : a === 'maybe' || b === 'maybe' ? 'maybe' : 'no');
-const and3 = (a: T, b: T): T => (a === 'no' || b === 'no' ? 'no' : a === 'maybe' || b === 'maybe' ? 'maybe' : 'yes');
+const or3 = (a: T, b: T): T =>
+  a === 'yes' || b === 'yes' ? 'yes' : a === 'maybe' || b === 'maybe' ? 'maybe' : 'no';
+const and3 = (a: T, b: T): T =>
+  a === 'no' || b === 'no' ? 'no' : a === 'maybe' || b === 'maybe' ? 'maybe' : 'yes';
 const not3 = (a: T): T => (a === 'yes' ? 'no' : a === 'no' ? 'yes' : 'maybe');
 
 function addrMatch(e: AddressExpr, x: number): T {
@@ -157,7 +172,13 @@ interface Packet {
 }
 
 /** Possible outcomes (1 allow, 2 deny, 3 either) and the rule that settles them (-1 default). */
-function oracle(rules: Rule[], def: Action, pk: Packet, port: number, proto: Protocol): { outcome: number; by: number } {
+function oracle(
+  rules: Rule[],
+  def: Action,
+  pk: Packet,
+  port: number,
+  proto: Protocol,
+): { outcome: number; by: number } {
   let possible = 0;
   for (let i = 0; i < rules.length; i++) {
     const r = rules[i]!;

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { evaluateAll, evaluateFlow, type Scope } from '../../src/evaluate/evaluate.js';
-import { ANY_ADDRESS, ipsExpr, nameExpr, unionExpr, unknownExpr, type AddressExpr } from '../../src/model/address.js';
+import {
+  ANY_ADDRESS,
+  ipsExpr,
+  nameExpr,
+  unionExpr,
+  unknownExpr,
+  type AddressExpr,
+} from '../../src/model/address.js';
 import type { Flow } from '../../src/model/flow.js';
 import { IntervalSet } from '../../src/model/interval-set.js';
 import { parseCidr } from '../../src/model/ip.js';
@@ -93,7 +100,12 @@ describe('first match and source sets', () => {
     expect(r.allowedFrom?.sources).toBe('10.30.0.0/16');
   });
   it('with no source zone given, zones are satisfiable and named', () => {
-    const p = policy([rule('trust-out', 'allow', { sourceZones: ZoneSet.of(['trust']), destinationZones: ZoneSet.of(['untrust']) })]);
+    const p = policy([
+      rule('trust-out', 'allow', {
+        sourceZones: ZoneSet.of(['trust']),
+        destinationZones: ZoneSet.of(['untrust']),
+      }),
+    ]);
     const r = evaluateFlow(p, STUN, {});
     expect(r.verdict).toBe('allowed');
     expect(r.allowedFrom).toEqual({ sourceZones: 'trust', destinationZones: 'untrust' });
@@ -116,7 +128,12 @@ describe('destinations', () => {
     expect(r.detail).toContain('destinations 20.1.2.3/32');
   });
   it('a deny on special-purpose space does not touch an internet flow', () => {
-    const p = policy([rule('no-rfc1918', 'deny', { destinations: ips('10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10') }), rule('all', 'allow')]);
+    const p = policy([
+      rule('no-rfc1918', 'deny', {
+        destinations: ips('10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10'),
+      }),
+      rule('all', 'allow'),
+    ]);
     expect(evaluateFlow(p, STUN, {}).verdict).toBe('allowed');
     expect(evaluateFlow(p, CDN, {}).verdict).toBe('allowed');
   });
@@ -132,7 +149,9 @@ describe('destinations', () => {
     expect(evaluateFlow(p, STUN, src('2001:db8:1::/48')).verdict).toBe('blocked');
   });
   it('a host flow allowed by its exact name says how the firewall matches names', () => {
-    const p = policy([rule('cdn', 'allow', { destinations: name('cdn.kognitivspark.net'), services: tcp(443) })]);
+    const p = policy([
+      rule('cdn', 'allow', { destinations: name('cdn.kognitivspark.net'), services: tcp(443) }),
+    ]);
     const r = evaluateFlow(p, CDN, {});
     expect(r.verdict).toBe('allowed');
     expect(r.nameMatch).toMatchObject({ text: 'cdn.kognitivspark.net', method: 'resolve' });
@@ -152,9 +171,15 @@ describe('destinations', () => {
     expect(r.detail).toContain("can't be known without DNS");
   });
   it('...unless the outcome is the same either way', () => {
-    const p = policy([rule('azure-ips', 'allow', { destinations: ips('20.0.0.0/8') }), rule('all-443', 'allow', { services: tcp(443) })]);
+    const p = policy([
+      rule('azure-ips', 'allow', { destinations: ips('20.0.0.0/8') }),
+      rule('all-443', 'allow', { services: tcp(443) }),
+    ]);
     expect(evaluateFlow(p, CDN, {}).verdict).toBe('allowed');
-    const q = policy([rule('deny-some', 'deny', { destinations: ips('20.0.0.0/8') }), rule('all-443', 'allow', { services: tcp(443) })]);
+    const q = policy([
+      rule('deny-some', 'deny', { destinations: ips('20.0.0.0/8') }),
+      rule('all-443', 'allow', { services: tcp(443) }),
+    ]);
     expect(evaluateFlow(q, CDN, src('10.0.0.0/8')).verdict).toBe('unknown');
     // With no source given, IPv6 clients are untouched by the IPv4 deny, so some source is fully allowed.
     expect(evaluateFlow(q, CDN, {}).verdict).toBe('allowed');
@@ -185,11 +210,16 @@ describe('what the config cannot tell', () => {
     expect(evaluateFlow(p, STUN, src('10.0.0.0/8')).verdict).toBe('allowed');
   });
   it('an undecidable service (App-ID) is unknown', () => {
-    const p = policy([rule('app', 'allow', { services: { kind: 'unknown', part: { reason: 'App-ID stun' } } })]);
+    const p = policy([
+      rule('app', 'allow', { services: { kind: 'unknown', part: { reason: 'App-ID stun' } } }),
+    ]);
     expect(evaluateFlow(p, STUN, {}).verdict).toBe('unknown');
   });
   it('a union with a known part still decides that part', () => {
-    const p = policy([rule('mixed', 'deny', { sources: unionExpr([ips('10.1.0.0/16'), unknownExpr({ reason: 'edl' })]) }), rule('all', 'allow')]);
+    const p = policy([
+      rule('mixed', 'deny', { sources: unionExpr([ips('10.1.0.0/16'), unknownExpr({ reason: 'edl' })]) }),
+      rule('all', 'allow'),
+    ]);
     expect(evaluateFlow(p, STUN, src('10.1.0.0/16')).verdict).toBe('blocked');
     // 10.2/16 may or may not be in the list: denied or allowed, nobody can say; 10.1/16 surely denied.
     const r = evaluateFlow(p, STUN, src('10.1.0.0/16', '10.2.0.0/16'));

@@ -77,10 +77,23 @@ describe('addresses', () => {
 
 describe('public address space (RFC 6890)', () => {
   it('excludes special-purpose blocks and keeps ordinary public ones', () => {
-    for (const ip of ['10.1.1.1', '172.16.0.1', '192.168.1.1', '100.64.0.1', '127.0.0.1', '169.254.1.1', '192.0.2.1', '198.18.0.1', '224.0.0.1', '255.255.255.255', '0.1.2.3']) {
+    for (const ip of [
+      '10.1.1.1',
+      '172.16.0.1',
+      '192.168.1.1',
+      '100.64.0.1',
+      '127.0.0.1',
+      '169.254.1.1',
+      '192.0.2.1',
+      '198.18.0.1',
+      '224.0.0.1',
+      '255.255.255.255',
+      '0.1.2.3',
+    ]) {
       expect(has(PUBLIC_SPACE.ipv4, ip), ip).toBe(false);
     }
-    for (const ip of ['8.8.8.8', '20.50.2.1', '172.32.0.1', '100.128.0.1']) expect(has(PUBLIC_SPACE.ipv4, ip), ip).toBe(true);
+    for (const ip of ['8.8.8.8', '20.50.2.1', '172.32.0.1', '100.128.0.1'])
+      expect(has(PUBLIC_SPACE.ipv4, ip), ip).toBe(true);
     for (const ip of ['fe80::1', 'fc00::1', '2001:db8::1', '::1', 'ff02::1', '2002::1']) {
       expect(has(PUBLIC_SPACE.ipv6, ip), ip).toBe(false);
     }
