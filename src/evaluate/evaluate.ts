@@ -1,6 +1,6 @@
 import { HOST_POINT, type MatchContext } from '../model/address.js';
 import type { Flow } from '../model/flow.js';
-import type { IntervalSet } from '../model/interval-set.js';
+import { IntervalSet } from '../model/interval-set.js';
 import { ALL_ADDRESSES, FAMILY_RANGE, type Family } from '../model/ip.js';
 import type { Policy } from '../model/policy.js';
 import { PUBLIC_SPACE } from '../model/public-space.js';
@@ -67,10 +67,19 @@ function projectOpen(b: Box, q: Box, open: OpenDims): Box {
 }
 
 export function okRegion(query: Box, pieces: Decided[], open: OpenDims): Box[] {
-  let ok: Box[] = [query];
+  // Cuts that differ only in their source set are merged first: one subtraction per zone pair.
+  const cuts = new Map<string, { box: Box; sources: IntervalSet[] }>();
   for (const p of pieces) {
     if (p.outcome === ALLOW) continue;
     const cut = projectOpen(p.box, query, open);
+    const key = `${cut.sz}\u0000${cut.dz}`;
+    const group = cuts.get(key);
+    if (group) group.sources.push(cut.s);
+    else cuts.set(key, { box: cut, sources: [cut.s] });
+  }
+  let ok: Box[] = [query];
+  for (const { box, sources } of cuts.values()) {
+    const cut = { ...box, s: IntervalSet.unionAll(sources) };
     ok = ok.flatMap((b) => boxSubtract(b, cut));
     if (ok.length === 0 || ok.length > MAX_REGIONS) return [];
   }

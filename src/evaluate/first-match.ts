@@ -1,4 +1,4 @@
-import { matchAddress, type MatchContext, type Tri } from '../model/address.js';
+import { contextKey, matchAddress, type MatchContext, type Tri } from '../model/address.js';
 import type { NamePattern } from '../model/names.js';
 import type { Action, Policy, Rule } from '../model/policy.js';
 import { matchService, type Protocol } from '../model/service.js';
@@ -40,6 +40,8 @@ interface Pending {
 /** How the destination of a flow is matched: as concrete addresses, or as a host name's one address. */
 export interface FlowTarget {
   dstContext: MatchContext;
+  /** `contextKey(dstContext)`, computed once per evaluation. */
+  dstKey?: string;
   port: number;
   protocol: Protocol;
 }
@@ -57,12 +59,13 @@ interface RuleRegion {
 }
 
 const SOURCE_CONTEXT: MatchContext = { kind: 'addresses' };
+const SOURCE_KEY = contextKey(SOURCE_CONTEXT);
 
 function ruleRegion(rule: Rule, target: FlowTarget): RuleRegion {
   const svc = matchService(rule.services, target.port, target.protocol);
   if (svc.result === 'no') return {};
-  const src: Tri = matchAddress(rule.sources, SOURCE_CONTEXT);
-  const dst: Tri = matchAddress(rule.destinations, target.dstContext);
+  const src: Tri = matchAddress(rule.sources, SOURCE_CONTEXT, SOURCE_KEY);
+  const dst: Tri = matchAddress(rule.destinations, target.dstContext, target.dstKey);
   const possible: Box = {
     sz: rule.sourceZones,
     dz: rule.destinationZones,
@@ -88,12 +91,14 @@ export function firstMatch(policy: Policy, query: Box, target: FlowTarget): Deci
   if (boxIsEmpty(query)) return decided;
   let pending: Pending[] = [{ box: query, tag: 0 }];
   const rules = policy.rules;
+  target = { ...target, dstKey: target.dstKey ?? contextKey(target.dstContext) };
   for (let i = 0; i < rules.length && pending.length > 0; i++) {
     const rule = rules[i]!;
     if (!rule.enabled) continue;
     const region = ruleRegion(rule, target);
     const possible = region.possible;
-    if (!possible) continue;
+    // Every pending region lies in the query: a rule outside it touches none of them.
+    if (!possible || !boxesIntersect(query, possible)) continue;
     const bit = bitOf(rule.action);
     const next: Pending[] = [];
     for (const p of pending) {

@@ -82,20 +82,22 @@ export function universeOf(ctx: MatchContext): IntervalSet {
   return ctx.kind === 'addresses' ? ALL_ADDRESSES : HOST_POINT;
 }
 
-function contextKey(ctx: MatchContext): string {
+export function contextKey(ctx: MatchContext): string {
   return ctx.kind === 'addresses' ? 'a' : `h|${ctx.host}|${ctx.family}|${ctx.protocol}`;
 }
 
 const cache = new WeakMap<AddressExpr, Map<string, Tri>>();
 
-/** Evaluates what `expr` matches in `ctx`; results are cached per expression object and context. */
-export function matchAddress(expr: AddressExpr, ctx: MatchContext): Tri {
+/**
+ * Evaluates what `expr` matches in `ctx`; results are cached per expression object and context.
+ * Callers matching many expressions in one context pass its `contextKey` once.
+ */
+export function matchAddress(expr: AddressExpr, ctx: MatchContext, key = contextKey(ctx)): Tri {
   let perExpr = cache.get(expr);
   if (!perExpr) {
     perExpr = new Map();
     cache.set(expr, perExpr);
   }
-  const key = contextKey(ctx);
   let tri = perExpr.get(key);
   if (!tri) {
     tri = compute(expr, ctx);

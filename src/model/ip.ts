@@ -152,15 +152,15 @@ export function formatAddress(value: bigint): string {
   return (ipaddr.fromByteArray(bytes) as ipaddr.IPv6).toRFC5952String();
 }
 
-/** Splits an interval into the fewest CIDR blocks. */
-function intervalToCidrs(lo: bigint, hi: bigint): string[] {
+/** Splits an interval into the fewest CIDR blocks, stopping once there are more than `max`. */
+function intervalToCidrs(lo: bigint, hi: bigint, max: number): string[] {
   const family = familyOf(lo);
   const base = familyBase(family);
   const bits = familyBits(family);
   const out: string[] = [];
   let cur = lo - base;
   const end = hi - base;
-  while (cur <= end) {
+  while (cur <= end && out.length <= max) {
     let size = 0;
     while (
       size < bits &&
@@ -178,13 +178,16 @@ function intervalToCidrs(lo: bigint, hi: bigint): string[] {
 /** Human form of a set: CIDRs where they are few, first-last ranges otherwise; `limit` caps the list. */
 export function formatAddressSet(set: IntervalSet, limit = 8): string {
   const parts: string[] = [];
-  let total = 0;
+  let seen = 0;
   for (const [lo, hi] of set.ranges()) {
-    const cidrs = intervalToCidrs(lo, hi);
-    const items = cidrs.length <= 2 ? cidrs : [`${formatAddress(lo)}-${formatAddress(hi)}`];
-    total += items.length;
-    for (const item of items) if (parts.length < limit) parts.push(item);
+    seen++;
+    if (parts.length >= limit) continue;
+    const cidrs = intervalToCidrs(lo, hi, 3);
+    parts.push(...(cidrs.length <= 2 ? cidrs : [`${formatAddress(lo)}-${formatAddress(hi)}`]));
   }
-  if (total > limit) parts.push(`… ${total - limit} more`);
+  const shown = parts.length;
+  if (shown > limit) parts.length = limit;
+  const more = seen - Math.min(seen, limit) + Math.max(0, shown - limit);
+  if (more > 0) parts.push(`… ${more} more`);
   return parts.join(', ');
 }

@@ -32,6 +32,15 @@ export class ZoneSet {
     return this.names.has(name) !== this.complement;
   }
 
+  /** Whether the sets share a name (cheap for the common "any" case). */
+  intersects(other: ZoneSet): boolean {
+    if (this.complement && other.complement) return true;
+    if (this.complement) return [...other.names].some((n) => !this.names.has(n));
+    if (other.complement) return [...this.names].some((n) => !other.names.has(n));
+    for (const n of this.names) if (other.names.has(n)) return true;
+    return false;
+  }
+
   intersect(other: ZoneSet): ZoneSet {
     if (other.isAny()) return this;
     if (this.isAny()) return other;
