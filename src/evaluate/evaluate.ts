@@ -87,27 +87,34 @@ export function okRegion(query: Box, pieces: Decided[], open: OpenDims): Box[] {
 }
 
 export function evaluateFlow(policy: Policy, flow: Flow, scope: Scope): PolicyFlowResult {
-  const open: OpenDims = {
-    s: scope.sources === undefined,
-    sz: scope.sourceZones === undefined,
-    dz: scope.destinationZones === undefined && policy.egressZones === undefined,
-  };
+  const egress = scope.destinationZones ?? policy.egressZones;
+  if (egress === 'unknown') {
+    return describeUndecided(
+      policy,
+      "the config doesn't say which zone or interface reaches the internet: name it with --destination-zone",
+    );
+  }
+  const open: OpenDims = { s: scope.sources === undefined, sz: scope.sourceZones === undefined, dz: !egress };
+  // Clients don't sit in the zone the internet is reached through, so an open source zone excludes it.
+  const sz = scope.sourceZones ?? (egress ? egress.negate() : ZoneSet.ANY);
+  const dz = egress ?? ZoneSet.ANY;
+  if (sz.isEmpty() || dz.isEmpty())
+    return describeUndecided(policy, 'no source zone is left outside the egress zones');
   const families: FamilyOutcome[] = [];
   for (const family of FAMILIES) {
     const s = (scope.sources ?? ALL_ADDRESSES).intersect(FAMILY_RANGE[family]);
     const { d, ctx } = destination(flow, family);
     if (s.isEmpty() || d.isEmpty()) continue;
-    const query: Box = {
-      sz: scope.sourceZones ?? ZoneSet.ANY,
-      dz: scope.destinationZones ?? policy.egressZones ?? ZoneSet.ANY,
-      s,
-      d,
-    };
+    const query: Box = { sz, dz, s, d };
     const target: FlowTarget = { dstContext: ctx, port: flow.port, protocol: flow.protocol };
     const pieces = firstMatch(policy, query, target);
     families.push({ family, query, pieces, okRegion: okRegion(query, pieces, open) });
   }
   return describeResult(policy, flow, families, open.s, verdictOf(families, open.s));
+}
+
+function describeUndecided(policy: Policy, detail: string): PolicyFlowResult {
+  return { policy, verdict: 'unknown', families: [], alsoBy: [], detail };
 }
 
 export function verdictOf(families: FamilyOutcome[], sourcesOpen: boolean): Verdict {

@@ -45,8 +45,12 @@ export interface Policy {
   name?: string;
   rules: readonly Rule[];
   default: DefaultDecision;
-  /** Zones or interfaces the internet is reached through, when the config says so. */
-  egressZones?: ZoneSet;
+  /**
+   * Zones or interfaces the internet is reached through: a set when the config says so (a default route's
+   * interface, say); `unknown` when the vendor's verdicts hinge on it and the config doesn't tell (every
+   * flow is then unknown until the user names them); absent when rules don't depend on zones.
+   */
+  egressZones?: ZoneSet | 'unknown';
   /** Assumptions the reader made that a user should know about. */
   notes: readonly string[];
 }

@@ -51,10 +51,15 @@ export function renderText(report: JsonReport, options: TextOptions): string {
     rows.push([f.verdict, f.severity, f.role, `${flowLabel(f)}${mark}`, plainText(decidedByText(f))]);
   }
   out.push(...table(rows, 0, options.color));
-  const problems = report.flows.filter((f) => f.verdict !== 'allowed');
-  if (problems.length) {
-    out.push('');
-    for (const f of problems) out.push(`${flowLabel(f)}: ${plainText(f.detail)}`);
+  // Flows failing for the same reason share one line.
+  const reasons = new Map<string, string[]>();
+  for (const f of report.flows.filter((x) => x.verdict !== 'allowed')) {
+    reasons.set(f.detail, [...(reasons.get(f.detail) ?? []), flowLabel(f)]);
+  }
+  if (reasons.size) out.push('');
+  for (const [detail, flows] of reasons) {
+    const who = flows.length <= 3 ? flows.join(', ') : `${flows.length} flows (${flows.slice(0, 2).join(', ')}, …)`;
+    out.push(`${who}: ${plainText(detail)}`);
   }
   if (unverified) {
     out.push('');

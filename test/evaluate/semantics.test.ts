@@ -112,6 +112,32 @@ describe('first match and source sets', () => {
     expect(evaluateFlow(p, STUN, { sourceZones: ZoneSet.of(['guest']) }).verdict).toBe('blocked');
     expect(evaluateFlow(p, STUN, { sourceZones: ZoneSet.of(['trust', 'guest']) }).verdict).toBe('partial');
   });
+  it('clients are never in the egress zone: an intrazone allow there does not pass', () => {
+    const intrazone = ['trust', 'untrust'].map((z) =>
+      rule(`intrazone-${z}`, 'allow', { sourceZones: ZoneSet.of([z]), destinationZones: ZoneSet.of([z]) }),
+    );
+    const p = policy(intrazone, 'deny', { egressZones: ZoneSet.of(['untrust']) });
+    expect(evaluateFlow(p, STUN, {}).verdict).toBe('blocked');
+  });
+  it('an egress zone the config does not tell makes flows unknown until the user names it', () => {
+    const p = policy(
+      [
+        rule('out', 'allow', {
+          sourceZones: ZoneSet.of(['trust']),
+          destinationZones: ZoneSet.of(['untrust']),
+        }),
+      ],
+      'deny',
+      {
+        egressZones: 'unknown',
+      },
+    );
+    const r = evaluateFlow(p, STUN, {});
+    expect(r.verdict).toBe('unknown');
+    expect(r.detail).toMatch(/--destination-zone/);
+    expect(evaluateFlow(p, STUN, { destinationZones: ZoneSet.of(['untrust']) }).verdict).toBe('allowed');
+    expect(evaluateFlow(p, STUN, { destinationZones: ZoneSet.of(['dmz']) }).verdict).toBe('blocked');
+  });
   it('known egress zones pin the destination zone', () => {
     const p = policy([rule('to-dmz', 'allow', { destinationZones: ZoneSet.of(['dmz']) })], 'deny', {
       egressZones: ZoneSet.of(['untrust']),
