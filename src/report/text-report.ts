@@ -58,7 +58,8 @@ export function renderText(report: JsonReport, options: TextOptions): string {
   }
   if (reasons.size) out.push('');
   for (const [detail, flows] of reasons) {
-    const who = flows.length <= 3 ? flows.join(', ') : `${flows.length} flows (${flows.slice(0, 2).join(', ')}, …)`;
+    const who =
+      flows.length <= 3 ? flows.join(', ') : `${flows.length} flows (${flows.slice(0, 2).join(', ')}, …)`;
     out.push(`${who}: ${plainText(detail)}`);
   }
   if (unverified) {
