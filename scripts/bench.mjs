@@ -29,6 +29,7 @@ await build({
   banner: {
     js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
   },
+  define: { __TOOL_VERSION__: '"bench"' },
   logLevel: 'warning',
 });
 

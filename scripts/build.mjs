@@ -1,6 +1,7 @@
 // Bundles the CLI into dist/ (committed; CI checks it is up to date). `?raw` imports become text.
 import { build } from 'esbuild';
 import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 
 const rawText = {
@@ -31,6 +32,7 @@ await build({
   banner: {
     js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
   },
+  define: { __TOOL_VERSION__: JSON.stringify(JSON.parse(readFileSync('package.json', 'utf8')).version) },
   plugins: [rawText],
   logLevel: 'warning',
 });

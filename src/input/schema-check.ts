@@ -3,9 +3,12 @@ import { formatDocPath, type DocPath, type PositionedDocument } from './position
 
 const ajv = new Ajv2020({ allErrors: false, strict: true, allowUnionTypes: true });
 
-/** Compiles a JSON Schema (draft 2020-12) once; the validator is reused for every document. */
-export function compileSchema(schema: object): ValidateFunction {
-  return ajv.compile(schema);
+/** A JSON Schema (draft 2020-12) validator, compiled on first use (compiling costs start-up time). */
+export type SchemaValidator = () => ValidateFunction;
+
+export function compileSchema(schema: object): SchemaValidator {
+  let compiled: ValidateFunction | undefined;
+  return () => (compiled ??= ajv.compile(schema));
 }
 
 function pathOf(error: ErrorObject): (string | number)[] {
@@ -35,7 +38,8 @@ function describe(error: ErrorObject): string {
 }
 
 /** Validates a parsed document, throwing an InputError at the line of the first offending value. */
-export function checkDocument(doc: PositionedDocument, validate: ValidateFunction, what: string): void {
+export function checkDocument(doc: PositionedDocument, validator: SchemaValidator, what: string): void {
+  const validate = validator();
   if (validate(doc.value)) return;
   const error = validate.errors?.[0];
   if (!error) throw doc.error([], `not a valid ${what}`);

@@ -1,4 +1,3 @@
-import type { ValidateFunction } from 'ajv/dist/2020.js';
 import type { PositionedDocument } from '../../input/positioned.js';
 import { checkDocument, compileSchema } from '../../input/schema-check.js';
 import schema from '../../../schemas/generic-policy.schema.json' with { type: 'json' };
@@ -8,7 +7,7 @@ import { RESERVED_SERVICE_NAMES } from './service-entries.js';
 
 const WHAT = 'generic/v1 policy';
 
-let validator: ValidateFunction | undefined;
+const validator = compileSchema(schema);
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -41,7 +40,6 @@ function checkGroupNames(doc: PositionedDocument): void {
 /** Checks a parsed document against schemas/generic-policy.schema.json; throws InputError at the line. */
 export function checkGenericDocument(doc: PositionedDocument): GenericDocument {
   checkGroupNames(doc);
-  validator ??= compileSchema(schema);
   checkDocument(doc, validator, WHAT);
   return doc.value as GenericDocument;
 }
