@@ -1,3 +1,13 @@
+/** Appends [lo, hi] to sorted bounds, merging it into the last interval when they overlap or touch. */
+function appendMerged(out: bigint[], lo: bigint, hi: bigint): void {
+  const n = out.length;
+  if (n > 0 && lo <= out[n - 1]! + 1n) {
+    if (hi > out[n - 1]!) out[n - 1] = hi;
+  } else {
+    out.push(lo, hi);
+  }
+}
+
 /**
  * An exact, immutable set of integers stored as sorted, disjoint, non-adjacent closed intervals.
  * Addresses of both IP families live in one bigint universe (see ip.ts), so one set type serves all.
@@ -21,14 +31,7 @@ export class IntervalSet {
     const list = [...ranges].filter(([lo, hi]) => lo <= hi);
     list.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
     const out: bigint[] = [];
-    for (const [lo, hi] of list) {
-      const n = out.length;
-      if (n > 0 && lo <= out[n - 1]! + 1n) {
-        if (hi > out[n - 1]!) out[n - 1] = hi;
-      } else {
-        out.push(lo, hi);
-      }
-    }
+    for (const [lo, hi] of list) appendMerged(out, lo, hi);
     return new IntervalSet(out);
   }
 
@@ -96,12 +99,7 @@ export class IntervalSet {
         hi = b[j + 1]!;
         j += 2;
       }
-      const n = out.length;
-      if (n > 0 && lo <= out[n - 1]! + 1n) {
-        if (hi > out[n - 1]!) out[n - 1] = hi;
-      } else {
-        out.push(lo, hi);
-      }
+      appendMerged(out, lo, hi);
     }
     return new IntervalSet(out);
   }

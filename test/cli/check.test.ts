@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import schema from '../../schemas/report.schema.json' with { type: 'json' };
+import { cliMain } from '../../src/cli/cli-main.js';
 import { runCli } from './cli-io.js';
 
 const validateReport = new Ajv2020({ strict: true, allowUnionTypes: true }).compile(schema);
@@ -161,6 +162,13 @@ rules:
       /^FAIL: \d+ of \d+ required flows not allowed \(\d+ blocked\)/,
     );
     expect(r.stdout).not.toContain('\u001b[');
+  });
+  it('colours verdicts on a terminal', () => {
+    let out = '';
+    cliMain(['check', HTTPS_ONLY], { stdout: (x) => (out += x), stderr: () => {}, color: true });
+    const esc = '\u001b';
+    expect(out).toContain(`${esc}[31mblocked`);
+    expect(out).toContain(`${esc}[32mallowed`);
   });
   it('never passes control characters from config text to the terminal', () => {
     const r = runCli('check', hostile);

@@ -101,17 +101,22 @@ export class PolicyBuilder {
 
   // --- addresses ---
 
-  private addressLeaf(text: string, at: DocPath): AddressLeaf {
-    let leaf = this.addressLeaves.get(text);
-    if (!leaf) {
+  /** Parses an entry once per distinct text; a parse failure is an InputError at `at`. */
+  private parsedOnce<T>(cache: Map<string, T>, parse: (text: string) => T, text: string, at: DocPath): T {
+    let leaf = cache.get(text);
+    if (leaf === undefined) {
       try {
-        leaf = parseAddressEntry(text);
+        leaf = parse(text);
       } catch (e) {
         throw this.entryError(at, e);
       }
-      this.addressLeaves.set(text, leaf);
+      cache.set(text, leaf);
     }
     return leaf;
+  }
+
+  private addressLeaf(text: string, at: DocPath): AddressLeaf {
+    return this.parsedOnce(this.addressLeaves, parseAddressEntry, text, at);
   }
 
   private resolveAddressGroups(): Map<string, readonly GroupLeaf[]> {
@@ -186,16 +191,7 @@ export class PolicyBuilder {
   // --- services ---
 
   private serviceLeaf(text: string, at: DocPath): ServiceExpr {
-    let leaf = this.serviceLeaves.get(text);
-    if (!leaf) {
-      try {
-        leaf = parseServiceEntry(text);
-      } catch (e) {
-        throw this.entryError(at, e);
-      }
-      this.serviceLeaves.set(text, leaf);
-    }
-    return leaf;
+    return this.parsedOnce(this.serviceLeaves, parseServiceEntry, text, at);
   }
 
   private resolveServiceGroups(): Map<string, readonly ServiceExpr[]> {
