@@ -1,4 +1,10 @@
-import { contextKey, matchAddress, type MatchContext, type Tri } from '../model/address.js';
+import {
+  addressMatcher,
+  triPossible,
+  type AddressExpr,
+  type MatchContext,
+  type Tri,
+} from '../model/address.js';
 import type { NamePattern } from '../model/names.js';
 import type { Action, Policy, Rule } from '../model/policy.js';
 import { matchService, type Protocol } from '../model/service.js';
@@ -40,8 +46,6 @@ interface Pending {
 /** How the destination of a flow is matched: as concrete addresses, or as a host name's one address. */
 export interface FlowTarget {
   dstContext: MatchContext;
-  /** `contextKey(dstContext)`, computed once per evaluation. */
-  dstKey?: string;
   port: number;
   protocol: Protocol;
 }
@@ -58,19 +62,23 @@ interface RuleRegion {
   why?: string;
 }
 
-const SOURCE_CONTEXT: MatchContext = { kind: 'addresses' };
-const SOURCE_KEY = contextKey(SOURCE_CONTEXT);
+type Matcher = (expr: AddressExpr) => Tri;
 
-function ruleRegion(rule: Rule, target: FlowTarget): RuleRegion {
+function ruleRegion(
+  rule: Rule,
+  target: FlowTarget,
+  matchSource: Matcher,
+  matchDestination: Matcher,
+): RuleRegion {
   const svc = matchService(rule.services, target.port, target.protocol);
   if (svc.result === 'no') return {};
-  const src: Tri = matchAddress(rule.sources, SOURCE_CONTEXT, SOURCE_KEY);
-  const dst: Tri = matchAddress(rule.destinations, target.dstContext, target.dstKey);
+  const src = matchSource(rule.sources);
+  const dst = matchDestination(rule.destinations);
   const possible: Box = {
     sz: rule.sourceZones,
     dz: rule.destinationZones,
-    s: src.yes.union(src.maybe),
-    d: dst.yes.union(dst.maybe),
+    s: triPossible(src),
+    d: triPossible(dst),
   };
   if (possible.s.isEmpty() || possible.d.isEmpty()) return {};
   const condition = rule.conditions?.[0];
@@ -91,11 +99,12 @@ export function firstMatch(policy: Policy, query: Box, target: FlowTarget): Deci
   if (boxIsEmpty(query)) return decided;
   let pending: Pending[] = [{ box: query, tag: 0 }];
   const rules = policy.rules;
-  target = { ...target, dstKey: target.dstKey ?? contextKey(target.dstContext) };
+  const matchSource = addressMatcher({ kind: 'addresses' });
+  const matchDestination = addressMatcher(target.dstContext);
   for (let i = 0; i < rules.length && pending.length > 0; i++) {
     const rule = rules[i]!;
     if (!rule.enabled) continue;
-    const region = ruleRegion(rule, target);
+    const region = ruleRegion(rule, target, matchSource, matchDestination);
     const possible = region.possible;
     // Every pending region lies in the query: a rule outside it touches none of them.
     if (!possible || !boxesIntersect(query, possible)) continue;

@@ -76,39 +76,54 @@ export interface Tri {
   maybe: IntervalSet;
   via?: NamePattern;
   why?: string;
+  /** Cache for triPossible. */
+  possible?: IntervalSet;
 }
 
 export function universeOf(ctx: MatchContext): IntervalSet {
   return ctx.kind === 'addresses' ? ALL_ADDRESSES : HOST_POINT;
 }
 
-export function contextKey(ctx: MatchContext): string {
+function contextKey(ctx: MatchContext): string {
   return ctx.kind === 'addresses' ? 'a' : `h|${ctx.host}|${ctx.family}|${ctx.protocol}`;
 }
 
-const cache = new WeakMap<AddressExpr, Map<string, Tri>>();
+/** Results per context, then per expression object: a rule list is matched in one context at a time. */
+const cache = new Map<string, WeakMap<AddressExpr, Tri>>();
 
-/**
- * Evaluates what `expr` matches in `ctx`; results are cached per expression object and context.
- * Callers matching many expressions in one context pass its `contextKey` once.
- */
-export function matchAddress(expr: AddressExpr, ctx: MatchContext, key = contextKey(ctx)): Tri {
-  let perExpr = cache.get(expr);
-  if (!perExpr) {
-    perExpr = new Map();
-    cache.set(expr, perExpr);
+/** A matcher for one context, caching each expression's result (shared objects are computed once). */
+export function addressMatcher(ctx: MatchContext): (expr: AddressExpr) => Tri {
+  const key = contextKey(ctx);
+  let results = cache.get(key);
+  if (!results) {
+    results = new WeakMap();
+    cache.set(key, results);
   }
-  let tri = perExpr.get(key);
-  if (!tri) {
-    tri = compute(expr, ctx);
-    perExpr.set(key, tri);
-  }
-  return tri;
+  const memo = results;
+  const match = (expr: AddressExpr): Tri => {
+    let tri = memo.get(expr);
+    if (!tri) {
+      tri = compute(expr, ctx, match);
+      memo.set(expr, tri);
+    }
+    return tri;
+  };
+  return match;
+}
+
+/** What `expr` matches in `ctx` (see addressMatcher for matching many expressions). */
+export function matchAddress(expr: AddressExpr, ctx: MatchContext): Tri {
+  return addressMatcher(ctx)(expr);
+}
+
+/** yes and maybe together: everything the expression may match (kept on the Tri, computed once). */
+export function triPossible(t: Tri): IntervalSet {
+  return (t.possible ??= t.maybe.isEmpty() ? t.yes : t.yes.union(t.maybe));
 }
 
 const NONE: Tri = { yes: IntervalSet.EMPTY, maybe: IntervalSet.EMPTY };
 
-function compute(expr: AddressExpr, ctx: MatchContext): Tri {
+function compute(expr: AddressExpr, ctx: MatchContext, match: (e: AddressExpr) => Tri): Tri {
   const universe = universeOf(ctx);
   switch (expr.kind) {
     case 'any':
@@ -132,13 +147,13 @@ function compute(expr: AddressExpr, ctx: MatchContext): Tri {
       return { yes: IntervalSet.EMPTY, maybe: universe, why: expr.part.reason };
     case 'union': {
       let acc = NONE;
-      for (const m of expr.members) acc = triUnion(acc, matchAddress(m, ctx));
+      for (const m of expr.members) acc = triUnion(acc, match(m));
       return acc;
     }
     case 'not':
-      return triNot(matchAddress(expr.of, ctx), universe);
+      return triNot(match(expr.of), universe);
     case 'minus':
-      return triIntersect(matchAddress(expr.from, ctx), triNot(matchAddress(expr.without, ctx), universe));
+      return triIntersect(match(expr.from), triNot(match(expr.without), universe));
   }
 }
 
