@@ -5,10 +5,12 @@ import {
   type MatchContext,
   type Tri,
 } from '../model/address.js';
+import type { IntervalSet } from '../model/interval-set.js';
 import type { NamePattern } from '../model/names.js';
 import type { Action, Policy, Rule } from '../model/policy.js';
 import { matchService, type Protocol } from '../model/service.js';
 import { boxesIntersect, boxIntersect, boxIsEmpty, boxSubtract, type Box } from './box.js';
+import { SourceIndex } from './source-index.js';
 
 /** Outcome bits: which actions a region may end with. 3 = either, so the config can't tell. */
 export const ALLOW = 1;
@@ -56,31 +58,62 @@ export const MAX_REGIONS = 20_000;
 interface RuleRegion {
   /** Where the rule surely matches; undefined when nowhere. */
   yes?: Box;
-  /** Where it may match (includes yes); undefined when nowhere. */
-  possible?: Box;
+  /** Where it may match (includes yes). */
+  possible: Box;
   via?: NamePattern;
   why?: string;
 }
 
 type Matcher = (expr: AddressExpr) => Tri;
 
+/** What a rule's sources match, which doesn't depend on the flow: worked out once per policy. */
+interface SourceSide {
+  index: number;
+  rule: Rule;
+  src: Tri;
+  srcPossible: IntervalSet;
+}
+
+const sourceSides = new WeakMap<Policy, SourceSide[]>();
+
+function sourceSidesOf(policy: Policy): SourceSide[] {
+  let sides = sourceSides.get(policy);
+  if (!sides) {
+    const matchSource = addressMatcher({ kind: 'addresses' });
+    const list: SourceSide[] = [];
+    policy.rules.forEach((rule, index) => {
+      if (!rule.enabled) return;
+      const src = matchSource(rule.sources);
+      const srcPossible = triPossible(src);
+      if (!srcPossible.isEmpty()) list.push({ index, rule, src, srcPossible });
+    });
+    sourceSides.set(policy, list);
+    sides = list;
+  }
+  return sides;
+}
+
+/** The rule's regions for this flow, or undefined when it can't touch the query (checked before allocating). */
 function ruleRegion(
-  rule: Rule,
+  side: SourceSide,
+  query: Box,
   target: FlowTarget,
-  matchSource: Matcher,
   matchDestination: Matcher,
-): RuleRegion {
+): RuleRegion | undefined {
+  const { rule, src, srcPossible } = side;
+  if (
+    !srcPossible.intersects(query.s) ||
+    !rule.sourceZones.intersects(query.sz) ||
+    !rule.destinationZones.intersects(query.dz)
+  ) {
+    return undefined;
+  }
   const svc = matchService(rule.services, target.port, target.protocol);
-  if (svc.result === 'no') return {};
-  const src = matchSource(rule.sources);
+  if (svc.result === 'no') return undefined;
   const dst = matchDestination(rule.destinations);
-  const possible: Box = {
-    sz: rule.sourceZones,
-    dz: rule.destinationZones,
-    s: triPossible(src),
-    d: triPossible(dst),
-  };
-  if (possible.s.isEmpty() || possible.d.isEmpty()) return {};
+  const dstPossible = triPossible(dst);
+  if (!dstPossible.intersects(query.d)) return undefined;
+  const possible: Box = { sz: rule.sourceZones, dz: rule.destinationZones, s: srcPossible, d: dstPossible };
   const condition = rule.conditions?.[0];
   const sure = svc.result === 'yes' && !condition;
   const yes: Box | undefined =
@@ -97,69 +130,67 @@ function ruleRegion(
 export function firstMatch(policy: Policy, query: Box, target: FlowTarget): Decided[] {
   const decided: Decided[] = [];
   if (boxIsEmpty(query)) return decided;
-  let pending: Pending[] = [{ box: query, tag: 0 }];
-  const rules = policy.rules;
-  const matchSource = addressMatcher({ kind: 'addresses' });
   const matchDestination = addressMatcher(target.dstContext);
-  for (let i = 0; i < rules.length && pending.length > 0; i++) {
-    const rule = rules[i]!;
-    if (!rule.enabled) continue;
-    const region = ruleRegion(rule, target, matchSource, matchDestination);
-    const possible = region.possible;
-    // Every pending region lies in the query: a rule outside it touches none of them.
-    if (!possible || !boxesIntersect(query, possible)) continue;
-    const bit = bitOf(rule.action);
-    const next: Pending[] = [];
-    for (const p of pending) {
-      if (!boxesIntersect(p.box, possible)) {
-        next.push(p);
-        continue;
-      }
-      let outside: Box[] = [p.box];
-      if (region.yes) {
-        const hit = boxIntersect(p.box, region.yes);
-        if (hit) {
-          decided.push({
-            box: hit,
-            outcome: (p.tag | bit) as Outcome,
-            by: i,
-            via: region.via,
-            doubt: p.doubt,
-          });
-          outside = boxSubtract(p.box, region.yes);
-        }
-      }
-      for (const b of outside) {
-        const maybe = boxIntersect(b, possible);
-        if (!maybe) {
-          next.push({ ...p, box: b });
-          continue;
-        }
-        const tag = (p.tag | bit) as Outcome;
-        const doubt = p.doubt ?? {
-          rule: i,
-          why: region.why ?? 'the config does not tell whether it matches',
-        };
-        if (tag === 3) decided.push({ box: maybe, outcome: 3, by: i, doubt });
-        else next.push({ box: maybe, tag, doubt });
-        for (const rest of boxSubtract(b, possible)) next.push({ ...p, box: rest });
-      }
-    }
-    pending = next;
-    if (pending.length > MAX_REGIONS) {
-      for (const p of pending) {
+
+  // The rules that can touch the query at all, in order; every region below lies inside the query.
+  const candidates: { index: number; region: RuleRegion; bit: 1 | 2 }[] = [];
+  for (const side of sourceSidesOf(policy)) {
+    const region = ruleRegion(side, query, target, matchDestination);
+    if (region) candidates.push({ index: side.index, region, bit: bitOf(side.rule.action) });
+  }
+  const sources = new SourceIndex(candidates.length, (k) => candidates[k]!.region.possible.s);
+
+  // Each region walks the rules from where it was split off; regions are disjoint, so order among them
+  // doesn't matter.
+  const work: (Pending & { from: number })[] = [{ box: query, tag: 0, from: 0 }];
+  while (work.length > 0) {
+    if (work.length > MAX_REGIONS) {
+      for (const p of work) {
+        const by = candidates[p.from]?.index ?? -1;
         decided.push({
           box: p.box,
           outcome: 3,
-          by: i,
-          doubt: { rule: i, why: 'too many distinct regions to decide exactly' },
+          by,
+          doubt: { rule: by, why: 'too many distinct regions to decide exactly' },
         });
       }
-      return decided;
+      break;
+    }
+    const p = work.pop()!;
+    let k = sources.next(p.box.s, p.from);
+    while (k < candidates.length && !boxesIntersect(p.box, candidates[k]!.region.possible)) {
+      k = sources.next(p.box.s, k + 1);
+    }
+    if (k >= candidates.length) {
+      decided.push({
+        box: p.box,
+        outcome: (p.tag | bitOf(policy.default.action)) as Outcome,
+        by: -1,
+        doubt: p.doubt,
+      });
+      continue;
+    }
+    const { index: i, region, bit } = candidates[k]!;
+    let outside: Box[] = [p.box];
+    if (region.yes) {
+      const hit = boxIntersect(p.box, region.yes);
+      if (hit) {
+        decided.push({ box: hit, outcome: (p.tag | bit) as Outcome, by: i, via: region.via, doubt: p.doubt });
+        outside = boxSubtract(p.box, region.yes);
+      }
+    }
+    for (const b of outside) {
+      const maybe = boxIntersect(b, region.possible);
+      if (!maybe) {
+        work.push({ ...p, box: b, from: k + 1 });
+        continue;
+      }
+      const tag = (p.tag | bit) as Outcome;
+      const doubt = p.doubt ?? { rule: i, why: region.why ?? 'the config does not tell whether it matches' };
+      if (tag === 3) decided.push({ box: maybe, outcome: 3, by: i, doubt });
+      else work.push({ box: maybe, tag, doubt, from: k + 1 });
+      for (const rest of boxSubtract(b, region.possible)) work.push({ ...p, box: rest, from: k + 1 });
     }
   }
-  const bit = bitOf(policy.default.action);
-  for (const p of pending)
-    decided.push({ box: p.box, outcome: (p.tag | bit) as Outcome, by: -1, doubt: p.doubt });
   return decided;
 }

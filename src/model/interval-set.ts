@@ -59,6 +59,10 @@ export class IntervalSet {
     return this.bounds[0];
   }
 
+  max(): bigint | undefined {
+    return this.bounds[this.bounds.length - 1];
+  }
+
   /** Number of integers in the set. */
   size(): bigint {
     let n = 0n;

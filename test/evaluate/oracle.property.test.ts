@@ -18,6 +18,12 @@ import type { Box } from '../../src/evaluate/box.js';
 
 const RUNS = Number(process.env.ORACLE_RUNS ?? 10_000);
 const SPACE = 12;
+/**
+ * Each of the 12 points stands for a block of 97 addresses, so the sets straddle /24 boundaries and the
+ * evaluator's source buckets get exercised; a block's first address represents it.
+ */
+const BLOCK = 97n;
+const at = (x: number) => BigInt(x) * BLOCK;
 const ZONES = ['a', 'b', 'c', 'z'];
 type T = 'yes' | 'no' | 'maybe';
 
@@ -28,7 +34,7 @@ const intervalsOf = (minLength: number) =>
       maxLength: 3,
     })
     .map((xs) =>
-      IntervalSet.fromRanges(xs.map(([lo, len]) => [BigInt(lo), BigInt(Math.min(SPACE - 1, lo + len))])),
+      IntervalSet.fromRanges(xs.map(([lo, len]) => [at(lo), at(Math.min(SPACE - 1, lo + len)) + BLOCK - 1n])),
     );
 const arbIntervals = intervalsOf(0);
 
@@ -132,7 +138,7 @@ const not3 = (a: T): T => (a === 'yes' ? 'no' : a === 'no' ? 'yes' : 'maybe');
 function addrMatch(e: AddressExpr, x: number): T {
   switch (e.kind) {
     case 'ips':
-      return e.set.has(BigInt(x)) ? 'yes' : 'no';
+      return e.set.has(at(x)) ? 'yes' : 'no';
     case 'any':
       return 'yes';
     case 'unknown':
@@ -199,7 +205,7 @@ function oracle(
 }
 
 function inBox(b: Box, pk: Packet): boolean {
-  return b.sz.has(pk.sz) && b.dz.has(pk.dz) && b.s.has(BigInt(pk.s)) && b.d.has(BigInt(pk.d));
+  return b.sz.has(pk.sz) && b.dz.has(pk.dz) && b.s.has(at(pk.s)) && b.d.has(at(pk.d));
 }
 
 function packets(q: Box): Packet[] {
@@ -209,8 +215,8 @@ function packets(q: Box): Packet[] {
     for (const dz of ZONES) {
       if (!q.dz.has(dz)) continue;
       for (let s = 0; s < SPACE; s++) {
-        if (!q.s.has(BigInt(s))) continue;
-        for (let d = 0; d < SPACE; d++) if (q.d.has(BigInt(d))) out.push({ sz, dz, s, d });
+        if (!q.s.has(at(s))) continue;
+        for (let d = 0; d < SPACE; d++) if (q.d.has(at(d))) out.push({ sz, dz, s, d });
       }
     }
   }
