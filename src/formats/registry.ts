@@ -2,10 +2,11 @@ import { InputError } from '../input/input-error.js';
 import type { InputFile } from '../input/input-file.js';
 import type { Policy } from '../model/policy.js';
 import type { FormatReader } from './format-reader.js';
+import { asaReader } from './asa/asa-reader.js';
 import { genericReader } from './generic/generic-reader.js';
 
 /** Every reader, in the order detection tries them. Adding a vendor adds one line here. */
-export const READERS: readonly FormatReader[] = [genericReader];
+export const READERS: readonly FormatReader[] = [genericReader, asaReader];
 
 export function readerById(id: string): FormatReader | undefined {
   return READERS.find((r) => r.id === id);

@@ -1,0 +1,311 @@
+import type { UnknownPart } from '../../model/location.js';
+import { ANY_SERVICE, type PortRange, type ServiceExpr } from '../../model/service.js';
+import { lineError, type ConfigLine } from './config-lines.js';
+import type { ObjectGroupDef, ObjectTables } from './objects.js';
+import { describeKind } from './objects.js';
+import { mergePorts, parsePortOperator, PORT_OPERATORS, PortSyntaxError } from './ports.js';
+import { PORT_PROTOCOL_NAMES, parseProtocol, PROTOCOL_FORMS, type AsaProtocol } from './protocols.js';
+
+const ALL_PORTS: readonly PortRange[] = [[0, 65535]];
+
+/** Ports of one direction; `undefined` is "not restricted". */
+export interface PortMatch {
+  source?: readonly PortRange[];
+  destination?: readonly PortRange[];
+}
+
+/** A union of services, flattened, `any` absorbing the rest. */
+export function serviceUnion(members: readonly ServiceExpr[]): ServiceExpr {
+  const flat: ServiceExpr[] = [];
+  for (const m of members) {
+    if (m.kind === 'any') return ANY_SERVICE;
+    if (m.kind === 'union') flat.push(...m.members);
+    else flat.push(m);
+  }
+  return flat.length === 1 ? flat[0]! : { kind: 'union', members: flat };
+}
+
+/**
+ * The service of one protocol with optional ports. Ports only exist for TCP, UDP and SCTP; on other
+ * protocols the ASA ignores nothing silently, so a port condition on `ip` can't be decided here.
+ */
+export function protocolService(
+  protocol: AsaProtocol,
+  ports: PortMatch,
+  unknown: (reason: string) => UnknownPart,
+): ServiceExpr {
+  const restricted = ports.source !== undefined || ports.destination !== undefined;
+  if (protocol.kind === 'ip') {
+    return restricted
+      ? { kind: 'unknown', part: unknown('port operators on protocol "ip" (every protocol)') }
+      : ANY_SERVICE;
+  }
+  const name = PORT_PROTOCOL_NAMES.get(protocol.number);
+  if (!name || !restricted) return { kind: 'protocol', number: protocol.number };
+  return {
+    kind: 'ports',
+    protocol: name,
+    ports: ports.destination ?? ALL_PORTS,
+    ...(ports.source ? { sourcePorts: ports.source } : {}),
+  };
+}
+
+interface PortGroup {
+  ports: readonly PortRange[];
+}
+
+/**
+ * Resolves service objects and service, port, protocol, ICMP, user and security object groups ("Cisco ASA
+ * Series Firewall CLI Configuration Guide", Objects for Access Control: "Configure a Service Object",
+ * "Configure a Service Group", "Configure a Protocol Object Group" ...). One shared expression per
+ * object and group; nesting is resolved once, and a group that contains itself is an error.
+ */
+export class ServiceResolver {
+  private readonly objects = new Map<string, ServiceExpr>();
+  private readonly services = new Map<string, ServiceExpr>();
+  private readonly portGroups = new Map<string, PortGroup>();
+  private readonly protocolGroups = new Map<string, readonly AsaProtocol[]>();
+  private readonly checkedGroups = new Set<string>();
+  private readonly open: string[] = [];
+
+  constructor(
+    private readonly path: string,
+    private readonly tables: ObjectTables,
+  ) {}
+
+  private error(at: ConfigLine, message: string): Error {
+    return lineError(this.path, at, message);
+  }
+
+  unknownPart(at: ConfigLine, reason: string): UnknownPart {
+    return { reason, location: { path: this.path, line: at.line } };
+  }
+
+  /** Wraps port syntax errors into InputErrors at the line. */
+  portOperator(words: readonly string[], i: number, at: ConfigLine): { ports: PortRange[]; next: number } {
+    try {
+      return parsePortOperator(words, i);
+    } catch (e) {
+      if (e instanceof PortSyntaxError) throw this.error(at, e.message);
+      throw e;
+    }
+  }
+
+  /** A group by name, of one of the expected kinds. */
+  group(
+    name: string,
+    at: ConfigLine,
+    kinds: readonly ObjectGroupDef['kind'][],
+    what: string,
+  ): ObjectGroupDef {
+    const group = this.tables.groups.get(name);
+    if (!group) throw this.error(at, `undefined object-group "${name}"; expected ${what}`);
+    if (!kinds.includes(group.kind)) {
+      throw this.error(
+        at,
+        `object-group "${name}" (line ${group.line}) is a ${describeKind(group)} group; expected ${what}`,
+      );
+    }
+    return group;
+  }
+
+  private enter(name: string, at: ConfigLine): void {
+    const from = this.open.indexOf(name);
+    if (from >= 0) {
+      const cycle = [...this.open.slice(from), name];
+      throw this.error(
+        at,
+        `object-group "${name}" contains itself (${cycle.join(' -> ')}); groups may nest but not in a cycle`,
+      );
+    }
+    this.open.push(name);
+  }
+
+  private leave(): void {
+    this.open.pop();
+  }
+
+  /** `object service NAME`: `service PROTOCOL [source OP PORT] [destination OP PORT]`. */
+  serviceObject(name: string, at: ConfigLine): ServiceExpr {
+    const cached = this.objects.get(name);
+    if (cached) return cached;
+    const obj = this.tables.serviceObjects.get(name);
+    if (!obj) {
+      const other = this.tables.networkObjects.has(name) ? ` ("${name}" is a network object)` : '';
+      throw this.error(
+        at,
+        `undefined service object "${name}"${other}; define it with "object service ${name}"`,
+      );
+    }
+    if (!obj.service)
+      throw this.error(at, `service object "${name}" (line ${obj.line}) has no "service" line`);
+    const expr = this.serviceSpec(obj.service.words.slice(1), obj.service, false);
+    this.objects.set(name, expr);
+    return expr;
+  }
+
+  /**
+   * The words after `service` / `service-object`: `PROTOCOL`, `tcp|udp|tcp-udp|sctp [source OP P]
+   * [destination OP P]` (a bare `OP P` is the destination, as older releases wrote it), `icmp|icmp6
+   * [TYPE [CODE]]`, or (in groups) `object NAME`.
+   */
+  serviceSpec(words: readonly string[], at: ConfigLine, allowObject: boolean): ServiceExpr {
+    const first = words[0];
+    if (first === undefined) throw this.error(at, `the protocol is missing; expected ${PROTOCOL_FORMS}`);
+    const lower = first.toLowerCase();
+    if (lower === 'object' && allowObject) {
+      if (words[1] === undefined || words.length > 2)
+        throw this.error(at, 'expected "service-object object NAME"');
+      return this.serviceObject(words[1], at);
+    }
+    if (lower === 'icmp' || lower === 'icmp6') {
+      // The ICMP type and code don't matter to TCP and UDP flows.
+      return { kind: 'protocol', number: lower === 'icmp' ? 1 : 58 };
+    }
+    const protocols: AsaProtocol[] =
+      lower === 'tcp-udp'
+        ? [
+            { kind: 'number', number: 6 },
+            { kind: 'number', number: 17 },
+          ]
+        : [];
+    if (protocols.length === 0) {
+      const p = parseProtocol(first);
+      if (!p) throw this.error(at, `unknown protocol "${first}"; expected ${PROTOCOL_FORMS} or tcp-udp`);
+      protocols.push(p);
+    }
+    const ports: { source?: PortRange[]; destination?: PortRange[] } = {};
+    let i = 1;
+    while (i < words.length) {
+      const w = words[i]!.toLowerCase();
+      let dir: 'source' | 'destination' = 'destination';
+      if (w === 'source' || w === 'destination') {
+        dir = w;
+        i++;
+      }
+      const op = words[i];
+      if (op === undefined || !PORT_OPERATORS.has(op.toLowerCase())) {
+        throw this.error(at, `expected a port operator (eq, neq, lt, gt, range) after "${words[i - 1]}"`);
+      }
+      if (ports[dir]) throw this.error(at, `the ${dir} port is given twice`);
+      const parsed = this.portOperator(words, i, at);
+      ports[dir] = parsed.ports;
+      i = parsed.next;
+    }
+    const hasPorts = ports.source !== undefined || ports.destination !== undefined;
+    if (hasPorts && protocols.some((p) => p.kind === 'ip' || !PORT_PROTOCOL_NAMES.has(p.number))) {
+      throw this.error(at, `ports go with tcp, udp, tcp-udp or sctp, not "${first}"`);
+    }
+    return serviceUnion(protocols.map((p) => protocolService(p, ports, (r) => this.unknownPart(at, r))));
+  }
+
+  /** An untyped `object-group service NAME` (service-object / group-object members). */
+  serviceGroup(name: string, at: ConfigLine): ServiceExpr {
+    const cached = this.services.get(name);
+    if (cached) return cached;
+    const group = this.group(name, at, ['service'], 'a service group');
+    this.enter(name, at);
+    const members = group.members.map((m) => {
+      if (m.words[0]!.toLowerCase() === 'group-object') {
+        if (m.words[1] === undefined || m.words.length > 2)
+          throw this.error(m, 'expected "group-object NAME"');
+        return this.serviceGroup(m.words[1], m);
+      }
+      return this.serviceSpec(m.words.slice(1), m, true);
+    });
+    this.leave();
+    // An empty service group matches no traffic.
+    const expr = members.length === 0 ? serviceUnion([]) : serviceUnion(members);
+    this.services.set(name, expr);
+    return expr;
+  }
+
+  /** A typed `object-group service NAME tcp|udp|tcp-udp` (port-object / group-object members). */
+  portGroup(name: string, at: ConfigLine): PortGroup {
+    const cached = this.portGroups.get(name);
+    if (cached) return cached;
+    const group = this.group(name, at, ['port'], 'a port group (object-group service NAME tcp|udp|tcp-udp)');
+    this.enter(name, at);
+    const ranges: PortRange[] = [];
+    for (const m of group.members) {
+      if (m.words[0]!.toLowerCase() === 'group-object') {
+        if (m.words[1] === undefined || m.words.length > 2)
+          throw this.error(m, 'expected "group-object NAME"');
+        ranges.push(...this.portGroup(m.words[1], m).ports);
+        continue;
+      }
+      const op = m.words[1];
+      if (op === undefined || !PORT_OPERATORS.has(op.toLowerCase())) {
+        throw this.error(m, 'expected "port-object eq PORT" or "port-object range LOW HIGH"');
+      }
+      const parsed = this.portOperator(m.words, 1, m);
+      if (parsed.next !== m.words.length)
+        throw this.error(m, `unexpected "${m.words[parsed.next]}" after the port`);
+      ranges.push(...parsed.ports);
+    }
+    this.leave();
+    const result = { ports: mergePorts(ranges) };
+    this.portGroups.set(name, result);
+    return result;
+  }
+
+  /** `object-group protocol NAME` (protocol-object / group-object members). */
+  protocolGroup(name: string, at: ConfigLine): readonly AsaProtocol[] {
+    const cached = this.protocolGroups.get(name);
+    if (cached) return cached;
+    const group = this.group(name, at, ['protocol'], 'a protocol group');
+    this.enter(name, at);
+    const list: AsaProtocol[] = [];
+    for (const m of group.members) {
+      const [kind, arg, extra] = m.words;
+      if (arg === undefined || extra !== undefined) throw this.error(m, `expected "${kind} NAME"`);
+      if (kind!.toLowerCase() === 'group-object') {
+        list.push(...this.protocolGroup(arg, m));
+        continue;
+      }
+      const p = parseProtocol(arg);
+      if (!p) throw this.error(m, `unknown protocol "${arg}"; expected ${PROTOCOL_FORMS}`);
+      list.push(p);
+    }
+    this.leave();
+    this.protocolGroups.set(name, list);
+    return list;
+  }
+
+  /**
+   * Groups whose members don't matter to TCP/UDP flows (icmp-type) or can't be known from the config
+   * (user, security): checked for existence, nesting and cycles only.
+   */
+  checkGroup(
+    name: string,
+    at: ConfigLine,
+    kind: 'icmp-type' | 'user' | 'security',
+    what: string,
+  ): ObjectGroupDef {
+    const group = this.group(name, at, [kind], what);
+    if (this.checkedGroups.has(name)) return group;
+    this.enter(name, at);
+    for (const m of group.members) {
+      if (m.words[0]!.toLowerCase() !== 'group-object') continue;
+      if (m.words[1] === undefined || m.words.length > 2) throw this.error(m, 'expected "group-object NAME"');
+      this.checkGroup(m.words[1], m, kind, what);
+    }
+    this.leave();
+    this.checkedGroups.add(name);
+    return group;
+  }
+
+  /** Resolves every service object and group, so errors in unused ones are reported too. */
+  checkAll(): void {
+    for (const obj of this.tables.serviceObjects.values()) {
+      if (obj.service) this.serviceObject(obj.name, obj.service);
+    }
+    for (const g of this.tables.groups.values()) {
+      const at = { line: g.line, indent: 0, words: [] };
+      if (g.kind === 'service') this.serviceGroup(g.name, at);
+      else if (g.kind === 'port') this.portGroup(g.name, at);
+      else if (g.kind === 'protocol') this.protocolGroup(g.name, at);
+      else if (g.kind !== 'network') this.checkGroup(g.name, at, g.kind, `a ${g.kind} group`);
+    }
+  }
+}
