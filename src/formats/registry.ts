@@ -3,10 +3,12 @@ import type { InputFile } from '../input/input-file.js';
 import type { Policy } from '../model/policy.js';
 import type { FormatReader } from './format-reader.js';
 import { asaReader } from './asa/asa-reader.js';
+import { azureFirewallReader } from './azure-firewall/azure-firewall-reader.js';
+import { fortigateReader } from './fortigate/fortigate-reader.js';
 import { genericReader } from './generic/generic-reader.js';
 
 /** Every reader, in the order detection tries them. Adding a vendor adds one line here. */
-export const READERS: readonly FormatReader[] = [genericReader, asaReader];
+export const READERS: readonly FormatReader[] = [genericReader, asaReader, fortigateReader, azureFirewallReader];
 
 export function readerById(id: string): FormatReader | undefined {
   return READERS.find((r) => r.id === id);

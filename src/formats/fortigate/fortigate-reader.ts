@@ -1,0 +1,31 @@
+import { InputError } from '../../input/input-error.js';
+import type { InputFile } from '../../input/input-file.js';
+import type { Policy } from '../../model/policy.js';
+import type { FormatReader } from '../format-reader.js';
+import { parseConfigTree } from './config-tree.js';
+import { detectFortigate, ENCRYPTED_REASON } from './detect.js';
+import { buildScopePolicy, FORMAT_ID } from './policy-builder.js';
+import { splitScopes } from './scopes.js';
+
+/** Reads one FortiOS configuration: one policy, or one per VDOM (named after it). */
+export function readFortigateFile(file: InputFile): Policy[] {
+  const detection = detectFortigate(file);
+  if (detection.kind === 'near-miss' && detection.reason === ENCRYPTED_REASON) {
+    throw new InputError(file.path, 1, ENCRYPTED_REASON);
+  }
+  const root = parseConfigTree(file.path, file.text);
+  return splitScopes(file.path, root).map(buildScopePolicy);
+}
+
+/**
+ * Fortinet FortiGate (FortiOS): configuration backups (`.conf`, with or without VDOMs) and CLI `show` /
+ * `show full-configuration` output. See docs/formats/fortigate.md.
+ */
+export const fortigateReader: FormatReader = {
+  id: FORMAT_ID,
+  name: 'Fortinet FortiGate (FortiOS configuration)',
+  detect: detectFortigate,
+  read(files: readonly InputFile[]): Policy[] {
+    return files.flatMap(readFortigateFile);
+  },
+};

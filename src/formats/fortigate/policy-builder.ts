@@ -1,0 +1,143 @@
+import type { UnknownPart } from '../../model/location.js';
+import type { Policy, Rule } from '../../model/policy.js';
+import { AddressBook } from './addresses.js';
+import type { Block } from './config-tree.js';
+import { egressOf } from './egress.js';
+import { RuleBuilder, type TableKind } from './rules.js';
+import { enabled, tableOf, valueOf, type Scope } from './scopes.js';
+import { ServiceBook } from './services.js';
+
+export const FORMAT_ID = 'fortigate';
+
+const TABLE_PATHS: Record<TableKind, string> = {
+  policy: 'firewall policy',
+  policy6: 'firewall policy6',
+  'consolidated policy': 'firewall consolidated policy',
+  acl: 'firewall acl',
+  acl6: 'firewall acl6',
+};
+
+/** Accept-policy settings that apply security profiles, which can block traffic the policy accepts. */
+const PROFILE_KEYS = [
+  'application-list',
+  'webfilter-profile',
+  'dnsfilter-profile',
+  'ips-sensor',
+  'av-profile',
+  'profile-group',
+];
+
+/**
+ * One scope (the whole file, or one VDOM) as a policy:
+ * - ACL entries (`config firewall acl` / `acl6`) first, as deny rules: they only ever drop traffic, so
+ *   putting them in front can only make a verdict stricter;
+ * - then the firewall policies in file order: `firewall policy` (IPv4, and IPv6 too from FortiOS 6.4)
+ *   and `firewall policy6` (IPv6 up to 6.2), or, with the 6.2 `consolidated-firewall-mode enable`,
+ *   `firewall consolidated policy`; a table the mode leaves out still becomes rules, with an unknown
+ *   condition, so it can never make a flow pass;
+ * - then the implicit deny: traffic no policy accepts is dropped (policy 0, "Implicit deny", at the end of
+ *   every VDOM's list: https://community.fortinet.com/t5/Support-Forum/Sequence-number-Seq-field-where-is-it/td-p/14208).
+ */
+export function buildScopePolicy(scope: Scope): Policy {
+  const v4 = new AddressBook(scope, 'ipv4');
+  const v6 = new AddressBook(scope, 'ipv6');
+  const services = new ServiceBook(scope);
+  v4.checkAll();
+  v6.checkAll();
+  services.checkAll();
+
+  const settings = scope.blocks.get('system settings');
+  const consolidatedMode = settings !== undefined && enabled(settings, 'consolidated-firewall-mode');
+  const ngfwPolicyBased = settings !== undefined && valueOf(settings, 'ngfw-mode') === 'policy-based';
+  const malformedLines: number[] = [];
+  const builder = new RuleBuilder({ scope, v4, v6, services, ngfwPolicyBased, malformedLines });
+  const notes: string[] = [];
+
+  const table = (kind: TableKind): Block | undefined => scope.blocks.get(TABLE_PATHS[kind]);
+  const rules: Rule[] = [];
+  const add = (kind: TableKind, extra: readonly UnknownPart[] = []) => {
+    for (const entry of table(kind)?.entries.values() ?? []) rules.push(builder.build(entry, kind, extra));
+  };
+  const inactive = (kind: TableKind, why: string): UnknownPart[] => {
+    const block = table(kind);
+    if (!block || block.entries.size === 0) return [];
+    notes.push(
+      `config ${TABLE_PATHS[kind]} (line ${block.line}) ${why}; its policies are kept as undecidable`,
+    );
+    return [
+      { reason: `config ${TABLE_PATHS[kind]} ${why}`, location: { path: scope.path, line: block.line } },
+    ];
+  };
+
+  add('acl');
+  add('acl6');
+  if (consolidatedMode) {
+    add('consolidated policy');
+    const why = 'is not used while consolidated-firewall-mode is enabled';
+    add('policy', inactive('policy', why));
+    add('policy6', inactive('policy6', why));
+  } else {
+    add('policy');
+    add('policy6');
+    add(
+      'consolidated policy',
+      inactive('consolidated policy', 'is used only with consolidated-firewall-mode enabled'),
+    );
+  }
+
+  const { egress, note } = egressOf(scope);
+  notes.unshift(note);
+  if (scope.vdom !== undefined && scope.blocks.size === 0) {
+    notes.push(`the export declares VDOM ${JSON.stringify(scope.vdom)} but holds none of its configuration`);
+  }
+  if (rules.length === 0) notes.push('no firewall policies: the implicit deny decides all traffic');
+  if (ngfwPolicyBased) {
+    notes.push(
+      'NGFW policy-based mode: security policies (config firewall security-policy) are not modelled, so accept policies only "may" match',
+    );
+  }
+  const withProfiles = rules.filter((r) => r.action === 'allow' && hasProfiles(scope, r)).length;
+  if (withProfiles > 0) {
+    notes.push(
+      `${withProfiles} accept ${withProfiles === 1 ? 'policy applies' : 'policies apply'} security profiles (application control, web or DNS filter, IPS, antivirus), which can still block traffic the policy accepts; they are not modelled`,
+    );
+  }
+  const proxy = tableOf(scope, 'firewall proxy-policy');
+  if (proxy && proxy.entries.size > 0) {
+    notes.push(
+      `explicit web proxy policies (config firewall proxy-policy, line ${proxy.line}) are not evaluated: they apply only to clients set up to use the FortiGate's web proxy`,
+    );
+  }
+  if (malformedLines.length > 0) {
+    notes.push(
+      `values with malformed quoting at line${malformedLines.length > 1 ? 's' : ''} ${[...new Set(malformedLines)].join(', ')} can't be read; the rules using them are undecidable`,
+    );
+  }
+
+  const firstTable = (['policy', 'policy6', 'consolidated policy'] as TableKind[])
+    .map(table)
+    .find((b) => b !== undefined);
+  const defaultLine = firstTable?.line ?? scope.line;
+  return {
+    format: FORMAT_ID,
+    paths: [scope.path],
+    ...(scope.vdom !== undefined ? { name: scope.vdom } : {}),
+    rules,
+    default: {
+      action: 'deny',
+      name: 'implicit deny',
+      ...(defaultLine !== undefined ? { location: { path: scope.path, line: defaultLine } } : {}),
+    },
+    egressZones: egress,
+    notes,
+  };
+}
+
+function hasProfiles(scope: Scope, rule: Rule): boolean {
+  const kind = rule.section as TableKind;
+  const entry = scope.blocks.get(TABLE_PATHS[kind])?.entries.get(rule.id!);
+  if (!entry) return false;
+  // Security profiles apply only with `set utm-status enable` (disabled by default).
+  if (valueOf(entry, 'utm-status') !== 'enable') return false;
+  return PROFILE_KEYS.some((k) => (valueOf(entry, k) ?? '') !== '');
+}

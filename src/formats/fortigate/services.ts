@@ -1,0 +1,214 @@
+import { InputError } from '../../input/input-error.js';
+import { ANY_SERVICE, type PortRange, type ServiceExpr } from '../../model/service.js';
+import type { Block, Entry, Setting } from './config-tree.js';
+import { NamedResolver, type Reference } from './references.js';
+import { enabled, tableOf, valueOf, whereIn, type Scope } from './scopes.js';
+
+function q(s: string): string {
+  return JSON.stringify(s);
+}
+
+/** A union of services, flattened, without repeats, `any` absorbing the rest. */
+export function serviceUnion(members: readonly ServiceExpr[]): ServiceExpr {
+  const flat = new Set<ServiceExpr>();
+  for (const m of members) {
+    if (m.kind === 'any') return ANY_SERVICE;
+    if (m.kind === 'union') for (const x of m.members) flat.add(x);
+    else flat.add(m);
+  }
+  const list = [...flat];
+  return list.length === 1 ? list[0]! : { kind: 'union', members: list };
+}
+
+/** Both must match: not(not a or not b), which keeps "no" where either says no and "maybe" otherwise. */
+export function serviceAnd(a: ServiceExpr, b: ServiceExpr): ServiceExpr {
+  return {
+    kind: 'not',
+    of: {
+      kind: 'union',
+      members: [
+        { kind: 'not', of: a },
+        { kind: 'not', of: b },
+      ],
+    },
+  };
+}
+
+const PORT_KEYS: readonly [string, string][] = [
+  ['tcp-portrange', 'tcp'],
+  ['udp-portrange', 'udp'],
+  ['sctp-portrange', 'sctp'],
+];
+
+const PORT_RANGE = /^(\d{1,5})(?:-(\d{1,5}))?(?::(\d{1,5})(?:-(\d{1,5}))?)?$/;
+
+/**
+ * The services of one scope (`config firewall service custom` and `service group`), each resolved once.
+ * The predefined services (ALL, HTTPS, DNS ...) are ordinary entries of the custom table in every backup,
+ * so a name no table defines is an error.
+ */
+export class ServiceBook {
+  private readonly custom: Block | undefined;
+  private readonly groups: Block | undefined;
+  private readonly resolver: NamedResolver<ServiceExpr>;
+  private readonly where: string;
+
+  constructor(private readonly scope: Scope) {
+    this.custom = tableOf(scope, 'firewall service custom');
+    this.groups = tableOf(scope, 'firewall service group');
+    this.where = whereIn(scope);
+    this.resolver = new NamedResolver(scope.path, 'service group', (name) => this.build(name));
+  }
+
+  resolve(name: string, ref: Reference): ServiceExpr {
+    if (!this.custom?.entries.has(name) && !this.groups?.entries.has(name)) {
+      throw new InputError(
+        this.scope.path,
+        ref.line,
+        `undefined service ${q(name)} in ${ref.what}${this.where}; expected a name defined in config firewall service custom or service group`,
+      );
+    }
+    return this.resolver.resolve(name, ref);
+  }
+
+  checkAll(): void {
+    for (const table of [this.custom, this.groups]) {
+      for (const entry of table?.entries.values() ?? []) {
+        this.resolver.resolve(entry.name, { line: entry.line, what: `service ${q(entry.name)}` });
+      }
+    }
+  }
+
+  private build(name: string): ServiceExpr {
+    const entry = this.custom?.entries.get(name);
+    if (entry) return this.customExpr(entry);
+    return this.groupExpr(this.groups!.entries.get(name)!);
+  }
+
+  private unknown(entry: Entry, reason: string, line = entry.line): ServiceExpr {
+    return { kind: 'unknown', part: { reason, location: { path: this.scope.path, line } } };
+  }
+
+  /**
+   * One custom service ("firewall service custom", FortiOS 6.0 CLI Reference,
+   * https://docs.fortinet.com/document/fortigate/6.0.6/cli-reference/398367/firewall-service-custom):
+   * `protocol` TCP/UDP/SCTP (the default) with port ranges `low[-high][:srclow[-srchigh]]`, ICMP, ICMP6,
+   * or IP with `protocol-number` (0, the default, is every protocol, as the predefined ALL service uses).
+   * The web-proxy protocols (HTTP, FTP, CONNECT, SOCKS, ALL with `proxy enable`) only apply to proxy
+   * policies. `iprange` / `fqdn` restrict the service to those destinations, which the service model
+   * can't carry, so such a service matches "maybe" where its ports match.
+   */
+  private customExpr(entry: Entry): ServiceExpr {
+    const label = `service ${q(entry.name)}`;
+    for (const s of entry.settings.values()) {
+      if (s.malformed) {
+        return this.unknown(
+          entry,
+          `${label}: its "${s.key}" value at line ${s.line} has malformed quoting`,
+          s.line,
+        );
+      }
+    }
+    if (enabled(entry, 'proxy') || enabled(entry, 'explicit-proxy')) {
+      return this.unknown(entry, `${label} is a web-proxy service, which applies to proxy policies only`);
+    }
+    const protocol = valueOf(entry, 'protocol') ?? 'TCP/UDP/SCTP';
+    let expr: ServiceExpr;
+    switch (protocol.toUpperCase()) {
+      case 'TCP/UDP/SCTP': {
+        const members: ServiceExpr[] = [];
+        for (const [key, proto] of PORT_KEYS) {
+          const s = entry.settings.get(key);
+          if (s) members.push(...this.portRanges(s, proto, label));
+        }
+        if (members.length === 0) return this.unknown(entry, `${label} has no port range`);
+        expr = serviceUnion(members);
+        break;
+      }
+      case 'ICMP':
+        expr = { kind: 'protocol', number: 1 };
+        break;
+      case 'ICMP6':
+        expr = { kind: 'protocol', number: 58 };
+        break;
+      case 'IP': {
+        const s = entry.settings.get('protocol-number');
+        const text = s?.values[0] ?? '0';
+        if (!/^\d{1,3}$/.test(text) || Number(text) > 255) {
+          throw new InputError(
+            this.scope.path,
+            s!.line,
+            `bad protocol-number ${q(text)} in ${label}${this.where}; expected an IP protocol number 0-255`,
+          );
+        }
+        expr = Number(text) === 0 ? ANY_SERVICE : { kind: 'protocol', number: Number(text) };
+        break;
+      }
+      case 'HTTP':
+      case 'FTP':
+      case 'CONNECT':
+      case 'SOCKS-TCP':
+      case 'SOCKS-UDP':
+      case 'ALL':
+        return this.unknown(
+          entry,
+          `${label} uses the web-proxy protocol ${protocol}, which applies to proxy policies only`,
+        );
+      default:
+        throw new InputError(
+          this.scope.path,
+          entry.settings.get('protocol')!.line,
+          `unknown protocol ${q(protocol)} in ${label}${this.where}; expected TCP/UDP/SCTP, ICMP, ICMP6 or IP`,
+        );
+    }
+    const iprange = valueOf(entry, 'iprange');
+    const fqdn = valueOf(entry, 'fqdn');
+    const restricted =
+      (iprange !== undefined && iprange !== '0.0.0.0' && iprange !== '0.0.0.0-0.0.0.0') ||
+      (fqdn !== undefined && fqdn !== '');
+    if (restricted) {
+      const to = iprange !== undefined && iprange !== '0.0.0.0' ? `iprange ${iprange}` : `fqdn ${fqdn}`;
+      expr = serviceAnd(expr, this.unknown(entry, `${label} applies only to destinations in its ${to}`));
+    }
+    const appType = valueOf(entry, 'app-service-type');
+    if (appType !== undefined && appType !== 'disable') {
+      expr = serviceAnd(expr, this.unknown(entry, `${label} also matches by application (${appType})`));
+    }
+    return expr;
+  }
+
+  /** `set tcp-portrange 80 443 8000-8080 12:11 5000-5100:1024-65535`: each a separate range. */
+  private portRanges(s: Setting, protocol: string, label: string): ServiceExpr[] {
+    const plain: PortRange[] = [];
+    const withSource: ServiceExpr[] = [];
+    for (const text of s.values) {
+      const m = PORT_RANGE.exec(text);
+      const nums = m ? [m[1], m[2], m[3], m[4]].map((x) => (x === undefined ? undefined : Number(x))) : [];
+      const bad = !m || nums.some((x) => x !== undefined && x > 65535);
+      const lo = nums[0]!;
+      const hi = nums[1] ?? lo;
+      const slo = nums[2];
+      const shi = nums[3] ?? slo;
+      if (bad || lo > hi || (slo !== undefined && slo > shi!)) {
+        throw new InputError(
+          this.scope.path,
+          s.line,
+          `bad port range ${q(text)} in ${s.key} of ${label}${this.where}; expected LOW[-HIGH][:SRCLOW[-SRCHIGH]] with ports 0-65535 and LOW <= HIGH`,
+        );
+      }
+      if (slo === undefined || (slo === 0 && shi === 65535)) plain.push([lo, hi]);
+      else withSource.push({ kind: 'ports', protocol, ports: [[lo, hi]], sourcePorts: [[slo, shi!]] });
+    }
+    return plain.length ? [{ kind: 'ports', protocol, ports: plain }, ...withSource] : withSource;
+  }
+
+  private groupExpr(entry: Entry): ServiceExpr {
+    const label = `service group ${q(entry.name)}`;
+    const s = entry.settings.get('member');
+    if (!s || s.values.length === 0) return this.unknown(entry, `${label} has no members`);
+    if (s.malformed)
+      return this.unknown(entry, `${label}: its member list at line ${s.line} has malformed quoting`, s.line);
+    const what = `member of ${label}`;
+    return serviceUnion(s.values.map((m) => this.resolve(m, { line: s.line, what })));
+  }
+}
