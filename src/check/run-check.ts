@@ -6,8 +6,20 @@ import {
   type Mode,
 } from '../catalog/index.js';
 import { evaluateAll, type FlowResult, type Scope } from '../evaluate/evaluate.js';
-import { detectReader, formatIds, readerById, readPolicies, type ReadInput } from '../formats/registry.js';
-import { DEFAULT_MAX_INPUT_BYTES, readInputFile } from '../input/input-file.js';
+import {
+  detectReader,
+  explainBinary,
+  formatIds,
+  readerById,
+  readPolicies,
+  type ReadInput,
+} from '../formats/registry.js';
+import {
+  BinaryInputError,
+  DEFAULT_MAX_INPUT_BYTES,
+  readInputFile,
+  type InputFile,
+} from '../input/input-file.js';
 import type { Flow } from '../model/flow.js';
 import { IntervalSet } from '../model/interval-set.js';
 import { AddressSyntaxError, parseIpSpec } from '../model/ip.js';
@@ -111,7 +123,12 @@ export function runCheck(options: CheckOptions): CheckResult {
 
   const maxBytes = options.maxInputBytes ?? DEFAULT_MAX_INPUT_BYTES;
   const inputs: ReadInput[] = options.configs.map((path) => {
-    const file = readInputFile(path, maxBytes);
+    let file: InputFile;
+    try {
+      file = readInputFile(path, maxBytes);
+    } catch (e) {
+      throw e instanceof BinaryInputError ? explainBinary(e) : e;
+    }
     return { file, reader: forced ?? detectReader(file) };
   });
   const policies = readPolicies(inputs);

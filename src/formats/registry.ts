@@ -1,5 +1,5 @@
 import { InputError } from '../input/input-error.js';
-import type { InputFile } from '../input/input-file.js';
+import type { BinaryInputError, InputFile } from '../input/input-file.js';
 import type { Policy } from '../model/policy.js';
 import type { FormatReader } from './format-reader.js';
 import { asaReader } from './asa/asa-reader.js';
@@ -8,7 +8,12 @@ import { fortigateReader } from './fortigate/fortigate-reader.js';
 import { genericReader } from './generic/generic-reader.js';
 
 /** Every reader, in the order detection tries them. Adding a vendor adds one line here. */
-export const READERS: readonly FormatReader[] = [genericReader, asaReader, fortigateReader, azureFirewallReader];
+export const READERS: readonly FormatReader[] = [
+  genericReader,
+  asaReader,
+  fortigateReader,
+  azureFirewallReader,
+];
 
 export function readerById(id: string): FormatReader | undefined {
   return READERS.find((r) => r.id === id);
@@ -29,6 +34,18 @@ export function detectReader(file: InputFile): FormatReader {
   const tried = READERS.map((r) => `${r.id} (${r.name})`).join(', ');
   const hint = nearMisses.length ? `; ${nearMisses.join('; ')}` : '';
   throw new InputError(file.path, 1, `not a recognised firewall export${hint}. Formats tried: ${tried}`);
+}
+
+/**
+ * A binary file may still be a known vendor's near miss (an encrypted backup keeps a readable header):
+ * readers look at its head, and the first near-miss reason replaces the plain "binary content" message.
+ */
+export function explainBinary(error: BinaryInputError): InputError {
+  for (const reader of READERS) {
+    const d = reader.detect({ path: error.path, text: error.head });
+    if (d.kind === 'near-miss') return new InputError(error.path, 1, `${reader.name}: ${d.reason}`);
+  }
+  return error;
 }
 
 export interface ReadInput {

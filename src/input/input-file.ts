@@ -7,6 +7,18 @@ export interface InputFile {
   text: string;
 }
 
+/** A file refused as binary; `head` is its start as Latin-1 text, for readers to recognise a near miss. */
+export class BinaryInputError extends InputError {
+  constructor(
+    path: string,
+    line: number,
+    message: string,
+    readonly head: string,
+  ) {
+    super(path, line, message);
+  }
+}
+
 export const DEFAULT_MAX_INPUT_BYTES = 128 * 1024 * 1024;
 
 const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MiB`;
@@ -54,10 +66,12 @@ export function decodeText(path: string, bytes: Uint8Array): string {
     const nul = bytes.subarray(0, 65536).indexOf(0);
     if (nul >= 0) {
       const line = countLines(bytes, nul);
-      throw new InputError(
+      const head = new TextDecoder('latin1').decode(bytes.subarray(0, 4096));
+      throw new BinaryInputError(
         path,
         line,
         `binary content (NUL byte at offset ${nul}); expected a text firewall export`,
+        head,
       );
     }
     text = new TextDecoder('utf-8').decode(bytes);
