@@ -43,6 +43,8 @@ export interface CheckOptions {
   requireRecommended?: boolean;
   relays?: readonly string[];
   maxInputBytes?: number;
+  /** Names of the policies (vsys, VDOM, device group, firewall ...) to check; default all. */
+  policies?: readonly string[];
 }
 
 export interface InputSummary {
@@ -92,6 +94,21 @@ function nonEmpty<T>(list: readonly T[] | undefined): readonly T[] | undefined {
   return list && list.length > 0 ? list : undefined;
 }
 
+const policyName = (p: Policy) => p.name ?? p.paths[0]!;
+
+/** Keeps the named policies (a file that holds several: VDOMs the clients never use, say). */
+function selectPolicies(policies: Policy[], names: readonly string[] | undefined): Policy[] {
+  if (!names) return policies;
+  for (const name of names) {
+    if (!policies.some((p) => policyName(p) === name)) {
+      throw new UsageError(
+        `--policy "${name}" is not in the input; policies: ${policies.map(policyName).join(', ')}`,
+      );
+    }
+  }
+  return policies.filter((p) => names.includes(policyName(p)));
+}
+
 /** The whole check, minus output: options in, verdicts out. Throws InputError or UsageError. */
 export function runCheck(options: CheckOptions): CheckResult {
   if (options.configs.length === 0) throw new UsageError('no config file given');
@@ -131,7 +148,8 @@ export function runCheck(options: CheckOptions): CheckResult {
     }
     return { file, reader: forced ?? detectReader(file) };
   });
-  const policies = readPolicies(inputs);
+  const read = readPolicies(inputs);
+  const policies = selectPolicies(read, nonEmpty(options.policies));
   const results = evaluateAll(policies, flows, scope);
 
   return {
@@ -157,7 +175,7 @@ export function runCheck(options: CheckOptions): CheckResult {
         format: reader.id,
         formatName: reader.name,
         rules: mine.reduce((n, p) => n + p.rules.length, 0),
-        policies: mine.map((p) => p.name ?? p.paths[0]!),
+        policies: mine.map(policyName),
       };
     }),
     policies,

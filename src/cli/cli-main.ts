@@ -1,6 +1,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { CatalogUsageError, MODES, type Mode } from '../catalog/index.js';
 import { runCheck } from '../check/run-check.js';
+import { formatIds } from '../formats/registry.js';
 import { UsageError } from '../check/usage-error.js';
 import { InputError } from '../input/input-error.js';
 import { buildJsonReport } from '../report/json-report.js';
@@ -33,7 +34,8 @@ check options:
   --flow HOST:PORT/PROTO check these flows instead of the catalog's (repeatable; HOST * = any destination)
   --relay CIDR           STUN/TURN relay addresses from Kognitiv Spark Support (repeatable)
   --require-backups      treat recommended flows (redundancies, backups) as required
-  --format ID            reader to use instead of detection (auto, generic)
+  --policy NAME          check only this vsys, VDOM, device group or firewall of the input (repeatable)
+  --format ID            reader to use instead of detection (auto, ${formatIds().join(', ')})
   --catalog PATH         catalog file or overlay (default: the built-in catalog)
   --json                 same as --output json
   --output F             text (default), json or markdown
@@ -49,6 +51,7 @@ const OPTIONS = {
   'source-zone': { type: 'string', multiple: true },
   'destination-zone': { type: 'string', multiple: true },
   flow: { type: 'string', multiple: true },
+  policy: { type: 'string', multiple: true },
   relay: { type: 'string', multiple: true },
   'require-backups': { type: 'boolean' },
   format: { type: 'string' },
@@ -132,6 +135,7 @@ export function cliMain(argv: readonly string[], io: CliIo): number {
       format: values.format,
       catalog: values.catalog,
       maxInputBytes: parseMaxMb(values['max-input-mb']),
+      policies: values.policy,
     });
     const report = buildJsonReport(check);
     if (output === 'json') io.stdout(`${JSON.stringify(report, null, 2)}\n`);

@@ -114,6 +114,18 @@ roles:
     expect(JSON.parse(strict.stdout).summary.failingRequired).toBe(1);
   });
 
+  it('--policy narrows a multi-VDOM input to the VDOMs the clients use', () => {
+    const multi = 'fixtures/fortigate/multi-vdom-6.2.conf';
+    const all = JSON.parse(runCli('check', multi, '--json').stdout);
+    expect(all.inputs[0].policies).toEqual(['root', 'customer-a', 'lab']);
+    const root = JSON.parse(runCli('check', multi, '--policy', 'root', '--json').stdout);
+    expect(root.inputs[0].policies).toEqual(['root']);
+    expect(root.flows.every((f: { results: unknown[] }) => f.results.length === 1)).toBe(true);
+    const bad = runCli('check', multi, '--policy', 'nope');
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/--policy "nope" is not in the input; policies: root, customer-a, lab/);
+  });
+
   it('--flow replaces the catalog flows, addresses included', () => {
     const r = runCli(
       'check',
