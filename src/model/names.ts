@@ -10,8 +10,12 @@ import type { SourceLocation } from './location.js';
 export type NameMatchMethod = 'resolve' | 'dns-snoop' | 'sni';
 
 export interface NamePattern {
-  /** `fqdn` is one exact name; `wildcard` is every name below `domain` (and `domain` itself if `apex`). */
-  kind: 'fqdn' | 'wildcard';
+  /**
+   * `fqdn` is one exact name; `wildcard` is every name below `domain` (and `domain` itself if `apex`);
+   * `suffix` is every name ending in `domain` as a string, label boundary or not (Azure's `*contoso.com`
+   * also matches `evilcontoso.com`).
+   */
+  kind: 'fqdn' | 'wildcard' | 'suffix';
   /** Lower-case, without the trailing dot; for wildcards the part after `*.`. */
   domain: string;
   /** Wildcards only: whether `domain` itself matches too (vendor-specific). */
@@ -44,6 +48,7 @@ export function isValidHostName(name: string): boolean {
 export function namePatternMatches(pattern: NamePattern, host: string): boolean {
   const h = normalizeHost(host);
   if (pattern.kind === 'fqdn') return h === pattern.domain;
+  if (pattern.kind === 'suffix') return h.endsWith(pattern.domain);
   if (h === pattern.domain) return pattern.apex;
   if (!h.endsWith(`.${pattern.domain}`)) return false;
   const prefix = h.slice(0, h.length - pattern.domain.length - 1);

@@ -261,7 +261,7 @@ describe('azure-firewall: reading', () => {
     ]);
   });
 
-  it('reads a *suffix target FQDN as the suffix domain and everything below it, and fails closed for a deny', () => {
+  it('reads a *suffix target FQDN as every name ending in the suffix, label boundary or not', () => {
     const rules = (action: string) =>
       template(
         `${POLICY},
@@ -275,14 +275,19 @@ ${group(`              {
       );
     const allow = readOne(rules('Allow'));
     expect(names(rule(allow, 'suffix').destinations)).toEqual([
-      expect.objectContaining({ kind: 'wildcard', domain: 'kognitivspark.net', apex: true }),
+      expect.objectContaining({ kind: 'suffix', domain: 'kognitivspark.net' }),
     ]);
     expect(verdict(allow, 'kognitivspark.net:443/tcp')).toBe('allowed');
     expect(verdict(allow, 'a.b.kognitivspark.net:443/tcp')).toBe('allowed');
+    expect(verdict(allow, 'evilkognitivspark.net:443/tcp')).toBe('allowed');
+    expect(verdict(allow, 'kognitivspark.network:443/tcp')).toBe('blocked');
     const deny = readOne(rules('Deny'));
-    expect(unknownReasons(rule(deny, 'suffix').destinations)).toEqual([
-      expect.stringContaining('also matches names that merely end in "kognitivspark.net"'),
-    ]);
+    const decider = (flow: string) => {
+      const r = evaluateFlow(deny, parseFlowSpec(flow), {});
+      return r.decidedBy === undefined || r.decidedBy < 0 ? 'default' : deny.rules[r.decidedBy]!.name;
+    };
+    expect(decider('evilkognitivspark.net:443/tcp')).toBe('suffix');
+    expect(decider('cdn.example.com:443/tcp')).toBe('default');
   });
 
   it('keeps what the config cannot tell as unknown parts at their lines', () => {

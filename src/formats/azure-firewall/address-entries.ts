@@ -1,11 +1,4 @@
-import {
-  ANY_ADDRESS,
-  ipsExpr,
-  nameExpr,
-  unionExpr,
-  unknownExpr,
-  type AddressExpr,
-} from '../../model/address.js';
+import { ANY_ADDRESS, ipsExpr, nameExpr, unknownExpr, type AddressExpr } from '../../model/address.js';
 import type { IntervalSet } from '../../model/interval-set.js';
 import { AddressSyntaxError, parseIpSpec } from '../../model/ip.js';
 import type { SourceLocation } from '../../model/location.js';
@@ -185,7 +178,7 @@ export function networkFqdn(
  * subdomains") but not `contoso.com` itself; `*contoso.com` matches any name ending in `contoso.com`,
  * `contoso.com` included; `*` alone matches every name.
  */
-export function applicationFqdn(view: View, entries: AddressEntries, action: 'allow' | 'deny'): AddressExpr {
+export function applicationFqdn(view: View, entries: AddressEntries): AddressExpr {
   const text = view.text('targetFqdns');
   const location = locationOf(view);
   if (text instanceof Unresolved) {
@@ -227,28 +220,18 @@ export function applicationFqdn(view: View, entries: AddressEntries, action: 'al
       location,
     });
   }
-  // `*suffix` without a dot: every name ending in the suffix. The model matches names label by label, so
-  // the reader keeps the part it can state exactly (the suffix domain and every name below it) ...
+  // `*suffix` without a dot: every name ending in the suffix, on a label boundary or not.
   const suffix = t.slice(1);
-  const labelled = suffix.includes('.') && isValidHostName(suffix) ? suffix : undefined;
-  if (!labelled) return badValue(view, `targetFqdns: ${preview(text)} is not a valid wildcard`);
-  const exact = entries.name({
-    kind: 'wildcard',
-    domain: labelled,
+  if (!suffix.includes('.') || !isValidHostName(`x${suffix}`)) {
+    return badValue(view, `targetFqdns: ${preview(text)} is not a valid wildcard`);
+  }
+  return entries.name({
+    kind: 'suffix',
+    domain: suffix,
     apex: true,
     depth: 'any',
     method: 'sni',
     text,
     location,
   });
-  if (action === 'allow') return exact;
-  // ... and, for a deny, the names that merely end in the suffix (`evil${suffix}`) can't be told apart, so
-  // the rule may match anything else: never a silent no-match.
-  return unionExpr([
-    exact,
-    unknownExpr({
-      reason: `target FQDN "${text}" also matches names that merely end in "${suffix}", which this check can't enumerate`,
-      location,
-    }),
-  ]);
 }

@@ -68,7 +68,7 @@ function union(members: AddressExpr[]): AddressExpr {
  * whether it covers all of a flow's traffic to the host can't be told. It never matches another host:
  * the unknown part is confined to the URL's host name (wildcards as in target FQDNs).
  */
-function targetUrl(view: View, entries: AddressEntries, action: Action): AddressExpr {
+function targetUrl(view: View, entries: AddressEntries): AddressExpr {
   const location = locationOf(view);
   const text = view.text('targetUrls');
   if (text instanceof Unresolved)
@@ -85,7 +85,7 @@ function targetUrl(view: View, entries: AddressEntries, action: Action): Address
   const hostView = new View(host, view.site, null, view.trace);
   let name: AddressExpr;
   try {
-    name = applicationFqdn(hostView, entries, action);
+    name = applicationFqdn(hostView, entries);
   } catch (e) {
     if (!(e instanceof InputError)) throw e;
     return part;
@@ -238,7 +238,7 @@ export function applicationRule(rule: View, c: CollectionInfo, env: RuleEnv): Ru
   const members: AddressExpr[] = [];
   const fqdns = list(rule, 'targetFqdns');
   if (fqdns instanceof Unresolved) members.push(unknownList(rule, 'targetFqdns', fqdns));
-  else for (const f of fqdns) members.push(applicationFqdn(f, env.entries, c.action));
+  else for (const f of fqdns) members.push(applicationFqdn(f, env.entries));
   const tags = list(rule, 'fqdnTags');
   if (tags instanceof Unresolved) members.push(unknownList(rule, 'fqdnTags', tags));
   else {
@@ -268,7 +268,7 @@ export function applicationRule(rule: View, c: CollectionInfo, env: RuleEnv): Ru
   const urls = list(rule, 'targetUrls');
   if (urls instanceof Unresolved) members.push(unknownList(rule, 'targetUrls', urls));
   else {
-    for (const u of urls) members.push(targetUrl(u, env.entries, c.action));
+    for (const u of urls) members.push(targetUrl(u, env.entries));
   }
   if (members.length === 0) {
     throw rule.error(
