@@ -1,12 +1,20 @@
-// npm run bench: generated generic configs of 10k, 50k and 100k rules; per size, the read time, the
-// evaluation time of the full RemoteSpark flow set, and peak memory, each in a fresh process.
+// npm run bench: generated configs, each measured in a fresh process (read time, evaluation time of the
+// full RemoteSpark flow set, peak memory):
+// - generic/v1 policies of 10k, 50k and 100k rules (evaluation must grow linearly);
+// - a ~30 MB FortiGate backup;
+// - a ~100 MB PAN-OS running-config (50k rules, 200k address objects), whose whole check (the CLI, end to
+//   end) is timed beside `xmllint --stream --noout` on the same file (target: within 3x, peak < 1.5 GB).
+// BENCH_ONLY=generic,fortigate,panos picks parts; BENCH_SIZES=10000,... the generic sizes.
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { generateGenericPolicy } from './bench-config.mjs';
 
 const OUT = 'bench-out';
 mkdirSync(OUT, { recursive: true });
+const only = (process.env.BENCH_ONLY ?? 'generic,fortigate,panos').split(',');
+
 await build({
   entryPoints: ['scripts/bench-worker.ts'],
   outfile: `${OUT}/bench-worker.mjs`,
@@ -14,14 +22,17 @@ await build({
   platform: 'node',
   format: 'esm',
   mainFields: ['module', 'main'],
-  loader: { '.yaml': 'text' },
   plugins: [
     {
       name: 'raw',
       setup(b) {
-        b.onResolve({ filter: /\?raw$/ }, async (a) => ({
-          path: (await import('node:path')).resolve(a.resolveDir, a.path.slice(0, -4)),
-          namespace: 'file',
+        b.onResolve({ filter: /\?raw$/ }, (a) => ({
+          path: resolve(a.resolveDir, a.path.slice(0, -4)),
+          namespace: 'raw',
+        }));
+        b.onLoad({ filter: /.*/, namespace: 'raw' }, (a) => ({
+          contents: readFileSync(a.path, 'utf8'),
+          loader: 'text',
         }));
       },
     },
@@ -33,35 +44,85 @@ await build({
   logLevel: 'warning',
 });
 
-const sizes = (process.env.BENCH_SIZES ?? '10000,50000,100000').split(',').map(Number);
-const rows = [];
-for (const n of sizes) {
-  const path = `${OUT}/generic-${n}.yaml`;
-  generateGenericPolicy(path, n);
-  for (const source of [undefined, '10.20.0.0/16']) {
-    const args = [`${OUT}/bench-worker.mjs`, path, ...(source ? [source] : [])];
-    const r = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 24 });
-    if (r.status !== 0) {
-      console.error(r.stderr);
-      process.exit(1);
-    }
-    const m = JSON.parse(r.stdout);
-    rows.push({ n, mb: statSync(path).size / 1e6, source: source ?? '(none)', ...m });
+/** One measurement in a fresh process: JSON from scripts/bench-worker.ts. */
+function measure(path, source) {
+  const args = [`${OUT}/bench-worker.mjs`, path, ...(source ? [source] : [])];
+  const r = spawnSync(process.execPath, ['--max-old-space-size=4096', ...args], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 24,
+  });
+  if (r.status !== 0) {
+    console.error(r.stderr);
+    process.exit(1);
   }
+  return JSON.parse(r.stdout);
 }
-console.log('generic/v1 configs, full RemoteSpark flow set (cloud, latest)');
-console.log('rules    file MB  --source       read ms   eval ms  eval µs/rule  peak RSS MB  verdicts');
-for (const r of rows) {
-  console.log(
-    [
-      String(r.rules).padStart(6),
-      r.mb.toFixed(1).padStart(9),
-      String(r.source).padEnd(13),
-      r.readMs.toFixed(0).padStart(9),
-      r.evalMs.toFixed(0).padStart(9),
-      ((r.evalMs * 1000) / r.rules).toFixed(2).padStart(13),
-      r.peakRssMb.toFixed(0).padStart(12),
-      ` ${JSON.stringify(r.verdicts)}`,
-    ].join(' '),
-  );
+
+/** Wall time of a command, best of `runs`. */
+function wallMs(cmd, args, runs = 3) {
+  let best = Infinity;
+  for (let i = 0; i < runs; i++) {
+    const t0 = process.hrtime.bigint();
+    const r = spawnSync(cmd, args, { stdio: 'ignore' });
+    const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+    if (r.error) return undefined;
+    best = Math.min(best, ms);
+  }
+  return best;
+}
+
+const mb = (path) => statSync(path).size / 1024 / 1024;
+const row = (label, path, m) =>
+  [
+    label.padEnd(22),
+    String(m.rules).padStart(7),
+    mb(path).toFixed(1).padStart(8),
+    m.readMs.toFixed(0).padStart(8),
+    m.evalMs.toFixed(0).padStart(8),
+    ((m.evalMs * 1000) / m.rules).toFixed(2).padStart(12),
+    m.peakRssMb.toFixed(0).padStart(9),
+    ` ${JSON.stringify(m.verdicts)}`,
+  ].join(' ');
+const HEAD = 'config                   rules  file MB  read ms  eval ms  eval µs/rule  peak MB  verdicts';
+
+if (only.includes('generic')) {
+  console.log('generic/v1 policies, full RemoteSpark flow set (cloud, latest)');
+  console.log(HEAD);
+  for (const n of (process.env.BENCH_SIZES ?? '10000,50000,100000').split(',').map(Number)) {
+    const path = `${OUT}/generic-${n}.yaml`;
+    generateGenericPolicy(path, n);
+    console.log(row(`generic ${n / 1000}k`, path, measure(path)));
+    console.log(row(`generic ${n / 1000}k --source`, path, measure(path, '10.20.0.0/16')));
+  }
+  console.log('');
+}
+
+if (only.includes('fortigate')) {
+  const { generateFortigateConfig } = await import('./bench-fortigate-config.mjs');
+  const path = `${OUT}/fortigate-30mb.conf`;
+  generateFortigateConfig(path, { sizeMb: 30 });
+  console.log(HEAD);
+  console.log(row('fortigate 30 MB', path, measure(path)));
+  console.log('');
+}
+
+if (only.includes('panos') && existsSync('scripts/bench-panos-config.mjs')) {
+  const { generatePanosConfig } = await import('./bench-panos-config.mjs');
+  const path = `${OUT}/panos-100mb.xml`;
+  generatePanosConfig(path, { rules: 50000, addresses: 200000 });
+  console.log(HEAD);
+  const m = measure(path);
+  console.log(row('pan-os 100 MB', path, m));
+  const check = wallMs(process.execPath, ['dist/cli.js', 'check', path, '--json']);
+  const xmllint = wallMs('xmllint', ['--stream', '--noout', path]);
+  if (xmllint === undefined) {
+    console.log(
+      `whole check ${check.toFixed(0)} ms; xmllint not installed (apt-get install libxml2-utils) for the comparison`,
+    );
+  } else {
+    console.log(
+      `whole check (node dist/cli.js check --json) ${check.toFixed(0)} ms vs xmllint --stream --noout ${xmllint.toFixed(0)} ms: ` +
+        `${(check / xmllint).toFixed(2)}x (target <= 3x); peak ${m.peakRssMb.toFixed(0)} MB (target < 1536 MB)`,
+    );
+  }
 }
