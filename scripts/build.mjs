@@ -1,8 +1,12 @@
-// Bundles the CLI into dist/ (committed; CI checks it is up to date). `?raw` imports become text.
+// Bundles the CLI (dist/cli.js) and the GitHub Action (dist/index.js + dist/chunks/) into dist/, which is
+// committed; CI checks it is up to date. `?raw` imports become text.
 import { build } from 'esbuild';
-import { readFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
+
+const require = createRequire(import.meta.url);
 
 const rawText = {
   name: 'raw-text',
@@ -18,9 +22,7 @@ const rawText = {
   },
 };
 
-await build({
-  entryPoints: { cli: 'src/cli.ts' },
-  outdir: 'dist',
+const common = {
   bundle: true,
   platform: 'node',
   format: 'esm',
@@ -33,6 +35,89 @@ await build({
     js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
   },
   define: { __TOOL_VERSION__: JSON.stringify(JSON.parse(readFileSync('package.json', 'utf8')).version) },
-  plugins: [rawText],
   logLevel: 'warning',
+};
+
+await build({ ...common, entryPoints: { cli: 'src/cli.ts' }, outdir: 'dist', plugins: [rawText] });
+
+// ---- The action ----------------------------------------------------------------------------------
+
+/**
+ * @actions/core imports an HTTP client (and undici, ~400 kB) for OIDC tokens only. These packages have
+ * no import-time effects the action relies on, so unused imports of them are dropped.
+ */
+const sideEffectFree = {
+  name: 'side-effect-free',
+  setup(b) {
+    const filter = /^(@actions\/http-client|@actions\/exec|@actions\/io|undici|tunnel)(\/|$)/;
+    b.onResolve({ filter }, async (args) => {
+      if (args.pluginData === 'side-effect-free') return undefined;
+      const r = await b.resolve(args.path, {
+        kind: args.kind,
+        importer: args.importer,
+        resolveDir: args.resolveDir,
+        pluginData: 'side-effect-free',
+      });
+      return r.errors.length ? undefined : { path: r.path, external: r.external, sideEffects: false };
+    });
+  },
+};
+
+/** Must equal the options src/input/schema-check.ts gives Ajv (test/action/bundle-build.test.ts checks). */
+export const AJV_OPTIONS = { allErrors: false, strict: true, allowUnionTypes: true };
+
+/**
+ * JSON Schemas compiled at build time (scripts/ajv-precompiled.ts says why): each imported
+ * `*.schema.json` becomes a module that registers Ajv's standalone validator for that very object.
+ */
+const precompiledSchemas = {
+  name: 'precompiled-schemas',
+  setup(b) {
+    const shim = resolve('scripts/ajv-precompiled.ts');
+    const { Ajv2020 } = require('ajv/dist/2020.js');
+    const standaloneCode = require('ajv/dist/standalone').default;
+    b.onResolve({ filter: /^ajv\/dist\/2020(\.js)?$/ }, (args) =>
+      args.importer.endsWith(resolve('src/input/schema-check.ts')) ? { path: shim } : undefined,
+    );
+    b.onLoad({ filter: /\.schema\.json$/, namespace: 'file' }, async (args) => ({
+      contents: [
+        `import validate from ${JSON.stringify(`precompiled:${args.path}`)};`,
+        `import { registerPrecompiled } from ${JSON.stringify(shim)};`,
+        `const schema = ${await readFile(args.path, 'utf8')};`,
+        `registerPrecompiled(schema, validate, ${JSON.stringify(JSON.stringify(AJV_OPTIONS))});`,
+        'export default schema;',
+      ].join('\n'),
+      loader: 'js',
+    }));
+    b.onResolve({ filter: /^precompiled:/ }, (args) => ({
+      path: args.path.slice('precompiled:'.length),
+      namespace: 'precompiled',
+    }));
+    b.onLoad({ filter: /.*/, namespace: 'precompiled' }, async (args) => {
+      const ajv = new Ajv2020({ ...AJV_OPTIONS, code: { source: true, esm: true } });
+      const validate = ajv.compile(JSON.parse(await readFile(args.path, 'utf8')));
+      return { contents: standaloneCode(ajv, validate), loader: 'js', resolveDir: process.cwd() };
+    });
+  },
+};
+
+// Code splitting: the GitHub client (Octokit, undici) is a chunk loaded only when there is a pull
+// request to comment on, so a run without one starts fast.
+await rm('dist/chunks', { recursive: true, force: true });
+// The real Ajv, for a schema the build did not see (scripts/ajv-precompiled.ts); CommonJS so that it can
+// be loaded synchronously, and only when needed.
+await build({
+  ...common,
+  banner: {},
+  format: 'cjs',
+  stdin: { contents: "module.exports = require('ajv/dist/2020.js');", resolveDir: process.cwd() },
+  outfile: 'dist/ajv.cjs',
+});
+await build({
+  ...common,
+  entryPoints: { index: 'src/action/main.ts' },
+  outdir: 'dist',
+  splitting: true,
+  chunkNames: 'chunks/[name]-[hash]',
+  plugins: [rawText, sideEffectFree, precompiledSchemas],
 });

@@ -1,0 +1,74 @@
+// Cold start of the action bundle: `node dist/index.js` checking a small config (a push event, so no
+// GitHub API call) against bare `node -e 0`, interleaved in the same run; and the bundle's size.
+// Target: the action at most 3x bare Node. Usage: npm run bench:action [-- --runs N] [-- --node PATH]
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const arg = (name, fallback) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? process.argv[i + 1] : fallback;
+};
+const runs = Number(arg('runs', '21'));
+const node = arg('node', process.execPath);
+const TARGET = 3;
+
+const dir = mkdtempSync(join(tmpdir(), 'rsfc-bench-'));
+const event = join(dir, 'event.json');
+writeFileSync(event, JSON.stringify({ ref: 'refs/heads/main', repository: { full_name: 'o/r' } }));
+const env = {
+  PATH: process.env.PATH,
+  GITHUB_ACTIONS: 'true',
+  GITHUB_EVENT_NAME: 'push',
+  GITHUB_EVENT_PATH: event,
+  GITHUB_WORKSPACE: process.cwd(),
+  GITHUB_REPOSITORY: 'o/r',
+  GITHUB_OUTPUT: join(dir, 'output'),
+  GITHUB_STEP_SUMMARY: join(dir, 'summary'),
+  RUNNER_TEMP: dir,
+  INPUT_CONFIG: 'fixtures/generic/https-only.yaml',
+  INPUT_SOURCE: '10.40.0.0/16',
+  'INPUT_GITHUB-TOKEN': 'ghs_bench',
+};
+
+function time(args, expected) {
+  writeFileSync(env.GITHUB_OUTPUT, '');
+  writeFileSync(env.GITHUB_STEP_SUMMARY, '');
+  const start = process.hrtime.bigint();
+  const r = spawnSync(node, args, { env, encoding: 'utf8' });
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  if (r.status !== expected) {
+    throw new Error(`${args.join(' ')} exited ${r.status}, expected ${expected}\n${r.stderr}${r.stdout}`);
+  }
+  return ms;
+}
+
+const bare = [];
+const action = [];
+time(['dist/index.js'], 1); // warm the file cache, as a runner's second step would find it
+for (let i = 0; i < runs; i++) {
+  bare.push(time(['-e', '0'], 0));
+  action.push(time(['dist/index.js'], 1)); // the config blocks STUN/TURN: exit 1
+}
+rmSync(dir, { recursive: true, force: true });
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+const kb = (bytes) => `${(bytes / 1024).toFixed(1)} kB`;
+const size = (p) => statSync(p).size;
+const chunks = readdirSync('dist/chunks').filter((f) => f.endsWith('.js'));
+const chunkBytes = chunks.reduce((n, f) => n + size(join('dist/chunks', f)), 0);
+const ratio = median(action) / median(bare);
+
+const version = spawnSync(node, ['--version'], { encoding: 'utf8' }).stdout.trim();
+console.log(`node ${version}, ${runs} runs each, interleaved (median / min)`);
+console.log(`  node -e 0            ${median(bare).toFixed(1)} ms / ${Math.min(...bare).toFixed(1)} ms`);
+console.log(`  node dist/index.js   ${median(action).toFixed(1)} ms / ${Math.min(...action).toFixed(1)} ms`);
+console.log(`  ratio (medians)      ${ratio.toFixed(2)}x (target at most ${TARGET}x)`);
+console.log(
+  `bundle: dist/index.js ${kb(size('dist/index.js'))} (loaded at start), dist/chunks ${kb(chunkBytes)} in ${chunks.length} files (the GitHub client, loaded only to comment); total ${kb(size('dist/index.js') + chunkBytes)}`,
+);
+if (ratio > TARGET) {
+  console.error(`FAIL: cold start is ${ratio.toFixed(2)}x bare node, over ${TARGET}x`);
+  process.exitCode = 1;
+}

@@ -1,0 +1,39 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import schema from '../../schemas/action-config.schema.json' with { type: 'json' };
+import { InputError } from '../input/input-error.js';
+import { parseYamlDocument } from '../input/positioned.js';
+import { checkDocument, compileSchema } from '../input/schema-check.js';
+import type { RawSettings } from './settings.js';
+import { assertInWorkspace } from './workspace-files.js';
+
+/** Where the repository keeps the action's settings. */
+export const REPO_CONFIG_PATH = '.github/remotespark-firewall.yml';
+
+const validator = compileSchema(schema);
+
+/**
+ * The repo config file's settings (none when the file is absent or empty). It is YAML, read with js-yaml
+ * and checked against schemas/action-config.schema.json; a mistake is an InputError at its line.
+ */
+export function readRepoConfig(root: string): RawSettings {
+  const abs = join(root, REPO_CONFIG_PATH);
+  if (!existsSync(abs)) return {};
+  assertInWorkspace(root, REPO_CONFIG_PATH, 'repo config file');
+  let text: string;
+  try {
+    text = readFileSync(abs, 'utf8');
+  } catch (e) {
+    throw new InputError(
+      REPO_CONFIG_PATH,
+      undefined,
+      `cannot be read (${(e as NodeJS.ErrnoException).code})`,
+    );
+  }
+  if (text.trim() === '') return {};
+  const doc = parseYamlDocument({ path: REPO_CONFIG_PATH, text });
+  if (doc.value === null || doc.value === undefined) return {};
+  checkDocument(doc, validator, 'remotespark-firewall settings file');
+  const { $schema: _ignored, ...settings } = doc.value as RawSettings & { $schema?: string };
+  return settings;
+}

@@ -1,0 +1,104 @@
+import { MODES, type Mode } from '../catalog/index.js';
+import { UsageError } from '../check/usage-error.js';
+import { splitList } from './list-input.js';
+
+export const COMMENT_MODES = ['always', 'on-failure', 'never'] as const;
+export const FAIL_ON = ['required', 'recommended', 'never'] as const;
+export type CommentMode = (typeof COMMENT_MODES)[number];
+export type FailOn = (typeof FAIL_ON)[number];
+
+/** The settings the action and the repo config file share, by their input names. */
+export const SETTING_NAMES = [
+  'config',
+  'remotespark-version',
+  'mode',
+  'source',
+  'destination-zone',
+  'relay',
+  'format',
+  'catalog',
+  'require-backups',
+  'comment',
+  'fail-on',
+] as const;
+export type SettingName = (typeof SETTING_NAMES)[number];
+
+/** A setting as given: a string (an input), or what the repo config file's schema allows. */
+export type RawValue = string | string[] | boolean;
+export type RawSettings = Partial<Record<SettingName, RawValue>>;
+
+export interface ActionSettings {
+  /** Config file patterns, as written (they also key the pull-request comment). */
+  configs: string[];
+  version: string;
+  mode: Mode;
+  sources: string[];
+  destinationZones: string[];
+  relays: string[];
+  format: string;
+  catalog?: string;
+  requireBackups: boolean;
+  comment: CommentMode;
+  failOn: FailOn;
+}
+
+const list = (v: RawValue | undefined): string[] =>
+  v === undefined ? [] : Array.isArray(v) ? v.map((s) => s.trim()).filter(Boolean) : splitList(String(v));
+
+function text(name: SettingName, v: RawValue | undefined): string | undefined {
+  if (v === undefined) return undefined;
+  if (typeof v !== 'string') throw new UsageError(`setting "${name}" must be a single value`);
+  return v.trim() || undefined;
+}
+
+function oneOf<T extends string>(
+  name: SettingName,
+  v: RawValue | undefined,
+  allowed: readonly T[],
+  fallback: T,
+): T {
+  const t = text(name, v);
+  if (t === undefined) return fallback;
+  if (!(allowed as readonly string[]).includes(t)) {
+    throw new UsageError(`setting "${name}": "${t}" is not one of ${allowed.join(', ')}`);
+  }
+  return t as T;
+}
+
+function bool(name: SettingName, v: RawValue | undefined): boolean {
+  if (v === undefined || typeof v === 'boolean') return v ?? false;
+  const t = text(name, v)?.toLowerCase();
+  if (t === undefined || t === 'false') return false;
+  if (t === 'true') return true;
+  throw new UsageError(`setting "${name}": "${String(v)}" is not true or false`);
+}
+
+/**
+ * The settings in force: the repo config file's values, overridden by each input the workflow gives.
+ * Defaults apply only where neither says anything (so action.yml declares no defaults for them).
+ */
+export function resolveSettings(file: RawSettings, inputs: RawSettings): ActionSettings {
+  const given = (v: RawValue | undefined) => v !== undefined && !(typeof v === 'string' && v.trim() === '');
+  const raw: RawSettings = { ...file };
+  for (const name of SETTING_NAMES) if (given(inputs[name])) raw[name] = inputs[name];
+
+  const configs = list(raw.config);
+  if (configs.length === 0) {
+    throw new UsageError(
+      'no config given: set the "config" input or "config" in .github/remotespark-firewall.yml',
+    );
+  }
+  return {
+    configs,
+    version: text('remotespark-version', raw['remotespark-version']) ?? 'latest',
+    mode: oneOf('mode', raw.mode, MODES, 'cloud'),
+    sources: list(raw.source),
+    destinationZones: list(raw['destination-zone']),
+    relays: list(raw.relay),
+    format: text('format', raw.format) ?? 'auto',
+    catalog: text('catalog', raw.catalog),
+    requireBackups: bool('require-backups', raw['require-backups']),
+    comment: oneOf('comment', raw.comment, COMMENT_MODES, 'on-failure'),
+    failOn: oneOf('fail-on', raw['fail-on'], FAIL_ON, 'required'),
+  };
+}

@@ -1,0 +1,78 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setOutput, summary } from '@actions/core';
+import { capAnnotations, flowAnnotations } from '../report/annotations.js';
+import type { JsonReport } from '../report/json-report.js';
+import { markdownText } from '../report/escape.js';
+import { renderSummary } from '../report/summary-report.js';
+import type { ActionLog } from './action-log.js';
+import type { Outcome } from './outcome.js';
+
+/**
+ * An annotation per failing flow at its deciding rule, within GitHub's per-step limits: one error is kept
+ * for setFailed and one warning for a side effect that may go wrong; a notice counts the rest.
+ */
+export function emitFlowAnnotations(
+  log: ActionLog,
+  report: JsonReport,
+  outcome: Outcome,
+  workspacePath: (p: string) => string,
+): void {
+  const all = flowAnnotations(report, outcome.levelOf);
+  const { shown, omitted } = capAnnotations(all, {
+    error: log.room('error', outcome.exitCode !== 0 ? 1 : 0),
+    warning: log.room('warning', 1),
+    notice: 0,
+  });
+  for (const a of shown) log.emit(a, workspacePath(a.file));
+  const more = omitted.error + omitted.warning;
+  if (more > 0) {
+    log.annotate(
+      'notice',
+      `${more} more flow(s) not allowed are not annotated (${omitted.error} error, ${omitted.warning} warning): GitHub shows at most 10 annotations of each kind per step. The job summary lists every flow.`,
+      { title: 'RemoteSpark firewall check: more flows in the job summary' },
+    );
+  }
+}
+
+/** Writes the JSON report where later steps can read it (the runner's temp directory); returns its path. */
+export function writeReportFile(report: JsonReport, key: string, env: NodeJS.ProcessEnv): string {
+  const dir = join(env.RUNNER_TEMP || tmpdir(), 'remotespark-firewall-check');
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, `report-${key}.json`);
+  writeFileSync(path, `${JSON.stringify(report, null, 2)}\n`);
+  return path;
+}
+
+export async function writeJobSummary(
+  report: JsonReport,
+  outcome: Outcome,
+  label: string,
+  reportPath: string | undefined,
+): Promise<boolean> {
+  if (!process.env.GITHUB_STEP_SUMMARY) return false;
+  const markdown = renderSummary(report, {
+    passed: outcome.passed,
+    label,
+    reportHint: reportPath
+      ? `The complete report is the JSON file in the action's "report" output (${reportPath}).`
+      : undefined,
+  });
+  await summary.addRaw(markdown).write();
+  return true;
+}
+
+/** A summary for a run that could not check, so that the failure is explained where people look. */
+export async function writeInputErrorSummary(message: string): Promise<void> {
+  if (!process.env.GITHUB_STEP_SUMMARY) return;
+  await summary
+    .addRaw(`## ⛔ RemoteSpark firewall check: could not check\n\n${markdownText(message)}\n`)
+    .write();
+}
+
+export function setVerdictOutputs(outcome: Outcome, reportPath: string | undefined): void {
+  setOutput('passed', String(outcome.passed));
+  setOutput('failing-count', String(outcome.failingCount));
+  setOutput('report', reportPath ?? '');
+}

@@ -1,0 +1,75 @@
+import { BoundedLines, utf16Length } from './bounded-lines.js';
+import { markdownCode, markdownText } from './escape.js';
+import { FLOW_TABLE_HEAD, failingFirst, flowTableRow, UNVERIFIED_NOTE } from './flow-table.js';
+import type { JsonReport } from './json-report.js';
+import { summaryLine } from './text-report.js';
+
+/** GitHub refuses an issue comment body over 65,536 characters. */
+export const COMMENT_MAX_CHARS = 65_536;
+
+export interface CommentOptions {
+  /** Whether the check passes under the action's fail-on setting. */
+  passed: boolean;
+  /** How many flows fail the check under that setting. */
+  failingCount: number;
+  /** The whole limit for the body, including what the caller adds (the hidden marker). */
+  maxChars: number;
+  /** Which check this is, when a workflow runs several (plain text). */
+  label?: string;
+  /** The workflow run page, where the job summary holds the whole report. */
+  summaryUrl?: string;
+  /** A short line naming the revision and run (plain text). */
+  footer?: string;
+}
+
+/**
+ * The pull-request comment: a verdict headline, the flows not allowed (the ones that fail the check
+ * first) and a pointer to the job summary for everything else. When everything required passes it is
+ * the resolved state. Rows that do not fit the limit are dropped with a note saying how many.
+ */
+export function renderComment(report: JsonReport, options: CommentOptions): string {
+  const out = new BoundedLines(options.maxChars, utf16Length);
+  const label = options.label ? ` (${markdownText(options.label)})` : '';
+  const summary = options.summaryUrl
+    ? `[job summary](${encodeURI(options.summaryUrl).replace(/[()]/g, encodeURIComponent)})`
+    : 'job summary';
+  const notAllowed = failingFirst(report.flows).filter((f) => f.verdict !== 'allowed');
+  const tail = [
+    '',
+    `All ${report.flows.length} flows, per-policy results and the inputs: see the ${summary}.`,
+    ...(options.footer ? ['', `<sub>${markdownText(options.footer)}</sub>`] : []),
+  ];
+  const truncation = (hidden: number) =>
+    `\n_… and ${hidden} more flow(s) not shown: a comment holds at most ${COMMENT_MAX_CHARS.toLocaleString('en-US')} characters. See the ${summary}._`;
+  const reserve =
+    tail.reduce((n, l) => n + utf16Length(l) + 1, 0) + utf16Length(truncation(notAllowed.length)) + 1;
+
+  const t = report.target;
+  const against = t.customFlows
+    ? 'custom flows'
+    : `RemoteSpark ${markdownText(t.release ?? '')} (catalog ${markdownText(t.catalogVersion)}), mode ${t.mode}`;
+  const inputs = report.inputs.map((i) => markdownCode(i.path)).join(', ');
+  const head = options.passed
+    ? `### ✅ RemoteSpark firewall check${label}: resolved, every required flow is allowed`
+    : `### ⛔ RemoteSpark firewall check${label}: ${options.failingCount} flow(s) fail the check`;
+  out.addAll([head, '', markdownText(summaryLine(report)), '', `Checked ${inputs} against ${against}.`]);
+
+  let shown = 0;
+  if (notAllowed.length) {
+    const title = options.passed ? 'Not allowed, but not failing the check:' : 'Not allowed:';
+    const intro = ['', title, '', ...FLOW_TABLE_HEAD];
+    if (out.addAll(intro, reserve) === intro.length) {
+      shown = out.addAll(
+        notAllowed.map((f) => flowTableRow(f, 500)),
+        reserve,
+      );
+    }
+    if (shown === notAllowed.length && notAllowed.some((f) => !f.provenance.verified)) {
+      out.add('', reserve);
+      out.add(UNVERIFIED_NOTE, reserve);
+    }
+  }
+  let text = out.text();
+  if (shown < notAllowed.length) text += `${truncation(notAllowed.length - shown)}\n`;
+  return text + tail.join('\n') + '\n';
+}

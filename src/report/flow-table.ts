@@ -1,0 +1,36 @@
+import { flowLabel } from '../model/flow.js';
+import { clip } from './bounded-lines.js';
+import { markdownCode, markdownText } from './escape.js';
+import type { FlowJson } from './json-report.js';
+import { decidedByText } from './text-report.js';
+
+export const VERDICT_ICON: Record<string, string> = {
+  allowed: '✅',
+  partial: '⚠️',
+  unknown: '❔',
+  blocked: '⛔',
+};
+
+export const FLOW_TABLE_HEAD = [
+  '| Verdict | Severity | Role | Flow | Decided by | Detail |',
+  '|---|---|---|---|---|---|',
+];
+
+/** One Markdown table row for a flow; config text escaped, long text clipped before escaping. */
+export function flowTableRow(f: FlowJson, maxCell = 2000): string {
+  const flow = `${markdownCode(flowLabel(f))}${f.provenance.verified ? '' : ' †'}`;
+  const cell = (s: string) => markdownText(clip(s, maxCell));
+  return `| ${VERDICT_ICON[f.verdict] ?? ''} ${f.verdict} | ${f.severity} | ${cell(f.roleLabel)} | ${flow} | ${cell(decidedByText(f))} | ${cell(f.detail)} |`;
+}
+
+/** Flows that fail the check first (required before recommended), then the rest, each in report order. */
+export function failingFirst(flows: readonly FlowJson[]): FlowJson[] {
+  const rank = (f: FlowJson) => (f.verdict === 'allowed' ? 2 : f.severity === 'required' ? 0 : 1);
+  return flows
+    .map((f, i) => ({ f, i }))
+    .sort((a, b) => rank(a.f) - rank(b.f) || a.i - b.i)
+    .map(({ f }) => f);
+}
+
+export const UNVERIFIED_NOTE =
+  '† hostname not in the public RemoteSpark article (unverified): override it with a catalog overlay.';

@@ -1,0 +1,276 @@
+/**
+ * A stateful fake of the few GitHub REST endpoints the action uses, on 127.0.0.1. Every request is
+ * checked against GitHub's REST description (openapi.ts) and so is every response the fake sends; any
+ * mismatch is recorded in `violations`, which the tests expect to stay empty. It keeps issue comments
+ * (ids, authors, bodies), pages them with Link headers, knows which token is which account, and can be
+ * told to fail requests (5xx, rate limits) to exercise retries.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { githubOpenApi, type Operation } from './openapi.js';
+
+export interface Account {
+  login: string;
+  type: 'User' | 'Bot';
+  id: number;
+  /** Installation tokens (GITHUB_TOKEN, apps) can't call GET /user. */
+  installation: boolean;
+  /** False: a read-only token (a fork's pull request under pull_request). */
+  canWrite: boolean;
+}
+
+export interface StoredComment {
+  id: number;
+  issueNumber: number;
+  body: string;
+  author: Account;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  query: string;
+  operationId?: string;
+  status: number;
+  body?: unknown;
+}
+
+export interface Fault {
+  /** Which operation to fail, e.g. 'issues/create-comment'. */
+  operationId: string;
+  status: number;
+  headers?: Record<string, string>;
+  message?: string;
+  /** How many matching requests fail before they succeed again. */
+  times: number;
+  /** Do the work, then answer with the failure (a proxy that lost GitHub's answer). */
+  afterStore?: boolean;
+}
+
+/** GitHub refuses longer comment bodies (counted in characters). */
+const MAX_BODY = 65_536;
+
+export class FakeGitHub {
+  readonly api = githubOpenApi();
+  readonly tokens = new Map<string, Account>();
+  readonly comments: StoredComment[] = [];
+  readonly requests: RecordedRequest[] = [];
+  readonly violations: string[] = [];
+  readonly faults: Fault[] = [];
+  private nextId = 1_000_001;
+  private server?: Server;
+  url = '';
+
+  addToken(token: string, account: Omit<Account, 'id'>): Account {
+    const full = { ...account, id: 40_000 + this.tokens.size };
+    this.tokens.set(token, full);
+    return full;
+  }
+
+  /** Comments by someone else, to make pages. */
+  seed(
+    issueNumber: number,
+    count: number,
+    author: Omit<Account, 'id'>,
+    body = (i: number) => `comment ${i}`,
+  ): void {
+    const account = { ...author, id: 90_000 };
+    for (let i = 0; i < count; i++) this.store(issueNumber, body(i), account);
+  }
+
+  commentsOn(issueNumber: number): StoredComment[] {
+    return this.comments.filter((c) => c.issueNumber === issueNumber);
+  }
+
+  writes(): RecordedRequest[] {
+    return this.requests.filter((r) => r.method !== 'GET');
+  }
+
+  async start(): Promise<string> {
+    this.server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => this.handle(req, Buffer.concat(chunks).toString('utf8'), res));
+    });
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this.url;
+  }
+
+  async stop(): Promise<void> {
+    await new Promise<void>((resolve) => this.server?.close(() => resolve()));
+  }
+
+  private store(issueNumber: number, body: string, author: Account): StoredComment {
+    const now = new Date(Date.UTC(2026, 10, 24, 12, 0, 0) + this.comments.length * 1000).toISOString();
+    const c = { id: this.nextId++, issueNumber, body, author, createdAt: now, updatedAt: now };
+    this.comments.push(c);
+    return c;
+  }
+
+  private userJson(a: Account): Record<string, unknown> {
+    const u = this.api.example('simple-user');
+    const base = `${this.url}/users/${encodeURIComponent(a.login)}`;
+    return {
+      ...u,
+      login: a.login,
+      id: a.id,
+      node_id: `U_${a.id}`,
+      type: a.type,
+      url: base,
+      html_url: `https://github.com/${a.login}`,
+    };
+  }
+
+  private commentJson(owner: string, repo: string, c: StoredComment): Record<string, unknown> {
+    const example = this.api.example('issue-comment');
+    return {
+      ...example,
+      id: c.id,
+      node_id: `IC_${c.id}`,
+      url: `${this.url}/repos/${owner}/${repo}/issues/comments/${c.id}`,
+      html_url: `https://github.com/${owner}/${repo}/pull/${c.issueNumber}#issuecomment-${c.id}`,
+      issue_url: `${this.url}/repos/${owner}/${repo}/issues/${c.issueNumber}`,
+      body: c.body,
+      user: this.userJson(c.author),
+      created_at: c.createdAt,
+      updated_at: c.updatedAt,
+      author_association: 'NONE',
+      performed_via_github_app: null,
+    };
+  }
+
+  private handle(req: IncomingMessage, raw: string, res: ServerResponse): void {
+    const url = new URL(req.url ?? '/', this.url);
+    const method = req.method ?? 'GET';
+    const { match, problems } = this.api.validateRequest(method, url, raw, req.headers['content-type']);
+    const record: RecordedRequest = {
+      method,
+      path: url.pathname,
+      query: url.search,
+      operationId: match?.operation.operationId,
+      status: 0,
+    };
+    this.requests.push(record);
+    const send = (status: number, body?: unknown, headers: Record<string, string> = {}) => {
+      record.status = status;
+      // Only successes are checked: the description leaves out many error statuses GitHub sends.
+      if (match && body !== undefined && status < 400) {
+        for (const p of this.api.validateResponse(match.operation, status, body))
+          this.violations.push(`fake response: ${p}`);
+      }
+      res.writeHead(status, {
+        'content-type': 'application/json; charset=utf-8',
+        'x-github-media-type': 'github.v3',
+        ...headers,
+      });
+      res.end(body === undefined ? '' : JSON.stringify(body));
+    };
+    const error = (status: number, message: string, headers: Record<string, string> = {}) =>
+      send(
+        status,
+        { message, documentation_url: 'https://docs.github.com/rest', status: String(status) },
+        headers,
+      );
+
+    if (problems.length || !match) {
+      this.violations.push(...problems.map((p) => `request: ${p}`));
+      return error(match ? 422 : 404, problems.join('; ') || 'Not Found');
+    }
+    try {
+      record.body = raw ? JSON.parse(raw) : undefined;
+    } catch {
+      record.body = raw;
+    }
+    const auth = /^(?:token|bearer) (.+)$/i.exec(req.headers.authorization ?? '');
+    const account = auth ? this.tokens.get(auth[1]!) : undefined;
+    if (!account) return error(401, 'Bad credentials');
+
+    const fault = this.faults.find((f) => f.operationId === match.operation.operationId && f.times > 0);
+    if (fault) {
+      fault.times--;
+      if (fault.afterStore)
+        this.dispatch(
+          match.operation,
+          match.params,
+          url,
+          record.body,
+          account,
+          () => {},
+          () => {},
+        );
+      return error(fault.status, fault.message ?? 'Server Error', fault.headers);
+    }
+    this.dispatch(match.operation, match.params, url, record.body, account, send, error);
+  }
+
+  private dispatch(
+    op: Operation,
+    params: Record<string, string>,
+    url: URL,
+    body: unknown,
+    account: Account,
+    send: (status: number, body?: unknown, headers?: Record<string, string>) => void,
+    error: (status: number, message: string) => void,
+  ): void {
+    const { owner = '', repo = '' } = params;
+    switch (op.operationId) {
+      case 'users/get-authenticated': {
+        if (account.installation) return error(403, 'Resource not accessible by integration');
+        return send(200, {
+          ...this.api.example('private-user'),
+          ...this.userJson(account),
+          user_view_type: 'private',
+        });
+      }
+      case 'issues/list-comments': {
+        const issue = Number(params.issue_number);
+        const perPage = Math.min(100, Number(url.searchParams.get('per_page') ?? 30));
+        const page = Math.max(1, Number(url.searchParams.get('page') ?? 1));
+        const all = this.commentsOn(issue);
+        const last = Math.max(1, Math.ceil(all.length / perPage));
+        const link = (p: number) => {
+          const u = new URL(url);
+          u.searchParams.set('page', String(p));
+          u.searchParams.set('per_page', String(perPage));
+          return `<${u.toString()}>`;
+        };
+        const links: string[] = [];
+        if (page < last) links.push(`${link(page + 1)}; rel="next"`, `${link(last)}; rel="last"`);
+        if (page > 1) links.push(`${link(1)}; rel="first"`, `${link(page - 1)}; rel="prev"`);
+        const items = all
+          .slice((page - 1) * perPage, page * perPage)
+          .map((c) => this.commentJson(owner, repo, c));
+        return send(200, items, links.length ? { link: links.join(', ') } : {});
+      }
+      case 'issues/create-comment': {
+        if (!account.canWrite) return error(403, 'Resource not accessible by integration');
+        const text = (body as { body: string }).body;
+        if ([...text].length > MAX_BODY)
+          return error(422, `Body is too long (maximum is ${MAX_BODY} characters)`);
+        const c = this.store(Number(params.issue_number), text, account);
+        return send(201, this.commentJson(owner, repo, c), {
+          location: `${this.url}/repos/${owner}/${repo}/issues/comments/${c.id}`,
+        });
+      }
+      case 'issues/update-comment': {
+        const c = this.comments.find((x) => x.id === Number(params.comment_id));
+        if (!c) return error(404, 'Not Found');
+        if (!account.canWrite || c.author.login !== account.login) {
+          return error(403, 'Resource not accessible by integration');
+        }
+        const text = (body as { body: string }).body;
+        if ([...text].length > MAX_BODY)
+          return error(422, `Body is too long (maximum is ${MAX_BODY} characters)`);
+        c.body = text;
+        c.updatedAt = new Date(Date.parse(c.updatedAt) + 60_000).toISOString();
+        return send(200, this.commentJson(owner, repo, c));
+      }
+      default:
+        this.violations.push(`unexpected call: ${op.operationId}`);
+        return error(404, 'Not Found');
+    }
+  }
+}
