@@ -2,14 +2,14 @@
 // print timings and peak memory as JSON.
 import { loadBuiltinCatalog, resolveFlows } from '../src/catalog/index.js';
 import { evaluateAll } from '../src/evaluate/evaluate.js';
-import { detectReader, readPolicies } from '../src/formats/registry.js';
+import { detectFormat, readPolicies } from '../src/formats/registry.js';
 import { readInputFile } from '../src/input/input-file.js';
 import { parseCidr } from '../src/model/ip.js';
 
 const [path, source] = process.argv.slice(2);
 const t0 = performance.now();
 const file = readInputFile(path!, 1024 * 1024 * 1024);
-const policies = readPolicies([{ file, reader: detectReader(file) }]);
+const policies = await readPolicies([{ file, format: detectFormat(file) }]);
 const t1 = performance.now();
 const flows = resolveFlows(loadBuiltinCatalog(), { version: 'latest', mode: 'cloud' }).flows;
 const results = evaluateAll(policies, flows, source ? { sources: parseCidr(source) } : {});

@@ -38,8 +38,6 @@ const common = {
   logLevel: 'warning',
 };
 
-await build({ ...common, entryPoints: { cli: 'src/cli.ts' }, outdir: 'dist', plugins: [rawText] });
-
 // ---- The action ----------------------------------------------------------------------------------
 
 /**
@@ -101,8 +99,8 @@ const precompiledSchemas = {
   },
 };
 
-// Code splitting: the GitHub client (Octokit, undici) is a chunk loaded only when there is a pull
-// request to comment on, so a run without one starts fast.
+// Code splitting: the GitHub client (Octokit, undici) and the vendor readers are chunks loaded only when
+// needed (a pull request to comment on, an input of that format), so a run starts fast.
 await rm('dist/chunks', { recursive: true, force: true });
 // The real Ajv, for a schema the build did not see (scripts/ajv-precompiled.ts); CommonJS so that it can
 // be loaded synchronously, and only when needed.
@@ -113,9 +111,11 @@ await build({
   stdin: { contents: "module.exports = require('ajv/dist/2020.js');", resolveDir: process.cwd() },
   outfile: 'dist/ajv.cjs',
 });
+// The CLI and the action in one build: code they share, and each vendor's reader (imported on first use),
+// go into chunks.
 await build({
   ...common,
-  entryPoints: { index: 'src/action/main.ts' },
+  entryPoints: { cli: 'src/cli.ts', index: 'src/action/main.ts' },
   outdir: 'dist',
   splitting: true,
   chunkNames: 'chunks/[name]-[hash]',

@@ -3,7 +3,7 @@ import { cliMain } from './cli/cli-main.js';
 
 const color = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR && process.env.TERM !== 'dumb';
 try {
-  process.exitCode = cliMain(process.argv.slice(2), {
+  process.exitCode = await cliMain(process.argv.slice(2), {
     stdout: (s) => process.stdout.write(s),
     stderr: (s) => process.stderr.write(s),
     color,

@@ -34,14 +34,14 @@ interface Prepared {
 }
 
 /** Settings, files and the check itself: everything that may fail because of the input. */
-function prepare(root: string, cwd: string): Prepared {
+async function prepare(root: string, cwd: string): Promise<Prepared> {
   const settings = resolveSettings(readRepoConfig(root), readActionInputs());
   // The engine reads paths relative to the working directory (the workspace, on a runner).
   const forEngine = (rel: string) => relative(cwd, join(root, rel)) || '.';
   const files = resolveConfigFiles(settings.configs, root).map(forEngine);
   if (settings.catalog) assertInWorkspace(root, settings.catalog, 'catalog');
   const { sources, zones } = splitSources(settings.sources);
-  const check = runCheck({
+  const check = await runCheck({
     configs: files,
     version: settings.version,
     mode: settings.mode,
@@ -105,7 +105,7 @@ export async function runAction(
 
   let prepared: Prepared;
   try {
-    prepared = prepare(root, cwd);
+    prepared = await prepare(root, cwd);
   } catch (e) {
     if (e instanceof InputError || e instanceof UsageError || e instanceof CatalogUsageError) {
       onVerdict(INPUT_ERROR);

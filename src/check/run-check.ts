@@ -7,10 +7,10 @@ import {
 } from '../catalog/index.js';
 import { evaluateAll, type FlowResult, type Scope } from '../evaluate/evaluate.js';
 import {
-  detectReader,
+  detectFormat,
   explainBinary,
+  formatById,
   formatIds,
-  readerById,
   readPolicies,
   type ReadInput,
 } from '../formats/registry.js';
@@ -110,10 +110,10 @@ function selectPolicies(policies: Policy[], names: readonly string[] | undefined
 }
 
 /** The whole check, minus output: options in, verdicts out. Throws InputError or UsageError. */
-export function runCheck(options: CheckOptions): CheckResult {
+export async function runCheck(options: CheckOptions): Promise<CheckResult> {
   if (options.configs.length === 0) throw new UsageError('no config file given');
   const forced =
-    options.format === undefined || options.format === 'auto' ? undefined : readerById(options.format);
+    options.format === undefined || options.format === 'auto' ? undefined : formatById(options.format);
   if (options.format !== undefined && options.format !== 'auto' && !forced) {
     throw new UsageError(
       `--format "${options.format}" is not known; formats: auto, ${formatIds().join(', ')}`,
@@ -146,9 +146,9 @@ export function runCheck(options: CheckOptions): CheckResult {
     } catch (e) {
       throw e instanceof BinaryInputError ? explainBinary(e) : e;
     }
-    return { file, reader: forced ?? detectReader(file) };
+    return { file, format: forced ?? detectFormat(file) };
   });
-  const read = readPolicies(inputs);
+  const read = await readPolicies(inputs);
   const policies = selectPolicies(read, nonEmpty(options.policies));
   const results = evaluateAll(policies, flows, scope);
 
@@ -168,12 +168,12 @@ export function runCheck(options: CheckOptions): CheckResult {
       sourceZones: sourceZones ? [...sourceZones] : null,
       destinationZones: destinationZones ? [...destinationZones] : null,
     },
-    inputs: inputs.map(({ file, reader }) => {
+    inputs: inputs.map(({ file, format }) => {
       const mine = policies.filter((p) => p.paths[0] === file.path);
       return {
         path: file.path,
-        format: reader.id,
-        formatName: reader.name,
+        format: format.id,
+        formatName: format.name,
         rules: mine.reduce((n, p) => n + p.rules.length, 0),
         policies: mine.map(policyName),
       };

@@ -87,8 +87,8 @@ function parseMaxMb(text: string | undefined): number | undefined {
   return Math.floor(n * 1024 * 1024);
 }
 
-/** Runs the CLI; returns the exit status. Never throws for bad input or usage. */
-export function cliMain(argv: readonly string[], io: CliIo): number {
+/** Runs the CLI; resolves to the exit status. Never rejects for bad input or usage. */
+export async function cliMain(argv: readonly string[], io: CliIo): Promise<number> {
   try {
     const { values, positionals } = parseArgs({
       args: [...argv],
@@ -122,7 +122,7 @@ export function cliMain(argv: readonly string[], io: CliIo): number {
     }
     if (command !== 'check') throw new UsageError(`unknown command "${command}"`);
     const output = parseOutput(values, ['text', 'json', 'markdown'], 'text');
-    const check = runCheck({
+    const check = await runCheck({
       configs: rest,
       version: values.version ?? 'latest',
       mode: parseMode(values.mode),

@@ -10,13 +10,20 @@ import type { Policy } from '../model/policy.js';
  */
 export type Detection = { kind: 'yes' } | { kind: 'no' } | { kind: 'near-miss'; reason: string };
 
-/** One vendor's module: detects its exports from content and reads them into policies. */
-export interface FormatReader {
+/**
+ * What the registry knows of a vendor before loading its reader: its id, name and content detection
+ * (kept in the vendor's detect.ts, small, so start-up doesn't pay for readers a run doesn't use).
+ */
+export interface FormatDescriptor {
   /** The `--format` value: short, stable, lower-case. */
   id: string;
   /** For messages and reports: "Palo Alto PAN-OS XML". */
   name: string;
   detect(file: InputFile): Detection;
+}
+
+/** One vendor's module: detects its exports from content and reads them into policies. */
+export interface FormatReader extends FormatDescriptor {
   /**
    * Reads every input file of this format at once (some vendors split one firewall over several files)
    * into one policy per firewall. Throws InputError naming file:line on anything it can't read.

@@ -15,10 +15,10 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 writeFileSync(join(dir, 'catalog.yaml'), bigCatalog(600));
 writeFileSync(join(dir, 'deny.yaml'), DENY_ALL_CONFIG);
 
-const check = (configs: string[], extra = {}) =>
-  buildJsonReport(runCheck({ configs, version: 'latest', mode: 'cloud', ...extra }));
-const small = check(['fixtures/generic/https-only.yaml'], { sources: ['10.40.0.0/16'] });
-const big = check([join(dir, 'deny.yaml')], { catalog: join(dir, 'catalog.yaml') });
+const check = async (configs: string[], extra = {}) =>
+  buildJsonReport(await runCheck({ configs, version: 'latest', mode: 'cloud', ...extra }));
+const small = await check(['fixtures/generic/https-only.yaml'], { sources: ['10.40.0.0/16'] });
+const big = await check([join(dir, 'deny.yaml')], { catalog: join(dir, 'catalog.yaml') });
 
 describe('workflow log text', () => {
   it('breaks workflow commands in either form, keeps the text readable', () => {
@@ -69,8 +69,8 @@ describe('comment', () => {
     expect(body).toContain('[job summary](https://github.com/o/r/actions/runs/1)');
   });
 
-  it('is the resolved state when the check passes', () => {
-    const pass = check(['fixtures/generic/allow-all.yaml'], { sourceZones: ['trust'] });
+  it('is the resolved state when the check passes', async () => {
+    const pass = await check(['fixtures/generic/allow-all.yaml'], { sourceZones: ['trust'] });
     const body = renderComment(pass, { passed: true, failingCount: 0, maxChars: 65_000 });
     expect(body).toMatch(/^### ✅ .*resolved/);
     expect(body).not.toContain('Not allowed:');

@@ -130,9 +130,9 @@ const CASES: { name: string; make: () => string; line: number | null; message: R
 
 describe('bad input exits 2 naming file:line', () => {
   for (const c of CASES) {
-    it(c.name, () => {
+    it(c.name, async () => {
       const path = c.make();
-      const r = runCli('check', path);
+      const r = await runCli('check', path);
       expect(r.status).toBe(2);
       expect(r.stdout).toBe('');
       const where = c.line === null ? `${path}: ` : `${path}:${c.line}: `;
@@ -156,8 +156,8 @@ describe('usage errors exit 2', () => {
     [['check', ok, '--bogus'], /Unknown option/],
     [['check'], /no config file given/],
     [['frobnicate'], /unknown command/],
-  ])('%j', (args, message) => {
-    const r = runCli(...(args as string[]));
+  ])('%j', async (args, message) => {
+    const r = await runCli(...(args as string[]));
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(message);
   });

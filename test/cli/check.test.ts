@@ -15,8 +15,8 @@ const OFFICE = 'fixtures/generic/office-egress.yaml';
 const HTTPS_ONLY = 'fixtures/generic/https-only.yaml';
 
 describe('check --json', () => {
-  it('follows the report schema, with deciding rules and file:line', () => {
-    const r = runCli('check', HTTPS_ONLY, '--json', '--source', '10.40.0.0/16');
+  it('follows the report schema, with deciding rules and file:line', async () => {
+    const r = await runCli('check', HTTPS_ONLY, '--json', '--source', '10.40.0.0/16');
     expect(r.status).toBe(1);
     const report = JSON.parse(r.stdout);
     expect(validateReport(report), JSON.stringify(validateReport.errors)).toBe(true);
@@ -63,20 +63,20 @@ describe('check --json', () => {
     );
   });
 
-  it('marks unverified catalog hostnames in every report', () => {
-    const report = JSON.parse(runCli('check', OFFICE, '--json').stdout);
+  it('marks unverified catalog hostnames in every report', async () => {
+    const report = JSON.parse((await runCli('check', OFFICE, '--json')).stdout);
     const tm = report.flows.find((f: { role: string }) => f.role === 'traffic-manager');
     expect(tm.provenance.verified).toBe(false);
     expect(report.notes.join(' ')).toMatch(/unverified/);
-    const text = runCli('check', OFFICE).stdout;
+    const text = (await runCli('check', OFFICE)).stdout;
     expect(text).toMatch(/remotespark\.trafficmanager\.net:443\/tcp †/);
     expect(text).toMatch(/† hostname not in the public RemoteSpark article/);
-    expect(runCli('check', OFFICE, '--output', 'markdown').stdout).toMatch(
+    expect((await runCli('check', OFFICE, '--output', 'markdown')).stdout).toMatch(
       /† hostname not in the public RemoteSpark article/,
     );
   });
 
-  it('exits 0 when every required flow is allowed, reporting recommended failures without failing', () => {
+  it('exits 0 when every required flow is allowed, reporting recommended failures without failing', async () => {
     const policy = join(dir, 'ports-only.yaml');
     writeFileSync(
       policy,
@@ -100,34 +100,34 @@ roles:
       - { hosts: [backup.example.net], ports: [9999], protocols: [udp], severity: recommended }
 `,
     );
-    const r = runCli('check', policy, '--catalog', overlay, '--json');
+    const r = await runCli('check', policy, '--catalog', overlay, '--json');
     expect(r.status).toBe(0);
     const report = JSON.parse(r.stdout);
     expect(validateReport(report)).toBe(true);
     expect(report.summary).toMatchObject({ passed: true, failingRequired: 0, failingRecommended: 1 });
     expect(report.target.overlay).toBe(overlay);
-    expect(runCli('check', policy, '--catalog', overlay).stdout).toMatch(
+    expect((await runCli('check', policy, '--catalog', overlay)).stdout).toMatch(
       /^PASS: all 13 required flows allowed; 1 recommended flow\(s\) not allowed\.$/m,
     );
-    const strict = runCli('check', policy, '--catalog', overlay, '--require-backups', '--json');
+    const strict = await runCli('check', policy, '--catalog', overlay, '--require-backups', '--json');
     expect(strict.status).toBe(1);
     expect(JSON.parse(strict.stdout).summary.failingRequired).toBe(1);
   });
 
-  it('--policy narrows a multi-VDOM input to the VDOMs the clients use', () => {
+  it('--policy narrows a multi-VDOM input to the VDOMs the clients use', async () => {
     const multi = 'fixtures/fortigate/multi-vdom-6.2.conf';
-    const all = JSON.parse(runCli('check', multi, '--json').stdout);
+    const all = JSON.parse((await runCli('check', multi, '--json')).stdout);
     expect(all.inputs[0].policies).toEqual(['root', 'customer-a', 'lab']);
-    const root = JSON.parse(runCli('check', multi, '--policy', 'root', '--json').stdout);
+    const root = JSON.parse((await runCli('check', multi, '--policy', 'root', '--json')).stdout);
     expect(root.inputs[0].policies).toEqual(['root']);
     expect(root.flows.every((f: { results: unknown[] }) => f.results.length === 1)).toBe(true);
-    const bad = runCli('check', multi, '--policy', 'nope');
+    const bad = await runCli('check', multi, '--policy', 'nope');
     expect(bad.status).toBe(2);
     expect(bad.stderr).toMatch(/--policy "nope" is not in the input; policies: root, customer-a, lab/);
   });
 
-  it('--flow replaces the catalog flows, addresses included', () => {
-    const r = runCli(
+  it('--flow replaces the catalog flows, addresses included', async () => {
+    const r = await runCli(
       'check',
       HTTPS_ONLY,
       '--json',
@@ -164,8 +164,8 @@ rules:
     services: [any]
 `,
   );
-  it('prints a table and a one-line summary, without colour when not on a terminal', () => {
-    const r = runCli('check', HTTPS_ONLY, '--source', '10.40.0.0/16');
+  it('prints a table and a one-line summary, without colour when not on a terminal', async () => {
+    const r = await runCli('check', HTTPS_ONLY, '--source', '10.40.0.0/16');
     expect(r.stdout).toMatch(/^VERDICT\s+SEVERITY\s+ROLE\s+FLOW\s+DECIDED BY$/m);
     expect(r.stdout).toMatch(
       /^blocked\s+required\s+stun-turn\s+\*:3478\/udp\s+deny-stun-turn \(fixtures\/generic\/https-only\.yaml:20\)$/m,
@@ -175,20 +175,20 @@ rules:
     );
     expect(r.stdout).not.toContain('\u001b[');
   });
-  it('colours verdicts on a terminal', () => {
+  it('colours verdicts on a terminal', async () => {
     let out = '';
-    cliMain(['check', HTTPS_ONLY], { stdout: (x) => (out += x), stderr: () => {}, color: true });
+    await cliMain(['check', HTTPS_ONLY], { stdout: (x) => (out += x), stderr: () => {}, color: true });
     const esc = '\u001b';
     expect(out).toContain(`${esc}[31mblocked`);
     expect(out).toContain(`${esc}[32mallowed`);
   });
-  it('never passes control characters from config text to the terminal', () => {
-    const r = runCli('check', hostile);
+  it('never passes control characters from config text to the terminal', async () => {
+    const r = await runCli('check', hostile);
     expect(r.stdout).not.toContain('\u001b');
     expect(r.stdout).toContain('\\x1b[31m');
   });
-  it('escapes config text in markdown: no HTML, no mentions, no table breaks', () => {
-    const md = runCli('check', hostile, '--output', 'markdown').stdout;
+  it('escapes config text in markdown: no HTML, no mentions, no table breaks', async () => {
+    const md = (await runCli('check', hostile, '--output', 'markdown')).stdout;
     expect(md).not.toContain('<img');
     expect(md).toContain('&lt;img');
     expect(md).not.toMatch(/@org/);
@@ -198,14 +198,14 @@ rules:
 });
 
 describe('catalog command', () => {
-  it('lists releases', () => {
-    const r = runCli('catalog', 'releases');
+  it('lists releases', async () => {
+    const r = await runCli('catalog', 'releases');
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/^2\.0\.33\b/m);
     expect(r.stdout).toMatch(/^2\.1\.80\b/m);
   });
-  it('prints a pinned-mode flow list as CSV for change tickets', () => {
-    const r = runCli('catalog', 'flows', '--mode', 'na', '--output', 'csv');
+  it('prints a pinned-mode flow list as CSV for change tickets', async () => {
+    const r = await runCli('catalog', 'flows', '--mode', 'na', '--output', 'csv');
     expect(r.status).toBe(0);
     const lines = r.stdout.trim().split('\r\n');
     expect(lines[0]).toBe('ROLE,HOST,PORT,PROTOCOL,SEVERITY,VERIFIED,DESTINATION');
@@ -215,8 +215,8 @@ describe('catalog command', () => {
     }
     expect(r.stdout).not.toContain('trafficmanager');
   });
-  it('prints JSON for a version, with relays narrowing STUN/TURN', () => {
-    const r = runCli('catalog', 'flows', '--version', '2.0.50', '--json', '--relay', '52.1.2.0/28');
+  it('prints JSON for a version, with relays narrowing STUN/TURN', async () => {
+    const r = await runCli('catalog', 'flows', '--version', '2.0.50', '--json', '--relay', '52.1.2.0/28');
     const out = JSON.parse(r.stdout);
     expect(out.release).toBe('2.0.33');
     expect(out.flows.some((f: { port: number }) => f.port === 8089)).toBe(false);

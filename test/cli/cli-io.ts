@@ -7,10 +7,10 @@ export interface CliRun {
 }
 
 /** Runs the CLI in-process with captured output. */
-export function runCli(...args: string[]): CliRun {
+export async function runCli(...args: string[]): Promise<CliRun> {
   let stdout = '';
   let stderr = '';
-  const status = cliMain(args, {
+  const status = await cliMain(args, {
     stdout: (s) => (stdout += s),
     stderr: (s) => (stderr += s),
     color: false,

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import yaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 import { genericReader } from '../../src/formats/generic/generic-reader.js';
-import { readerById } from '../../src/formats/registry.js';
+import { formatById } from '../../src/formats/registry.js';
 import { InputError } from '../../src/input/input-error.js';
 import type { InputFile } from '../../src/input/input-file.js';
 import { matchAddress, type AddressExpr } from '../../src/model/address.js';
@@ -138,8 +138,8 @@ describe('generic format: detection', () => {
     });
   });
 
-  it('is the registry reader for id "generic"', () => {
-    expect(readerById('generic')).toBe(genericReader);
+  it('is the registry reader for id "generic"', async () => {
+    expect(await formatById('generic')!.load()).toBe(genericReader);
     expect(genericReader.id).toBe('generic');
   });
 });

@@ -7,7 +7,7 @@ import type { FormatReader } from '../format-reader.js';
 import { readAccessLists } from './access-lists.js';
 import { AddressResolver } from './addresses.js';
 import { lineError, splitConfig, type ConfigCommand, type ConfigLine } from './config-lines.js';
-import { detectAsa } from './detect.js';
+import { asaFormat } from './detect.js';
 import {
   emptySettings,
   readAccessGroup,
@@ -23,7 +23,7 @@ import {
   readObjectGroup,
   type ObjectTables,
 } from './objects.js';
-import { buildPolicy, FORMAT_ID } from './policy-builder.js';
+import { buildPolicy } from './policy-builder.js';
 import { ServiceResolver } from './services.js';
 
 interface Collected {
@@ -211,9 +211,7 @@ export function readAsaFile(file: InputFile): Policy {
  * firewall or one security context; the policy's zones are the interfaces' `nameif`s.
  */
 export const asaReader: FormatReader = {
-  id: FORMAT_ID,
-  name: 'Cisco ASA running-config',
-  detect: detectAsa,
+  ...asaFormat,
   read(files: readonly InputFile[]): Policy[] {
     return files.map(readAsaFile);
   },

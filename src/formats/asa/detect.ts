@@ -1,5 +1,5 @@
 import type { InputFile } from '../../input/input-file.js';
-import type { Detection } from '../format-reader.js';
+import type { Detection, FormatDescriptor } from '../format-reader.js';
 
 /** Only the head of a file is looked at for the version banners; the rest with anchored line regexes. */
 const HEAD = 4096;
@@ -75,3 +75,10 @@ export function detectAsa(file: InputFile): Detection {
   }
   return { kind: 'no' };
 }
+
+/** The registry's entry for this format (the reader itself loads on first use). */
+export const asaFormat: FormatDescriptor = {
+  id: 'asa',
+  name: 'Cisco ASA running-config',
+  detect: detectAsa,
+};

@@ -8,8 +8,9 @@ import type { AccessList } from './access-lists.js';
 import { combineRules } from './combine.js';
 import { lineError } from './config-lines.js';
 import { securityLevelOf, type AccessGroup, type AsaInterface, type DeviceSettings } from './interfaces.js';
+import { asaFormat } from './detect.js';
 
-export const FORMAT_ID = 'asa';
+export const FORMAT_ID = asaFormat.id;
 
 /**
  * Past this many combined rules (inbound rules x outbound ACEs) the outbound ACL is not combined exactly;

@@ -1,8 +1,8 @@
 import type { InputFile } from '../../input/input-file.js';
 import type { Policy } from '../../model/policy.js';
 import type { FormatReader } from '../format-reader.js';
-import { detectAzureFirewall } from './detect.js';
-import { buildPolicies, FORMAT_ID } from './policy-builder.js';
+import { azureFirewallFormat } from './detect.js';
+import { buildPolicies } from './policy-builder.js';
 import { collectResources } from './resources.js';
 
 /**
@@ -13,9 +13,7 @@ import { collectResources } from './resources.js';
  * (named after it) and per Azure Firewall with classic rules.
  */
 export const azureFirewallReader: FormatReader = {
-  id: FORMAT_ID,
-  name: 'Microsoft Azure Firewall (Firewall Policy / classic rules: ARM, Bicep JSON, az CLI)',
-  detect: detectAzureFirewall,
+  ...azureFirewallFormat,
   read(files: readonly InputFile[]): Policy[] {
     return buildPolicies(collectResources(files));
   },

@@ -1,5 +1,5 @@
 import type { InputFile } from '../../input/input-file.js';
-import type { Detection } from '../format-reader.js';
+import type { Detection, FormatDescriptor } from '../format-reader.js';
 
 /** JSON (comments allowed, as ARM templates have them): the first significant character opens it. */
 const JSON_START = /^\s*(?:\/\/[^\n]*\n\s*|\/\*[\s\S]*?\*\/\s*)*[[{]/;
@@ -42,3 +42,10 @@ export function detectAzureFirewall(file: InputFile): Detection {
   }
   return { kind: 'no' };
 }
+
+/** The registry's entry for this format (the reader itself loads on first use). */
+export const azureFirewallFormat: FormatDescriptor = {
+  id: 'azure-firewall',
+  name: 'Microsoft Azure Firewall (Firewall Policy / classic rules: ARM, Bicep JSON, az CLI)',
+  detect: detectAzureFirewall,
+};

@@ -23,8 +23,9 @@ import {
   type RuleEnv,
 } from './rules.js';
 import type { View } from './view.js';
+import { azureFirewallFormat } from './detect.js';
 
-export const FORMAT_ID = 'azure-firewall';
+export const FORMAT_ID = azureFirewallFormat.id;
 
 const MIN_PRIORITY = 100;
 const MAX_PRIORITY = 65000;

@@ -1,5 +1,5 @@
 import type { InputFile } from '../../input/input-file.js';
-import type { Detection } from '../format-reader.js';
+import type { Detection, FormatDescriptor } from '../format-reader.js';
 
 export const ENCRYPTED_REASON = 'encrypted FortiGate backup: export it without a password';
 
@@ -62,3 +62,10 @@ export function detectFortigate(file: InputFile): Detection {
   }
   return { kind: 'no' };
 }
+
+/** The registry's entry for this format (the reader itself loads on first use). */
+export const fortigateFormat: FormatDescriptor = {
+  id: 'fortigate',
+  name: 'Fortinet FortiGate (FortiOS configuration)',
+  detect: detectFortigate,
+};

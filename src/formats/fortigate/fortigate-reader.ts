@@ -3,8 +3,8 @@ import type { InputFile } from '../../input/input-file.js';
 import type { Policy } from '../../model/policy.js';
 import type { FormatReader } from '../format-reader.js';
 import { parseConfigTree } from './config-tree.js';
-import { detectFortigate, ENCRYPTED_REASON } from './detect.js';
-import { buildScopePolicy, FORMAT_ID } from './policy-builder.js';
+import { detectFortigate, ENCRYPTED_REASON, fortigateFormat } from './detect.js';
+import { buildScopePolicy } from './policy-builder.js';
 import { splitScopes } from './scopes.js';
 
 /** Reads one FortiOS configuration: one policy, or one per VDOM (named after it). */
@@ -22,9 +22,7 @@ export function readFortigateFile(file: InputFile): Policy[] {
  * `show full-configuration` output. See docs/formats/fortigate.md.
  */
 export const fortigateReader: FormatReader = {
-  id: FORMAT_ID,
-  name: 'Fortinet FortiGate (FortiOS configuration)',
-  detect: detectFortigate,
+  ...fortigateFormat,
   read(files: readonly InputFile[]): Policy[] {
     return files.flatMap(readFortigateFile);
   },

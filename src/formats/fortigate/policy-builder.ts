@@ -6,8 +6,9 @@ import { egressOf } from './egress.js';
 import { RuleBuilder, type TableKind } from './rules.js';
 import { enabled, tableOf, valueOf, type Scope } from './scopes.js';
 import { ServiceBook } from './services.js';
+import { fortigateFormat } from './detect.js';
 
-export const FORMAT_ID = 'fortigate';
+export const FORMAT_ID = fortigateFormat.id;
 
 const TABLE_PATHS: Record<TableKind, string> = {
   policy: 'firewall policy',

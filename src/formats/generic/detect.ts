@@ -1,5 +1,5 @@
 import type { InputFile } from '../../input/input-file.js';
-import type { Detection } from '../format-reader.js';
+import type { Detection, FormatDescriptor } from '../format-reader.js';
 
 export const FORMAT_MARKER = 'generic/v1';
 
@@ -42,3 +42,10 @@ export function detectGeneric(file: InputFile): Detection {
   }
   return { kind: 'no' };
 }
+
+/** The registry's entry for this format (the reader itself loads on first use). */
+export const genericFormat: FormatDescriptor = {
+  id: 'generic',
+  name: 'Generic firewall policy (generic/v1 YAML or JSON)',
+  detect: detectGeneric,
+};

@@ -2,8 +2,8 @@ import type { InputFile } from '../../input/input-file.js';
 import { parseStructuredDocument } from '../../input/positioned.js';
 import type { Policy } from '../../model/policy.js';
 import type { FormatReader } from '../format-reader.js';
-import { detectGeneric } from './detect.js';
-import { FORMAT_ID, PolicyBuilder } from './policy-builder.js';
+import { genericFormat } from './detect.js';
+import { PolicyBuilder } from './policy-builder.js';
 import { checkGenericDocument } from './schema.js';
 
 /** Reads one generic/v1 file (YAML or JSON) into one policy. Throws InputError naming file:line. */
@@ -18,9 +18,7 @@ export function readGenericFile(file: InputFile): Policy {
  * an ordered first-match rule list for firewalls without a native reader. One file is one policy.
  */
 export const genericReader: FormatReader = {
-  id: FORMAT_ID,
-  name: 'Generic firewall policy (generic/v1 YAML or JSON)',
-  detect: detectGeneric,
+  ...genericFormat,
   read(files: readonly InputFile[]): Policy[] {
     return files.map(readGenericFile);
   },

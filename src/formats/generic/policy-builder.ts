@@ -9,8 +9,9 @@ import type { GenericDocument, GenericRule } from './document.js';
 import { EntryError } from './entry-error.js';
 import { resolveGroups, type EntryRef } from './groups.js';
 import { parseServiceEntry } from './service-entries.js';
+import { genericFormat } from './detect.js';
 
-export const FORMAT_ID = 'generic';
+export const FORMAT_ID = genericFormat.id;
 const DEFAULT_METHOD: NameMatchMethod = 'resolve';
 const SEP = '\u0000';
 
