@@ -6,6 +6,7 @@ import { azureFirewallFormat } from './azure-firewall/detect.js';
 import type { FormatDescriptor, FormatReader } from './format-reader.js';
 import { fortigateFormat } from './fortigate/detect.js';
 import { genericFormat } from './generic/detect.js';
+import { panosFormat } from './panos/detect.js';
 
 /** A format as registered: its descriptor (id, name, detection) and how to load its reader. */
 export interface RegisteredFormat extends FormatDescriptor {
@@ -24,6 +25,7 @@ export const FORMATS: readonly RegisteredFormat[] = [
   register(genericFormat, async () => (await import('./generic/generic-reader.js')).genericReader),
   register(asaFormat, async () => (await import('./asa/asa-reader.js')).asaReader),
   register(fortigateFormat, async () => (await import('./fortigate/fortigate-reader.js')).fortigateReader),
+  register(panosFormat, async () => (await import('./panos/panos-reader.js')).panosReader),
   register(
     azureFirewallFormat,
     async () => (await import('./azure-firewall/azure-firewall-reader.js')).azureFirewallReader,

@@ -1,0 +1,234 @@
+import {
+  ANY_ADDRESS,
+  ipsExpr,
+  nameExpr,
+  unionExpr,
+  unknownExpr,
+  type AddressExpr,
+} from '../../model/address.js';
+import { AddressSyntaxError } from '../../model/ip.js';
+import { isValidHostName, normalizeHost } from '../../model/names.js';
+import { parseIpNetmask, parseIpRange, parseIpWildcard, parseLiteralAddress } from './address-values.js';
+import type { Definition, ObjectKind, Scope } from './scopes.js';
+import type { XmlDocument, XmlElement } from './xml-tree.js';
+
+/** Kinds a rule's source or destination member, or an address group member, can name. */
+const ADDRESS_KINDS: readonly ObjectKind[] = ['address', 'address-group', 'external-list', 'region'];
+
+const EXPECTED: Record<string, string> = {
+  'ip-netmask': 'an address with an optional prefix length, e.g. 192.168.18.0/24',
+  'ip-range': 'first-last, e.g. 10.0.0.1-10.0.0.99',
+  'ip-wildcard': 'an IPv4 address and wildcard mask, e.g. 10.132.1.1/0.0.2.255',
+};
+
+/** Elements of an address object that are not its value. */
+const NOT_VALUES = new Set(['description', 'tag', 'disable-override']);
+
+/** Nesting deeper than this is refused rather than risking the stack (PAN-OS allows far less). */
+const MAX_NESTING = 200;
+
+/**
+ * Palo Alto's built-in external dynamic lists (PAN-OS Administrator's Guide, "Built-in External Dynamic
+ * Lists"), usable in rules without being defined in the config.
+ */
+const BUILT_IN_EDL = /^panw-[a-z0-9-]+$/;
+
+/** Predefined regions are ISO 3166 country codes plus a few two-character codes (A1, A2, AP, EU, O1). */
+const COUNTRY_CODE = /^[A-Z][A-Z0-9]$/;
+
+/**
+ * Resolves address references the way PAN-OS does, into one shared AddressExpr per object:
+ * - `ip-netmask`, `ip-range` and `ip-wildcard` objects are exact address sets;
+ * - `fqdn` objects are names the firewall resolves itself ("the firewall resolves the FQDN" — Address
+ *   Objects page; it refreshes the answers periodically), so NamePattern method `resolve`;
+ * - static address groups are the union of their members, nested to any depth; a group that contains
+ *   itself is an error;
+ * - dynamic address groups (members chosen by tags at run time), external dynamic lists and regions
+ *   can't be known from the config: they are unknown parts;
+ * - a member that is no object may be an address written in place ("10.0.0.0/8", "10.0.0.1-10.0.0.9"),
+ *   a country code (a predefined region) or a built-in list (`panw-...`); anything else is an error.
+ * Object names are case-sensitive.
+ */
+export class AddressResolver {
+  /** Objects by their entry; groups (whose members resolve per scope) by entry and resolution scope. */
+  private readonly memo = new Map<XmlElement, AddressExpr>();
+  private readonly groupMemo = new Map<number, Map<XmlElement, AddressExpr>>();
+  private readonly literals = new Map<string, AddressExpr>();
+  private readonly open: { def: Definition; key: string }[] = [];
+
+  constructor(private readonly doc: XmlDocument) {}
+
+  /**
+   * The expression for the `index`th member of the list element `list` (a rule's `<source>`, a group's
+   * `<static>`), named `name`, referenced from `scope`.
+   */
+  member(name: string, scope: Scope, list: XmlElement, index: number): AddressExpr {
+    if (name === 'any') return ANY_ADDRESS;
+    const def = scope.find(ADDRESS_KINDS, name);
+    if (def) return this.definition(def, scope, list, index);
+    return this.literal(name, scope, this.doc.memberAt(list, index));
+  }
+
+  private literal(name: string, scope: Scope, at: XmlElement): AddressExpr {
+    let expr = this.literals.get(name);
+    if (expr) return expr;
+    const set = parseLiteralAddress(name);
+    if (set) expr = ipsExpr(set);
+    else if (COUNTRY_CODE.test(name)) {
+      expr = unknownExpr({
+        reason: `region "${name}" (the firewall maps addresses to countries with its geolocation database)`,
+        location: this.locationOf(at),
+      });
+    } else if (BUILT_IN_EDL.test(name)) {
+      expr = unknownExpr({
+        reason: `built-in external dynamic list "${name}" (its entries change at run time)`,
+        location: this.locationOf(at),
+      });
+    } else {
+      throw this.doc.error(
+        at,
+        `undefined address object or group "${name}" (looked up in ${scope.chainLabel()}); expected an address, address group, external dynamic list or region defined in the config, "any", or an address like 10.0.0.0/8`,
+      );
+    }
+    this.literals.set(name, expr);
+    return expr;
+  }
+
+  private locationOf(el: XmlElement) {
+    return { path: this.doc.path, line: this.doc.lineOf(el) };
+  }
+
+  /** Which scope a group's members resolve in: shared objects see only shared ones (see Scope). */
+  private memberScope(def: Definition, from: Scope): Scope {
+    return def.scope.isShared ? def.scope : from;
+  }
+
+  private definition(def: Definition, from: Scope, list: XmlElement, index: number): AddressExpr {
+    if (def.kind === 'address-group') {
+      const groupScope = this.memberScope(def, from);
+      let perScope = this.groupMemo.get(groupScope.id);
+      if (!perScope) {
+        perScope = new Map();
+        this.groupMemo.set(groupScope.id, perScope);
+      }
+      let expr = perScope.get(def.el);
+      if (!expr) {
+        expr = this.group(def, groupScope, `${def.el}@${groupScope.id}`, list, index);
+        perScope.set(def.el, expr);
+      }
+      return expr;
+    }
+    const done = this.memo.get(def.el);
+    if (done) return done;
+    let expr: AddressExpr;
+    switch (def.kind) {
+      case 'address':
+        expr = this.addressObject(def);
+        break;
+      case 'external-list':
+        expr = unknownExpr({
+          reason: `external dynamic list "${def.name}" (its entries are fetched at run time)`,
+          location: this.locationOf(def.el),
+        });
+        break;
+      default:
+        expr = unknownExpr({
+          reason: `region "${def.name}" (PAN-OS matches regions through its geolocation database as well as any addresses listed)`,
+          location: this.locationOf(def.el),
+        });
+    }
+    this.memo.set(def.el, expr);
+    return expr;
+  }
+
+  private addressObject(def: Definition): AddressExpr {
+    const doc = this.doc;
+    const what = `address object "${def.name}"`;
+    for (const el of doc.children(def.el)) {
+      const tag = doc.name(el);
+      if (tag !== 'ip-netmask' && tag !== 'ip-range' && tag !== 'ip-wildcard' && tag !== 'fqdn') continue;
+      const text = doc.textOf(el);
+      if (tag === 'fqdn') {
+        if (!isValidHostName(text)) {
+          throw doc.error(el, `${what}: "${text}" is not a valid host name; expected e.g. cdn.example.com`);
+        }
+        return nameExpr({
+          kind: 'fqdn',
+          domain: normalizeHost(text),
+          apex: false,
+          depth: 'any',
+          method: 'resolve',
+          text,
+          location: this.locationOf(def.el),
+        });
+      }
+      try {
+        const set =
+          tag === 'ip-netmask'
+            ? parseIpNetmask(text)
+            : tag === 'ip-range'
+              ? parseIpRange(text)
+              : parseIpWildcard(text);
+        return ipsExpr(set);
+      } catch (e) {
+        if (!(e instanceof AddressSyntaxError)) throw e;
+        throw doc.error(el, `${what}: bad ${tag} "${text}": ${e.message}; expected ${EXPECTED[tag]}`);
+      }
+    }
+    // A type this reader doesn't know (a newer PAN-OS release's): it may hold any address.
+    const other = doc.children(def.el).find((c) => !NOT_VALUES.has(doc.name(c)));
+    if (other !== undefined) {
+      return unknownExpr({
+        reason: `${what} is of type <${doc.name(other)}>, which this reader doesn't model`,
+        location: this.locationOf(def.el),
+      });
+    }
+    throw doc.error(def.el, `${what} has no ip-netmask, ip-range, ip-wildcard or fqdn value`);
+  }
+
+  private group(def: Definition, scope: Scope, key: string, list: XmlElement, index: number): AddressExpr {
+    const doc = this.doc;
+    const cycleFrom = this.open.findIndex((o) => o.key === key);
+    if (cycleFrom >= 0) {
+      const names = [...this.open.slice(cycleFrom).map((o) => o.def.name), def.name];
+      throw doc.error(
+        doc.memberAt(list, index),
+        `address group "${def.name}" contains itself (${names.join(' -> ')}); groups may nest but not in a cycle`,
+      );
+    }
+    if (this.open.length >= MAX_NESTING) {
+      throw doc.error(def.el, `address groups nest deeper than ${MAX_NESTING} levels`);
+    }
+    const dynamic = doc.child(def.el, 'dynamic');
+    if (dynamic !== undefined) {
+      const filter = doc.childText(dynamic, 'filter') ?? '';
+      return unknownExpr({
+        reason: `dynamic address group "${def.name}" (its members are the addresses tagged ${filter || 'at run time'}; they change at run time)`,
+        location: this.locationOf(def.el),
+      });
+    }
+    // PAN-OS 6.0 and later list members under <static>; older releases directly under the entry.
+    const members = doc.child(def.el, 'static') ?? def.el;
+    const names = doc.memberTexts(members);
+    if (names.length === 0) {
+      throw doc.error(
+        def.el,
+        `address group "${def.name}" has no members; expected <static><member>...</member></static> or a dynamic filter`,
+      );
+    }
+    this.open.push({ def, key });
+    try {
+      const exprs = names.map((name, i) => this.member(name, scope, members, i));
+      return exprs.length === 1 ? exprs[0]! : unionExpr(exprs);
+    } finally {
+      this.open.pop();
+    }
+  }
+
+  /** Every address object and group of a scope, resolved (so a bad one is reported even when unused). */
+  checkAll(scope: Scope): void {
+    for (const kind of ['address', 'address-group'] as const) {
+      for (const def of scope.table(kind).values()) this.definition(def, scope, def.el, -1);
+    }
+  }
+}

@@ -1,0 +1,117 @@
+import type { Policy } from '../../model/policy.js';
+import { readDefaultRules } from './default-rules.js';
+import { egressZones } from './egress.js';
+import {
+  assemblePolicy,
+  DocumentResolvers,
+  hasDecryption,
+  namedZones,
+  securitySection,
+  type RulebaseSection,
+} from './policy-assembly.js';
+import { Scope } from './scopes.js';
+import type { XmlDocument, XmlElement } from './xml-tree.js';
+
+/** Whether the firewall is managed by Panorama (a Panorama server is configured). */
+function panoramaServer(doc: XmlDocument, device: XmlElement): string | undefined {
+  const system = doc.select(device, 'deviceconfig', 'system');
+  return (
+    doc.childText(system ?? device, 'panorama-server') ??
+    doc.childText(doc.select(system, 'panorama', 'local-panorama') ?? device, 'panorama-server')
+  );
+}
+
+/**
+ * One policy per vsys of a firewall's running config (`<devices><entry><vsys><entry name="vsys1">`).
+ * Names resolve in the vsys, then in what Panorama pushed to it, then in `<shared>`. A managed firewall's
+ * config may hold the rules Panorama pushed (`/config/panorama/vsys/entry/pre-rulebase` and
+ * `post-rulebase`): they are evaluated before and after the local rules ("Device Group Policies": pre-rules,
+ * local rules, post-rules, default rules), then the default rules.
+ */
+export function firewallPolicies(
+  doc: XmlDocument,
+  config: XmlElement,
+  resolvers: DocumentResolvers,
+): Policy[] {
+  const pushed = doc.child(config, 'panorama');
+  const pushedShared = doc.child(pushed, 'shared');
+  const pushedSharedScope =
+    pushedShared !== undefined
+      ? new Scope(doc, 'shared objects pushed by Panorama', pushedShared, undefined, true)
+      : undefined;
+  const shared = new Scope(doc, 'shared', doc.child(config, 'shared'), pushedSharedScope, true);
+  resolvers.checkScope(shared);
+  if (pushedSharedScope) resolvers.checkScope(pushedSharedScope);
+  const pushedVsys = new Map(
+    doc.entries(doc.child(pushed, 'vsys')).map((e) => [doc.attr(e, 'name') ?? '', e]),
+  );
+  const devices = doc.entries(doc.child(config, 'devices'));
+  const policies: Policy[] = [];
+  for (const device of devices) {
+    const managedBy = panoramaServer(doc, device);
+    for (const vsys of doc.entries(doc.child(device, 'vsys'))) {
+      const vsysName = doc.attr(vsys, 'name');
+      if (vsysName === undefined) throw doc.error(vsys, 'a vsys <entry> without a name attribute');
+      const fromPanorama = pushedVsys.get(vsysName);
+      const pushedScope =
+        fromPanorama !== undefined
+          ? new Scope(doc, `objects Panorama pushed to vsys "${vsysName}"`, fromPanorama, shared, false)
+          : undefined;
+      const scope = new Scope(doc, `vsys "${vsysName}"`, vsys, pushedScope ?? shared, false);
+      if (pushedScope) resolvers.checkScope(pushedScope);
+      resolvers.checkScope(scope);
+
+      const rulebase = doc.child(vsys, 'rulebase');
+      const pre = doc.child(fromPanorama, 'pre-rulebase');
+      const post = doc.child(fromPanorama, 'post-rulebase');
+      const sections: RulebaseSection[] = [];
+      if (pre !== undefined) sections.push(securitySection(doc, pre, 'Panorama pre-rulebase'));
+      sections.push(securitySection(doc, rulebase, 'rulebase'));
+      if (post !== undefined) sections.push(securitySection(doc, post, 'Panorama post-rulebase'));
+
+      const defined = [
+        ...scope.table('zone').keys(),
+        ...(pushedScope ? pushedScope.table('zone').keys() : []),
+      ];
+      const notes: string[] = [];
+      if (managedBy !== undefined && fromPanorama === undefined) {
+        notes.push(
+          `this firewall is managed by Panorama (${managedBy}) but the export holds no rules Panorama pushed to it: pre-rules evaluated before and post-rules after the local rules may decide traffic differently; check the Panorama export too`,
+        );
+      }
+      const egress = egressZones(doc, device, vsys);
+      notes.push(egress.note);
+      if (defined.length === 0) {
+        notes.push(
+          `${scope.label} defines no zones: intrazone and interzone rules are matched by the zones its rules name`,
+        );
+      }
+      const knownZones = defined.length > 0 ? defined : namedZones(doc, sections);
+      policies.push(
+        assemblePolicy({
+          doc,
+          resolvers,
+          name: devices.length > 1 ? `${doc.attr(device, 'name') ?? ''}/${vsysName}` : vsysName,
+          scope,
+          sections,
+          decrypting: hasDecryption(doc, [rulebase, pre, post]),
+          knownZones,
+          // Zones may come from a Panorama template the export doesn't show; only a standalone firewall
+          // with zones of its own is held to them.
+          definedZones:
+            managedBy === undefined && pushed === undefined && defined.length > 0
+              ? new Set(defined)
+              : undefined,
+          defaults: readDefaultRules(doc, [
+            doc.child(rulebase, 'default-security-rules'),
+            doc.child(post, 'default-security-rules'),
+          ]),
+          defaultsLocation: { path: doc.path, line: doc.lineOf(rulebase ?? vsys) },
+          egressZones: egress.zones === 'unknown' ? 'unknown' : egress.zones,
+          notes,
+        }),
+      );
+    }
+  }
+  return policies;
+}

@@ -1,0 +1,138 @@
+import type { AddressExpr } from '../../model/address.js';
+import type { SourceLocation } from '../../model/location.js';
+import type { Policy, Rule } from '../../model/policy.js';
+import type { ZoneSet } from '../../model/zone-set.js';
+import { AddressResolver } from './addresses.js';
+import { ApplicationResolver } from './applications.js';
+import { defaultRules, type DefaultRuleSettings } from './default-rules.js';
+import { panosFormat } from './detect.js';
+import { buildRules, type RuleContext } from './rule-builder.js';
+import type { Scope } from './scopes.js';
+import { ServiceResolver } from './services.js';
+import type { XmlDocument, XmlElement } from './xml-tree.js';
+
+export const FORMAT_ID = panosFormat.id;
+
+/** The resolvers of one document, shared by all its policies so each object is resolved once. */
+export class DocumentResolvers {
+  readonly addresses: AddressResolver;
+  readonly services: ServiceResolver;
+  readonly applications: ApplicationResolver;
+  readonly zoneCache = new Map<string, ZoneSet>();
+  readonly addressCache = new Map<string, AddressExpr>();
+
+  constructor(readonly doc: XmlDocument) {
+    this.addresses = new AddressResolver(doc);
+    this.services = new ServiceResolver(doc);
+    this.applications = new ApplicationResolver(doc);
+  }
+
+  /** Resolves every object of a scope, so a bad object is reported even when no rule uses it. */
+  checkScope(scope: Scope): void {
+    this.addresses.checkAll(scope);
+    this.services.checkAll(scope);
+  }
+}
+
+/** One rulebase in evaluation order: its `<rules>` element (if any) and how reports name it. */
+export interface RulebaseSection {
+  rules: XmlElement | undefined;
+  label: string;
+}
+
+/** A rulebase (`<rulebase>`, `<pre-rulebase>`, `<post-rulebase>`) as a section of security rules. */
+export function securitySection(
+  doc: XmlDocument,
+  rulebase: XmlElement | undefined,
+  label: string,
+): RulebaseSection {
+  return { rules: doc.select(rulebase, 'security', 'rules'), label };
+}
+
+/**
+ * Whether any enabled decryption rule of these rulebases decrypts ("Policies > Decryption": action
+ * decrypt); App-ID then identifies the application inside TLS instead of `ssl`.
+ */
+export function hasDecryption(doc: XmlDocument, rulebases: readonly (XmlElement | undefined)[]): boolean {
+  for (const rb of rulebases) {
+    for (const rule of doc.entries(doc.select(rb, 'decryption', 'rules'))) {
+      if (doc.childText(rule, 'action') === 'decrypt' && doc.childText(rule, 'disabled') !== 'yes')
+        return true;
+    }
+  }
+  return false;
+}
+
+/** The zone names rules of these sections use in from/to (besides any), in order of first use. */
+export function namedZones(doc: XmlDocument, sections: readonly RulebaseSection[]): string[] {
+  const out = new Set<string>();
+  for (const s of sections) {
+    for (const rule of doc.entries(s.rules)) {
+      for (const tag of ['from', 'to']) {
+        for (const m of doc.members(doc.child(rule, tag))) {
+          const z = doc.textOf(m);
+          if (z !== 'any') out.add(z);
+        }
+      }
+    }
+  }
+  return [...out];
+}
+
+export interface PolicyParts {
+  doc: XmlDocument;
+  resolvers: DocumentResolvers;
+  name: string;
+  scope: Scope;
+  sections: readonly RulebaseSection[];
+  decrypting: boolean;
+  knownZones: readonly string[];
+  definedZones: ReadonlySet<string> | undefined;
+  defaults: DefaultRuleSettings;
+  /** Where the default rules are reported when no override names a line. */
+  defaultsLocation: SourceLocation;
+  egressZones: ZoneSet | 'unknown';
+  notes: string[];
+}
+
+/** The rules of all sections in order, then the default rules. */
+export function assemblePolicy(p: PolicyParts): Policy {
+  const ctx: RuleContext = {
+    doc: p.doc,
+    scope: p.scope,
+    addresses: p.resolvers.addresses,
+    services: p.resolvers.services,
+    applications: p.resolvers.applications,
+    decrypting: p.decrypting,
+    knownZones: p.knownZones,
+    definedZones: p.definedZones,
+    zoneCache: p.resolvers.zoneCache,
+    addressCache: p.resolvers.addressCache,
+  };
+  const rules: Rule[] = [];
+  let count = 0;
+  for (const section of p.sections) {
+    for (const entry of p.doc.entries(section.rules)) {
+      count++;
+      for (const r of buildRules(entry, section.label, ctx)) rules.push(r);
+    }
+  }
+  const defaults = defaultRules(p.doc, p.defaults, p.knownZones, p.defaultsLocation);
+  rules.push(...defaults.rules);
+  const notes = [...p.notes];
+  if (count === 0) notes.push('the rulebase has no security rules: the default rules decide all traffic');
+  if (p.decrypting) {
+    notes.push(
+      'decryption rules decrypt some TLS: App-ID may then see the application inside instead of "ssl"',
+    );
+  }
+  return {
+    format: FORMAT_ID,
+    paths: [p.doc.path],
+    name: p.name,
+    rules,
+    default: defaults.decision,
+    egressZones: p.egressZones,
+    notes,
+  };
+}

@@ -1,0 +1,318 @@
+import { notExpr, unionExpr, type AddressExpr } from '../../model/address.js';
+import type { SourceLocation, UnknownPart } from '../../model/location.js';
+import type { Rule } from '../../model/policy.js';
+import type { ServiceExpr } from '../../model/service.js';
+import { ZoneSet } from '../../model/zone-set.js';
+import type { AddressResolver } from './addresses.js';
+import type { ApplicationResolver } from './applications.js';
+import type { Scope } from './scopes.js';
+import { APPLICATION_DEFAULT, serviceUnion, type ServiceResolver } from './services.js';
+import type { XmlDocument, XmlElement } from './xml-tree.js';
+
+/**
+ * Security rule actions ("Policies > Security", Actions tab): allow lets the session through; deny, drop
+ * and the three resets block it (deny applies the application's default deny action).
+ */
+const ACTIONS = new Set(['allow', 'deny', 'drop', 'reset-client', 'reset-server', 'reset-both']);
+
+/** Rule elements that don't restrict which traffic matches. */
+const NOT_MATCHING = new Set([
+  'description',
+  'tag',
+  'group-tag',
+  'log-start',
+  'log-end',
+  'log-setting',
+  'profile-setting',
+  'option',
+  'qos',
+  'icmp-unreachable',
+  'disabled',
+  'rule-type',
+  'negate-source',
+  'negate-destination',
+  'audit-comment',
+  'uuid',
+]);
+
+/**
+ * Match conditions the config can't decide for a RemoteSpark client: who the user is (User-ID), the
+ * device's HIP posture, the URL category of the destination, the device objects. Any value but `any`
+ * makes the rule "maybe" ("Components of a Security Policy Rule").
+ */
+const UNDECIDABLE: Record<string, string> = {
+  'source-user': 'source user (User-ID)',
+  category: 'URL category',
+  'source-hip': 'source HIP profile',
+  'destination-hip': 'destination HIP profile',
+  'hip-profiles': 'HIP profile',
+  'source-device': 'source device object',
+  'destination-device': 'destination device object',
+};
+
+/** What rules of one policy share: where names resolve, the zones, and the resolvers. */
+export interface RuleContext {
+  doc: XmlDocument;
+  /** Where the rule's object names are looked up. */
+  scope: Scope;
+  addresses: AddressResolver;
+  services: ServiceResolver;
+  applications: ApplicationResolver;
+  /** Whether decryption rules may decrypt TLS (App-ID then sees the application inside). */
+  decrypting: boolean;
+  /** Zones of the vsys (or named in the policy): intrazone and interzone rules expand over them. */
+  knownZones: readonly string[];
+  /** Zone names rules may use; undefined when the config doesn't define them (Panorama, templates). */
+  definedZones: ReadonlySet<string> | undefined;
+  zoneCache: Map<string, ZoneSet>;
+  addressCache: Map<string, AddressExpr>;
+}
+
+/** A rule's `<member>` list: the list element (for error lines) and the members' trimmed texts. */
+interface MemberList {
+  el: XmlElement;
+  names: string[];
+}
+
+const REQUIRED: Record<string, string> = {
+  from: 'zone names or any',
+  to: 'zone names or any',
+  source: 'address objects, groups, addresses or any',
+  destination: 'address objects, groups, addresses or any',
+  service: 'services, service groups, application-default or any',
+  application: 'applications, application groups or any',
+};
+
+/**
+ * Builds the rules of one security rulebase `<entry>` (one Rule, or one per zone for intrazone and
+ * interzone rules; see `zonePairs`). Reads the entry's children in one pass.
+ */
+export function buildRules(entry: XmlElement, section: string, ctx: RuleContext): Rule[] {
+  const doc = ctx.doc;
+  const name = doc.attr(entry, 'name');
+  if (name === undefined) throw doc.error(entry, 'a security rule <entry> without a name attribute');
+  const what = `rule "${name}"`;
+  const location: SourceLocation = { path: doc.path, line: doc.lineOf(entry) };
+
+  const lists: Record<string, MemberList | undefined> = {};
+  const flags: Record<string, XmlElement | undefined> = {};
+  const conditions: UnknownPart[] = [];
+  for (let el = doc.firstChild(entry); el >= 0; el = doc.nextSibling(el)) {
+    const tag = doc.name(el);
+    if (REQUIRED[tag] !== undefined) {
+      lists[tag] = { el, names: doc.memberTexts(el) };
+    } else if (
+      tag === 'action' ||
+      tag === 'disabled' ||
+      tag === 'negate-source' ||
+      tag === 'negate-destination' ||
+      tag === 'rule-type'
+    ) {
+      flags[tag] = el;
+    } else if (!NOT_MATCHING.has(tag)) {
+      const c = condition(doc, el, tag, what, location);
+      if (c) conditions.push(c);
+    }
+  }
+  const required = (tag: string): MemberList => {
+    const list = lists[tag];
+    if (list === undefined || list.names.length === 0) {
+      throw doc.error(list?.el ?? entry, `${what} has no <${tag}> members; expected ${REQUIRED[tag]}`);
+    }
+    return list;
+  };
+  const yes = (tag: string): boolean => {
+    const el = flags[tag];
+    const t = el === undefined ? undefined : doc.textOf(el);
+    if (t === undefined || t === 'no') return false;
+    if (t === 'yes') return true;
+    throw doc.error(el!, `${what}: <${tag}> is "${t}"; expected yes or no`);
+  };
+
+  const actionEl = flags['action'];
+  const actionText = actionEl === undefined ? undefined : doc.textOf(actionEl);
+  if (actionText === undefined || !ACTIONS.has(actionText)) {
+    throw doc.error(
+      actionEl ?? entry,
+      actionText === undefined
+        ? `${what} has no <action>; expected allow, deny, drop, reset-client, reset-server or reset-both`
+        : `${what}: unknown action "${actionText}"; expected allow, deny, drop, reset-client, reset-server or reset-both`,
+    );
+  }
+  const from = required('from');
+  const to = required('to');
+  const source = required('source');
+  const destination = required('destination');
+  const service = required('service');
+  const application = required('application');
+
+  const sources = addressList(ctx, source, yes('negate-source'));
+  const destinations = addressList(ctx, destination, yes('negate-destination'));
+  const services = ruleServices(ctx, what, service, application);
+  if (ctx.definedZones) {
+    for (const list of [from, to]) for (let i = 0; i < list.names.length; i++) checkZone(ctx, what, list, i);
+  }
+
+  const typeEl = flags['rule-type'];
+  const ruleType = typeEl === undefined ? 'universal' : doc.textOf(typeEl);
+  if (ruleType !== 'universal' && ruleType !== 'intrazone' && ruleType !== 'interzone') {
+    throw doc.error(
+      typeEl!,
+      `${what}: unknown rule-type "${ruleType}"; expected universal, intrazone or interzone`,
+    );
+  }
+  const uuid = doc.attr(entry, 'uuid');
+  const base = {
+    name,
+    ...(uuid ? { id: uuid } : {}),
+    enabled: !yes('disabled'),
+    action: actionText === 'allow' ? ('allow' as const) : ('deny' as const),
+    ...(actionText !== 'allow' ? { vendorAction: actionText } : {}),
+    sources,
+    destinations,
+    services,
+    location,
+    section,
+  };
+  if (ruleType === 'universal') {
+    const rule: Rule = {
+      ...base,
+      sourceZones: zoneSet(ctx, from.names),
+      destinationZones: zoneSet(ctx, to.names),
+    };
+    if (conditions.length > 0) rule.conditions = conditions;
+    return [rule];
+  }
+  return zonePairs(ctx, ruleType, from.names, to.names, location).map((pair) => {
+    const all = [...conditions, ...(pair.condition ? [pair.condition] : [])];
+    return {
+      ...base,
+      sourceZones: pair.from,
+      destinationZones: pair.to,
+      ...(all.length > 0 ? { conditions: all } : {}),
+    };
+  });
+}
+
+function zoneSet(ctx: RuleContext, names: readonly string[]): ZoneSet {
+  if (names.includes('any')) return ZoneSet.ANY;
+  const key = names.join('\u0000');
+  let z = ctx.zoneCache.get(key);
+  if (!z) {
+    z = ZoneSet.of(names);
+    ctx.zoneCache.set(key, z);
+  }
+  return z;
+}
+
+function checkZone(ctx: RuleContext, what: string, list: MemberList, i: number): void {
+  const zone = list.names[i]!;
+  if (zone === 'any' || !ctx.definedZones || ctx.definedZones.has(zone)) return;
+  throw ctx.doc.error(
+    ctx.doc.memberAt(list.el, i),
+    `${what}: undefined zone "${zone}"; expected a zone of ${ctx.scope.label} (${[...ctx.definedZones].join(', ') || 'none defined'}) or any`,
+  );
+}
+
+interface ZonePair {
+  from: ZoneSet;
+  to: ZoneSet;
+  condition?: UnknownPart;
+}
+
+/**
+ * The zone pairs a rule covers ("Components of a Security Policy Rule", Rule Type): universal rules every
+ * pair of their source and destination zones; intrazone rules traffic within each source zone; interzone
+ * rules traffic between different zones. A zone set can't say "the same zone on both sides", so intrazone
+ * and interzone rules become one rule per zone. Where the zones aren't known the pair can't be expressed:
+ * the rule then only "may" match.
+ */
+export function zonePairs(
+  ctx: Pick<RuleContext, 'knownZones' | 'zoneCache'>,
+  ruleType: string,
+  from: readonly string[],
+  to: readonly string[],
+  location: SourceLocation,
+): ZonePair[] {
+  const fromSet = zoneSet(ctx as RuleContext, from);
+  const toSet = zoneSet(ctx as RuleContext, to);
+  if (ruleType === 'universal') return [{ from: fromSet, to: toSet }];
+  const zones = fromSet.isAny() ? ctx.knownZones : from;
+  if (zones.length === 0) {
+    return [
+      {
+        from: fromSet,
+        to: toSet,
+        condition: {
+          reason: `${ruleType} rule: whether source and destination zone are ${ruleType === 'intrazone' ? 'the same' : 'different'} can't be told without the firewall's zones`,
+          location,
+        },
+      },
+    ];
+  }
+  if (ruleType === 'intrazone') return zones.map((z) => ({ from: ZoneSet.of([z]), to: ZoneSet.of([z]) }));
+  const pairs = zones.map((z) => ({ from: ZoneSet.of([z]), to: toSet.subtract(ZoneSet.of([z])) }));
+  // Traffic from a zone the config doesn't name to one it does is interzone too.
+  if (fromSet.isAny()) pairs.push({ from: ZoneSet.allBut(zones), to: toSet.intersect(ZoneSet.of(zones)) });
+  return pairs.filter((p) => !p.to.isEmpty());
+}
+
+function addressList(ctx: RuleContext, list: MemberList, negate: boolean): AddressExpr {
+  const names = list.names;
+  // One member: its object's own shared expression.
+  if (names.length === 1 && !negate) return ctx.addresses.member(names[0]!, ctx.scope, list.el, 0);
+  const key = `${ctx.scope.id}${negate ? '!' : '='}${names.join('\u0000')}`;
+  let expr = ctx.addressCache.get(key);
+  if (!expr) {
+    const members = names.map((n, i) => ctx.addresses.member(n, ctx.scope, list.el, i));
+    const union = members.length === 1 ? members[0]! : unionExpr(members);
+    // negate-source / negate-destination: the rule matches every address not in the list.
+    expr = negate ? notExpr(union) : union;
+    ctx.addressCache.set(key, expr);
+  }
+  return expr;
+}
+
+function ruleServices(
+  ctx: RuleContext,
+  what: string,
+  service: MemberList,
+  application: MemberList,
+): ServiceExpr {
+  const appDefault = service.names.includes(APPLICATION_DEFAULT);
+  if (appDefault && service.names.length > 1) {
+    throw ctx.doc.error(service.el, `${what}: application-default can't be combined with other services`);
+  }
+  const apps = ctx.applications.applicationSet(application.el, application.names, ctx.scope);
+  const services = appDefault
+    ? undefined
+    : serviceUnion(service.names.map((n, i) => ctx.services.member(n, ctx.scope, service.el, i)));
+  return ctx.applications.ruleServices(apps, services, appDefault, ctx.decrypting);
+}
+
+/** The condition a rule element sets that the config can't decide, if any. */
+function condition(
+  doc: XmlDocument,
+  el: XmlElement,
+  tag: string,
+  what: string,
+  location: SourceLocation,
+): UnknownPart | undefined {
+  if (tag === 'schedule') {
+    const s = doc.textOf(el);
+    return s ? { reason: `${what} applies only during schedule "${s}"`, location } : undefined;
+  }
+  if (tag === 'target') {
+    // Panorama: a rule can target some of the device group's firewalls only.
+    const devices = doc.entries(doc.child(el, 'devices'));
+    const negate = doc.childText(el, 'negate') === 'yes';
+    return devices.length > 0 || negate
+      ? { reason: `${what} applies only to some firewalls of the device group (its target)`, location }
+      : undefined;
+  }
+  const names = doc.memberTexts(el);
+  if (names.length === 0 || (names.length === 1 && names[0] === 'any') || names.every((n) => n === 'any'))
+    return undefined;
+  const label = UNDECIDABLE[tag] ?? `<${tag}>`;
+  return { reason: `${what} matches only ${label} ${names.map((n) => `"${n}"`).join(', ')}`, location };
+}

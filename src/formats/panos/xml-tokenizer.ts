@@ -1,0 +1,587 @@
+/**
+ * A small, fast XML tokenizer for PAN-OS configuration files. PAN-OS exports are plain XML 1.0: elements,
+ * attributes in double quotes, the five predefined entities, an optional declaration, rarely a comment.
+ * Library SAX parsers walk every character through a state machine (about 55 MB/s here); this one jumps
+ * between markup with `indexOf`, looks only at the characters of tags, and allocates nothing per element:
+ * element names are interned to small integers and text and attributes are reported as offset ranges,
+ * decoded only when someone reads them. It still checks what matters: every start tag has its end tag
+ * (a truncated file or broken nesting is an error), attributes are `name="value"`, every `&` starts a
+ * known entity or a character reference, nothing but white space stands outside the root element.
+ *
+ * Offsets are UTF-16 indexes into the text; callers turn them into lines with LineIndex.
+ */
+
+/** Malformed XML at `offset`; the reader turns it into an InputError at that offset's line. */
+export class XmlSyntaxError extends Error {
+  constructor(
+    readonly offset: number,
+    message: string,
+    /** Where the element the problem is about was opened (the reader names its line). */
+    readonly openedAt?: number,
+  ) {
+    super(message);
+    this.name = 'XmlSyntaxError';
+  }
+}
+
+/**
+ * What the tokenizer reports, in document order, as offset ranges into the text. Element names come as
+ * ids into `XmlScanner.names`.
+ */
+export interface XmlHandler {
+  /**
+   * A start tag from `start` (its `<`) to `end` (after its `>`); its attributes, already checked, stand
+   * in text[attrStart, attrEnd) (read them with `parseAttributes`).
+   */
+  open(
+    nameId: number,
+    attrStart: number,
+    attrEnd: number,
+    start: number,
+    end: number,
+    selfClosing: boolean,
+  ): void;
+  /** An end tag, or the end of a self-closing tag (then `start === end`). */
+  close(nameId: number, start: number, end: number): void;
+  /** Character data in text[start, end), raw (read it with `decodeText`). */
+  text(start: number, end: number): void;
+  /** A CDATA section's content, verbatim, in text[start, end). */
+  cdata?(start: number, end: number): void;
+  comment?(start: number, end: number): void;
+  /** A processing instruction or the XML declaration `<?target data?>` from `start` to `end`. */
+  processingInstruction?(target: string, start: number, end: number): void;
+}
+
+const LT = 60; // <
+const GT = 62; // >
+const SLASH = 47;
+const BANG = 33;
+const QUESTION = 63;
+const EQUALS = 61;
+const DQUOTE = 34;
+const SQUOTE = 39;
+const AMP = 38;
+const SEMI = 59;
+const CR = 13;
+
+/** Character classes for ASCII: 1 = white space, 2 = name start, 4 = name character. */
+const CLASS = new Uint8Array(128);
+for (const c of [32, 10, 9, 13]) CLASS[c] = 1;
+for (let c = 0; c < 128; c++) {
+  const letter = (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c === 58;
+  if (letter) CLASS[c] = CLASS[c]! | 2 | 4;
+  if ((c >= 48 && c <= 57) || c === 45 || c === 46) CLASS[c] = CLASS[c]! | 4;
+}
+
+function isSpace(c: number): boolean {
+  return c < 128 && CLASS[c] === 1;
+}
+
+/** XML NameStartChar, simplified to ASCII letters, `_`, `:` and anything beyond ASCII. */
+function isNameStart(c: number): boolean {
+  return c < 128 ? (CLASS[c]! & 2) !== 0 : c >= 0xc0;
+}
+
+function isNameChar(c: number): boolean {
+  return c < 128 ? (CLASS[c]! & 4) !== 0 : c >= 0xb7;
+}
+
+/** Whether text[start, end) is only XML white space. */
+export function isBlank(text: string, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c !== 32 && c !== 10 && c !== 9 && c !== 13) return false;
+  }
+  return true;
+}
+
+function describeChar(text: string, at: number): string {
+  if (at >= text.length) return 'the end of the file (it looks truncated)';
+  return JSON.stringify(text[at]);
+}
+
+/** The first index of `code` in text[start, end), or -1; never looks past `end`. */
+function indexIn(text: string, code: number, start: number, end: number): number {
+  for (let i = start; i < end; i++) if (text.charCodeAt(i) === code) return i;
+  return -1;
+}
+
+const PREDEFINED_ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
+
+function isXmlChar(cp: number): boolean {
+  return (
+    cp === 9 ||
+    cp === 10 ||
+    cp === 13 ||
+    (cp >= 0x20 && cp <= 0xd7ff) ||
+    (cp >= 0xe000 && cp <= 0xfffd) ||
+    (cp >= 0x10000 && cp <= 0x10ffff)
+  );
+}
+
+/** The reference starting with the `&` at `amp`: its value and where it ends. Throws if it is not one. */
+function readReference(text: string, amp: number, limit: number): { value: string; end: number } {
+  const semi = indexIn(text, SEMI, amp + 1, Math.min(limit, amp + 18));
+  if (semi < 0) throw new XmlSyntaxError(amp, 'a bare "&" in text or an attribute; write it as &amp;');
+  const ref = text.slice(amp + 1, semi);
+  if (ref.charCodeAt(0) === 35 /* # */) {
+    const hex = ref.charCodeAt(1) === 120; /* x */
+    const digits = ref.slice(hex ? 2 : 1);
+    const valid = hex ? /^[0-9a-fA-F]+$/.test(digits) : /^[0-9]+$/.test(digits);
+    const cp = valid ? parseInt(digits, hex ? 16 : 10) : NaN;
+    if (!valid || !isXmlChar(cp))
+      throw new XmlSyntaxError(amp, `"&${ref};" is not a valid character reference`);
+    return { value: String.fromCodePoint(cp), end: semi + 1 };
+  }
+  const value = PREDEFINED_ENTITIES[ref];
+  if (value === undefined) {
+    throw new XmlSyntaxError(
+      amp,
+      `unknown entity "&${ref};"; expected one of &lt; &gt; &amp; &quot; &apos; or a character reference`,
+    );
+  }
+  return { value, end: semi + 1 };
+}
+
+/** Replaces entity and character references in text[start, end). */
+function decodeReferences(text: string, start: number, end: number): string {
+  let amp = indexIn(text, AMP, start, end);
+  if (amp < 0) return text.slice(start, end);
+  let out = '';
+  let last = start;
+  while (amp >= 0) {
+    const ref = readReference(text, amp, end);
+    out += text.slice(last, amp) + ref.value;
+    last = ref.end;
+    amp = indexIn(text, AMP, last, end);
+  }
+  return out + text.slice(last, end);
+}
+
+/** The value of character data text[start, end): references replaced, line ends normalized (XML 1.0 §2.11). */
+export function decodeText(text: string, start: number, end: number): string {
+  const raw = decodeReferences(text, start, end);
+  return indexIn(text, CR, start, end) < 0 ? raw : raw.replace(/\r\n?/g, '\n');
+}
+
+/** A CDATA section's value: verbatim, but with line ends normalized like all XML text (XML 1.0 §2.11). */
+export function decodeCdata(text: string, start: number, end: number): string {
+  const raw = text.slice(start, end);
+  return indexIn(text, CR, start, end) < 0 ? raw : raw.replace(/\r\n?/g, '\n');
+}
+
+/** An attribute value: literal white space becomes a space (XML 1.0 §3.3.3), then references are replaced. */
+function decodeAttributeValue(text: string, start: number, end: number): string {
+  let plain = true;
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c === AMP || c === 9 || c === 10 || c === CR) {
+      plain = false;
+      break;
+    }
+  }
+  if (plain) return text.slice(start, end);
+  let out = '';
+  let last = start;
+  let amp = indexIn(text, AMP, start, end);
+  while (amp >= 0) {
+    const ref = readReference(text, amp, end);
+    out += text.slice(last, amp).replace(/\r\n|[\t\n\r]/g, ' ') + ref.value;
+    last = ref.end;
+    amp = indexIn(text, AMP, last, end);
+  }
+  return out + text.slice(last, end).replace(/\r\n|[\t\n\r]/g, ' ');
+}
+
+/**
+ * Reads the attributes a start tag reported in text[start, end) (already checked by the scanner) as
+ * [name, value, name, value, ...].
+ */
+export function parseAttributes(text: string, start: number, end: number): string[] {
+  const out: string[] = [];
+  let i = start;
+  while (i < end) {
+    while (i < end && isSpace(text.charCodeAt(i))) i++;
+    if (i >= end) break;
+    const nameStart = i;
+    while (isNameChar(text.charCodeAt(i))) i++;
+    const name = text.slice(nameStart, i);
+    while (text.charCodeAt(i) !== EQUALS) i++;
+    i++;
+    while (isSpace(text.charCodeAt(i))) i++;
+    const quote = text.charCodeAt(i);
+    const valueEnd = indexIn(text, quote, i + 1, end);
+    out.push(name, decodeAttributeValue(text, i + 1, valueEnd));
+    i = valueEnd + 1;
+  }
+  return out;
+}
+
+/** The value of attribute `name` in text[start, end) (a range the scanner reported), or undefined. */
+export function findAttribute(text: string, start: number, end: number, name: string): string | undefined {
+  let i = start;
+  while (i < end) {
+    while (i < end && isSpace(text.charCodeAt(i))) i++;
+    if (i >= end) break;
+    const nameStart = i;
+    while (isNameChar(text.charCodeAt(i))) i++;
+    const match = i - nameStart === name.length && text.startsWith(name, nameStart);
+    while (text.charCodeAt(i) !== EQUALS) i++;
+    i++;
+    while (isSpace(text.charCodeAt(i))) i++;
+    const quote = text.charCodeAt(i);
+    const valueEnd = indexIn(text, quote, i + 1, end);
+    if (match) return decodeAttributeValue(text, i + 1, valueEnd);
+    i = valueEnd + 1;
+  }
+  return undefined;
+}
+
+/**
+ * Tokenizes one document, calling the handler for each piece in order, and interns element names in
+ * `names`. Throws XmlSyntaxError at the first problem.
+ */
+export class XmlScanner {
+  /** Element names by id, in order of first appearance. */
+  readonly names: string[] = [];
+  private readonly buckets = new Map<number, number[]>();
+  /** Position of the next `&` not yet checked (every one is checked once, wherever it stands). */
+  private nextAmp: number;
+
+  constructor(private readonly text: string) {
+    this.nextAmp = text.indexOf('&');
+  }
+
+  /** Name ids by a hash of the name's length and characters (0 = empty slot; collisions go to `buckets`). */
+  private readonly slots = new Int32Array(1 << 12);
+
+  /** The id of the name in text[start, end), without building a string once the name is known. */
+  private intern(start: number, end: number): number {
+    const text = this.text;
+    const len = end - start;
+    const first = text.charCodeAt(start);
+    const last = text.charCodeAt(end - 1);
+    const slot = (len * 131 + first * 31 + last * 7 + text.charCodeAt(start + (len >> 1))) & 0xfff;
+    const cached = this.slots[slot]! - 1;
+    if (cached >= 0) {
+      const name = this.names[cached]!;
+      if (name.length === len && text.startsWith(name, start)) return cached;
+    }
+    const key = (len << 16) ^ (first << 8) ^ last;
+    const bucket = this.buckets.get(key);
+    if (bucket) {
+      for (const id of bucket) {
+        const name = this.names[id]!;
+        if (name.length === len && text.startsWith(name, start)) {
+          this.slots[slot] = id + 1;
+          return id;
+        }
+      }
+    }
+    const id = this.names.length;
+    this.names.push(text.slice(start, end));
+    if (bucket) bucket.push(id);
+    else this.buckets.set(key, [id]);
+    this.slots[slot] = id + 1;
+    return id;
+  }
+
+  /** Checks every `&` in [start, end) (text or an attribute value) and moves past them. */
+  private checkReferences(start: number, end: number): void {
+    while (this.nextAmp >= start && this.nextAmp < end) {
+      const ref = readReference(this.text, this.nextAmp, end);
+      this.nextAmp = this.text.indexOf('&', ref.end);
+    }
+  }
+
+  /** Skips every `&` before `pos` (inside comments, CDATA and instructions, where `&` is literal). */
+  private skipReferencesBefore(pos: number): void {
+    if (this.nextAmp >= 0 && this.nextAmp < pos) this.nextAmp = this.text.indexOf('&', pos);
+  }
+
+  scan(h: XmlHandler): void {
+    const text = this.text;
+    const n = text.length;
+    const open: number[] = [];
+    const starts: number[] = [];
+    let depth = 0;
+    let rootSeen = false;
+    let pos = 0;
+    while (pos < n) {
+      const lt = text.indexOf('<', pos);
+      const textEnd = lt < 0 ? n : lt;
+      if (textEnd > pos) {
+        if (depth === 0 && !isBlank(text, pos, textEnd)) {
+          let at = pos;
+          while (isSpace(text.charCodeAt(at))) at++;
+          throw new XmlSyntaxError(
+            at,
+            rootSeen
+              ? 'text after the end of the root element; the file should end after its closing tag'
+              : 'text before the root element; expected an XML document starting with "<"',
+          );
+        }
+        if (this.nextAmp >= 0 && this.nextAmp < textEnd) this.checkReferences(pos, textEnd);
+        h.text(pos, textEnd);
+      }
+      if (lt < 0) break;
+      const c = text.charCodeAt(lt + 1);
+      if (c === SLASH) pos = this.endTag(h, lt, open, starts, depth--);
+      else if (c === BANG) pos = this.markupDeclaration(h, lt, depth, rootSeen);
+      else if (c === QUESTION) pos = this.instruction(h, lt);
+      else {
+        if (depth === 0 && rootSeen)
+          throw new XmlSyntaxError(lt, 'a second root element; an XML document has exactly one');
+        const end = this.startTag(h, lt);
+        if (end < 0) {
+          pos = -end;
+          rootSeen ||= depth === 0;
+        } else {
+          open[depth] = this.lastName;
+          starts[depth] = lt;
+          depth++;
+          rootSeen = true;
+          pos = end;
+        }
+      }
+    }
+    if (depth > 0) {
+      throw new XmlSyntaxError(
+        n,
+        `the file ends inside <${this.names[open[depth - 1]!]}> with ${depth} element(s) still open; it looks truncated`,
+        starts[depth - 1],
+      );
+    }
+    if (!rootSeen) throw new XmlSyntaxError(n, 'no root element; expected an XML document');
+  }
+
+  /** Name id of the start tag read last. */
+  private lastName = 0;
+
+  /** Reads `</name S? >` closing the element at `depth - 1`; returns the position after it. */
+  private endTag(h: XmlHandler, lt: number, open: number[], starts: number[], depth: number): number {
+    const text = this.text;
+    const n = text.length;
+    if (depth > 0) {
+      // The usual case: the end tag names the open element and closes right after it.
+      const id = open[depth - 1]!;
+      const name = this.names[id]!;
+      const after = lt + 2 + name.length;
+      if (text.startsWith(name, lt + 2)) {
+        let i = after;
+        if (text.charCodeAt(i) === GT) {
+          h.close(id, lt, i + 1);
+          return i + 1;
+        }
+        while (i < n && isSpace(text.charCodeAt(i))) i++;
+        if (i > after && text.charCodeAt(i) === GT) {
+          h.close(id, lt, i + 1);
+          return i + 1;
+        }
+      }
+    }
+    const nameStart = lt + 2;
+    let i = nameStart;
+    while (i < n && isNameChar(text.charCodeAt(i))) i++;
+    const nameEnd = i;
+    while (i < n && isSpace(text.charCodeAt(i))) i++;
+    if (i >= n) throw new XmlSyntaxError(lt, 'the file ends inside an end tag; it looks truncated');
+    if (text.charCodeAt(i) !== GT || nameEnd === nameStart) {
+      throw new XmlSyntaxError(i, `bad end tag: expected "</name>", found ${describeChar(text, i)}`);
+    }
+    const found = text.slice(nameStart, nameEnd);
+    if (depth === 0) throw new XmlSyntaxError(lt, `end tag </${found}> has no matching start tag`);
+    const name = this.names[open[depth - 1]!]!;
+    throw new XmlSyntaxError(
+      lt,
+      `end tag </${found}> does not match the open element <${name}>; expected </${name}>`,
+      starts[depth - 1],
+    );
+  }
+
+  /** Comments, CDATA sections and a DOCTYPE without internal subset. */
+  private markupDeclaration(h: XmlHandler, lt: number, depth: number, rootSeen: boolean): number {
+    const text = this.text;
+    if (text.startsWith('<!--', lt)) {
+      const close = text.indexOf('-->', lt + 4);
+      if (close < 0)
+        throw new XmlSyntaxError(lt, 'a comment "<!--" is never closed; the file looks truncated');
+      h.comment?.(lt + 4, close);
+      this.skipReferencesBefore(close + 3);
+      return close + 3;
+    }
+    if (text.startsWith('<![CDATA[', lt)) {
+      if (depth === 0) throw new XmlSyntaxError(lt, 'a CDATA section outside the root element');
+      const close = text.indexOf(']]>', lt + 9);
+      if (close < 0)
+        throw new XmlSyntaxError(lt, 'a CDATA section is never closed; the file looks truncated');
+      h.cdata?.(lt + 9, close);
+      this.skipReferencesBefore(close + 3);
+      return close + 3;
+    }
+    if (text.startsWith('<!DOCTYPE', lt)) {
+      if (rootSeen || depth > 0) throw new XmlSyntaxError(lt, 'a DOCTYPE declaration after the root element');
+      const close = text.indexOf('>', lt);
+      if (close < 0) throw new XmlSyntaxError(lt, 'the DOCTYPE declaration is never closed');
+      if (indexIn(text, 91 /* [ */, lt, close) >= 0) {
+        throw new XmlSyntaxError(lt, 'a DOCTYPE with an internal subset is not supported in a PAN-OS config');
+      }
+      this.skipReferencesBefore(close + 1);
+      return close + 1;
+    }
+    const rest = text.slice(lt);
+    if (['<!--', '<![CDATA[', '<!DOCTYPE'].some((m) => m.startsWith(rest))) {
+      throw new XmlSyntaxError(lt, 'the file ends inside a "<!" declaration; it looks truncated');
+    }
+    throw new XmlSyntaxError(lt, 'unexpected "<!"; expected a comment "<!--" or "<![CDATA["');
+  }
+
+  /** `<?target data?>`; the XML declaration only at the very start. */
+  private instruction(h: XmlHandler, lt: number): number {
+    const text = this.text;
+    const close = text.indexOf('?>', lt + 2);
+    if (close < 0)
+      throw new XmlSyntaxError(lt, 'a "<?" instruction is never closed; the file looks truncated');
+    let i = lt + 2;
+    while (i < close && isNameChar(text.charCodeAt(i))) i++;
+    const target = text.slice(lt + 2, i);
+    if (target === '' || !isNameStart(target.charCodeAt(0)) || (i < close && !isSpace(text.charCodeAt(i)))) {
+      throw new XmlSyntaxError(lt, 'bad processing instruction; expected "<?target ...?>"');
+    }
+    if (target.toLowerCase() === 'xml' && (lt !== 0 || target !== 'xml')) {
+      throw new XmlSyntaxError(
+        lt,
+        'the XML declaration "<?xml ...?>" may only stand at the very start of the file',
+      );
+    }
+    h.processingInstruction?.(target, lt, close + 2);
+    this.skipReferencesBefore(close + 2);
+    return close + 2;
+  }
+
+  /**
+   * Reads `<name (S attr S? = S? "value")* S? /?>`. Returns the position after it, negated for a
+   * self-closing tag; the name id is left in `lastName`.
+   */
+  private startTag(h: XmlHandler, lt: number): number {
+    const text = this.text;
+    const n = text.length;
+    const nameStart = lt + 1;
+    if (!isNameStart(text.charCodeAt(nameStart))) {
+      if (nameStart >= n) throw new XmlSyntaxError(lt, 'the file ends with "<"; it looks truncated');
+      throw new XmlSyntaxError(
+        lt,
+        `expected an element name after "<", found ${describeChar(text, nameStart)}`,
+      );
+    }
+    let i = nameStart + 1;
+    while (i < n && isNameChar(text.charCodeAt(i))) i++;
+    const id = this.intern(nameStart, i);
+    const attrStart = i;
+    let attrCount = 0;
+    let selfClosing = false;
+    let attrEnd: number;
+    for (;;) {
+      const beforeSpace = i;
+      while (i < n && isSpace(text.charCodeAt(i))) i++;
+      if (i >= n) {
+        throw new XmlSyntaxError(
+          lt,
+          `the file ends inside the start tag <${this.names[id]}>; it looks truncated`,
+        );
+      }
+      const ch = text.charCodeAt(i);
+      if (ch === GT) {
+        attrEnd = i;
+        i++;
+        break;
+      }
+      if (ch === SLASH) {
+        if (text.charCodeAt(i + 1) !== GT) {
+          if (i + 1 >= n) {
+            throw new XmlSyntaxError(
+              lt,
+              `the file ends inside the start tag <${this.names[id]}>; it looks truncated`,
+            );
+          }
+          throw new XmlSyntaxError(
+            i,
+            `bad start tag <${this.names[id]}>: expected "/>" or ">", found "/" alone`,
+          );
+        }
+        attrEnd = i;
+        selfClosing = true;
+        i += 2;
+        break;
+      }
+      if (i === beforeSpace || !isNameStart(ch)) {
+        throw new XmlSyntaxError(
+          i,
+          `bad attribute syntax in <${this.names[id]}>: expected white space and name="value", found ${describeChar(text, i)}`,
+        );
+      }
+      i = this.attribute(id, i, attrStart, attrCount++);
+    }
+    this.lastName = id;
+    h.open(id, attrStart, attrEnd, lt, i, selfClosing);
+    if (selfClosing) {
+      h.close(id, i, i);
+      return -i;
+    }
+    return i;
+  }
+
+  /** Checks one `name = "value"` starting at `i`; returns the position after its closing quote. */
+  private attribute(elementId: number, i: number, attrStart: number, before: number): number {
+    const text = this.text;
+    const n = text.length;
+    const element = this.names[elementId];
+    const nameStart = i;
+    while (i < n && isNameChar(text.charCodeAt(i))) i++;
+    const nameEnd = i;
+    while (i < n && isSpace(text.charCodeAt(i))) i++;
+    if (text.charCodeAt(i) !== EQUALS) {
+      throw new XmlSyntaxError(
+        i,
+        `bad attribute syntax in <${element}>: expected "=" after ${text.slice(nameStart, nameEnd)}, found ${describeChar(text, i)}`,
+      );
+    }
+    i++;
+    while (i < n && isSpace(text.charCodeAt(i))) i++;
+    const quote = text.charCodeAt(i);
+    if (quote !== DQUOTE && quote !== SQUOTE) {
+      throw new XmlSyntaxError(
+        i,
+        `bad attribute syntax in <${element}>: the value of ${text.slice(nameStart, nameEnd)} must be quoted, found ${describeChar(text, i)}`,
+      );
+    }
+    const valueEnd = text.indexOf(quote === DQUOTE ? '"' : "'", i + 1);
+    if (valueEnd < 0) {
+      throw new XmlSyntaxError(
+        i,
+        `the value of ${text.slice(nameStart, nameEnd)} in <${element}> is never closed; the file looks truncated`,
+      );
+    }
+    const lt = indexIn(text, LT, i + 1, valueEnd);
+    if (lt >= 0) throw new XmlSyntaxError(lt, 'a "<" inside an attribute value; write it as &lt;');
+    if (this.nextAmp >= 0 && this.nextAmp < valueEnd) this.checkReferences(i + 1, valueEnd);
+    if (before > 0) this.checkDuplicate(element!, attrStart, nameStart, nameEnd);
+    return valueEnd + 1;
+  }
+
+  /** Throws if the attribute named text[nameStart, nameEnd) already appeared since `attrStart`. */
+  private checkDuplicate(element: string, attrStart: number, nameStart: number, nameEnd: number): void {
+    const text = this.text;
+    const name = text.slice(nameStart, nameEnd);
+    if (findAttribute(text, attrStart, nameStart, name) !== undefined) {
+      throw new XmlSyntaxError(nameStart, `attribute ${name} appears twice in <${element}>`);
+    }
+  }
+}
+
+/** Tokenizes `text` with `h`; returns the scanner (for its name table). */
+export function scanXml(text: string, h: XmlHandler): XmlScanner {
+  const scanner = new XmlScanner(text);
+  scanner.scan(h);
+  return scanner;
+}
