@@ -6,7 +6,15 @@ import type { Policy } from '../model/policy.js';
 import { PUBLIC_SPACE } from '../model/public-space.js';
 import { ZoneSet } from '../model/zone-set.js';
 import { boxSubtract, type Box } from './box.js';
-import { ALLOW, DENY, firstMatch, MAX_REGIONS, type Decided, type FlowTarget } from './first-match.js';
+import {
+  ALLOW,
+  DENY,
+  firstMatch,
+  MAX_REGIONS,
+  type Decided,
+  type FlowTarget,
+  type TouchingCache,
+} from './first-match.js';
 import { describeResult } from './describe.js';
 
 export type Verdict = 'allowed' | 'partial' | 'blocked' | 'unknown';
@@ -86,7 +94,12 @@ export function okRegion(query: Box, pieces: Decided[], open: OpenDims): Box[] {
   return ok;
 }
 
-export function evaluateFlow(policy: Policy, flow: Flow, scope: Scope): PolicyFlowResult {
+export function evaluateFlow(
+  policy: Policy,
+  flow: Flow,
+  scope: Scope,
+  cache: TouchingCache = new Map(),
+): PolicyFlowResult {
   const egress = scope.destinationZones ?? policy.egressZones;
   if (egress === 'unknown') {
     return describeUndecided(
@@ -106,8 +119,8 @@ export function evaluateFlow(policy: Policy, flow: Flow, scope: Scope): PolicyFl
     const { d, ctx } = destination(flow, family);
     if (s.isEmpty() || d.isEmpty()) continue;
     const query: Box = { sz, dz, s, d };
-    const target: FlowTarget = { dstContext: ctx, port: flow.port, protocol: flow.protocol };
-    const pieces = firstMatch(policy, query, target);
+    const target: FlowTarget = { family, dstContext: ctx, port: flow.port, protocol: flow.protocol };
+    const pieces = firstMatch(policy, query, target, cache);
     families.push({ family, query, pieces, okRegion: okRegion(query, pieces, open) });
   }
   return describeResult(policy, flow, families, open.s, verdictOf(families, open.s));
@@ -142,8 +155,10 @@ export interface FlowResult {
 const RANK: Record<Verdict, number> = { allowed: 0, unknown: 1, partial: 2, blocked: 3 };
 
 export function evaluateAll(policies: readonly Policy[], flows: readonly Flow[], scope: Scope): FlowResult[] {
+  // One cache per policy: flows of one family, port and protocol share the rules that can touch them.
+  const caches = policies.map((): TouchingCache => new Map());
   return flows.map((flow) => {
-    const perPolicy = policies.map((p) => evaluateFlow(p, flow, scope));
+    const perPolicy = policies.map((p, i) => evaluateFlow(p, flow, scope, caches[i]));
     const primary = perPolicy.reduce((a, b) => (RANK[b.verdict] > RANK[a.verdict] ? b : a));
     return { flow, verdict: primary.verdict, primary, perPolicy };
   });

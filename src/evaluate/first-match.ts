@@ -8,7 +8,8 @@ import {
 import type { IntervalSet } from '../model/interval-set.js';
 import type { NamePattern } from '../model/names.js';
 import type { Action, Policy, Rule } from '../model/policy.js';
-import { matchService, type Protocol } from '../model/service.js';
+import { matchService, type Protocol, type ServiceMatch } from '../model/service.js';
+import type { Family } from '../model/ip.js';
 import { boxesIntersect, boxIntersect, boxIsEmpty, boxSubtract, type Box } from './box.js';
 import { SourceIndex } from './source-index.js';
 
@@ -47,6 +48,8 @@ interface Pending {
 
 /** How the destination of a flow is matched: as concrete addresses, or as a host name's one address. */
 export interface FlowTarget {
+  /** The address family of the query (rules filtered once per family, port and protocol). */
+  family: Family;
   dstContext: MatchContext;
   port: number;
   protocol: Protocol;
@@ -93,23 +96,43 @@ function sourceSidesOf(policy: Policy): SourceSide[] {
   return sides;
 }
 
-/** The rule's regions for this flow, or undefined when it can't touch the query (checked before allocating). */
-function ruleRegion(
-  side: SourceSide,
-  query: Box,
-  target: FlowTarget,
-  matchDestination: Matcher,
-): RuleRegion | undefined {
-  const { rule, src, srcPossible } = side;
-  if (
-    !srcPossible.intersects(query.s) ||
-    !rule.sourceZones.intersects(query.sz) ||
-    !rule.destinationZones.intersects(query.dz)
-  ) {
-    return undefined;
+/** A rule whose sources, zones and service can touch queries of one family, port and protocol. */
+interface Touching {
+  side: SourceSide;
+  svc: ServiceMatch;
+}
+
+/**
+ * Flows that share family, port and protocol (and the scope) see the same rules pass the source, zone and
+ * service tests; the filtered list is worked out once per group and reused (`cache`, one per evaluation).
+ */
+export type TouchingCache = Map<string, Touching[]>;
+
+function touchingRules(policy: Policy, query: Box, target: FlowTarget, cache?: TouchingCache): Touching[] {
+  const key = `${target.family}|${target.port}|${target.protocol}`;
+  const known = cache?.get(key);
+  if (known) return known;
+  const list: Touching[] = [];
+  for (const side of sourceSidesOf(policy)) {
+    const { rule, srcPossible } = side;
+    if (
+      !srcPossible.intersects(query.s) ||
+      !rule.sourceZones.intersects(query.sz) ||
+      !rule.destinationZones.intersects(query.dz)
+    ) {
+      continue;
+    }
+    const svc = matchService(rule.services, target.port, target.protocol);
+    if (svc.result !== 'no') list.push({ side, svc });
   }
-  const svc = matchService(rule.services, target.port, target.protocol);
-  if (svc.result === 'no') return undefined;
+  cache?.set(key, list);
+  return list;
+}
+
+/** The rule's regions for this flow, or undefined when its destinations can't touch the query. */
+function ruleRegion(t: Touching, query: Box, matchDestination: Matcher): RuleRegion | undefined {
+  const { side, svc } = t;
+  const { rule, src, srcPossible } = side;
   const dst = matchDestination(rule.destinations);
   const dstPossible = triPossible(dst);
   if (!dstPossible.intersects(query.d)) return undefined;
@@ -127,16 +150,16 @@ function ruleRegion(
  * touches it into the part it surely decides, the part it may decide (the config can't tell) and the
  * rest, which goes on to the next rule; what no rule takes falls to the policy's default.
  */
-export function firstMatch(policy: Policy, query: Box, target: FlowTarget): Decided[] {
+export function firstMatch(policy: Policy, query: Box, target: FlowTarget, cache?: TouchingCache): Decided[] {
   const decided: Decided[] = [];
   if (boxIsEmpty(query)) return decided;
   const matchDestination = addressMatcher(target.dstContext);
 
   // The rules that can touch the query at all, in order; every region below lies inside the query.
   const candidates: { index: number; region: RuleRegion; bit: 1 | 2 }[] = [];
-  for (const side of sourceSidesOf(policy)) {
-    const region = ruleRegion(side, query, target, matchDestination);
-    if (region) candidates.push({ index: side.index, region, bit: bitOf(side.rule.action) });
+  for (const t of touchingRules(policy, query, target, cache)) {
+    const region = ruleRegion(t, query, matchDestination);
+    if (region) candidates.push({ index: t.side.index, region, bit: bitOf(t.side.rule.action) });
   }
   const sources = new SourceIndex(candidates.length, (k) => candidates[k]!.region.possible.s);
 

@@ -128,12 +128,36 @@ export class IntervalSet {
   intersects(other: IntervalSet): boolean {
     const a = this.bounds;
     const b = other.bounds;
+    if (a.length === 0 || b.length === 0) return false;
+    if (a[a.length - 1]! < b[0]! || b[b.length - 1]! < a[0]!) return false;
+    // Few intervals against many: look each one up instead of walking both lists.
+    if (a.length <= 4 && b.length > 16) return other.overlapsAny(a);
+    if (b.length <= 4 && a.length > 16) return this.overlapsAny(b);
     let i = 0;
     let j = 0;
     while (i < a.length && j < b.length) {
       if (a[i + 1]! < b[j]!) i += 2;
       else if (b[j + 1]! < a[i]!) j += 2;
       else return true;
+    }
+    return false;
+  }
+
+  /** Whether any of the flat [lo, hi, ...] intervals meets this set (binary search per interval). */
+  private overlapsAny(flat: readonly bigint[]): boolean {
+    const b = this.bounds;
+    for (let k = 0; k < flat.length; k += 2) {
+      const lo = flat[k]!;
+      const hi = flat[k + 1]!;
+      // The first interval of this set that ends at or after lo.
+      let l = 0;
+      let h = b.length / 2;
+      while (l < h) {
+        const mid = (l + h) >> 1;
+        if (b[2 * mid + 1]! < lo) l = mid + 1;
+        else h = mid;
+      }
+      if (l < b.length / 2 && b[2 * l]! <= hi) return true;
     }
     return false;
   }

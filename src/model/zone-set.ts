@@ -35,8 +35,14 @@ export class ZoneSet {
   /** Whether the sets share a name (cheap for the common "any" case). */
   intersects(other: ZoneSet): boolean {
     if (this.complement && other.complement) return true;
-    if (this.complement) return [...other.names].some((n) => !this.names.has(n));
-    if (other.complement) return [...this.names].some((n) => !other.names.has(n));
+    if (this.complement) {
+      for (const n of other.names) if (!this.names.has(n)) return true;
+      return false;
+    }
+    if (other.complement) {
+      for (const n of this.names) if (!other.names.has(n)) return true;
+      return false;
+    }
     for (const n of this.names) if (other.names.has(n)) return true;
     return false;
   }

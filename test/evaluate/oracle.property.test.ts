@@ -237,6 +237,7 @@ describe('evaluator vs brute-force oracle', () => {
         };
         const query: Box = { sz: ZoneSet.of(c.qsz), dz: ZoneSet.of(c.qdz), s: c.qs, d: c.qd };
         const pieces: Decided[] = firstMatch(policy, query, {
+          family: 'ipv4',
           dstContext: { kind: 'addresses' },
           port: c.port,
           protocol: c.protocol,

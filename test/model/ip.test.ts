@@ -101,3 +101,19 @@ describe('public address space (RFC 6890)', () => {
     expect(ALL_ADDRESSES.covers(ALL_PUBLIC)).toBe(true);
   });
 });
+
+describe('IntervalSet.intersects', () => {
+  const set = (...r: [number, number][]) => IntervalSet.fromRanges(r.map(([a, b]) => [BigInt(a), BigInt(b)]));
+  it('agrees with intersect() for small and large sets alike', () => {
+    const many = IntervalSet.fromRanges(
+      Array.from({ length: 40 }, (_, i) => [BigInt(i * 10), BigInt(i * 10 + 4)] as const),
+    );
+    for (let lo = -3; lo < 420; lo += 1) {
+      for (const len of [0, 1, 3, 7]) {
+        const few = set([lo, lo + len], [lo + 100, lo + 100]);
+        expect(few.intersects(many), `${lo}+${len}`).toBe(!few.intersect(many).isEmpty());
+        expect(many.intersects(few)).toBe(!few.intersect(many).isEmpty());
+      }
+    }
+  });
+});

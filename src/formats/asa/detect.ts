@@ -3,6 +3,9 @@ import type { Detection, FormatDescriptor } from '../format-reader.js';
 
 /** Only the head of a file is looked at for the version banners; the rest with anchored line regexes. */
 const HEAD = 4096;
+/** Detection reads at most this much: the signs of an ASA config sit near its top, and a 100 MB export of
+ * another vendor must not be scanned whole by every pattern. */
+const SCAN = 1024 * 1024;
 
 const ASA_VERSION = /^ASA Version \d/m;
 const FTD_MARKERS = [
@@ -37,7 +40,7 @@ const INTERFACE_OR_HOSTNAME = /^(?:interface|hostname) \S/m;
  * PIX 6, the multiple-context system space and IOS router configs are near misses.
  */
 export function detectAsa(file: InputFile): Detection {
-  const text = file.text;
+  const text = file.text.length > SCAN ? file.text.slice(0, SCAN) : file.text;
   const head = text.slice(0, HEAD);
   const asaBanner = ASA_VERSION.test(head);
   if (FTD_MARKERS.some((re) => re.test(text)) || (!asaBanner && FTD_COMMENT.test(head))) {

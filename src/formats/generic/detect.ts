@@ -3,6 +3,9 @@ import type { Detection, FormatDescriptor } from '../format-reader.js';
 
 export const FORMAT_MARKER = 'generic/v1';
 
+/** Detection reads the first MiB: the `format` marker must be in it (docs/generic-format.md). */
+const SCAN = 1024 * 1024;
+
 /** `format: generic/v1` as a top-level YAML key (column 0), the value optionally quoted. */
 const YAML_FORMAT = /^(["']?)format\1[ \t]*:[ \t]*(["']?)([^"'#\r\n]*?)\2[ \t]*(?:#[^\r\n]*)?\r?$/m;
 /** `"format": "..."` in JSON (or in YAML written JSON-style). */
@@ -16,7 +19,8 @@ const JSON_RULES = /"rules"\s*:\s*\[/;
  * marker says yes; a document with a `rules` list but no such marker is a near miss.
  */
 export function detectGeneric(file: InputFile): Detection {
-  const text = file.text;
+  // The marker is a top-level key written at the top; a large export of another vendor isn't scanned whole.
+  const text = file.text.length > SCAN ? file.text.slice(0, SCAN) : file.text;
   const formats: string[] = [];
   const yamlFormat = YAML_FORMAT.exec(text)?.[3];
   if (yamlFormat !== undefined) formats.push(yamlFormat.trim());
