@@ -13,6 +13,7 @@ import {
   MAX_REGIONS,
   type Decided,
   type FlowTarget,
+  newTouchingCache,
   type TouchingCache,
 } from './first-match.js';
 import { describeResult } from './describe.js';
@@ -98,7 +99,7 @@ export function evaluateFlow(
   policy: Policy,
   flow: Flow,
   scope: Scope,
-  cache: TouchingCache = new Map(),
+  cache: TouchingCache = newTouchingCache(),
 ): PolicyFlowResult {
   const egress = scope.destinationZones ?? policy.egressZones;
   if (egress === 'unknown') {
@@ -156,7 +157,7 @@ const RANK: Record<Verdict, number> = { allowed: 0, unknown: 1, partial: 2, bloc
 
 export function evaluateAll(policies: readonly Policy[], flows: readonly Flow[], scope: Scope): FlowResult[] {
   // One cache per policy: flows of one family, port and protocol share the rules that can touch them.
-  const caches = policies.map((): TouchingCache => new Map());
+  const caches = policies.map(newTouchingCache);
   return flows.map((flow) => {
     const perPolicy = policies.map((p, i) => evaluateFlow(p, flow, scope, caches[i]));
     const primary = perPolicy.reduce((a, b) => (RANK[b.verdict] > RANK[a.verdict] ? b : a));

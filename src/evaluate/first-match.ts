@@ -104,28 +104,39 @@ interface Touching {
 
 /**
  * Flows that share family, port and protocol (and the scope) see the same rules pass the source, zone and
- * service tests; the filtered list is worked out once per group and reused (`cache`, one per evaluation).
+ * service tests: the filtered lists are worked out once and reused (one cache per policy per evaluation).
  */
-export type TouchingCache = Map<string, Touching[]>;
+export interface TouchingCache {
+  /** Rules whose sources and zones meet the query, per family. */
+  byFamily: Map<string, SourceSide[]>;
+  /** Those whose service may match too, per family, port and protocol. */
+  byTarget: Map<string, Touching[]>;
+}
 
-function touchingRules(policy: Policy, query: Box, target: FlowTarget, cache?: TouchingCache): Touching[] {
+export function newTouchingCache(): TouchingCache {
+  return { byFamily: new Map(), byTarget: new Map() };
+}
+
+function touchingRules(policy: Policy, query: Box, target: FlowTarget, cache: TouchingCache): Touching[] {
   const key = `${target.family}|${target.port}|${target.protocol}`;
-  const known = cache?.get(key);
+  const known = cache.byTarget.get(key);
   if (known) return known;
+  let sides = cache.byFamily.get(target.family);
+  if (!sides) {
+    sides = sourceSidesOf(policy).filter(
+      ({ rule, srcPossible }) =>
+        srcPossible.intersects(query.s) &&
+        rule.sourceZones.intersects(query.sz) &&
+        rule.destinationZones.intersects(query.dz),
+    );
+    cache.byFamily.set(target.family, sides);
+  }
   const list: Touching[] = [];
-  for (const side of sourceSidesOf(policy)) {
-    const { rule, srcPossible } = side;
-    if (
-      !srcPossible.intersects(query.s) ||
-      !rule.sourceZones.intersects(query.sz) ||
-      !rule.destinationZones.intersects(query.dz)
-    ) {
-      continue;
-    }
-    const svc = matchService(rule.services, target.port, target.protocol);
+  for (const side of sides) {
+    const svc = matchService(side.rule.services, target.port, target.protocol);
     if (svc.result !== 'no') list.push({ side, svc });
   }
-  cache?.set(key, list);
+  cache.byTarget.set(key, list);
   return list;
 }
 
@@ -150,7 +161,12 @@ function ruleRegion(t: Touching, query: Box, matchDestination: Matcher): RuleReg
  * touches it into the part it surely decides, the part it may decide (the config can't tell) and the
  * rest, which goes on to the next rule; what no rule takes falls to the policy's default.
  */
-export function firstMatch(policy: Policy, query: Box, target: FlowTarget, cache?: TouchingCache): Decided[] {
+export function firstMatch(
+  policy: Policy,
+  query: Box,
+  target: FlowTarget,
+  cache: TouchingCache = newTouchingCache(),
+): Decided[] {
   const decided: Decided[] = [];
   if (boxIsEmpty(query)) return decided;
   const matchDestination = addressMatcher(target.dstContext);
