@@ -1,7 +1,20 @@
 import { readFileSync } from 'node:fs';
-import { defineConfig } from 'vitest/config';
+import { defineConfig, type Plugin } from 'vitest/config';
+import { parseYamlDocument } from './src/input/positioned.js';
+
+/** `import doc from './x.yaml?document'` in tests, as scripts/esbuild-plugins.mjs does for the bundle. */
+const yamlDocument: Plugin = {
+  name: 'yaml-document',
+  load(id) {
+    if (!id.endsWith('?document')) return null;
+    const path = id.slice(0, -'?document'.length);
+    const doc = parseYamlDocument({ path, text: readFileSync(path, 'utf8') });
+    return `export default ${JSON.stringify(doc.snapshot())};`;
+  },
+};
 
 export default defineConfig({
+  plugins: [yamlDocument],
   define: { __TOOL_VERSION__: JSON.stringify(JSON.parse(readFileSync('package.json', 'utf8')).version) },
   test: {
     include: ['test/**/*.test.ts'],

@@ -7,9 +7,9 @@
 // BENCH_ONLY=generic,fortigate,panos picks parts; BENCH_SIZES=10000,... the generic sizes.
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { generateGenericPolicy } from './bench-config.mjs';
+import { rawText, yamlDocument } from './esbuild-plugins.mjs';
 
 const OUT = 'bench-out';
 mkdirSync(OUT, { recursive: true });
@@ -22,21 +22,7 @@ await build({
   platform: 'node',
   format: 'esm',
   mainFields: ['module', 'main'],
-  plugins: [
-    {
-      name: 'raw',
-      setup(b) {
-        b.onResolve({ filter: /\?raw$/ }, (a) => ({
-          path: resolve(a.resolveDir, a.path.slice(0, -4)),
-          namespace: 'raw',
-        }));
-        b.onLoad({ filter: /.*/, namespace: 'raw' }, (a) => ({
-          contents: readFileSync(a.path, 'utf8'),
-          loader: 'text',
-        }));
-      },
-    },
-  ],
+  plugins: [rawText, yamlDocument],
   banner: {
     js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
   },

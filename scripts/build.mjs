@@ -1,26 +1,13 @@
 // Bundles the CLI (dist/cli.js) and the GitHub Action (dist/index.js + dist/chunks/) into dist/, which is
 // committed; CI checks it is up to date. `?raw` imports become text.
 import { build } from 'esbuild';
+import { rawText, yamlDocument } from './esbuild-plugins.mjs';
 import { readFile, rm } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 
 const require = createRequire(import.meta.url);
-
-const rawText = {
-  name: 'raw-text',
-  setup(b) {
-    b.onResolve({ filter: /\?raw$/ }, (args) => ({
-      path: resolve(dirname(args.importer), args.path.slice(0, -'?raw'.length)),
-      namespace: 'raw-text',
-    }));
-    b.onLoad({ filter: /.*/, namespace: 'raw-text' }, async (args) => ({
-      contents: await readFile(args.path, 'utf8'),
-      loader: 'text',
-    }));
-  },
-};
 
 const common = {
   bundle: true,
@@ -111,13 +98,18 @@ await build({
   stdin: { contents: "module.exports = require('ajv/dist/2020.js');", resolveDir: process.cwd() },
   outfile: 'dist/ajv.cjs',
 });
-// The CLI and the action in one build: code they share, and each vendor's reader (imported on first use),
-// go into chunks.
-await build({
-  ...common,
-  entryPoints: { cli: 'src/cli.ts', index: 'src/action/main.ts' },
-  outdir: 'dist',
-  splitting: true,
-  chunkNames: 'chunks/[name]-[hash]',
-  plugins: [rawText, sideEffectFree, precompiledSchemas],
-});
+// The CLI and the action are built apart, so that each starts from as few files as possible; within
+// each, every vendor's reader (imported on first use) and the action's GitHub client are chunks.
+for (const [name, entry] of [
+  ['cli', 'src/cli.ts'],
+  ['index', 'src/action/main.ts'],
+]) {
+  await build({
+    ...common,
+    entryPoints: { [name]: entry },
+    outdir: 'dist',
+    splitting: true,
+    chunkNames: 'chunks/[name]-[hash]',
+    plugins: [rawText, yamlDocument, sideEffectFree, precompiledSchemas],
+  });
+}

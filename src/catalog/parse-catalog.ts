@@ -9,7 +9,8 @@ import { compareVersions, parseVersion, type Version } from './version.js';
 
 export const CATALOG_WHAT = 'RemoteSpark catalog';
 
-const validate = compileSchema(schema);
+/** The catalog schema (catalog/remotespark.schema.json). */
+export const validate = compileSchema(schema);
 
 /** The document as the schema guarantees it. */
 interface RawCatalog {
@@ -40,8 +41,11 @@ interface RawCatalog {
  * entries naming declared roles and modes, versions `x.y.z` and unique, valid host names). Every error is
  * an InputError at the offending line.
  */
-export function catalogFromDocument(doc: PositionedDocument): Catalog {
-  checkDocument(doc, validate, CATALOG_WHAT);
+export function catalogFromDocument(
+  doc: PositionedDocument,
+  options: { schemaChecked?: boolean } = {},
+): Catalog {
+  if (!options.schemaChecked) checkDocument(doc, validate, CATALOG_WHAT);
   const raw = doc.value as RawCatalog;
 
   const modes: ModeInfo[] = [];

@@ -12,6 +12,25 @@ interface PosNode {
   children: Map<string | number, PosNode>;
 }
 
+/** A node's line and its children as plain JSON: `[line, [[key, child], ...]]`. */
+type PosSnapshot = [number, [string | number, PosSnapshot][]?];
+
+/** A parsed document as plain JSON, made at build time so that start-up needn't parse YAML. */
+export interface DocumentSnapshot {
+  path: string;
+  value: unknown;
+  root: PosSnapshot;
+}
+
+function snapshotOf(node: PosNode): PosSnapshot {
+  if (node.children.size === 0) return [node.line];
+  return [node.line, [...node.children].map(([k, c]) => [k, snapshotOf(c)])];
+}
+
+function nodeOf([line, children]: PosSnapshot): PosNode {
+  return { line, children: new Map((children ?? []).map(([k, c]) => [k, nodeOf(c)])) };
+}
+
 /** A parsed YAML or JSON document that can say on which line any of its values stands. */
 export class PositionedDocument {
   constructor(
@@ -19,6 +38,14 @@ export class PositionedDocument {
     readonly value: unknown,
     private readonly root: PosNode,
   ) {}
+
+  static fromSnapshot(s: DocumentSnapshot): PositionedDocument {
+    return new PositionedDocument(s.path, s.value, nodeOf(s.root));
+  }
+
+  snapshot(): DocumentSnapshot {
+    return { path: this.path, value: this.value, root: snapshotOf(this.root) };
+  }
 
   /** The line of the deepest node along `at` that exists (the whole path, where it does). */
   lineAt(at: DocPath): number {

@@ -4,6 +4,9 @@ import { describe, expect, test } from 'vitest';
 import catalogSchema from '../../catalog/remotespark.schema.json' with { type: 'json' };
 import overlaySchema from '../../catalog/overlay.schema.json' with { type: 'json' };
 import { BUILTIN_CATALOG_PATH, loadBuiltinCatalog, loadCatalogText } from '../../src/catalog/index.js';
+import { builtinCatalogDocument } from '../../src/catalog/load-catalog.js';
+import { validate } from '../../src/catalog/parse-catalog.js';
+import { checkDocument } from '../../src/input/schema-check.js';
 
 const ROLES = [
   'traffic-manager',
@@ -21,6 +24,15 @@ const ROLES = [
 
 describe('the built-in catalog', () => {
   const catalog = loadBuiltinCatalog();
+
+  test('passes its JSON Schema (start-up skips this check for the shipped catalog)', () => {
+    expect(() => checkDocument(builtinCatalogDocument(), validate, 'RemoteSpark catalog')).not.toThrow();
+    const broken = builtinCatalogDocument();
+    (
+      broken.value as { releases: { entries: { protocols: string[] }[] }[] }
+    ).releases[0]!.entries[0]!.protocols = ['tpc'];
+    expect(() => checkDocument(broken, validate, 'RemoteSpark catalog')).toThrow(/protocols/);
+  });
 
   test('declares the report roles in report order; only stun-turn takes relays', () => {
     expect(catalog.roles.map((r) => r.id)).toEqual(ROLES);
