@@ -5,7 +5,7 @@ import { rawText, yamlDocument } from './esbuild-plugins.mjs';
 import { readFile, rm } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { resolve } from 'node:path';
+import { relative, resolve } from 'node:path';
 
 const require = createRequire(import.meta.url);
 
@@ -64,10 +64,13 @@ const precompiledSchemas = {
     b.onResolve({ filter: /^ajv\/dist\/2020(\.js)?$/ }, (args) =>
       args.importer.endsWith(resolve('src/input/schema-check.ts')) ? { path: shim } : undefined,
     );
+    // Paths inside generated modules are relative to the project, so chunk hashes don't depend on where
+    // the checkout lives (CI compares the bundle it builds with the committed one).
     b.onLoad({ filter: /\.schema\.json$/, namespace: 'file' }, async (args) => ({
+      resolveDir: process.cwd(),
       contents: [
-        `import validate from ${JSON.stringify(`precompiled:${args.path}`)};`,
-        `import { registerPrecompiled } from ${JSON.stringify(shim)};`,
+        `import validate from ${JSON.stringify(`precompiled:${relative(process.cwd(), args.path)}`)};`,
+        `import { registerPrecompiled } from ${JSON.stringify(`./${relative(process.cwd(), shim)}`)};`,
         `const schema = ${await readFile(args.path, 'utf8')};`,
         `registerPrecompiled(schema, validate, ${JSON.stringify(JSON.stringify(AJV_OPTIONS))});`,
         'export default schema;',
@@ -80,7 +83,7 @@ const precompiledSchemas = {
     }));
     b.onLoad({ filter: /.*/, namespace: 'precompiled' }, async (args) => {
       const ajv = new Ajv2020({ ...AJV_OPTIONS, code: { source: true, esm: true } });
-      const validate = ajv.compile(JSON.parse(await readFile(args.path, 'utf8')));
+      const validate = ajv.compile(JSON.parse(await readFile(resolve(args.path), 'utf8')));
       return { contents: standaloneCode(ajv, validate), loader: 'js', resolveDir: process.cwd() };
     });
   },

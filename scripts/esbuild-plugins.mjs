@@ -6,16 +6,22 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
+/**
+ * Paths of virtual modules are kept relative to the project: esbuild's chunk hashes include them, and the
+ * bundle must come out the same wherever the checkout lives (CI compares it with the committed one).
+ */
+const projectPath = (absolute) => relative(process.cwd(), absolute);
+
 /** `import text from './x.yaml?raw'`: the file as a string. */
 export const rawText = {
   name: 'raw-text',
   setup(b) {
     b.onResolve({ filter: /\?raw$/ }, (args) => ({
-      path: resolve(dirname(args.importer), args.path.slice(0, -'?raw'.length)),
+      path: projectPath(resolve(dirname(args.importer), args.path.slice(0, -'?raw'.length))),
       namespace: 'raw-text',
     }));
     b.onLoad({ filter: /.*/, namespace: 'raw-text' }, async (args) => ({
-      contents: await readFile(args.path, 'utf8'),
+      contents: await readFile(resolve(args.path), 'utf8'),
       loader: 'text',
     }));
   },
@@ -45,14 +51,13 @@ export const yamlDocument = {
   name: 'yaml-document',
   setup(b) {
     b.onResolve({ filter: /\?document$/ }, (args) => ({
-      path: resolve(dirname(args.importer), args.path.slice(0, -'?document'.length)),
+      path: projectPath(resolve(dirname(args.importer), args.path.slice(0, -'?document'.length))),
       namespace: 'yaml-document',
     }));
     b.onLoad({ filter: /.*/, namespace: 'yaml-document' }, async (args) => {
       const { parseYamlDocument } = await loadPositioned();
-      const text = await readFile(args.path, 'utf8');
-      // A relative path keeps the bundle the same on every machine.
-      const doc = parseYamlDocument({ path: relative(process.cwd(), args.path), text });
+      const text = await readFile(resolve(args.path), 'utf8');
+      const doc = parseYamlDocument({ path: args.path, text });
       return { contents: JSON.stringify(doc.snapshot()), loader: 'json' };
     });
   },

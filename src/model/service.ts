@@ -19,6 +19,37 @@ export type ServiceExpr =
 
 export const ANY_SERVICE: ServiceExpr = { kind: 'any' };
 
+/** A union of services, flattened, without repeats, `any` absorbing the rest. */
+export function unionServiceExprs(members: readonly ServiceExpr[]): ServiceExpr {
+  const flat = new Set<ServiceExpr>();
+  for (const m of members) {
+    if (m.kind === 'any') return ANY_SERVICE;
+    if (m.kind === 'union') for (const x of m.members) flat.add(x);
+    else flat.add(m);
+  }
+  const list = [...flat];
+  return list.length === 1 ? list[0]! : { kind: 'union', members: list };
+}
+
+/**
+ * Both must match: not(not a or not b), three-valued, so "no" where either says no and "maybe" where
+ * either can't tell (an unknown part never leaks to other protocols). `any` is the identity.
+ */
+export function intersectServiceExprs(a: ServiceExpr, b: ServiceExpr): ServiceExpr {
+  if (a.kind === 'any') return b;
+  if (b.kind === 'any') return a;
+  return {
+    kind: 'not',
+    of: {
+      kind: 'union',
+      members: [
+        { kind: 'not', of: a },
+        { kind: 'not', of: b },
+      ],
+    },
+  };
+}
+
 export const IP_PROTOCOL_NUMBER: Record<Protocol, number> = { tcp: 6, udp: 17 };
 
 export type Match3 = 'yes' | 'no' | 'maybe';

@@ -13,7 +13,8 @@ import {
   PROTOCOL_FORMS,
   type AsaProtocol,
 } from './protocols.js';
-import { protocolService, serviceUnion, type PortMatch, type ServiceResolver } from './services.js';
+import { protocolService, type PortMatch, type ServiceResolver } from './services.js';
+import { unionServiceExprs } from '../../model/service.js';
 
 export type AclType = 'extended' | 'standard' | 'ethertype' | 'webtype';
 
@@ -187,7 +188,7 @@ function readExtendedAce(at: ConfigCommand, acl: string, aclLine: number, ctx: A
   const services =
     protocol.part.kind === 'service'
       ? protocol.part.expr
-      : serviceUnion(
+      : unionServiceExprs(
           protocol.part.list.map((p) =>
             protocolService(p, ports, (reason) => ctx.services.unknownPart(at, reason)),
           ),

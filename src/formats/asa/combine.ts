@@ -2,7 +2,7 @@ import { ipsExpr, minusExpr, notExpr, type AddressExpr } from '../../model/addre
 import type { Rule } from '../../model/policy.js';
 import type { PortRange, ServiceExpr } from '../../model/service.js';
 import { ZoneSet } from '../../model/zone-set.js';
-import { IP_PROTOCOL_NUMBER } from '../../model/service.js';
+import { intersectServiceExprs, IP_PROTOCOL_NUMBER } from '../../model/service.js';
 
 /**
  * Intersections of rule parts, for combining an inbound rule with an outbound ACE into one rule that
@@ -50,17 +50,7 @@ export function intersectServices(a: ServiceExpr, b: ServiceExpr): ServiceExpr |
     const ports = intersectRanges(a.ports, b.ports);
     return ports.length === 0 ? undefined : { kind: 'ports', protocol: a.protocol, ports };
   }
-  // a AND b = not (not a OR not b).
-  return {
-    kind: 'not',
-    of: {
-      kind: 'union',
-      members: [
-        { kind: 'not', of: a },
-        { kind: 'not', of: b },
-      ],
-    },
-  };
+  return intersectServiceExprs(a, b);
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { UnknownPart } from '../../model/location.js';
-import { ANY_SERVICE, type PortRange, type ServiceExpr } from '../../model/service.js';
+import { ANY_SERVICE, type PortRange, type ServiceExpr, unionServiceExprs } from '../../model/service.js';
 import { lineError, type ConfigLine } from './config-lines.js';
 import type { ObjectGroupDef, ObjectTables } from './objects.js';
 import { describeKind } from './objects.js';
@@ -12,17 +12,6 @@ const ALL_PORTS: readonly PortRange[] = [[0, 65535]];
 export interface PortMatch {
   source?: readonly PortRange[];
   destination?: readonly PortRange[];
-}
-
-/** A union of services, flattened, `any` absorbing the rest. */
-export function serviceUnion(members: readonly ServiceExpr[]): ServiceExpr {
-  const flat: ServiceExpr[] = [];
-  for (const m of members) {
-    if (m.kind === 'any') return ANY_SERVICE;
-    if (m.kind === 'union') flat.push(...m.members);
-    else flat.push(m);
-  }
-  return flat.length === 1 ? flat[0]! : { kind: 'union', members: flat };
 }
 
 /**
@@ -196,7 +185,7 @@ export class ServiceResolver {
     if (hasPorts && protocols.some((p) => p.kind === 'ip' || !PORT_PROTOCOL_NAMES.has(p.number))) {
       throw this.error(at, `ports go with tcp, udp, tcp-udp or sctp, not "${first}"`);
     }
-    return serviceUnion(protocols.map((p) => protocolService(p, ports, (r) => this.unknownPart(at, r))));
+    return unionServiceExprs(protocols.map((p) => protocolService(p, ports, (r) => this.unknownPart(at, r))));
   }
 
   /** An untyped `object-group service NAME` (service-object / group-object members). */
@@ -215,7 +204,7 @@ export class ServiceResolver {
     });
     this.leave();
     // An empty service group matches no traffic.
-    const expr = members.length === 0 ? serviceUnion([]) : serviceUnion(members);
+    const expr = members.length === 0 ? unionServiceExprs([]) : unionServiceExprs(members);
     this.services.set(name, expr);
     return expr;
   }

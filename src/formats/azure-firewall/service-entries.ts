@@ -1,4 +1,9 @@
-import { ANY_SERVICE, type PortRange, type ServiceExpr } from '../../model/service.js';
+import {
+  type PortRange,
+  type ServiceExpr,
+  intersectServiceExprs,
+  unionServiceExprs,
+} from '../../model/service.js';
 import { locationOf, unresolvedReason } from './address-entries.js';
 import { preview, Unresolved } from './arm-values.js';
 import type { View } from './view.js';
@@ -7,32 +12,6 @@ const MAX_PORT = 65535;
 
 function unknownService(reason: string, view: View): ServiceExpr {
   return { kind: 'unknown', part: { reason, location: locationOf(view) } };
-}
-
-/** A union of services, flattened, `any` absorbing the rest. */
-export function serviceUnion(members: readonly ServiceExpr[]): ServiceExpr {
-  const flat: ServiceExpr[] = [];
-  for (const m of members) {
-    if (m.kind === 'any') return ANY_SERVICE;
-    if (m.kind === 'union') flat.push(...m.members);
-    else flat.push(m);
-  }
-  if (flat.length === 1) return flat[0]!;
-  return { kind: 'union', members: flat };
-}
-
-/** `a` and `b` both: not(not a or not b). Keeps an unknown part from leaking to other protocols. */
-export function serviceIntersect(a: ServiceExpr, b: ServiceExpr): ServiceExpr {
-  return {
-    kind: 'not',
-    of: {
-      kind: 'union',
-      members: [
-        { kind: 'not', of: a },
-        { kind: 'not', of: b },
-      ],
-    },
-  };
 }
 
 /** A bad value: an error where written literally, unknown where it came from a parameter's default. */
@@ -113,11 +92,11 @@ export function networkServices(
   for (const protocol of tcpUdp) {
     if (ranges.length > 0) members.push({ kind: 'ports', protocol, ports: ranges });
     for (const u of unknowns)
-      members.push(serviceIntersect({ kind: 'protocol', number: protocol === 'tcp' ? 6 : 17 }, u));
+      members.push(intersectServiceExprs({ kind: 'protocol', number: protocol === 'tcp' ? 6 : 17 }, u));
   }
   if (names.has('ICMP') || names.has('ANY')) members.push({ kind: 'protocol', number: 1 });
   if (members.length === 0) return { kind: 'union', members: [] };
-  return serviceUnion(members);
+  return unionServiceExprs(members);
 }
 
 /** The standard port of each application protocol: there the protocol is what the port carries. */
@@ -176,7 +155,7 @@ export function applicationServices(protocols: View[]): ServiceExpr {
       members.push(tcp);
     } else {
       members.push(
-        serviceIntersect(
+        intersectServiceExprs(
           tcp,
           unknownService(
             `application rule protocol ${type}:${n}: it matches only ${type.toUpperCase()} traffic on port ${n}, and whether a flow's traffic on that port is ${type.toUpperCase()} can't be told from the config`,
@@ -187,5 +166,5 @@ export function applicationServices(protocols: View[]): ServiceExpr {
     }
   }
   if (members.length === 0) return { kind: 'union', members: [] };
-  return serviceUnion(members);
+  return unionServiceExprs(members);
 }

@@ -10,12 +10,12 @@ import {
 import { FAMILY_RANGE, type Family } from '../../model/ip.js';
 import type { UnknownPart } from '../../model/location.js';
 import type { Action, Rule } from '../../model/policy.js';
-import { ANY_SERVICE, type ServiceExpr } from '../../model/service.js';
+import { ANY_SERVICE, type ServiceExpr, unionServiceExprs } from '../../model/service.js';
 import { ZoneSet } from '../../model/zone-set.js';
 import type { AddressBook } from './addresses.js';
 import type { Entry, Setting } from './config-tree.js';
 import { enabled, valueOf, whereIn, type Scope } from './scopes.js';
-import { serviceUnion, type ServiceBook } from './services.js';
+import { type ServiceBook } from './services.js';
 
 /** The policy tables this reader turns into rules, and the fields each uses for its address families. */
 export type TableKind = 'policy' | 'policy6' | 'consolidated policy' | 'acl' | 'acl6';
@@ -433,7 +433,7 @@ export class RuleBuilder {
     let expr = this.serviceLists.get(cacheKey);
     if (!expr) {
       const what = `service of ${label}`;
-      const union = serviceUnion(
+      const union = unionServiceExprs(
         s.values.map((name) => this.o.services.resolve(name, { line: s.line, what })),
       );
       expr = negate ? { kind: 'not', of: union } : union;

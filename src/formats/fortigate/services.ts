@@ -1,37 +1,17 @@
 import { InputError } from '../../input/input-error.js';
-import { ANY_SERVICE, type PortRange, type ServiceExpr } from '../../model/service.js';
+import {
+  ANY_SERVICE,
+  type PortRange,
+  type ServiceExpr,
+  intersectServiceExprs,
+  unionServiceExprs,
+} from '../../model/service.js';
 import type { Block, Entry, Setting } from './config-tree.js';
 import { NamedResolver, type Reference } from './references.js';
 import { enabled, tableOf, valueOf, whereIn, type Scope } from './scopes.js';
 
 function q(s: string): string {
   return JSON.stringify(s);
-}
-
-/** A union of services, flattened, without repeats, `any` absorbing the rest. */
-export function serviceUnion(members: readonly ServiceExpr[]): ServiceExpr {
-  const flat = new Set<ServiceExpr>();
-  for (const m of members) {
-    if (m.kind === 'any') return ANY_SERVICE;
-    if (m.kind === 'union') for (const x of m.members) flat.add(x);
-    else flat.add(m);
-  }
-  const list = [...flat];
-  return list.length === 1 ? list[0]! : { kind: 'union', members: list };
-}
-
-/** Both must match: not(not a or not b), which keeps "no" where either says no and "maybe" otherwise. */
-export function serviceAnd(a: ServiceExpr, b: ServiceExpr): ServiceExpr {
-  return {
-    kind: 'not',
-    of: {
-      kind: 'union',
-      members: [
-        { kind: 'not', of: a },
-        { kind: 'not', of: b },
-      ],
-    },
-  };
 }
 
 const PORT_KEYS: readonly [string, string][] = [
@@ -122,7 +102,7 @@ export class ServiceBook {
           if (s) members.push(...this.portRanges(s, proto, label));
         }
         if (members.length === 0) return this.unknown(entry, `${label} has no port range`);
-        expr = serviceUnion(members);
+        expr = unionServiceExprs(members);
         break;
       }
       case 'ICMP':
@@ -168,11 +148,17 @@ export class ServiceBook {
       (fqdn !== undefined && fqdn !== '');
     if (restricted) {
       const to = iprange !== undefined && iprange !== '0.0.0.0' ? `iprange ${iprange}` : `fqdn ${fqdn}`;
-      expr = serviceAnd(expr, this.unknown(entry, `${label} applies only to destinations in its ${to}`));
+      expr = intersectServiceExprs(
+        expr,
+        this.unknown(entry, `${label} applies only to destinations in its ${to}`),
+      );
     }
     const appType = valueOf(entry, 'app-service-type');
     if (appType !== undefined && appType !== 'disable') {
-      expr = serviceAnd(expr, this.unknown(entry, `${label} also matches by application (${appType})`));
+      expr = intersectServiceExprs(
+        expr,
+        this.unknown(entry, `${label} also matches by application (${appType})`),
+      );
     }
     return expr;
   }
@@ -209,6 +195,6 @@ export class ServiceBook {
     if (s.malformed)
       return this.unknown(entry, `${label}: its member list at line ${s.line} has malformed quoting`, s.line);
     const what = `member of ${label}`;
-    return serviceUnion(s.values.map((m) => this.resolve(m, { line: s.line, what })));
+    return unionServiceExprs(s.values.map((m) => this.resolve(m, { line: s.line, what })));
   }
 }

@@ -2,7 +2,7 @@ import { formatDocPath, type DocPath, type PositionedDocument } from '../../inpu
 import { nameExpr, notExpr, unionExpr, type AddressExpr } from '../../model/address.js';
 import type { NameMatchMethod, NamePattern } from '../../model/names.js';
 import type { Policy, Rule } from '../../model/policy.js';
-import { ANY_SERVICE, type ServiceExpr } from '../../model/service.js';
+import { type ServiceExpr, unionServiceExprs } from '../../model/service.js';
 import { ZoneSet } from '../../model/zone-set.js';
 import { parseAddressEntry, type AddressLeaf } from './address-entries.js';
 import type { GenericDocument, GenericRule } from './document.js';
@@ -206,7 +206,7 @@ export class PolicyBuilder {
   private serviceGroup(name: string): ServiceExpr {
     let expr = this.serviceGroupExprs.get(name);
     if (!expr) {
-      expr = serviceUnion(this.serviceGroups.get(name)!);
+      expr = unionServiceExprs(this.serviceGroups.get(name)!);
       this.serviceGroupExprs.set(name, expr);
     }
     return expr;
@@ -221,7 +221,7 @@ export class PolicyBuilder {
         if (this.serviceGroups.has(text)) return this.serviceGroup(text);
         return this.serviceLeaf(text, [...at, k]);
       });
-      expr = members.length === 1 ? members[0]! : serviceUnion(members);
+      expr = members.length === 1 ? members[0]! : unionServiceExprs(members);
       this.serviceLists.set(key, expr);
     }
     return expr;
@@ -241,16 +241,4 @@ export class PolicyBuilder {
     }
     return set;
   }
-}
-
-/** A union of services, flattened, without repeats, `any` absorbing the rest. */
-function serviceUnion(members: readonly ServiceExpr[]): ServiceExpr {
-  const flat = new Set<ServiceExpr>();
-  for (const m of members) {
-    if (m.kind === 'any') return ANY_SERVICE;
-    if (m.kind === 'union') for (const x of m.members) flat.add(x);
-    else flat.add(m);
-  }
-  const list = [...flat];
-  return list.length === 1 ? list[0]! : { kind: 'union', members: list };
 }

@@ -1,6 +1,11 @@
-import { ANY_SERVICE, type PortRange, type ServiceExpr } from '../../model/service.js';
+import {
+  ANY_SERVICE,
+  type PortRange,
+  type ServiceExpr,
+  intersectServiceExprs,
+  unionServiceExprs,
+} from '../../model/service.js';
 import type { Definition, ObjectKind, Scope } from './scopes.js';
-import { serviceUnion } from './services.js';
 import type { XmlDocument, XmlElement } from './xml-tree.js';
 
 /**
@@ -157,22 +162,6 @@ export interface ApplicationSet {
 const ANY_APPLICATION: ApplicationSet = { any: true, predefined: [], undecidable: [] };
 const APPLICATION_KINDS: readonly ObjectKind[] = ['application', 'application-group', 'application-filter'];
 
-/** ServiceExpr `a AND b`, three-valued (not(not a or not b)). */
-export function serviceIntersect(a: ServiceExpr, b: ServiceExpr): ServiceExpr {
-  if (a.kind === 'any') return b;
-  if (b.kind === 'any') return a;
-  return {
-    kind: 'not',
-    of: {
-      kind: 'union',
-      members: [
-        { kind: 'not', of: a },
-        { kind: 'not', of: b },
-      ],
-    },
-  };
-}
-
 /**
  * Expands rule application lists (custom applications, application groups nested to any depth,
  * application filters) and turns them, with the rule's services, into the ServiceExpr the rule really
@@ -261,7 +250,7 @@ export class ApplicationResolver {
       appExpr = this.buildAppExpr(apps, applicationDefault, decrypting);
       this.exprs.set(key, appExpr);
     }
-    return services === undefined ? appExpr : serviceIntersect(services, appExpr);
+    return services === undefined ? appExpr : intersectServiceExprs(services, appExpr);
   }
 
   private buildAppExpr(apps: ApplicationSet, applicationDefault: boolean, decrypting: boolean): ServiceExpr {
@@ -282,7 +271,7 @@ export class ApplicationResolver {
     const parts: ServiceExpr[] = [...yes];
     for (const [reason, ports] of maybe) {
       parts.push(
-        serviceIntersect(serviceUnion(ports), {
+        intersectServiceExprs(unionServiceExprs(ports), {
           kind: 'unknown',
           part: { reason },
         }),

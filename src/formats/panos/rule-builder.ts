@@ -6,8 +6,9 @@ import { ZoneSet } from '../../model/zone-set.js';
 import type { AddressResolver } from './addresses.js';
 import type { ApplicationResolver } from './applications.js';
 import type { Scope } from './scopes.js';
-import { APPLICATION_DEFAULT, serviceUnion, type ServiceResolver } from './services.js';
+import { APPLICATION_DEFAULT, type ServiceResolver } from './services.js';
 import type { XmlDocument, XmlElement } from './xml-tree.js';
+import { unionServiceExprs } from '../../model/service.js';
 
 /**
  * Security rule actions ("Policies > Security", Actions tab): allow lets the session through; deny, drop
@@ -286,7 +287,7 @@ function ruleServices(
   const apps = ctx.applications.applicationSet(application.el, application.names, ctx.scope);
   const services = appDefault
     ? undefined
-    : serviceUnion(service.names.map((n, i) => ctx.services.member(n, ctx.scope, service.el, i)));
+    : unionServiceExprs(service.names.map((n, i) => ctx.services.member(n, ctx.scope, service.el, i)));
   return ctx.applications.ruleServices(apps, services, appDefault, ctx.decrypting);
 }
 

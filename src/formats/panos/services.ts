@@ -1,4 +1,4 @@
-import { ANY_SERVICE, type PortRange, type ServiceExpr } from '../../model/service.js';
+import { ANY_SERVICE, type PortRange, type ServiceExpr, unionServiceExprs } from '../../model/service.js';
 import type { Definition, ObjectKind, Scope } from './scopes.js';
 import type { XmlDocument, XmlElement } from './xml-tree.js';
 
@@ -25,18 +25,6 @@ const PREDEFINED: Record<string, ServiceExpr> = {
   },
   'service-https': { kind: 'ports', protocol: 'tcp', ports: [[443, 443]] },
 };
-
-/** A union of services, flattened and without repeats, `any` absorbing the rest. */
-export function serviceUnion(members: readonly ServiceExpr[]): ServiceExpr {
-  const flat = new Set<ServiceExpr>();
-  for (const m of members) {
-    if (m.kind === 'any') return ANY_SERVICE;
-    if (m.kind === 'union') for (const x of m.members) flat.add(x);
-    else flat.add(m);
-  }
-  const list = [...flat];
-  return list.length === 1 ? list[0]! : { kind: 'union', members: list };
-}
 
 /** Parses a PAN-OS port list: "80", "80,443", "8000-8100", "80,443,8000-8100" (0-65535, low <= high). */
 export function parsePortList(text: string): PortRange[] | string {
@@ -155,7 +143,7 @@ export class ServiceResolver {
     if (names.length === 0) throw doc.error(def.el, `service group "${def.name}" has no members`);
     this.open.push({ def, key });
     try {
-      return serviceUnion(names.map((name, i) => this.member(name, scope, members, i)));
+      return unionServiceExprs(names.map((name, i) => this.member(name, scope, members, i)));
     } finally {
       this.open.pop();
     }

@@ -122,7 +122,13 @@ function isXmlChar(cp: number): boolean {
 /** The reference starting with the `&` at `amp`: its value and where it ends. Throws if it is not one. */
 function readReference(text: string, amp: number, limit: number): { value: string; end: number } {
   const semi = indexIn(text, SEMI, amp + 1, Math.min(limit, amp + 18));
-  if (semi < 0) throw new XmlSyntaxError(amp, 'a bare "&" in text or an attribute; write it as &amp;');
+  if (semi < 0) {
+    // A reference cut off by the end of the file is a truncated file, not a stray "&".
+    if (limit >= text.length && /^&#?[0-9A-Za-z]*$/.test(text.slice(amp))) {
+      throw new XmlSyntaxError(amp, 'the file ends inside an entity reference; it looks truncated');
+    }
+    throw new XmlSyntaxError(amp, 'a bare "&" in text or an attribute; write it as &amp;');
+  }
   const ref = text.slice(amp + 1, semi);
   if (ref.charCodeAt(0) === 35 /* # */) {
     const hex = ref.charCodeAt(1) === 120; /* x */

@@ -213,6 +213,12 @@ describe('PAN-OS XML tokenizer: malformed input', () => {
   const cases: [string, string, number, RegExp, boolean?][] = [
     ['unclosed element at the end', '<config>\n  <shared>\n', 2, /ends inside <shared>.*truncated/],
     [
+      'an entity cut off by the end of the file',
+      '<config>\n  <a>&g',
+      2,
+      /ends inside an entity reference.*truncated/,
+    ],
+    [
       'end tag of another element',
       '<config>\n  <a>\n  </b>\n</config>',
       3,
