@@ -66,9 +66,13 @@ console.log(`  node -e 0            ${median(bare).toFixed(1)} ms / ${Math.min(.
 console.log(`  node dist/index.js   ${median(action).toFixed(1)} ms / ${Math.min(...action).toFixed(1)} ms`);
 console.log(`  ratio (medians)      ${ratio.toFixed(2)}x (target at most ${TARGET}x)`);
 console.log(
-  `bundle: dist/index.js ${kb(size('dist/index.js'))} (loaded at start), dist/chunks ${kb(chunkBytes)} in ${chunks.length} files (the GitHub client, loaded only to comment); total ${kb(size('dist/index.js') + chunkBytes)}`,
+  `bundle: dist/index.js ${kb(size('dist/index.js'))} (loaded at start), dist/chunks ${kb(chunkBytes)} in ${chunks.length} files (vendor readers and the GitHub client, loaded when needed); total ${kb(size('dist/index.js') + chunkBytes)}`,
 );
-if (ratio > TARGET) {
+// `--reference`: a run under another Node (this machine's), printed for comparison; the target applies to
+// the action's own runtime, Node 24 (action.yml `runs.using: node24`), which `npm run bench:action` uses.
+if (process.argv.includes('--reference')) {
+  console.log(`(reference run under ${version}; the target applies to the action's runtime, Node 24)`);
+} else if (ratio > TARGET) {
   console.error(`FAIL: cold start is ${ratio.toFixed(2)}x bare node, over ${TARGET}x`);
   process.exitCode = 1;
 }

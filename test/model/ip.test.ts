@@ -117,3 +117,33 @@ describe('IntervalSet.intersects', () => {
     }
   });
 });
+
+describe('public address space tables', () => {
+  it('equal the special-purpose registries written as CIDRs', () => {
+    const special4 = [
+      '0.0.0.0/8',
+      '10.0.0.0/8',
+      '100.64.0.0/10',
+      '127.0.0.0/8',
+      '169.254.0.0/16',
+      '172.16.0.0/12',
+      '192.0.0.0/24',
+      '192.0.2.0/24',
+      '192.31.196.0/24',
+      '192.52.193.0/24',
+      '192.88.99.0/24',
+      '192.168.0.0/16',
+      '192.175.48.0/24',
+      '198.18.0.0/15',
+      '198.51.100.0/24',
+      '203.0.113.0/24',
+      '224.0.0.0/4',
+      '240.0.0.0/4',
+    ];
+    const v4 = parseCidr('0.0.0.0/0').subtract(IntervalSet.unionAll(special4.map(parseCidr)));
+    expect(PUBLIC_SPACE.ipv4.equals(v4)).toBe(true);
+    const special6 = ['2001::/23', '2001:db8::/32', '2002::/16', '3fff::/20'];
+    const v6 = parseCidr('2000::/3').subtract(IntervalSet.unionAll(special6.map(parseCidr)));
+    expect(PUBLIC_SPACE.ipv6.equals(v6)).toBe(true);
+  });
+});
