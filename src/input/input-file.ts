@@ -90,15 +90,28 @@ function countLines(bytes: Uint8Array, upTo: number): number {
 
 /** Maps character offsets to 1-based line numbers. */
 export class LineIndex {
-  private readonly starts: number[] = [0];
+  /** Offsets at which lines start, in a typed array (a 100 MB export has millions of lines). */
+  private readonly starts: Float64Array;
+  private readonly count: number;
 
   constructor(text: string) {
-    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) this.starts.push(i + 1);
+    let starts = new Float64Array(Math.max(1024, (text.length >> 5) + 1));
+    let n = 1;
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) {
+      if (n === starts.length) {
+        const grown = new Float64Array(starts.length * 2);
+        grown.set(starts);
+        starts = grown;
+      }
+      starts[n++] = i + 1;
+    }
+    this.starts = starts;
+    this.count = n;
   }
 
   lineOf(offset: number): number {
     let lo = 0;
-    let hi = this.starts.length - 1;
+    let hi = this.count - 1;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
       if (this.starts[mid]! <= offset) lo = mid;
