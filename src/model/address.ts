@@ -32,18 +32,23 @@ export function unknownExpr(part: UnknownPart): AddressExpr {
   return { kind: 'unknown', part };
 }
 
-/** A union, with its IP members merged into one set and "any" absorbing everything. */
+/**
+ * A union, with its direct IP members merged into one set and "any" absorbing everything. Nested unions
+ * (named groups) stay whole: readers share one object per group, and matching caches per object, so a
+ * group used by thousands of rules is matched once rather than re-merged into every rule.
+ */
 export function unionExpr(members: readonly AddressExpr[]): AddressExpr {
   if (members.some((m) => m.kind === 'any')) return ANY_ADDRESS;
-  const ips: IntervalSet[] = [];
+  const ips: (AddressExpr & { kind: 'ips' })[] = [];
   const rest: AddressExpr[] = [];
   for (const m of members) {
-    if (m.kind === 'ips') ips.push(m.set);
-    else if (m.kind === 'union') rest.push(...m.members);
+    if (m.kind === 'ips') ips.push(m);
     else rest.push(m);
   }
-  const merged = IntervalSet.unionAll(ips);
-  const out = merged.isEmpty() && rest.length > 0 ? rest : [ipsExpr(merged), ...rest];
+  // One IP member is kept as it is (its match results stay cached); several are merged.
+  const merged: AddressExpr & { kind: 'ips' } =
+    ips.length === 1 ? ips[0]! : { kind: 'ips', set: IntervalSet.unionAll(ips.map((m) => m.set)) };
+  const out = merged.set.isEmpty() && rest.length > 0 ? rest : [merged, ...rest];
   return out.length === 1 ? out[0]! : { kind: 'union', members: out };
 }
 
