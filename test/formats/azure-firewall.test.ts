@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { parse as parseJsonc } from 'jsonc-parser';
+import { expectReadOrInputError } from './damaged-input.js';
 import { describe, expect, it } from 'vitest';
 import { parseFlowSpec } from '../../src/check/flow-spec.js';
 import { evaluateFlow } from '../../src/evaluate/evaluate.js';
@@ -809,12 +810,11 @@ describe('azure-firewall: bad input', () => {
         (at, junk, replace) => {
           const copy = [...lines];
           copy[at] = replace ? copy[at]!.replace(/"[^"]*"(,?)$/, `"${junk}"$1`) : copy[at] + junk;
-          try {
-            azureFirewallReader.read([{ path: 'fuzz.json', text: copy.join('\n') }]);
-          } catch (e) {
-            if (!(e instanceof InputError)) throw e;
-            expect(e.line === undefined || (e.line >= 1 && e.line <= copy.length + 1)).toBe(true);
-          }
+          expectReadOrInputError(
+            (text) => azureFirewallReader.read([{ path: 'fuzz.json', text }]),
+            copy.join('\n'),
+            copy.length + 1,
+          );
         },
       ),
       { numRuns: 400 },

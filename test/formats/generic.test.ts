@@ -1,6 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import fc from 'fast-check';
 import yaml from 'js-yaml';
+import { expectReadOrInputError } from './damaged-input.js';
 import { describe, expect, it } from 'vitest';
 import { genericReader } from '../../src/formats/generic/generic-reader.js';
 import { formatById } from '../../src/formats/registry.js';
@@ -595,12 +596,11 @@ describe('generic format: bad input', () => {
         (at, junk, replace) => {
           const copy = [...lines];
           copy[at] = replace ? copy[at]!.replace(/[\w./*-]+$/, junk) : copy[at] + junk;
-          try {
-            genericReader.read([{ path: 'fuzz.yaml', text: copy.join('\n') }]);
-          } catch (e) {
-            if (!(e instanceof InputError)) throw e;
-            expect(e.line === undefined || (e.line >= 1 && e.line <= copy.length + 1)).toBe(true);
-          }
+          expectReadOrInputError(
+            (text) => genericReader.read([{ path: 'fuzz.yaml', text }]),
+            copy.join('\n'),
+            copy.length + 1,
+          );
         },
       ),
       { numRuns: 500 },
