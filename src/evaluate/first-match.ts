@@ -77,24 +77,31 @@ interface SourceSide {
   srcPossible: IntervalSet;
 }
 
-const sourceSides = new WeakMap<Policy, SourceSide[]>();
+/**
+ * Source sides by rule index, worked out on first need and kept per policy: most rules of a large
+ * rulebase never meet a flow's zones, so their sources are never matched at all.
+ */
+const sourceSides = new WeakMap<Policy, (SourceSide | null | undefined)[]>();
 
-function sourceSidesOf(policy: Policy): SourceSide[] {
+function sourceSideOf(policy: Policy, index: number): SourceSide | null {
   let sides = sourceSides.get(policy);
   if (!sides) {
-    const matchSource = addressMatcher({ kind: 'addresses' });
-    const list: SourceSide[] = [];
-    policy.rules.forEach((rule, index) => {
-      if (!rule.enabled) return;
-      const src = matchSource(rule.sources);
-      const srcPossible = triPossible(src);
-      if (!srcPossible.isEmpty()) list.push({ index, rule, src, srcPossible });
-    });
-    sourceSides.set(policy, list);
-    sides = list;
+    sides = new Array<SourceSide | null | undefined>(policy.rules.length);
+    sourceSides.set(policy, sides);
   }
-  return sides;
+  let side = sides[index];
+  if (side === undefined) {
+    const rule = policy.rules[index]!;
+    const src = matchSource(rule.sources);
+    const srcPossible = triPossible(src);
+    side = srcPossible.isEmpty() ? null : { index, rule, src, srcPossible };
+    sides[index] = side;
+  }
+  return side;
 }
+
+/** Sources are always matched as concrete addresses; one matcher (and its cache) for every policy. */
+const matchSource = addressMatcher({ kind: 'addresses' });
 
 /** A rule whose sources, zones and service can touch queries of one family, port and protocol. */
 interface Touching {
@@ -123,12 +130,16 @@ function touchingRules(policy: Policy, query: Box, target: FlowTarget, cache: To
   if (known) return known;
   let sides = cache.byFamily.get(target.family);
   if (!sides) {
-    sides = sourceSidesOf(policy).filter(
-      ({ rule, srcPossible }) =>
-        srcPossible.intersects(query.s) &&
-        rule.sourceZones.intersects(query.sz) &&
-        rule.destinationZones.intersects(query.dz),
-    );
+    sides = [];
+    const rules = policy.rules;
+    for (let index = 0; index < rules.length; index++) {
+      const rule = rules[index]!;
+      // Zones first: they are cheap to test and rule most rules out.
+      if (!rule.enabled || !rule.sourceZones.intersects(query.sz)) continue;
+      if (!rule.destinationZones.intersects(query.dz)) continue;
+      const side = sourceSideOf(policy, index);
+      if (side && side.srcPossible.intersects(query.s)) sides.push(side);
+    }
     cache.byFamily.set(target.family, sides);
   }
   const list: Touching[] = [];
