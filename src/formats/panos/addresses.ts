@@ -50,8 +50,7 @@ const COUNTRY_CODE = /^[A-Z][A-Z0-9]$/;
  * Object names are case-sensitive.
  */
 export class AddressResolver {
-  /** Objects by their entry; groups (whose members resolve per scope) by entry and resolution scope. */
-  private readonly memo = new Map<XmlElement, AddressExpr>();
+  /** Groups (whose members resolve per scope) by resolution scope and entry; objects keep theirs. */
   private readonly groupMemo = new Map<number, Map<XmlElement, AddressExpr>>();
   private readonly literals = new Map<string, AddressExpr>();
   private readonly open: { def: Definition; key: string }[] = [];
@@ -118,7 +117,7 @@ export class AddressResolver {
       }
       return expr;
     }
-    const done = this.memo.get(def.el);
+    const done = def.address;
     if (done) return done;
     let expr: AddressExpr;
     switch (def.kind) {
@@ -137,7 +136,7 @@ export class AddressResolver {
           location: this.locationOf(def.el),
         });
     }
-    this.memo.set(def.el, expr);
+    def.address = expr;
     return expr;
   }
 

@@ -163,41 +163,35 @@ export function buildRules(entry: XmlElement, section: string, ctx: RuleContext)
     );
   }
   const uuid = doc.attr(entry, 'uuid');
-  const base = {
-    name,
-    ...(uuid ? { id: uuid } : {}),
-    enabled: !yes('disabled'),
-    action: actionText === 'allow' ? ('allow' as const) : ('deny' as const),
-    ...(actionText !== 'allow' ? { vendorAction: actionText } : {}),
-    sources,
-    destinations,
-    services,
-    location,
-    section,
+  const enabled = !yes('disabled');
+  const rule = (sourceZones: ZoneSet, destinationZones: ZoneSet, extra?: UnknownPart): Rule => {
+    const r: Rule = {
+      name,
+      enabled,
+      action: actionText === 'allow' ? 'allow' : 'deny',
+      sourceZones,
+      destinationZones,
+      sources,
+      destinations,
+      services,
+      location,
+      section,
+    };
+    if (uuid) r.id = uuid;
+    if (actionText !== 'allow') r.vendorAction = actionText;
+    const all = extra ? [...conditions, extra] : conditions;
+    if (all.length > 0) r.conditions = all;
+    return r;
   };
-  if (ruleType === 'universal') {
-    const rule: Rule = {
-      ...base,
-      sourceZones: zoneSet(ctx, from.names),
-      destinationZones: zoneSet(ctx, to.names),
-    };
-    if (conditions.length > 0) rule.conditions = conditions;
-    return [rule];
-  }
-  return zonePairs(ctx, ruleType, from.names, to.names, location).map((pair) => {
-    const all = [...conditions, ...(pair.condition ? [pair.condition] : [])];
-    return {
-      ...base,
-      sourceZones: pair.from,
-      destinationZones: pair.to,
-      ...(all.length > 0 ? { conditions: all } : {}),
-    };
-  });
+  if (ruleType === 'universal') return [rule(zoneSet(ctx, from.names), zoneSet(ctx, to.names))];
+  return zonePairs(ctx, ruleType, from.names, to.names, location).map((pair) =>
+    rule(pair.from, pair.to, pair.condition),
+  );
 }
 
 function zoneSet(ctx: RuleContext, names: readonly string[]): ZoneSet {
   if (names.includes('any')) return ZoneSet.ANY;
-  const key = names.join('\u0000');
+  const key = names.length === 1 ? names[0]! : names.join('\u0000');
   let z = ctx.zoneCache.get(key);
   if (!z) {
     z = ZoneSet.of(names);

@@ -1,3 +1,5 @@
+import type { AddressExpr } from '../../model/address.js';
+import type { ServiceExpr } from '../../model/service.js';
 import type { XmlDocument, XmlElement } from './xml-tree.js';
 
 /** The object lists a PAN-OS scope (vsys, shared, device group) can hold, by their element names. */
@@ -36,6 +38,10 @@ export interface Definition {
   name: string;
   el: XmlElement;
   scope: Scope;
+  /** The value of a plain address object once resolved (a group's depends on where it is resolved). */
+  address?: AddressExpr;
+  /** The value of a plain service once resolved. */
+  service?: ServiceExpr;
 }
 
 let nextScopeId = 0;
@@ -67,17 +73,19 @@ export class Scope {
     if (!t) {
       t = new Map();
       const doc = this.doc;
-      for (const el of doc.entries(doc.child(this.el, kind))) {
+      const entries = doc.entries(doc.child(this.el, kind));
+      for (const el of entries) {
         const name = doc.attr(el, 'name');
         if (name === undefined) throw doc.error(el, `a ${kindLabel(kind)} <entry> without a name attribute`);
-        const first = t.get(name);
-        if (first !== undefined) {
+        const size = t.size;
+        // One hash lookup per object: a name seen before doesn't grow the table.
+        if (t.set(name, { kind, name, el, scope: this }).size === size) {
+          const first = entries.find((e) => doc.attr(e, 'name') === name)!;
           throw doc.error(
             el,
-            `${kindLabel(kind)} "${name}" is defined twice in ${this.label} (first at line ${doc.lineOf(first.el)})`,
+            `${kindLabel(kind)} "${name}" is defined twice in ${this.label} (first at line ${doc.lineOf(first)})`,
           );
         }
-        t.set(name, { kind, name, el, scope: this });
       }
       this.tables.set(kind, t);
     }

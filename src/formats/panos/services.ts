@@ -50,8 +50,8 @@ export function parsePortList(text: string): PortRange[] | string {
  * protocol; `application-default` is handled with the rule's applications (see applications.ts).
  */
 export class ServiceResolver {
-  /** Services by entry; groups by entry and resolution scope (as for address groups). */
-  private readonly memo = new Map<string, ServiceExpr>();
+  /** Groups by entry and resolution scope (as for address groups); services keep their value. */
+  private readonly groups = new Map<string, ServiceExpr>();
   private readonly open: { def: Definition; key: string }[] = [];
 
   constructor(private readonly doc: XmlDocument) {}
@@ -75,12 +75,13 @@ export class ServiceResolver {
   private definition(def: Definition, from: Scope, list: XmlElement, index: number): ServiceExpr {
     // Shared groups see shared objects only; a device group's groups are flattened into the firewall's
     // vsys with the rest of its hierarchy, so their members resolve where the rule is.
-    const groupScope = def.kind === 'service-group' ? (def.scope.isShared ? def.scope : from) : undefined;
-    const key = groupScope ? `${def.el}@${groupScope.id}` : `${def.el}`;
-    const done = this.memo.get(key);
+    if (def.kind !== 'service-group') return (def.service ??= this.service(def));
+    const groupScope = def.scope.isShared ? def.scope : from;
+    const key = `${def.el}@${groupScope.id}`;
+    const done = this.groups.get(key);
     if (done) return done;
-    const expr = groupScope ? this.group(def, groupScope, key, list, index) : this.service(def);
-    this.memo.set(key, expr);
+    const expr = this.group(def, groupScope, key, list, index);
+    this.groups.set(key, expr);
     return expr;
   }
 
