@@ -224,10 +224,13 @@ export class AddressResolver {
     }
   }
 
-  /** Every address object and group of a scope, resolved (so a bad one is reported even when unused). */
+  /**
+   * Checks every address object and group of a scope, so a bad one is reported even when unused. Meant
+   * to run after the rules are built: objects they use are resolved already, and the values of unused
+   * ones are checked and dropped rather than kept.
+   */
   checkAll(scope: Scope): void {
-    for (const kind of ['address', 'address-group'] as const) {
-      for (const def of scope.table(kind).values()) this.definition(def, scope, def.el, -1);
-    }
+    for (const def of scope.table('address').values()) if (!def.address) this.addressObject(def);
+    for (const def of scope.table('address-group').values()) this.definition(def, scope, def.el, -1);
   }
 }

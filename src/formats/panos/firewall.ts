@@ -40,8 +40,6 @@ export function firewallPolicies(
       ? new Scope(doc, 'shared objects pushed by Panorama', pushedShared, undefined, true)
       : undefined;
   const shared = new Scope(doc, 'shared', doc.child(config, 'shared'), pushedSharedScope, true);
-  resolvers.checkScope(shared);
-  if (pushedSharedScope) resolvers.checkScope(pushedSharedScope);
   const pushedVsys = new Map(
     doc.entries(doc.child(pushed, 'vsys')).map((e) => [doc.attr(e, 'name') ?? '', e]),
   );
@@ -58,8 +56,6 @@ export function firewallPolicies(
           ? new Scope(doc, `objects Panorama pushed to vsys "${vsysName}"`, fromPanorama, shared, false)
           : undefined;
       const scope = new Scope(doc, `vsys "${vsysName}"`, vsys, pushedScope ?? shared, false);
-      if (pushedScope) resolvers.checkScope(pushedScope);
-      resolvers.checkScope(scope);
 
       const rulebase = doc.child(vsys, 'rulebase');
       const pre = doc.child(fromPanorama, 'pre-rulebase');
@@ -111,7 +107,12 @@ export function firewallPolicies(
           notes,
         }),
       );
+      // Objects no rule used are checked too, once the rules have resolved theirs.
+      if (pushedScope) resolvers.checkScope(pushedScope);
+      resolvers.checkScope(scope);
     }
   }
+  resolvers.checkScope(shared);
+  if (pushedSharedScope) resolvers.checkScope(pushedSharedScope);
   return policies;
 }

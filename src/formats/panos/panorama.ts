@@ -77,7 +77,6 @@ export function panoramaPolicies(
 ): Policy[] {
   const sharedEl = doc.child(config, 'shared');
   const shared = new Scope(doc, 'shared', sharedEl, undefined, true);
-  resolvers.checkScope(shared);
   const groups = new Map<string, XmlElement>();
   for (const device of doc.entries(doc.child(config, 'devices'))) {
     for (const dg of doc.entries(doc.child(device, 'device-group'))) {
@@ -148,13 +147,15 @@ export function panoramaPolicies(
     });
   };
 
-  if (groups.size === 0) return [policyFor('shared', [], sharedEl)];
   const policies: Policy[] = [];
+  if (groups.size === 0) policies.push(policyFor('shared', [], sharedEl));
   for (const [name, el] of groups) {
     const chain: Scope[] = [];
     for (let s: Scope | undefined = scopeOf(name, []); s && s !== shared; s = s.parent) chain.push(s);
-    resolvers.checkScope(chain[0]!);
     policies.push(policyFor(name, chain, el));
+    // Objects no rule used are checked too, once the rules have resolved theirs.
+    resolvers.checkScope(chain[0]!);
   }
+  resolvers.checkScope(shared);
   return policies;
 }

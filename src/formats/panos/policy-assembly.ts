@@ -1,4 +1,3 @@
-import type { AddressExpr } from '../../model/address.js';
 import type { SourceLocation } from '../../model/location.js';
 import type { Policy, Rule } from '../../model/policy.js';
 import type { ZoneSet } from '../../model/zone-set.js';
@@ -19,7 +18,6 @@ export class DocumentResolvers {
   readonly services: ServiceResolver;
   readonly applications: ApplicationResolver;
   readonly zoneCache = new Map<string, ZoneSet>();
-  readonly addressCache = new Map<string, AddressExpr>();
 
   constructor(readonly doc: XmlDocument) {
     this.addresses = new AddressResolver(doc);
@@ -27,7 +25,10 @@ export class DocumentResolvers {
     this.applications = new ApplicationResolver(doc);
   }
 
-  /** Resolves every object of a scope, so a bad object is reported even when no rule uses it. */
+  /**
+   * Checks every object of a scope, so a bad object is reported even when no rule uses it; called once
+   * the scope's rules are built (see AddressResolver.checkAll).
+   */
   checkScope(scope: Scope): void {
     this.addresses.checkAll(scope);
     this.services.checkAll(scope);
@@ -107,7 +108,6 @@ export function assemblePolicy(p: PolicyParts): Policy {
     knownZones: p.knownZones,
     definedZones: p.definedZones,
     zoneCache: p.resolvers.zoneCache,
-    addressCache: p.resolvers.addressCache,
   };
   const rules: Rule[] = [];
   let count = 0;

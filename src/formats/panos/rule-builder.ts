@@ -66,7 +66,6 @@ export interface RuleContext {
   /** Zone names rules may use; undefined when the config doesn't define them (Panorama, templates). */
   definedZones: ReadonlySet<string> | undefined;
   zoneCache: Map<string, ZoneSet>;
-  addressCache: Map<string, AddressExpr>;
 }
 
 /** A rule's `<member>` list: the list element (for error lines) and the members' trimmed texts. */
@@ -254,18 +253,10 @@ export function zonePairs(
 
 function addressList(ctx: RuleContext, list: MemberList, negate: boolean): AddressExpr {
   const names = list.names;
-  // One member: its object's own shared expression.
-  if (names.length === 1 && !negate) return ctx.addresses.member(names[0]!, ctx.scope, list.el, 0);
-  const key = `${ctx.scope.id}${negate ? '!' : '='}${names.join('\u0000')}`;
-  let expr = ctx.addressCache.get(key);
-  if (!expr) {
-    const members = names.map((n, i) => ctx.addresses.member(n, ctx.scope, list.el, i));
-    const union = members.length === 1 ? members[0]! : unionExpr(members);
-    // negate-source / negate-destination: the rule matches every address not in the list.
-    expr = negate ? notExpr(union) : union;
-    ctx.addressCache.set(key, expr);
-  }
-  return expr;
+  const members = names.map((n, i) => ctx.addresses.member(n, ctx.scope, list.el, i));
+  const union = members.length === 1 ? members[0]! : unionExpr(members);
+  // negate-source / negate-destination: the rule matches every address not in the list.
+  return negate ? notExpr(union) : union;
 }
 
 function ruleServices(
