@@ -52,6 +52,17 @@ export function unionExpr(members: readonly AddressExpr[]): AddressExpr {
   return out.length === 1 ? out[0]! : { kind: 'union', members: out };
 }
 
+/**
+ * A union kept as listed, members unmerged: for a rule's own list, built once and matched only if a
+ * flow's zones and service reach the rule (merging every rule's addresses up front costs more than it
+ * saves). Named groups should use unionExpr, whose merged set is matched once for every rule using it.
+ */
+export function listExpr(members: readonly AddressExpr[]): AddressExpr {
+  if (members.length === 1) return members[0]!;
+  for (const m of members) if (m.kind === 'any') return ANY_ADDRESS;
+  return { kind: 'union', members };
+}
+
 export function notExpr(of: AddressExpr): AddressExpr {
   return of.kind === 'not' ? of.of : { kind: 'not', of };
 }
@@ -175,7 +186,17 @@ function hostAgainstIps(set: IntervalSet, family: Family, host: string): Tri {
   };
 }
 
+/** A result that matches nothing and says nothing. */
+function isVoid(t: Tri): boolean {
+  return t.yes.isEmpty() && t.maybe.isEmpty() && t.via === undefined && t.why === undefined;
+}
+
 export function triUnion(a: Tri, b: Tri): Tri {
+  // Most members of a list match nothing in a given context: then the union is the other side, as is
+  // (the same result as below, since yes and maybe never overlap).
+  if (isVoid(b) && (!a.yes.isEmpty() || a.via === undefined) && (!a.maybe.isEmpty() || a.why === undefined))
+    return a;
+  if (isVoid(a) && (!b.maybe.isEmpty() || b.why === undefined)) return b;
   const yes = a.yes.union(b.yes);
   const maybe = a.maybe.union(b.maybe).subtract(yes);
   return {

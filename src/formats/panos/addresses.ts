@@ -143,7 +143,7 @@ export class AddressResolver {
   private addressObject(def: Definition): AddressExpr {
     const doc = this.doc;
     const what = `address object "${def.name}"`;
-    for (const el of doc.children(def.el)) {
+    for (let el = doc.firstChild(def.el); el >= 0; el = doc.nextSibling(el)) {
       const tag = doc.name(el);
       if (tag !== 'ip-netmask' && tag !== 'ip-range' && tag !== 'ip-wildcard' && tag !== 'fqdn') continue;
       const text = doc.textOf(el);

@@ -1,4 +1,4 @@
-import { notExpr, unionExpr, type AddressExpr } from '../../model/address.js';
+import { listExpr, notExpr, type AddressExpr } from '../../model/address.js';
 import type { SourceLocation, UnknownPart } from '../../model/location.js';
 import type { Rule } from '../../model/policy.js';
 import type { ServiceExpr } from '../../model/service.js';
@@ -253,8 +253,7 @@ export function zonePairs(
 
 function addressList(ctx: RuleContext, list: MemberList, negate: boolean): AddressExpr {
   const names = list.names;
-  const members = names.map((n, i) => ctx.addresses.member(n, ctx.scope, list.el, i));
-  const union = members.length === 1 ? members[0]! : unionExpr(members);
+  const union = listExpr(names.map((n, i) => ctx.addresses.member(n, ctx.scope, list.el, i)));
   // negate-source / negate-destination: the rule matches every address not in the list.
   return negate ? notExpr(union) : union;
 }
@@ -296,9 +295,9 @@ function condition(
       ? { reason: `${what} applies only to some firewalls of the device group (its target)`, location }
       : undefined;
   }
+  if (doc.membersAllAre(el, 'any')) return undefined;
   const names = doc.memberTexts(el);
-  if (names.length === 0 || (names.length === 1 && names[0] === 'any') || names.every((n) => n === 'any'))
-    return undefined;
+  if (names.length === 0 || names.every((n) => n === 'any')) return undefined;
   const label = UNDECIDABLE[tag] ?? `<${tag}>`;
   return { reason: `${what} matches only ${label} ${names.map((n) => `"${n}"`).join(', ')}`, location };
 }

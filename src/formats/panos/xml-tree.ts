@@ -106,6 +106,18 @@ export class XmlDocument {
     return out;
   }
 
+  /** Whether every `<member>` child of a list element is plain `value` (no allocation: rules have many). */
+  membersAllAre(el: XmlElement, value: string): boolean {
+    const id = this.memberId;
+    const text = this.text;
+    for (let c = this.t.firstChild[el]!; c >= 0; c = this.t.nextSibling[c]!) {
+      if (this.t.name[c] !== id) continue;
+      const s = this.t.textStart[c]!;
+      if (s < 0 || this.t.textEnd[c]! - s !== value.length || !text.startsWith(value, s)) return false;
+    }
+    return true;
+  }
+
   /** The `index`th `<member>` child of a list element (for pointing at it in an error). */
   memberAt(el: XmlElement, index: number): XmlElement {
     return this.members(el)[index] ?? el;
