@@ -25,10 +25,12 @@ function grow(a: Int32Array, size: number): Int32Array {
 }
 
 /**
- * A parsed XML file: the element tree (first-child / next-sibling links), each element's name, start
- * offset, attribute range and text range, and the lines of it all. Text is an element's own character
- * data with blank runs (indentation) left out: `<member>any</member>` has text "any", a container "".
- * Values are decoded when read.
+ * A parsed XML file: the element tree (first-child / next-sibling links), each element's name, start and
+ * end offsets, attribute range and text range, and the lines of it all. Text is an element's own
+ * character data with blank runs (indentation) left out: `<member>any</member>` has text "any", a
+ * container "". Values are decoded when read. Half of a pretty-printed export is indentation between
+ * tags, so the text of an element with children is not kept while parsing but worked out when read, from
+ * the gaps between its children.
  */
 export class XmlDocument {
   private lines: LineIndex | undefined;
@@ -74,15 +76,51 @@ export class XmlDocument {
 
   /** The element's own text (decoded, not trimmed). */
   rawText(el: XmlElement): string {
+    if (this.t.firstChild[el]! >= 0) return this.mixedText(el);
     const s = this.t.textStart[el]!;
     if (s === -2) return this.t.extraText.get(el)!;
-    return s < 0 ? '' : decodeText(this.text, s, this.t.textEnd[el]!);
+    if (s < 0) return '';
+    const e = this.t.textEnd[el]!;
+    return isBlank(this.text, s, e) ? '' : decodeText(this.text, s, e);
+  }
+
+  /**
+   * The text of an element with children: its non-blank runs of character data and its CDATA sections,
+   * in order, read from the gaps between its children (already checked by the scanner).
+   */
+  private mixedText(el: XmlElement): string {
+    const text = this.text;
+    const t = this.t;
+    let out = '';
+    const gap = (start: number, end: number) => {
+      let p = start;
+      while (p < end) {
+        const lt = text.indexOf('<', p);
+        const runEnd = lt < 0 || lt > end ? end : lt;
+        if (runEnd > p && !isBlank(text, p, runEnd)) out += decodeText(text, p, runEnd);
+        if (runEnd === end) return;
+        if (text.startsWith('<![CDATA[', lt)) {
+          const close = text.indexOf(']]>', lt + 9);
+          out += decodeCdata(text, lt + 9, close);
+          p = close + 3;
+        } else if (text.startsWith('<!--', lt)) p = text.indexOf('-->', lt + 4) + 3;
+        else p = text.indexOf('?>', lt + 2) + 2;
+      }
+    };
+    // The content starts after the start tag's ">" (attrEnd is where it stands) and ends at the end tag.
+    let from = t.attrEnd[el]! + 1;
+    for (let c = t.firstChild[el]!; c >= 0; c = t.nextSibling[c]!) {
+      gap(from, t.start[c]!);
+      from = t.end[c]!;
+    }
+    gap(from, text.lastIndexOf('<', t.end[el]! - 1));
+    return out;
   }
 
   /** The element's own text, trimmed. */
   textOf(el: XmlElement): string {
     const s = this.t.textStart[el]!;
-    if (s >= 0) {
+    if (s >= 0 && this.t.firstChild[el]! < 0) {
       // The common case, a plain value like "any": no references, no line ends, nothing to trim.
       const e = this.t.textEnd[el]!;
       const text = this.text;
@@ -113,7 +151,8 @@ export class XmlDocument {
     for (let c = this.t.firstChild[el]!; c >= 0; c = this.t.nextSibling[c]!) {
       if (this.t.name[c] !== id) continue;
       const s = this.t.textStart[c]!;
-      if (s < 0 || this.t.textEnd[c]! - s !== value.length || !text.startsWith(value, s)) return false;
+      if (s < 0 || this.t.firstChild[c]! >= 0) return false;
+      if (this.t.textEnd[c]! - s !== value.length || !text.startsWith(value, s)) return false;
     }
     return true;
   }
@@ -189,6 +228,8 @@ interface TreeTables {
   count: number;
   name: Int32Array;
   start: Int32Array;
+  /** Offset after the element's end tag (or after `/>`). */
+  end: Int32Array;
   attrStart: Int32Array;
   attrEnd: Int32Array;
   firstChild: Int32Array;
@@ -212,6 +253,7 @@ class TreeBuilder implements XmlHandler {
       count: 0,
       name: new Int32Array(guess),
       start: new Int32Array(guess),
+      end: new Int32Array(guess),
       attrStart: new Int32Array(guess),
       attrEnd: new Int32Array(guess),
       firstChild: new Int32Array(guess),
@@ -227,6 +269,7 @@ class TreeBuilder implements XmlHandler {
     if (size <= t.name.length) return;
     t.name = grow(t.name, size);
     t.start = grow(t.start, size);
+    t.end = grow(t.end, size);
     t.attrStart = grow(t.attrStart, size);
     t.attrEnd = grow(t.attrEnd, size);
     t.firstChild = grow(t.firstChild, size);
@@ -258,22 +301,27 @@ class TreeBuilder implements XmlHandler {
     this.lastChild[depth] = -1;
   }
 
-  close(): void {
-    this.stack.pop();
+  close(_nameId: number, _start: number, end: number): void {
+    this.t.end[this.stack.pop()!] = end;
   }
 
   text(start: number, end: number): void {
     const depth = this.stack.length;
-    if (depth === 0 || isBlank(this.source, start, end)) return;
+    // Text beside child elements is read later from the gaps between them (see XmlDocument.mixedText).
+    if (depth === 0 || this.lastChild[depth - 1]! >= 0) return;
     this.addText(this.stack[depth - 1]!, start, end, false);
   }
 
   cdata(start: number, end: number): void {
     const depth = this.stack.length;
-    if (depth > 0) this.addText(this.stack[depth - 1]!, start, end, true);
+    if (depth > 0 && this.lastChild[depth - 1]! < 0) this.addText(this.stack[depth - 1]!, start, end, true);
   }
 
-  /** Records a piece of text: its range when it is the first, the joined value (in extraText, marked -2) after. */
+  /**
+   * Records a piece of text of an element without children so far: the range of the first, unchecked
+   * (the common case, a value, or indentation before a first child); the joined value of non-blank
+   * pieces (in extraText, marked -2) when there are several.
+   */
   private addText(el: number, start: number, end: number, verbatim: boolean): void {
     const t = this.t;
     const first = t.textStart[el]!;
@@ -282,9 +330,15 @@ class TreeBuilder implements XmlHandler {
       t.textEnd[el] = end;
       return;
     }
+    if (!verbatim && isBlank(this.source, start, end)) return;
     const piece = verbatim ? decodeCdata(this.source, start, end) : decodeText(this.source, start, end);
+    const firstEnd = t.textEnd[el]!;
     const before =
-      first === -2 ? t.extraText.get(el)! : first >= 0 ? decodeText(this.source, first, t.textEnd[el]!) : '';
+      first === -2
+        ? t.extraText.get(el)!
+        : first >= 0 && !isBlank(this.source, first, firstEnd)
+          ? decodeText(this.source, first, firstEnd)
+          : '';
     t.textStart[el] = -2;
     t.extraText.set(el, before + piece);
   }

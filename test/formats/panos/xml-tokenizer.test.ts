@@ -268,7 +268,64 @@ describe('PAN-OS XML tokenizer: malformed input', () => {
   });
 });
 
+/**
+ * Each element's text as saxes sees it: its own non-blank text runs and CDATA sections, in order, by
+ * element in document order.
+ */
+function saxesElementTexts(xml: string): string[] {
+  const texts: string[] = [];
+  const open: number[] = [];
+  for (const e of saxesEvents(xml)) {
+    if (e[0] === 'open') {
+      open.push(texts.length);
+      texts.push('');
+    } else if (e[0] === 'close') open.pop();
+    else if (open.length > 0 && (e[0] === 'cdata' || (e[0] === 'text' && !/^[ \t\r\n]*$/.test(e[1]))))
+      texts[open[open.length - 1]!] += e[1];
+  }
+  return texts;
+}
+
+/** Each element's rawText, in document order. */
+function treeElementTexts(xml: string): string[] {
+  const doc = parseXmlDocument({ path: 'x.xml', text: xml });
+  const out: string[] = [];
+  const walk = (el: number) => {
+    out.push(doc.rawText(el));
+    for (const c of doc.children(el)) walk(c);
+  };
+  walk(doc.root);
+  return out;
+}
+
 describe('PAN-OS XML tree', () => {
+  it('gives every element the text saxes reports for it (generated documents, mixed content too)', () => {
+    fc.assert(
+      fc.property(documents, (xml) => {
+        expect(treeElementTexts(xml)).toEqual(saxesElementTexts(xml));
+      }),
+      { numRuns: 1500 },
+    );
+  });
+
+  it('gives every element of the fixtures and corpus the text saxes reports for it', () => {
+    for (const file of [...xmlFiles(FIXTURES), ...xmlFiles(CORPUS)]) {
+      const text = readFileSync(file, 'utf8');
+      expect(treeElementTexts(text), file).toEqual(saxesElementTexts(text));
+    }
+  });
+
+  it('reads text beside child elements, around comments, CDATA and instructions', () => {
+    const doc = parseXmlDocument({
+      path: 'x.xml',
+      text: '<c>\n one <a/>\n <!-- x --> two<![CDATA[ <3 ]]><?p q?>three <b>in</b>\n four&amp; \n</c>',
+    });
+    // The blank run between <a/> and the comment is indentation, left out.
+    expect(doc.rawText(doc.root)).toBe('\n one  two <3 three \n four& \n');
+    expect(doc.textOf(doc.root)).toBe('one  two <3 three \n four&');
+    expect(doc.textOf(doc.children(doc.root)[1]!)).toBe('in');
+  });
+
   it('keeps element text without indentation, decoded, and CDATA verbatim', () => {
     const doc = parseXmlDocument({
       path: 'x.xml',
