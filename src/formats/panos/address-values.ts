@@ -46,6 +46,7 @@ function fastIpv4(text: string): IntervalSet | undefined {
     }
     if (prefix > 32) return undefined;
   }
+  if (prefix === 32) return IntervalSet.point(BigInt(value));
   const size = 2 ** (32 - prefix);
   const lo = Math.floor(value / size) * size;
   return IntervalSet.range(BigInt(lo), BigInt(lo + size - 1));

@@ -5,7 +5,7 @@ import { AddressResolver } from './addresses.js';
 import { ApplicationResolver } from './applications.js';
 import { defaultRules, type DefaultRuleSettings } from './default-rules.js';
 import { panosFormat } from './detect.js';
-import { buildRules, type RuleContext } from './rule-builder.js';
+import { buildRules, ruleSlots, type RuleContext, type RuleSlots } from './rule-builder.js';
 import type { Scope } from './scopes.js';
 import { ServiceResolver } from './services.js';
 import type { XmlDocument, XmlElement } from './xml-tree.js';
@@ -18,11 +18,13 @@ export class DocumentResolvers {
   readonly services: ServiceResolver;
   readonly applications: ApplicationResolver;
   readonly zoneCache = new Map<string, ZoneSet>();
+  readonly ruleSlots: RuleSlots;
 
   constructor(readonly doc: XmlDocument) {
     this.addresses = new AddressResolver(doc);
     this.services = new ServiceResolver(doc);
     this.applications = new ApplicationResolver(doc);
+    this.ruleSlots = ruleSlots(doc);
   }
 
   /**
@@ -108,6 +110,7 @@ export function assemblePolicy(p: PolicyParts): Policy {
     knownZones: p.knownZones,
     definedZones: p.definedZones,
     zoneCache: p.resolvers.zoneCache,
+    slots: p.resolvers.ruleSlots,
   };
   const rules: Rule[] = [];
   let count = 0;

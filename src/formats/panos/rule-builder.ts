@@ -66,6 +66,50 @@ export interface RuleContext {
   /** Zone names rules may use; undefined when the config doesn't define them (Panorama, templates). */
   definedZones: ReadonlySet<string> | undefined;
   zoneCache: Map<string, ZoneSet>;
+  slots: RuleSlots;
+}
+
+/** The children of a rule entry read by tag, in the order of `RuleSlots` indexes. */
+const SLOT_TAGS = [
+  'from',
+  'to',
+  'source',
+  'destination',
+  'service',
+  'application',
+  'action',
+  'disabled',
+  'negate-source',
+  'negate-destination',
+  'rule-type',
+] as const;
+type SlotTag = (typeof SLOT_TAGS)[number];
+/** The member lists every rule must have. */
+type RequiredTag = (typeof SLOT_TAGS)[0 | 1 | 2 | 3 | 4 | 5];
+/** Slot value of a tag that doesn't restrict matching; any other tag is a condition. */
+const IGNORED = -2;
+const CONDITION = -3;
+
+/**
+ * Where each child of a rule entry goes, by element name id (names are interned per document, so a rule's
+ * children are sorted without comparing strings), and the scratch array a rule's children are put in.
+ */
+export interface RuleSlots {
+  slotOf: Int8Array;
+  found: Int32Array;
+}
+
+export function ruleSlots(doc: XmlDocument): RuleSlots {
+  const slotOf = new Int8Array(doc.nameCount).fill(CONDITION);
+  for (const tag of NOT_MATCHING) {
+    const id = doc.nameIdOf(tag);
+    if (id >= 0) slotOf[id] = IGNORED;
+  }
+  SLOT_TAGS.forEach((tag, i) => {
+    const id = doc.nameIdOf(tag);
+    if (id >= 0) slotOf[id] = i;
+  });
+  return { slotOf, found: new Int32Array(SLOT_TAGS.length) };
 }
 
 /** A rule's `<member>` list: the list element (for error lines) and the members' trimmed texts. */
@@ -74,7 +118,7 @@ interface MemberList {
   names: string[];
 }
 
-const REQUIRED: Record<string, string> = {
+const REQUIRED: Record<RequiredTag, string> = {
   from: 'zone names or any',
   to: 'zone names or any',
   source: 'address objects, groups, addresses or any',
@@ -94,42 +138,39 @@ export function buildRules(entry: XmlElement, section: string, ctx: RuleContext)
   const what = `rule "${name}"`;
   const location: SourceLocation = { path: doc.path, line: doc.lineOf(entry) };
 
-  const lists: Record<string, MemberList | undefined> = {};
-  const flags: Record<string, XmlElement | undefined> = {};
+  // The last child of each tag counts, as before with a later duplicate.
+  const { slotOf, found } = ctx.slots;
+  found.fill(-1);
   const conditions: UnknownPart[] = [];
   for (let el = doc.firstChild(entry); el >= 0; el = doc.nextSibling(el)) {
-    const tag = doc.name(el);
-    if (REQUIRED[tag] !== undefined) {
-      lists[tag] = { el, names: doc.memberTexts(el) };
-    } else if (
-      tag === 'action' ||
-      tag === 'disabled' ||
-      tag === 'negate-source' ||
-      tag === 'negate-destination' ||
-      tag === 'rule-type'
-    ) {
-      flags[tag] = el;
-    } else if (!NOT_MATCHING.has(tag)) {
-      const c = condition(doc, el, tag, what, location);
+    const slot = slotOf[doc.nameIdAt(el)]!;
+    if (slot >= 0) found[slot] = el;
+    else if (slot === CONDITION) {
+      const c = condition(doc, el, doc.name(el), what, location);
       if (c) conditions.push(c);
     }
   }
-  const required = (tag: string): MemberList => {
-    const list = lists[tag];
-    if (list === undefined || list.names.length === 0) {
-      throw doc.error(list?.el ?? entry, `${what} has no <${tag}> members; expected ${REQUIRED[tag]}`);
-    }
-    return list;
+  const at = (tag: SlotTag): XmlElement | undefined => {
+    const el = found[SLOT_TAGS.indexOf(tag)]!;
+    return el < 0 ? undefined : el;
   };
-  const yes = (tag: string): boolean => {
-    const el = flags[tag];
+  const required = (tag: RequiredTag): MemberList => {
+    const el = at(tag);
+    const names = el === undefined ? [] : doc.memberTexts(el);
+    if (el === undefined || names.length === 0) {
+      throw doc.error(el ?? entry, `${what} has no <${tag}> members; expected ${REQUIRED[tag]}`);
+    }
+    return { el, names };
+  };
+  const yes = (tag: SlotTag): boolean => {
+    const el = at(tag);
     const t = el === undefined ? undefined : doc.textOf(el);
     if (t === undefined || t === 'no') return false;
     if (t === 'yes') return true;
     throw doc.error(el!, `${what}: <${tag}> is "${t}"; expected yes or no`);
   };
 
-  const actionEl = flags['action'];
+  const actionEl = at('action');
   const actionText = actionEl === undefined ? undefined : doc.textOf(actionEl);
   if (actionText === undefined || !ACTIONS.has(actionText)) {
     throw doc.error(
@@ -153,7 +194,7 @@ export function buildRules(entry: XmlElement, section: string, ctx: RuleContext)
     for (const list of [from, to]) for (let i = 0; i < list.names.length; i++) checkZone(ctx, what, list, i);
   }
 
-  const typeEl = flags['rule-type'];
+  const typeEl = at('rule-type');
   const ruleType = typeEl === undefined ? 'universal' : doc.textOf(typeEl);
   if (ruleType !== 'universal' && ruleType !== 'intrazone' && ruleType !== 'interzone') {
     throw doc.error(

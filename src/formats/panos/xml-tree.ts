@@ -16,11 +16,12 @@ import {
  */
 export type XmlElement = number;
 
-/** Grows a typed array to at least `size` entries, keeping its content. */
-function grow(a: Int32Array, size: number): Int32Array {
+/** Grows a typed array to at least `size` entries, keeping its content; new entries are `fill`. */
+function grow(a: Int32Array, size: number, fill = 0): Int32Array {
   if (size <= a.length) return a;
   const b = new Int32Array(Math.max(size, a.length * 2));
   b.set(a);
+  if (fill !== 0) b.fill(fill, a.length);
   return b;
 }
 
@@ -53,6 +54,21 @@ export class XmlDocument {
 
   name(el: XmlElement): string {
     return this.names[this.t.name[el]!]!;
+  }
+
+  /** The element's name as a small integer (compare with `nameIdOf`). */
+  nameIdAt(el: XmlElement): number {
+    return this.t.name[el]!;
+  }
+
+  /** The id of an element name, or -1 when no element of the document has it. */
+  nameIdOf(name: string): number {
+    return this.nameIds.get(name) ?? -1;
+  }
+
+  /** How many distinct element names the document has (ids are below this). */
+  get nameCount(): number {
+    return this.names.length;
   }
 
   lineAt(offset: number): number {
@@ -256,9 +272,10 @@ class TreeBuilder implements XmlHandler {
       end: new Int32Array(guess),
       attrStart: new Int32Array(guess),
       attrEnd: new Int32Array(guess),
-      firstChild: new Int32Array(guess),
-      nextSibling: new Int32Array(guess),
-      textStart: new Int32Array(guess),
+      // -1 (none) until set: filled in bulk rather than written per element.
+      firstChild: new Int32Array(guess).fill(-1),
+      nextSibling: new Int32Array(guess).fill(-1),
+      textStart: new Int32Array(guess).fill(-1),
       textEnd: new Int32Array(guess),
       extraText: new Map(),
     };
@@ -272,24 +289,20 @@ class TreeBuilder implements XmlHandler {
     t.end = grow(t.end, size);
     t.attrStart = grow(t.attrStart, size);
     t.attrEnd = grow(t.attrEnd, size);
-    t.firstChild = grow(t.firstChild, size);
-    t.nextSibling = grow(t.nextSibling, size);
-    t.textStart = grow(t.textStart, size);
+    t.firstChild = grow(t.firstChild, size, -1);
+    t.nextSibling = grow(t.nextSibling, size, -1);
+    t.textStart = grow(t.textStart, size, -1);
     t.textEnd = grow(t.textEnd, size);
   }
 
   open(nameId: number, attrStart: number, attrEnd: number, start: number): void {
     const t = this.t;
     const el = t.count++;
-    this.ensure(t.count);
+    if (el >= t.name.length) this.ensure(t.count);
     t.name[el] = nameId;
     t.start[el] = start;
     t.attrStart[el] = attrStart;
     t.attrEnd[el] = attrEnd;
-    t.firstChild[el] = -1;
-    t.nextSibling[el] = -1;
-    t.textStart[el] = -1;
-    t.textEnd[el] = -1;
     const depth = this.stack.length;
     if (depth > 0) {
       const prev = this.lastChild[depth - 1]!;
