@@ -90,16 +90,21 @@ function countLines(bytes: Uint8Array, upTo: number): number {
 
 /** Maps character offsets to 1-based line numbers. */
 export class LineIndex {
-  /** Offsets at which lines start, in a typed array (a 100 MB export has millions of lines). */
-  private readonly starts: Float64Array;
+  /**
+   * Offsets at which lines start, in a typed array (a 100 MB export has millions of lines); Int32 is
+   * enough, as V8 strings are shorter than 2^30.
+   */
+  private readonly starts: Int32Array;
   private readonly count: number;
+  /** The line (0-based) found last: readers ask in document order, so the next is usually close after. */
+  private last = 0;
 
   constructor(text: string) {
-    let starts = new Float64Array(Math.max(1024, (text.length >> 5) + 1));
+    let starts = new Int32Array(Math.max(1024, (text.length >> 4) + 1));
     let n = 1;
     for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) {
       if (n === starts.length) {
-        const grown = new Float64Array(starts.length * 2);
+        const grown = new Int32Array(starts.length * 2);
         grown.set(starts);
         starts = grown;
       }
@@ -110,13 +115,27 @@ export class LineIndex {
   }
 
   lineOf(offset: number): number {
+    const starts = this.starts;
     let lo = 0;
     let hi = this.count - 1;
+    // Gallop forward from the last answer, then search between the bounds found.
+    const last = this.last;
+    if (starts[last]! <= offset) {
+      lo = last;
+      for (let step = 1; last + step <= hi; step *= 2) {
+        if (starts[last + step]! > offset) {
+          hi = last + step - 1;
+          break;
+        }
+        lo = last + step;
+      }
+    }
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
-      if (this.starts[mid]! <= offset) lo = mid;
+      if (starts[mid]! <= offset) lo = mid;
       else hi = mid - 1;
     }
+    this.last = lo;
     return lo + 1;
   }
 }

@@ -14,8 +14,11 @@ import {
  * They throw AddressSyntaxError; the caller names the object and line.
  */
 
-/** Parses `a.b.c.d` or `a.b.c.d/len` without allocating, or returns undefined for any other text. */
-function fastIpv4(text: string): IntervalSet | undefined {
+/**
+ * Reads `a.b.c.d` or `a.b.c.d/len` without allocating: the address times 64 plus the prefix length, or -1
+ * for any other text.
+ */
+function scanIpv4(text: string): number {
   let value = 0;
   let octet = -1;
   let dots = 0;
@@ -24,32 +27,46 @@ function fastIpv4(text: string): IntervalSet | undefined {
   for (; i < n; i++) {
     const c = text.charCodeAt(i);
     if (c >= 48 && c <= 57) {
-      if (octet === 0 && i > 0 && text.charCodeAt(i - 1) === 48) return undefined; // leading zero
+      if (octet === 0 && i > 0 && text.charCodeAt(i - 1) === 48) return -1; // leading zero
       octet = octet < 0 ? c - 48 : octet * 10 + (c - 48);
-      if (octet > 255) return undefined;
+      if (octet > 255) return -1;
     } else if (c === 46 && octet >= 0 && dots < 3) {
       value = value * 256 + octet;
       octet = -1;
       dots++;
     } else break;
   }
-  if (dots !== 3 || octet < 0) return undefined;
+  if (dots !== 3 || octet < 0) return -1;
   value = value * 256 + octet;
   let prefix = 32;
   if (i < n) {
-    if (text.charCodeAt(i) !== 47 || i + 1 >= n || n - i > 3) return undefined;
+    if (text.charCodeAt(i) !== 47 || i + 1 >= n || n - i > 3) return -1;
     prefix = 0;
     for (let k = i + 1; k < n; k++) {
       const c = text.charCodeAt(k);
-      if (c < 48 || c > 57) return undefined;
+      if (c < 48 || c > 57) return -1;
       prefix = prefix * 10 + (c - 48);
     }
-    if (prefix > 32) return undefined;
+    if (prefix > 32) return -1;
   }
+  return value * 64 + prefix;
+}
+
+/** Parses `a.b.c.d` or `a.b.c.d/len`, or returns undefined for any other text. */
+function fastIpv4(text: string): IntervalSet | undefined {
+  const scanned = scanIpv4(text);
+  if (scanned < 0) return undefined;
+  const prefix = scanned % 64;
+  const value = (scanned - prefix) / 64;
   if (prefix === 32) return IntervalSet.point(BigInt(value));
   const size = 2 ** (32 - prefix);
   const lo = Math.floor(value / size) * size;
   return IntervalSet.range(BigInt(lo), BigInt(lo + size - 1));
+}
+
+/** Whether `text` is a valid IPv4 ip-netmask value, checked without building its set. */
+export function isIpv4Netmask(text: string): boolean {
+  return scanIpv4(text) >= 0;
 }
 
 /**

@@ -8,7 +8,13 @@ import {
 } from '../../model/address.js';
 import { AddressSyntaxError } from '../../model/ip.js';
 import { isValidHostName, normalizeHost } from '../../model/names.js';
-import { parseIpNetmask, parseIpRange, parseIpWildcard, parseLiteralAddress } from './address-values.js';
+import {
+  isIpv4Netmask,
+  parseIpNetmask,
+  parseIpRange,
+  parseIpWildcard,
+  parseLiteralAddress,
+} from './address-values.js';
 import type { Definition, ObjectKind, Scope } from './scopes.js';
 import type { XmlDocument, XmlElement } from './xml-tree.js';
 
@@ -142,14 +148,16 @@ export class AddressResolver {
 
   private addressObject(def: Definition): AddressExpr {
     const doc = this.doc;
-    const what = `address object "${def.name}"`;
     for (let el = doc.firstChild(def.el); el >= 0; el = doc.nextSibling(el)) {
       const tag = doc.name(el);
       if (tag !== 'ip-netmask' && tag !== 'ip-range' && tag !== 'ip-wildcard' && tag !== 'fqdn') continue;
       const text = doc.textOf(el);
       if (tag === 'fqdn') {
         if (!isValidHostName(text)) {
-          throw doc.error(el, `${what}: "${text}" is not a valid host name; expected e.g. cdn.example.com`);
+          throw doc.error(
+            el,
+            `address object "${def.name}": "${text}" is not a valid host name; expected e.g. cdn.example.com`,
+          );
         }
         return nameExpr({
           kind: 'fqdn',
@@ -171,18 +179,24 @@ export class AddressResolver {
         return ipsExpr(set);
       } catch (e) {
         if (!(e instanceof AddressSyntaxError)) throw e;
-        throw doc.error(el, `${what}: bad ${tag} "${text}": ${e.message}; expected ${EXPECTED[tag]}`);
+        throw doc.error(
+          el,
+          `address object "${def.name}": bad ${tag} "${text}": ${e.message}; expected ${EXPECTED[tag]}`,
+        );
       }
     }
     // A type this reader doesn't know (a newer PAN-OS release's): it may hold any address.
     const other = doc.children(def.el).find((c) => !NOT_VALUES.has(doc.name(c)));
     if (other !== undefined) {
       return unknownExpr({
-        reason: `${what} is of type <${doc.name(other)}>, which this reader doesn't model`,
+        reason: `address object "${def.name}" is of type <${doc.name(other)}>, which this reader doesn't model`,
         location: this.locationOf(def.el),
       });
     }
-    throw doc.error(def.el, `${what} has no ip-netmask, ip-range, ip-wildcard or fqdn value`);
+    throw doc.error(
+      def.el,
+      `address object "${def.name}" has no ip-netmask, ip-range, ip-wildcard or fqdn value`,
+    );
   }
 
   private group(def: Definition, scope: Scope, key: string, list: XmlElement, index: number): AddressExpr {
@@ -230,7 +244,14 @@ export class AddressResolver {
    * ones are checked and dropped rather than kept.
    */
   checkAll(scope: Scope): void {
-    for (const def of scope.table('address').values()) if (!def.address) this.addressObject(def);
+    const doc = this.doc;
+    for (const def of scope.table('address').values()) {
+      if (def.address) continue;
+      // The commonest value, an IPv4 host or subnet, is checked without building its set.
+      const first = doc.firstChild(def.el);
+      if (first >= 0 && doc.name(first) === 'ip-netmask' && isIpv4Netmask(doc.textOf(first))) continue;
+      this.addressObject(def);
+    }
     for (const def of scope.table('address-group').values()) this.definition(def, scope, def.el, -1);
   }
 }
