@@ -8,7 +8,7 @@ import {
 import type { IntervalSet } from '../model/interval-set.js';
 import type { NamePattern } from '../model/names.js';
 import type { Action, Policy, Rule } from '../model/policy.js';
-import { matchService, type Protocol, type ServiceMatch } from '../model/service.js';
+import { matchService, type Protocol, type ServiceExpr, type ServiceMatch } from '../model/service.js';
 import type { Family } from '../model/ip.js';
 import { boxesIntersect, boxIntersect, boxIsEmpty, boxSubtract, type Box } from './box.js';
 import { SourceIndex } from './source-index.js';
@@ -143,8 +143,15 @@ function touchingRules(policy: Policy, query: Box, target: FlowTarget, cache: To
     cache.byFamily.set(target.family, sides);
   }
   const list: Touching[] = [];
+  // Rules share service objects (a service, a group, an application's defaults): each is matched once.
+  const matched = new Map<ServiceExpr, ServiceMatch>();
   for (const side of sides) {
-    const svc = matchService(side.rule.services, target.port, target.protocol);
+    const services = side.rule.services;
+    let svc = matched.get(services);
+    if (!svc) {
+      svc = matchService(services, target.port, target.protocol);
+      matched.set(services, svc);
+    }
     if (svc.result !== 'no') list.push({ side, svc });
   }
   cache.byTarget.set(key, list);

@@ -117,7 +117,7 @@ export function assemblePolicy(p: PolicyParts): Policy {
   for (const section of p.sections) {
     for (const entry of p.doc.entries(section.rules)) {
       count++;
-      for (const r of buildRules(entry, section.label, ctx)) rules.push(r);
+      buildRules(entry, section.label, ctx, rules);
     }
   }
   const defaults = defaultRules(p.doc, p.defaults, p.knownZones, p.defaultsLocation);

@@ -127,90 +127,111 @@ const REQUIRED: Record<RequiredTag, string> = {
   application: 'applications, application groups or any',
 };
 
+/** The child of a rule entry with this tag (see RuleSlots), if any. */
+function slotElement(found: Int32Array, tag: SlotTag): XmlElement | undefined {
+  const el = found[SLOT_TAGS.indexOf(tag)]!;
+  return el < 0 ? undefined : el;
+}
+
+const ruleLabel = (name: string) => `rule "${name}"`;
+
+/** A member list every rule must have, with at least one member. */
+function requiredList(
+  doc: XmlDocument,
+  found: Int32Array,
+  tag: RequiredTag,
+  entry: XmlElement,
+  name: string,
+): MemberList {
+  const el = slotElement(found, tag);
+  const names = el === undefined ? [] : doc.memberTexts(el);
+  if (el === undefined || names.length === 0) {
+    throw doc.error(el ?? entry, `${ruleLabel(name)} has no <${tag}> members; expected ${REQUIRED[tag]}`);
+  }
+  return { el, names };
+}
+
+/** A yes/no flag of a rule; absent is no. */
+function flagIsYes(doc: XmlDocument, found: Int32Array, tag: SlotTag, name: string): boolean {
+  const el = slotElement(found, tag);
+  const t = el === undefined ? undefined : doc.textOf(el);
+  if (t === undefined || t === 'no') return false;
+  if (t === 'yes') return true;
+  throw doc.error(el!, `${ruleLabel(name)}: <${tag}> is "${t}"; expected yes or no`);
+}
+
 /**
- * Builds the rules of one security rulebase `<entry>` (one Rule, or one per zone for intrazone and
- * interzone rules; see `zonePairs`). Reads the entry's children in one pass.
+ * Builds the rules of one security rulebase `<entry>` into `out` (one Rule, or one per zone for
+ * intrazone and interzone rules; see `zonePairs`). Reads the entry's children in one pass; a 100 MB
+ * export has tens of thousands of rules, so nothing is allocated here that the rule doesn't keep.
  */
-export function buildRules(entry: XmlElement, section: string, ctx: RuleContext): Rule[] {
+export function buildRules(entry: XmlElement, section: string, ctx: RuleContext, out: Rule[]): void {
   const doc = ctx.doc;
   const name = doc.attr(entry, 'name');
   if (name === undefined) throw doc.error(entry, 'a security rule <entry> without a name attribute');
-  const what = `rule "${name}"`;
   const location: SourceLocation = { path: doc.path, line: doc.lineOf(entry) };
 
   // The last child of each tag counts, as before with a later duplicate.
   const { slotOf, found } = ctx.slots;
   found.fill(-1);
-  const conditions: UnknownPart[] = [];
+  let conditions: UnknownPart[] | undefined;
   for (let el = doc.firstChild(entry); el >= 0; el = doc.nextSibling(el)) {
     const slot = slotOf[doc.nameIdAt(el)]!;
     if (slot >= 0) found[slot] = el;
     else if (slot === CONDITION) {
-      const c = condition(doc, el, doc.name(el), what, location);
-      if (c) conditions.push(c);
+      const c = condition(doc, el, doc.name(el), name, location);
+      if (c) (conditions ??= []).push(c);
     }
   }
-  const at = (tag: SlotTag): XmlElement | undefined => {
-    const el = found[SLOT_TAGS.indexOf(tag)]!;
-    return el < 0 ? undefined : el;
-  };
-  const required = (tag: RequiredTag): MemberList => {
-    const el = at(tag);
-    const names = el === undefined ? [] : doc.memberTexts(el);
-    if (el === undefined || names.length === 0) {
-      throw doc.error(el ?? entry, `${what} has no <${tag}> members; expected ${REQUIRED[tag]}`);
-    }
-    return { el, names };
-  };
-  const yes = (tag: SlotTag): boolean => {
-    const el = at(tag);
-    const t = el === undefined ? undefined : doc.textOf(el);
-    if (t === undefined || t === 'no') return false;
-    if (t === 'yes') return true;
-    throw doc.error(el!, `${what}: <${tag}> is "${t}"; expected yes or no`);
-  };
 
-  const actionEl = at('action');
+  const actionEl = slotElement(found, 'action');
   const actionText = actionEl === undefined ? undefined : doc.textOf(actionEl);
   if (actionText === undefined || !ACTIONS.has(actionText)) {
     throw doc.error(
       actionEl ?? entry,
       actionText === undefined
-        ? `${what} has no <action>; expected allow, deny, drop, reset-client, reset-server or reset-both`
-        : `${what}: unknown action "${actionText}"; expected allow, deny, drop, reset-client, reset-server or reset-both`,
+        ? `${ruleLabel(name)} has no <action>; expected allow, deny, drop, reset-client, reset-server or reset-both`
+        : `${ruleLabel(name)}: unknown action "${actionText}"; expected allow, deny, drop, reset-client, reset-server or reset-both`,
     );
   }
-  const from = required('from');
-  const to = required('to');
-  const source = required('source');
-  const destination = required('destination');
-  const service = required('service');
-  const application = required('application');
+  const from = requiredList(doc, found, 'from', entry, name);
+  const to = requiredList(doc, found, 'to', entry, name);
+  const source = requiredList(doc, found, 'source', entry, name);
+  const destination = requiredList(doc, found, 'destination', entry, name);
+  const service = requiredList(doc, found, 'service', entry, name);
+  const application = requiredList(doc, found, 'application', entry, name);
+  const negateSource = flagIsYes(doc, found, 'negate-source', name);
+  const negateDestination = flagIsYes(doc, found, 'negate-destination', name);
+  const enabled = !flagIsYes(doc, found, 'disabled', name);
+  const typeEl = slotElement(found, 'rule-type');
 
-  const sources = addressList(ctx, source, yes('negate-source'));
-  const destinations = addressList(ctx, destination, yes('negate-destination'));
-  const services = ruleServices(ctx, what, service, application);
+  const sources = addressList(ctx, source, negateSource);
+  const destinations = addressList(ctx, destination, negateDestination);
+  const services = ruleServices(ctx, name, service, application);
   if (ctx.definedZones) {
-    for (const list of [from, to]) for (let i = 0; i < list.names.length; i++) checkZone(ctx, what, list, i);
+    for (let i = 0; i < from.names.length; i++) checkZone(ctx, name, from, i);
+    for (let i = 0; i < to.names.length; i++) checkZone(ctx, name, to, i);
   }
 
-  const typeEl = at('rule-type');
   const ruleType = typeEl === undefined ? 'universal' : doc.textOf(typeEl);
   if (ruleType !== 'universal' && ruleType !== 'intrazone' && ruleType !== 'interzone') {
     throw doc.error(
       typeEl!,
-      `${what}: unknown rule-type "${ruleType}"; expected universal, intrazone or interzone`,
+      `${ruleLabel(name)}: unknown rule-type "${ruleType}"; expected universal, intrazone or interzone`,
     );
   }
   const uuid = doc.attr(entry, 'uuid');
-  const enabled = !yes('disabled');
-  const rule = (sourceZones: ZoneSet, destinationZones: ZoneSet, extra?: UnknownPart): Rule => {
+  const pairs =
+    ruleType === 'universal'
+      ? [{ from: zoneSet(ctx, from.names), to: zoneSet(ctx, to.names) } as ZonePair]
+      : zonePairs(ctx, ruleType, from.names, to.names, location);
+  for (const pair of pairs) {
     const r: Rule = {
       name,
       enabled,
       action: actionText === 'allow' ? 'allow' : 'deny',
-      sourceZones,
-      destinationZones,
+      sourceZones: pair.from,
+      destinationZones: pair.to,
       sources,
       destinations,
       services,
@@ -219,14 +240,10 @@ export function buildRules(entry: XmlElement, section: string, ctx: RuleContext)
     };
     if (uuid) r.id = uuid;
     if (actionText !== 'allow') r.vendorAction = actionText;
-    const all = extra ? [...conditions, extra] : conditions;
-    if (all.length > 0) r.conditions = all;
-    return r;
-  };
-  if (ruleType === 'universal') return [rule(zoneSet(ctx, from.names), zoneSet(ctx, to.names))];
-  return zonePairs(ctx, ruleType, from.names, to.names, location).map((pair) =>
-    rule(pair.from, pair.to, pair.condition),
-  );
+    const all = pair.condition ? [...(conditions ?? []), pair.condition] : conditions;
+    if (all !== undefined) r.conditions = all;
+    out.push(r);
+  }
 }
 
 function zoneSet(ctx: RuleContext, names: readonly string[]): ZoneSet {
@@ -240,12 +257,12 @@ function zoneSet(ctx: RuleContext, names: readonly string[]): ZoneSet {
   return z;
 }
 
-function checkZone(ctx: RuleContext, what: string, list: MemberList, i: number): void {
+function checkZone(ctx: RuleContext, name: string, list: MemberList, i: number): void {
   const zone = list.names[i]!;
   if (zone === 'any' || !ctx.definedZones || ctx.definedZones.has(zone)) return;
   throw ctx.doc.error(
     ctx.doc.memberAt(list.el, i),
-    `${what}: undefined zone "${zone}"; expected a zone of ${ctx.scope.label} (${[...ctx.definedZones].join(', ') || 'none defined'}) or any`,
+    `${ruleLabel(name)}: undefined zone "${zone}"; expected a zone of ${ctx.scope.label} (${[...ctx.definedZones].join(', ') || 'none defined'}) or any`,
   );
 }
 
@@ -301,13 +318,16 @@ function addressList(ctx: RuleContext, list: MemberList, negate: boolean): Addre
 
 function ruleServices(
   ctx: RuleContext,
-  what: string,
+  name: string,
   service: MemberList,
   application: MemberList,
 ): ServiceExpr {
   const appDefault = service.names.includes(APPLICATION_DEFAULT);
   if (appDefault && service.names.length > 1) {
-    throw ctx.doc.error(service.el, `${what}: application-default can't be combined with other services`);
+    throw ctx.doc.error(
+      service.el,
+      `${ruleLabel(name)}: application-default can't be combined with other services`,
+    );
   }
   const apps = ctx.applications.applicationSet(application.el, application.names, ctx.scope);
   const services = appDefault
@@ -321,24 +341,30 @@ function condition(
   doc: XmlDocument,
   el: XmlElement,
   tag: string,
-  what: string,
+  name: string,
   location: SourceLocation,
 ): UnknownPart | undefined {
   if (tag === 'schedule') {
     const s = doc.textOf(el);
-    return s ? { reason: `${what} applies only during schedule "${s}"`, location } : undefined;
+    return s ? { reason: `${ruleLabel(name)} applies only during schedule "${s}"`, location } : undefined;
   }
   if (tag === 'target') {
     // Panorama: a rule can target some of the device group's firewalls only.
     const devices = doc.entries(doc.child(el, 'devices'));
     const negate = doc.childText(el, 'negate') === 'yes';
     return devices.length > 0 || negate
-      ? { reason: `${what} applies only to some firewalls of the device group (its target)`, location }
+      ? {
+          reason: `${ruleLabel(name)} applies only to some firewalls of the device group (its target)`,
+          location,
+        }
       : undefined;
   }
   if (doc.membersAllAre(el, 'any')) return undefined;
   const names = doc.memberTexts(el);
   if (names.length === 0 || names.every((n) => n === 'any')) return undefined;
   const label = UNDECIDABLE[tag] ?? `<${tag}>`;
-  return { reason: `${what} matches only ${label} ${names.map((n) => `"${n}"`).join(', ')}`, location };
+  return {
+    reason: `${ruleLabel(name)} matches only ${label} ${names.map((n) => `"${n}"`).join(', ')}`,
+    location,
+  };
 }

@@ -152,11 +152,19 @@ export class XmlDocument {
 
   /** The trimmed texts of the `<member>` children of a list element. */
   memberTexts(el: XmlElement | undefined): string[] {
-    const out: string[] = [];
-    if (el === undefined) return out;
+    if (el === undefined) return [];
     const id = this.memberId;
-    for (let c = this.t.firstChild[el]!; c >= 0; c = this.t.nextSibling[c]!)
-      if (this.t.name[c] === id) out.push(this.textOf(c));
+    const t = this.t;
+    // Counted first: an array grown by push reserves 16 slots, and rules hold millions of short lists.
+    let count = 0;
+    for (let c = t.firstChild[el]!; c >= 0; c = t.nextSibling[c]!) if (t.name[c] === id) count++;
+    if (count === 1) {
+      for (let c = t.firstChild[el]!; ; c = t.nextSibling[c]!) if (t.name[c] === id) return [this.textOf(c)];
+    }
+    const out = new Array<string>(count);
+    let k = 0;
+    for (let c = t.firstChild[el]!; c >= 0; c = t.nextSibling[c]!)
+      if (t.name[c] === id) out[k++] = this.textOf(c);
     return out;
   }
 
