@@ -245,13 +245,13 @@ export class AddressResolver {
    */
   checkAll(scope: Scope): void {
     const doc = this.doc;
-    for (const def of scope.table('address').values()) {
-      if (def.address) continue;
+    scope.table('address').forEach((def) => {
+      if (def.address) return;
       // The commonest value, an IPv4 host or subnet, is checked without building its set.
       const first = doc.firstChild(def.el);
-      if (first >= 0 && doc.name(first) === 'ip-netmask' && isIpv4Netmask(doc.textOf(first))) continue;
+      if (first >= 0 && doc.name(first) === 'ip-netmask' && isIpv4Netmask(doc.textOf(first))) return;
       this.addressObject(def);
-    }
+    });
     for (const def of scope.table('address-group').values()) this.definition(def, scope, def.el, -1);
   }
 }

@@ -157,6 +157,11 @@ export interface ApplicationSet {
   predefined: readonly string[];
   /** Custom applications and application filters: they may match anything. */
   undecidable: readonly string[];
+  /**
+   * What the set matches, by `ruleServices` flags (application-default x2 + decrypting): sets are shared
+   * by every rule listing the same applications, so this is worked out once per set.
+   */
+  exprs?: (ServiceExpr | undefined)[];
 }
 
 const ANY_APPLICATION: ApplicationSet = { any: true, predefined: [], undecidable: [] };
@@ -243,12 +248,15 @@ export class ApplicationResolver {
     decrypting: boolean,
   ): ServiceExpr {
     if (apps.any && !applicationDefault) return services ?? ANY_SERVICE;
-    const appKey = apps.any ? '*' : `${apps.predefined.join(',')}|${apps.undecidable.join(',')}`;
-    const key = `${appKey}|${applicationDefault ? 'D' : ''}|${decrypting ? 'X' : ''}`;
-    let appExpr = this.exprs.get(key);
+    const slot = (applicationDefault ? 2 : 0) + (decrypting ? 1 : 0);
+    let appExpr = apps.exprs?.[slot];
     if (!appExpr) {
-      appExpr = this.buildAppExpr(apps, applicationDefault, decrypting);
+      // Equal sets (from different scopes) share one expression too.
+      const appKey = apps.any ? '*' : `${apps.predefined.join(',')}|${apps.undecidable.join(',')}`;
+      const key = `${appKey}|${slot}`;
+      appExpr = this.exprs.get(key) ?? this.buildAppExpr(apps, applicationDefault, decrypting);
       this.exprs.set(key, appExpr);
+      (apps.exprs ??= [])[slot] = appExpr;
     }
     return services === undefined ? appExpr : intersectServiceExprs(services, appExpr);
   }

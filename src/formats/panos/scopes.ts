@@ -74,7 +74,8 @@ export class Scope {
       t = new Map();
       const doc = this.doc;
       const entries = doc.entries(doc.child(this.el, kind));
-      for (const el of entries) {
+      for (let i = 0; i < entries.length; i++) {
+        const el = entries[i]!;
         const name = doc.attr(el, 'name');
         if (name === undefined) throw doc.error(el, `a ${kindLabel(kind)} <entry> without a name attribute`);
         const size = t.size;
