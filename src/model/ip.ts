@@ -32,8 +32,34 @@ function bytesToBigint(bytes: number[]): bigint {
 }
 
 /** Parses one address in strict dotted-quad IPv4 or RFC 4291 IPv6 text (no zone index). */
+/**
+ * Reads a plain dotted-quad IPv4 address (four decimal parts 0-255 without leading zeros, the form
+ * ipaddr.js's isValidFourPartDecimal accepts) without allocating: its value, or -1 for any other text.
+ * Exports hold hundreds of thousands of addresses; this is their common form.
+ */
+export function scanDottedQuad(text: string, start = 0, end = text.length): number {
+  let value = 0;
+  let part = -1;
+  let dots = 0;
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      if (part === 0) return -1; // a leading zero
+      part = part < 0 ? c - 48 : part * 10 + (c - 48);
+      if (part > 255) return -1;
+    } else if (c === 46 && part >= 0 && dots < 3) {
+      value = value * 256 + part;
+      part = -1;
+      dots++;
+    } else return -1;
+  }
+  return dots === 3 && part >= 0 ? value * 256 + part : -1;
+}
+
 export function parseAddress(text: string): ParsedAddress {
   const t = text.trim();
+  const quad = scanDottedQuad(t);
+  if (quad >= 0) return { family: 'ipv4', value: BigInt(quad) };
   if (ipaddr.IPv4.isValidFourPartDecimal(t)) {
     return { family: 'ipv4', value: bytesToBigint(ipaddr.IPv4.parse(t).toByteArray()) };
   }

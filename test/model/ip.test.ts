@@ -1,3 +1,5 @@
+import fc from 'fast-check';
+import ipaddr from 'ipaddr.js';
 import { describe, expect, it } from 'vitest';
 import { IntervalSet } from '../../src/model/interval-set.js';
 import {
@@ -9,6 +11,7 @@ import {
   parseAddress,
   parseCidr,
   parseIpSpec,
+  scanDottedQuad,
   V6_BASE,
 } from '../../src/model/ip.js';
 import { ALL_PUBLIC, PUBLIC_SPACE } from '../../src/model/public-space.js';
@@ -145,5 +148,36 @@ describe('public address space tables', () => {
     const special6 = ['2001::/23', '2001:db8::/32', '2002::/16', '3fff::/20'];
     const v6 = parseCidr('2000::/3').subtract(IntervalSet.unionAll(special6.map(parseCidr)));
     expect(PUBLIC_SPACE.ipv6.equals(v6)).toBe(true);
+  });
+});
+
+describe('scanDottedQuad (the allocation-free IPv4 path of parseAddress)', () => {
+  it('accepts exactly what ipaddr.js accepts as a four-part decimal address, with the same value', () => {
+    const part = fc.oneof(
+      fc.integer({ min: 0, max: 300 }).map(String),
+      fc.constantFrom('00', '01', '007', '', ' 1', '1 ', '+1', '-1', '1e2', '0x1', 'a'),
+    );
+    const texts = fc.oneof(
+      fc.array(part, { minLength: 1, maxLength: 6 }).map((parts) => parts.join('.')),
+      fc.string({ unit: fc.constantFrom('0', '1', '2', '5', '9', '.', ' '), maxLength: 18 }),
+    );
+    fc.assert(
+      fc.property(texts, (text) => {
+        const expected = ipaddr.IPv4.isValidFourPartDecimal(text)
+          ? Number(
+              ipaddr.IPv4.parse(text)
+                .toByteArray()
+                .reduce((v, b) => v * 256 + b, 0),
+            )
+          : -1;
+        expect(scanDottedQuad(text)).toBe(expected);
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
+  it('reads a part of a longer text', () => {
+    expect(scanDottedQuad('x10.1.2.3/24', 1, 9)).toBe(10 * 2 ** 24 + 1 * 2 ** 16 + 2 * 256 + 3);
+    expect(parseAddress('255.255.255.255')).toEqual({ family: 'ipv4', value: 0xffffffffn });
   });
 });

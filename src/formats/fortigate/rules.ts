@@ -1,12 +1,5 @@
 import { InputError } from '../../input/input-error.js';
-import {
-  ipsExpr,
-  minusExpr,
-  notExpr,
-  unionExpr,
-  unknownExpr,
-  type AddressExpr,
-} from '../../model/address.js';
+import { ipsExpr, minusExpr, notExpr, listExpr, unknownExpr, type AddressExpr } from '../../model/address.js';
 import { FAMILY_RANGE, type Family } from '../../model/ip.js';
 import type { UnknownPart } from '../../model/location.js';
 import type { Action, Rule } from '../../model/policy.js';
@@ -200,8 +193,8 @@ export class RuleBuilder {
       vendorAction: action.vendorAction,
       sourceZones,
       destinationZones,
-      sources: sources.length === 1 ? sources[0]! : unionExpr(sources),
-      destinations: destinations.length === 1 ? destinations[0]! : unionExpr(destinations),
+      sources: listExpr(sources),
+      destinations: listExpr(destinations),
       services,
       ...(conditions.length ? { conditions } : {}),
       location,
@@ -364,7 +357,7 @@ export class RuleBuilder {
     if (!expr) {
       const what = `${key} of ${label}`;
       const members = s.values.map((name) => book.resolve(name, { line: s.line, what }));
-      const union = members.length === 1 ? members[0]! : unionExpr(members);
+      const union = listExpr(members);
       expr = negate ? notExpr(union) : union;
       this.addressLists.set(cacheKey, expr);
     }

@@ -6,6 +6,7 @@ import {
   parseCidr,
   parseIpSpec,
   parseRange,
+  scanDottedQuad,
 } from '../../model/ip.js';
 
 /**
@@ -19,30 +20,15 @@ import {
  * for any other text.
  */
 function scanIpv4(text: string): number {
-  let value = 0;
-  let octet = -1;
-  let dots = 0;
-  let i = 0;
   const n = text.length;
-  for (; i < n; i++) {
-    const c = text.charCodeAt(i);
-    if (c >= 48 && c <= 57) {
-      if (octet === 0 && i > 0 && text.charCodeAt(i - 1) === 48) return -1; // leading zero
-      octet = octet < 0 ? c - 48 : octet * 10 + (c - 48);
-      if (octet > 255) return -1;
-    } else if (c === 46 && octet >= 0 && dots < 3) {
-      value = value * 256 + octet;
-      octet = -1;
-      dots++;
-    } else break;
-  }
-  if (dots !== 3 || octet < 0) return -1;
-  value = value * 256 + octet;
+  const slash = text.indexOf('/');
+  const value = scanDottedQuad(text, 0, slash < 0 ? n : slash);
+  if (value < 0) return -1;
   let prefix = 32;
-  if (i < n) {
-    if (text.charCodeAt(i) !== 47 || i + 1 >= n || n - i > 3) return -1;
+  if (slash >= 0) {
+    if (slash + 1 >= n || n - slash > 3) return -1;
     prefix = 0;
-    for (let k = i + 1; k < n; k++) {
+    for (let k = slash + 1; k < n; k++) {
       const c = text.charCodeAt(k);
       if (c < 48 || c > 57) return -1;
       prefix = prefix * 10 + (c - 48);
