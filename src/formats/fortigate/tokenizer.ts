@@ -117,7 +117,7 @@ export function tokenize(path: string, text: string, visit: (statement: Statemen
           );
         }
         // Inside quotes, CR LF line breaks read as LF.
-        word = word.replace(/\r\n/g, '\n');
+        if (word.includes('\r')) word = word.replace(/\r\n/g, '\n');
         const next = i < n ? text.charCodeAt(i) : LF;
         if (!isBlank(next) && next !== LF) {
           malformed = {
