@@ -171,7 +171,7 @@ export function buildRules(entry: XmlElement, section: string, ctx: RuleContext,
   if (name === undefined) throw doc.error(entry, 'a security rule <entry> without a name attribute');
   const location: SourceLocation = { path: doc.path, line: doc.lineOf(entry) };
 
-  // The last child of each tag counts, as before with a later duplicate.
+  // A tag given twice: the last one counts.
   const { slotOf, found } = ctx.slots;
   found.fill(-1);
   let conditions: UnknownPart[] | undefined;
