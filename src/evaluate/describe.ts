@@ -32,6 +32,19 @@ function minDecider(indexes: number[]): number | undefined {
   return indexes.length ? -1 : undefined;
 }
 
+/**
+ * At most this many rules are named in one list of a detail; an adversarial rulebase can split a flow
+ * among thousands of rules, and a detail is read by people (the biggest groups come first).
+ */
+const MAX_NAMED = 5;
+
+/** The first MAX_NAMED items rendered and joined, then how many more there are. */
+function listSome<T>(items: readonly T[], render: (item: T) => string, separator: string): string {
+  const named = items.slice(0, MAX_NAMED).map(render).join(separator);
+  const more = items.length - MAX_NAMED;
+  return more > 0 ? `${named}, and ${more} more rule${more === 1 ? '' : 's'}` : named;
+}
+
 function distinct(indexes: number[]): number[] {
   return [...new Set(indexes)].sort((a, b) => (a < 0 ? 1 : b < 0 ? -1 : a - b));
 }
@@ -103,7 +116,7 @@ export function describeResult(
     const via = used.find((p) => p.by === decidedBy)?.via ?? used.find((p) => p.via)?.via;
     const okBoxes = families.flatMap((f) => f.okRegion);
     const allowedFrom = describeOk(okBoxes, families, sourcesOpen);
-    let detail = `allowed by ${deciders.map((i) => ruleLabel(policy, i)).join(', ')}`;
+    let detail = `allowed by ${listSome(deciders, (i) => ruleLabel(policy, i), ', ')}`;
     if (allowedFrom) detail += ` from ${allowedFrom.text}`;
     const nameMatch = via ? nameMatchInfo(via) : undefined;
     if (nameMatch) detail += `; matched by name ${nameMatch.text}: ${nameMatch.condition}`;
@@ -123,7 +136,7 @@ export function describeResult(
     const detail =
       groups.length === 1 && decidedBy === -1
         ? `no rule allows it; ${ruleLabel(policy, -1)} denies it`
-        : `denied by ${groups.map((g) => ruleLabel(policy, g.by)).join(', ')}`;
+        : `denied by ${listSome(groups, (g) => ruleLabel(policy, g.by), ', ')}`;
     return { ...base, decidedBy, alsoBy: groups.slice(1).map((g) => g.by), detail };
   }
 
@@ -135,7 +148,7 @@ export function describeResult(
     const allowGroups = byDecider(allows);
     const decidedBy = denyGroups[0]!.by;
     const part = (g: Group) => `${describePart(g.pieces, flow, families)} by ${ruleLabel(policy, g.by)}`;
-    let detail = `denied${denyGroups.map(part).join('; denied')}; allowed${allowGroups.map(part).join('; allowed')}`;
+    let detail = `denied${listSome(denyGroups, part, '; denied')}; allowed${listSome(allowGroups, part, '; allowed')}`;
     if (unknowns.length) detail += `; undecidable elsewhere: ${doubtText(policy, unknowns[0]!)}`;
     return {
       ...base,
@@ -153,13 +166,9 @@ export function describeResult(
   const decidedBy = first ? (first.doubt?.rule ?? first.by) : undefined;
   let detail = first ? `can't be decided: ${doubtText(policy, first)}` : "can't be decided";
   if (allows.length)
-    detail += `; allowed elsewhere by ${distinct(allows.map((p) => p.by))
-      .map((i) => ruleLabel(policy, i))
-      .join(', ')}`;
+    detail += `; allowed elsewhere by ${listSome(distinct(allows.map((p) => p.by)), (i) => ruleLabel(policy, i), ', ')}`;
   if (denies.length)
-    detail += `; denied elsewhere by ${distinct(denies.map((p) => p.by))
-      .map((i) => ruleLabel(policy, i))
-      .join(', ')}`;
+    detail += `; denied elsewhere by ${listSome(distinct(denies.map((p) => p.by)), (i) => ruleLabel(policy, i), ', ')}`;
   return { ...base, decidedBy, detail };
 }
 

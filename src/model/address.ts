@@ -173,16 +173,34 @@ function compute(expr: AddressExpr, ctx: MatchContext, match: (e: AddressExpr) =
   }
 }
 
+/**
+ * How a set stands to a family's public space: covers it all, misses it, or holds the part written out.
+ * It doesn't depend on the host, so it is worked out once per set and family, not once per host.
+ */
+const publicOverlap: Record<Family, WeakMap<IntervalSet, string | boolean>> = {
+  ipv4: new WeakMap(),
+  ipv6: new WeakMap(),
+};
+
 /** A host's address is some public address of its family: decided only if the set covers all or none. */
 function hostAgainstIps(set: IntervalSet, family: Family, host: string): Tri {
-  const pub = PUBLIC_SPACE[family];
-  if (set.covers(pub)) return { yes: HOST_POINT, maybe: IntervalSet.EMPTY };
-  const part = set.intersect(pub);
-  if (part.isEmpty()) return NONE;
+  const known = publicOverlap[family];
+  let overlap = known.get(set);
+  if (overlap === undefined) {
+    const pub = PUBLIC_SPACE[family];
+    if (set.covers(pub)) overlap = true;
+    else {
+      const part = set.intersect(pub);
+      overlap = part.isEmpty() ? false : formatAddressSet(part, 4);
+    }
+    known.set(set, overlap);
+  }
+  if (overlap === true) return { yes: HOST_POINT, maybe: IntervalSet.EMPTY };
+  if (overlap === false) return NONE;
   return {
     yes: IntervalSet.EMPTY,
     maybe: HOST_POINT,
-    why: `whether ${host} resolves into ${formatAddressSet(part, 4)} can't be known without DNS`,
+    why: `whether ${host} resolves into ${overlap} can't be known without DNS`,
   };
 }
 

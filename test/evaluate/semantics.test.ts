@@ -73,6 +73,22 @@ describe('first match and source sets', () => {
     expect(r.detail).toContain('sources 10.20.5.0/24');
     expect(r.detail).toContain('10.20.0.0/16 except 10.20.5.0/24');
   });
+  it('a detail names the five rules that decide for the most sources, then how many more there are', () => {
+    // Eight guest subnets denied, of growing size (/27 down to /24 sources), then an allow for the rest.
+    const denies = [27, 27, 26, 26, 25, 25, 24, 24].map((len, i) =>
+      rule(`block-${i}`, 'deny', { sources: ips(`10.20.${i * 8}.0/${len}`) }),
+    );
+    const p = policy([...denies, rule('allow-clients', 'allow', { sources: ips('10.20.0.0/16') })]);
+    const r = evaluateFlow(p, CDN, src('10.20.0.0/16'));
+    expect(r.verdict).toBe('partial');
+    // Biggest first; block-2 and block-3 deny as many sources, and the earlier rule comes first.
+    for (const shown of ['block-7', 'block-6', 'block-5', 'block-4', 'block-2'])
+      expect(r.detail).toContain(`rule "${shown}"`);
+    for (const left of ['block-3', 'block-1', 'block-0']) expect(r.detail).not.toContain(`rule "${left}"`);
+    expect(r.detail).toMatch(/\(fw\.yaml:\d+\), and 3 more rules; allowed/);
+    // All eight stay in the result for reports that list every rule.
+    expect(r.alsoBy.length).toBe(8);
+  });
   it('the same deny outside the client subnet leaves the flow allowed', () => {
     const p = policy([
       rule('block-guest', 'deny', { sources: ips('10.99.0.0/24') }),
