@@ -15,11 +15,10 @@ import {
   parseIpWildcard,
   parseLiteralAddress,
 } from './address-values.js';
-import type { Definition, ObjectKind, Scope } from './scopes.js';
+import type { Definition, Scope } from './scopes.js';
 import type { XmlDocument, XmlElement } from './xml-tree.js';
 
 /** Kinds a rule's source or destination member, or an address group member, can name. */
-const ADDRESS_KINDS: readonly ObjectKind[] = ['address', 'address-group', 'external-list', 'region'];
 
 const EXPECTED: Record<string, string> = {
   'ip-netmask': 'an address with an optional prefix length, e.g. 192.168.18.0/24',
@@ -69,7 +68,7 @@ export class AddressResolver {
    */
   member(name: string, scope: Scope, list: XmlElement, index: number): AddressExpr {
     if (name === 'any') return ANY_ADDRESS;
-    const def = scope.find(ADDRESS_KINDS, name);
+    const def = scope.find('address', name);
     if (def) return this.definition(def, scope, list, index);
     return this.literal(name, scope, this.doc.memberAt(list, index));
   }
@@ -245,13 +244,13 @@ export class AddressResolver {
    */
   checkAll(scope: Scope): void {
     const doc = this.doc;
-    scope.table('address').forEach((def) => {
-      if (def.address) return;
+    for (const def of scope.definitions('address')) {
+      if (def.address) continue;
       // The commonest value, an IPv4 host or subnet, is checked without building its set.
       const first = doc.firstChild(def.el);
-      if (first >= 0 && doc.name(first) === 'ip-netmask' && isIpv4Netmask(doc.textOf(first))) return;
+      if (first >= 0 && doc.name(first) === 'ip-netmask' && isIpv4Netmask(doc.textOf(first))) continue;
       this.addressObject(def);
-    });
-    for (const def of scope.table('address-group').values()) this.definition(def, scope, def.el, -1);
+    }
+    for (const def of scope.definitions('address-group')) this.definition(def, scope, def.el, -1);
   }
 }

@@ -5,7 +5,7 @@ import {
   intersectServiceExprs,
   unionServiceExprs,
 } from '../../model/service.js';
-import type { Definition, ObjectKind, Scope } from './scopes.js';
+import type { Definition, Scope } from './scopes.js';
 import type { XmlDocument, XmlElement } from './xml-tree.js';
 
 /**
@@ -165,7 +165,6 @@ export interface ApplicationSet {
 }
 
 const ANY_APPLICATION: ApplicationSet = { any: true, predefined: [], undecidable: [] };
-const APPLICATION_KINDS: readonly ObjectKind[] = ['application', 'application-group', 'application-filter'];
 
 /**
  * Expands rule application lists (custom applications, application groups nested to any depth,
@@ -202,7 +201,7 @@ export class ApplicationResolver {
     predefined: Set<string>,
     undecidable: Set<string>,
   ): void {
-    const def = scope.find(APPLICATION_KINDS, name);
+    const def = scope.find('application', name);
     if (!def) {
       predefined.add(name);
       return;

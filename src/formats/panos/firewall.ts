@@ -66,8 +66,8 @@ export function firewallPolicies(
       if (post !== undefined) sections.push(securitySection(doc, post, 'Panorama post-rulebase'));
 
       const defined = [
-        ...scope.table('zone').keys(),
-        ...(pushedScope ? pushedScope.table('zone').keys() : []),
+        ...scope.definitions('zone').map((d) => d.name),
+        ...(pushedScope ? pushedScope.definitions('zone').map((d) => d.name) : []),
       ];
       const notes: string[] = [];
       if (managedBy !== undefined && fromPanorama === undefined) {

@@ -44,17 +44,35 @@ export interface Definition {
   service?: ServiceExpr;
 }
 
+/**
+ * Kinds that share one namespace, in the order a name is looked up among them within a scope: an
+ * address group can't take the name of an address object, and so on.
+ */
+export const NAMESPACES = {
+  address: ['address', 'address-group', 'external-list', 'region'],
+  service: ['service', 'service-group'],
+  application: ['application', 'application-group', 'application-filter'],
+  zone: ['zone'],
+} as const satisfies Record<string, readonly ObjectKind[]>;
+export type Namespace = keyof typeof NAMESPACES;
+
+const NAMESPACE_OF = Object.fromEntries(
+  Object.entries(NAMESPACES).flatMap(([ns, kinds]) => kinds.map((k) => [k, ns])),
+) as Record<ObjectKind, Namespace>;
+
 let nextScopeId = 0;
 
 /**
  * One level of PAN-OS's object namespace: a vsys, the shared location, a Panorama device group, or the
  * part of a firewall's config Panorama pushed. Names are looked up here first, then in `parent`
  * (PAN-OS Administrator's Guide, "Objects": an object defined in a vsys or device group is visible there
- * and below; shared objects are visible everywhere). Each object list is indexed on first use.
+ * and below; shared objects are visible everywhere). Each namespace is indexed on first use, in one map
+ * for all its kinds, so a name is found with one lookup per scope.
  */
 export class Scope {
   readonly id = nextScopeId++;
-  private readonly tables = new Map<ObjectKind, Map<string, Definition>>();
+  private readonly namespaces = new Map<Namespace, Map<string, Definition>>();
+  private readonly lists = new Map<ObjectKind, Definition[]>();
 
   constructor(
     readonly doc: XmlDocument,
@@ -67,51 +85,63 @@ export class Scope {
     readonly isShared: boolean,
   ) {}
 
-  /** All definitions of `kind` in this scope (not its parents), by name; indexed on first use. */
-  table(kind: ObjectKind): Map<string, Definition> {
-    let t = this.tables.get(kind);
-    if (!t) {
-      t = new Map();
-      const doc = this.doc;
+  /** All definitions of `kind` in this scope (not its parents), in document order. */
+  definitions(kind: ObjectKind): readonly Definition[] {
+    this.namespace(NAMESPACE_OF[kind]);
+    return this.lists.get(kind)!;
+  }
+
+  /** The definitions of a namespace's kinds by name; a name defined twice in one kind is an error. */
+  private namespace(ns: Namespace): Map<string, Definition> {
+    let byName = this.namespaces.get(ns);
+    if (byName) return byName;
+    byName = new Map();
+    const doc = this.doc;
+    for (const kind of NAMESPACES[ns]) {
+      const list: Definition[] = [];
       const entries = doc.entries(doc.child(this.el, kind));
       for (let i = 0; i < entries.length; i++) {
         const el = entries[i]!;
         const name = doc.attr(el, 'name');
         if (name === undefined) throw doc.error(el, `a ${kindLabel(kind)} <entry> without a name attribute`);
-        const size = t.size;
-        // One hash lookup per object: a name seen before doesn't grow the table.
-        if (t.set(name, { kind, name, el, scope: this }).size === size) {
-          const first = entries.find((e) => doc.attr(e, 'name') === name)!;
-          throw doc.error(
-            el,
-            `${kindLabel(kind)} "${name}" is defined twice in ${this.label} (first at line ${doc.lineOf(first)})`,
-          );
+        const def: Definition = { kind, name, el, scope: this };
+        list.push(def);
+        const size = byName.size;
+        // One hash operation per object; a name seen before doesn't grow the map.
+        if (byName.set(name, def).size === size) {
+          const first = list.find((d) => d.name === name)!;
+          if (first !== def) {
+            throw doc.error(
+              el,
+              `${kindLabel(kind)} "${name}" is defined twice in ${this.label} (first at line ${doc.lineOf(first.el)})`,
+            );
+          }
+          // Defined as an earlier kind of the namespace too: that definition is found first.
+          byName.set(name, this.earlierDefinition(ns, kind, name)!);
         }
       }
-      this.tables.set(kind, t);
+      this.lists.set(kind, list);
     }
-    return t;
+    this.namespaces.set(ns, byName);
+    return byName;
+  }
+
+  private earlierDefinition(ns: Namespace, before: ObjectKind, name: string): Definition | undefined {
+    for (const kind of NAMESPACES[ns]) {
+      if (kind === before) return undefined;
+      const def = this.lists.get(kind)!.find((d) => d.name === name);
+      if (def) return def;
+    }
+    return undefined;
   }
 
   /**
-   * Finds `name` among `kinds` (which share a namespace: address objects and groups, ...), in this scope
-   * and then its parents; the nearest definition wins, and within a scope the first kind listed.
+   * Finds `name` in a namespace, in this scope and then its parents; the nearest definition wins, and
+   * within a scope the kind listed first in NAMESPACES.
    */
-  find(kinds: readonly ObjectKind[], name: string): Definition | undefined {
-    let tables = this.nonEmpty.get(kinds);
-    if (!tables) {
-      tables = kinds.map((k) => this.table(k)).filter((t) => t.size > 0);
-      this.nonEmpty.set(kinds, tables);
-    }
-    for (const t of tables) {
-      const def = t.get(name);
-      if (def !== undefined) return def;
-    }
-    return this.parent?.find(kinds, name);
+  find(ns: Namespace, name: string): Definition | undefined {
+    return this.namespace(ns).get(name) ?? this.parent?.find(ns, name);
   }
-
-  /** The non-empty tables of a list of kinds (keyed by the caller's constant array). */
-  private readonly nonEmpty = new Map<readonly ObjectKind[], Map<string, Definition>[]>();
 
   /** The labels of this scope and its parents, for "looked up in ..." messages. */
   chainLabel(): string {

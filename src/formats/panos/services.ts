@@ -1,8 +1,7 @@
 import { ANY_SERVICE, type PortRange, type ServiceExpr, unionServiceExprs } from '../../model/service.js';
-import type { Definition, ObjectKind, Scope } from './scopes.js';
+import type { Definition, Scope } from './scopes.js';
 import type { XmlDocument, XmlElement } from './xml-tree.js';
 
-const SERVICE_KINDS: readonly ObjectKind[] = ['service', 'service-group'];
 const PROTOCOLS = ['tcp', 'udp', 'sctp'] as const;
 const MAX_NESTING = 200;
 
@@ -62,7 +61,7 @@ export class ServiceResolver {
    */
   member(name: string, scope: Scope, list: XmlElement, index: number): ServiceExpr {
     if (name === 'any') return ANY_SERVICE;
-    const def = scope.find(SERVICE_KINDS, name);
+    const def = scope.find('service', name);
     if (def) return this.definition(def, scope, list, index);
     const predefined = PREDEFINED[name];
     if (predefined) return predefined;
@@ -153,7 +152,7 @@ export class ServiceResolver {
   /** Every service and service group of a scope, resolved (a bad one is reported even when unused). */
   checkAll(scope: Scope): void {
     for (const kind of ['service', 'service-group'] as const) {
-      for (const def of scope.table(kind).values()) this.definition(def, scope, def.el, -1);
+      for (const def of scope.definitions(kind)) this.definition(def, scope, def.el, -1);
     }
   }
 }

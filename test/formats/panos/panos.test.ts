@@ -529,6 +529,32 @@ describe('PAN-OS: bad input is an InputError at the right line', () => {
     expectError(zone, lineOf(zone, 'tust'), /rule "r": undefined zone "tust"/);
   });
 
+  it('an object defined twice in one scope, even when no rule uses it', () => {
+    const objects = [
+      '<address>',
+      '<entry name="dup"><ip-netmask>10.0.0.1</ip-netmask></entry>',
+      '<entry name="dup"><ip-netmask>10.0.0.2</ip-netmask></entry>',
+      '</address>',
+    ].join('\n');
+    const text = firewallXml(objects, [{ name: 'r' }]);
+    expectError(
+      text,
+      lineOf(text, '10.0.0.2'),
+      new RegExp(
+        `address object "dup" is defined twice in vsys "vsys1" \\(first at line ${lineOf(text, '10.0.0.1')}\\)`,
+      ),
+    );
+  });
+
+  it('a name that is both an address object and an address group in one scope: the object is found', () => {
+    const objects = [
+      '<address><entry name="both"><ip-netmask>10.1.0.0/16</ip-netmask></entry></address>',
+      '<address-group><entry name="both"><static><member>10.2.0.0/16</member></static></entry></address-group>',
+    ].join('\n');
+    const p = readOne(firewallXml(objects, [{ name: 'r', source: ['both'] }]));
+    expect(addresses(rule(p, 'r').sources).equals(parseCidr('10.1.0.0/16'))).toBe(true);
+  });
+
   it('an address group that contains itself, naming the cycle', () => {
     const objects = [
       '<address><entry name="h"><ip-netmask>10.0.0.1</ip-netmask></entry></address>',
