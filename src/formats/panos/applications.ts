@@ -164,14 +164,14 @@ export interface ApplicationSet {
   exprs?: (ServiceExpr | undefined)[];
 }
 
-const ANY_APPLICATION: ApplicationSet = { any: true, predefined: [], undecidable: [] };
-
 /**
  * Expands rule application lists (custom applications, application groups nested to any depth,
  * application filters) and turns them, with the rule's services, into the ServiceExpr the rule really
  * matches for RemoteSpark's traffic.
  */
 export class ApplicationResolver {
+  /** `any`, one per resolver: sets keep their expressions (see ApplicationSet.exprs), so none is global. */
+  private readonly anyApplication: ApplicationSet = { any: true, predefined: [], undecidable: [] };
   private readonly sets = new Map<string, ApplicationSet>();
   private readonly exprs = new Map<string, ServiceExpr>();
   private readonly open: Definition[] = [];
@@ -180,7 +180,7 @@ export class ApplicationResolver {
 
   /** The applications of a rule's `<application>` members, looked up from `scope`. */
   applicationSet(list: XmlElement, names: readonly string[], scope: Scope): ApplicationSet {
-    if (names.includes('any')) return ANY_APPLICATION;
+    if (names.includes('any')) return this.anyApplication;
     const key = `${scope.id}\u0000${names.join('\u0000')}`;
     let set = this.sets.get(key);
     if (!set) {
