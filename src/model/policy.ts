@@ -1,4 +1,5 @@
 import type { AddressExpr } from './address.js';
+import type { IntervalSet } from './interval-set.js';
 import type { SourceLocation, UnknownPart } from './location.js';
 import type { ServiceExpr } from './service.js';
 import type { ZoneSet } from './zone-set.js';
@@ -25,6 +26,40 @@ export interface Rule {
   location: SourceLocation;
   /** Where in the vendor's structure the rule sits (pre-rulebase, rule collection ...). */
   section?: string;
+  /**
+   * The rule matches only traffic that enters and leaves by the same zone (PAN-OS `intrazone-default`),
+   * whatever `sourceZones`/`destinationZones` say. The evaluator decides it exactly where the query's
+   * zones tell, and treats it as never matching where clients are taken to be outside the egress zone.
+   */
+  sameZone?: boolean;
+}
+
+/** A connected subnet of a zone or interface (an interface's own address and mask). */
+export interface ZoneSubnet {
+  zone: string;
+  net: IntervalSet;
+  /** The interface it was read from, for notes ("port1", "ethernet1/2"). */
+  interface?: string;
+  location?: SourceLocation;
+}
+
+/** What the config tells of its zones (or interfaces, where rules name interfaces). */
+export interface ZoneFacts {
+  /** Every zone or interface name rules can name, as the config spells them. */
+  known: readonly string[];
+  /**
+   * True when the device may have zones the export doesn't show (a Panorama device group, whose zones live
+   * in templates; a trimmed export): "another zone" is then one more possibility.
+   */
+  incomplete: boolean;
+  /** Interface subnets by zone: which zone a client address arrives on. */
+  subnets?: readonly ZoneSubnet[];
+}
+
+/** Something a user must see about the input (a stale reference read as unknown), with where it is. */
+export interface PolicyWarning {
+  message: string;
+  location?: SourceLocation;
 }
 
 /** What happens to traffic no rule matches. */
@@ -51,6 +86,14 @@ export interface Policy {
    * flow is then unknown until the user names them); absent when rules don't depend on zones.
    */
   egressZones?: ZoneSet | 'unknown';
+  /**
+   * The zones the config defines. With `egressZones: 'unknown'` the evaluator tries every one of them
+   * (and "another one" when `incomplete`) as the zone reaching the internet; options naming zones are
+   * checked against them.
+   */
+  zones?: ZoneFacts;
+  /** Problems in the input that were read around (shown with file:line in every output). */
+  warnings?: readonly PolicyWarning[];
   /** Assumptions the reader made that a user should know about. */
   notes: readonly string[];
 }
