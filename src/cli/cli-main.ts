@@ -10,6 +10,7 @@ import { plainText } from '../report/escape.js';
 import { renderText } from '../report/text-report.js';
 import { TOOL_NAME, TOOL_VERSION } from '../tool-info.js';
 import { runCatalogCommand } from './catalog-command.js';
+import { jsonError, wantsJson } from './json-error.js';
 
 export interface CliIo {
   stdout: (s: string) => void;
@@ -101,6 +102,9 @@ export async function cliMain(argv: readonly string[], io: CliIo): Promise<numbe
       return 0;
     }
     const [command, ...rest] = positionals;
+    if (command === undefined && !values.help && wantsJson(argv)) {
+      throw new UsageError('no command given (check or catalog)');
+    }
     if (values.help || command === undefined || command === 'help') {
       io.stdout(USAGE);
       return command === undefined && !values.help ? 2 : 0;
@@ -143,18 +147,14 @@ export async function cliMain(argv: readonly string[], io: CliIo): Promise<numbe
     else io.stdout(renderText(report, { color: io.color }));
     return report.summary.passed ? 0 : 1;
   } catch (e) {
-    if (e instanceof InputError) {
-      io.stderr(`error: ${plainText(e.format())}\n`);
-      return 2;
-    }
-    if (e instanceof UsageError || e instanceof CatalogUsageError) {
-      io.stderr(`error: ${plainText(e.message)}\nRun "${TOOL_NAME} --help" for usage.\n`);
-      return 2;
-    }
-    if (e instanceof TypeError && 'code' in e && String(e.code).startsWith('ERR_PARSE_ARGS')) {
-      io.stderr(`error: ${plainText(e.message)}\nRun "${TOOL_NAME} --help" for usage.\n`);
-      return 2;
-    }
-    throw e;
+    const usage =
+      e instanceof UsageError ||
+      e instanceof CatalogUsageError ||
+      (e instanceof TypeError && 'code' in e && String(e.code).startsWith('ERR_PARSE_ARGS'));
+    if (!(e instanceof InputError) && !usage) throw e;
+    if (wantsJson(argv)) io.stdout(`${JSON.stringify(jsonError(e), null, 2)}\n`);
+    if (e instanceof InputError) io.stderr(`error: ${plainText(e.format())}\n`);
+    else io.stderr(`error: ${plainText(e.message)}\nRun "${TOOL_NAME} --help" for usage.\n`);
+    return 2;
   }
 }
