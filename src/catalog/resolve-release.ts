@@ -4,6 +4,7 @@ import { compareVersions, parseVersion } from './version.js';
 
 export interface ReleaseSummary {
   version: string;
+  /** When the rules were transcribed from the article: not a release or publication date. */
   date?: string;
   edition?: string;
 }

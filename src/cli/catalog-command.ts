@@ -18,6 +18,9 @@ export interface CatalogCommandOptions {
   output: string;
 }
 
+const RELEASES_FOOTNOTE =
+  'RULES TRANSCRIBED: the day the rules were copied from the public article, not the day the release or the article was published.';
+
 function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
   return (
@@ -40,14 +43,21 @@ function csv(rows: string[][]): string {
 export function runCatalogCommand(sub: string, o: CatalogCommandOptions): string {
   const catalog = o.catalog ? loadCatalogFile(o.catalog) : loadBuiltinCatalog();
   if (sub === 'releases') {
-    const releases = listReleases(catalog);
+    // A release's `date` is the day its rules were transcribed from the article, not a release date
+    // (catalog/remotespark.yaml): every output names it so.
+    const releases = listReleases(catalog).map((r) => ({
+      version: r.version,
+      ...(r.edition !== undefined && { edition: r.edition }),
+      ...(r.date !== undefined && { transcribed: r.date }),
+    }));
     if (o.output === 'json')
       return `${JSON.stringify({ catalogVersion: catalog.catalogVersion, releases }, null, 2)}\n`;
     const rows = [
-      ['RELEASE', 'DATE', 'EDITION'],
-      ...releases.map((r) => [r.version, r.date ?? '', r.edition ?? '']),
+      ['RELEASE', 'EDITION', 'RULES TRANSCRIBED'],
+      ...releases.map((r) => [r.version, r.edition ?? '', r.transcribed ?? '']),
     ];
-    return o.output === 'csv' ? csv(rows) : table(rows);
+    if (o.output === 'csv') return csv(rows);
+    return `${table(rows.map((r) => r.map(plainText)))}\n${RELEASES_FOOTNOTE}\n`;
   }
   if (sub !== 'flows') throw new UsageError(`unknown catalog command "${sub}"; expected releases or flows`);
   const resolved = resolveFlows(catalog, o);
