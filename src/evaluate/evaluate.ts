@@ -17,19 +17,11 @@ import {
   type TouchingCache,
 } from './first-match.js';
 import { describeResult } from './describe.js';
+import { policyScope, type EgressWorld, type PolicyScope, type Scope } from './zone-scope.js';
 
 export type Verdict = 'allowed' | 'partial' | 'blocked' | 'unknown';
 
-/**
- * Which clients the check is about. A dimension the user pins (sources, source zones, destination zones)
- * must work for all its members; one left open only needs to work for some member, and the report says
- * which (DESIGN.md: "a flow allowed for some source is allowed").
- */
-export interface Scope {
-  sources?: IntervalSet;
-  sourceZones?: ZoneSet;
-  destinationZones?: ZoneSet;
-}
+export type { Scope } from './zone-scope.js';
 
 /** The per-family raw outcome of one flow against one policy. */
 export interface FamilyOutcome {
@@ -53,6 +45,8 @@ export interface PolicyFlowResult {
   nameMatch?: { text: string; method: string; condition: string };
   /** For verdicts with open dimensions: the sources/zones the flow works from. */
   allowedFrom?: { sources?: string; sourceZones?: string; destinationZones?: string };
+  /** What the verdict rests on: the candidate egress zones it holds for, an inferred client zone ... */
+  assumptions?: string[];
 }
 
 const FAMILIES: Family[] = ['ipv4', 'ipv6'];
@@ -95,36 +89,83 @@ export function okRegion(query: Box, pieces: Decided[], open: OpenDims): Box[] {
   return ok;
 }
 
+/** Touching-rule caches of one policy, one per egress world (the query's zones differ between them). */
+export type PolicyCache = Map<string, TouchingCache>;
+
 export function evaluateFlow(
   policy: Policy,
   flow: Flow,
   scope: Scope,
-  cache: TouchingCache = newTouchingCache(),
+  cache: PolicyCache = new Map(),
 ): PolicyFlowResult {
-  const egress = scope.destinationZones ?? policy.egressZones;
-  if (egress === 'unknown') {
-    return describeUndecided(
-      policy,
-      "the config doesn't say which zone or interface reaches the internet: name it with --destination-zone",
-    );
-  }
-  const open: OpenDims = { s: scope.sources === undefined, sz: scope.sourceZones === undefined, dz: !egress };
-  // Clients don't sit in the zone the internet is reached through, so an open source zone excludes it.
-  const sz = scope.sourceZones ?? (egress ? egress.negate() : ZoneSet.ANY);
-  const dz = egress ?? ZoneSet.ANY;
-  if (sz.isEmpty() || dz.isEmpty())
-    return describeUndecided(policy, 'no source zone is left outside the egress zones');
+  const ps = policyScope(policy, scope);
+  if (ps.worlds.length === 0) return describeUndecided(policy, ps.empty ?? 'no zone to evaluate');
+  const results = ps.worlds.map((world) => {
+    let c = cache.get(world.label);
+    if (!c) cache.set(world.label, (c = newTouchingCache()));
+    return evaluateWorld(policy, flow, ps.sources, world, c);
+  });
+  return combineWorlds(policy, ps, results);
+}
+
+function evaluateWorld(
+  policy: Policy,
+  flow: Flow,
+  sources: IntervalSet | undefined,
+  world: EgressWorld,
+  cache: TouchingCache,
+): PolicyFlowResult {
+  const open: OpenDims = { s: sources === undefined, sz: !world.szPinned, dz: !world.dz };
+  const dz = world.dz ?? ZoneSet.ANY;
   const families: FamilyOutcome[] = [];
   for (const family of FAMILIES) {
-    const s = (scope.sources ?? ALL_ADDRESSES).intersect(FAMILY_RANGE[family]);
+    const s = (sources ?? ALL_ADDRESSES).intersect(FAMILY_RANGE[family]);
     const { d, ctx } = destination(flow, family);
     if (s.isEmpty() || d.isEmpty()) continue;
-    const query: Box = { sz, dz, s, d };
-    const target: FlowTarget = { family, dstContext: ctx, port: flow.port, protocol: flow.protocol };
+    const query: Box = { sz: world.sz, dz, s, d };
+    const target: FlowTarget = {
+      family,
+      dstContext: ctx,
+      port: flow.port,
+      protocol: flow.protocol,
+      clientsOutside: world.clientsOutside,
+    };
     const pieces = firstMatch(policy, query, target, cache);
     families.push({ family, query, pieces, okRegion: okRegion(query, pieces, open) });
   }
   return describeResult(policy, flow, families, open.s, verdictOf(families, open.s));
+}
+
+/**
+ * One world: its result. Several (the config doesn't tell the egress zone): the verdict every candidate
+ * agrees on, or `unknown` naming the zones that disagree.
+ */
+function combineWorlds(policy: Policy, ps: PolicyScope, results: PolicyFlowResult[]): PolicyFlowResult {
+  const assumptions = [...ps.assumptions];
+  if (results.length === 1) {
+    if (ps.quantified) assumptions.push(ps.quantified);
+    const r = results[0]!;
+    return assumptions.length ? { ...r, assumptions } : r;
+  }
+  const verdicts = new Set(results.map((r) => r.verdict));
+  if (verdicts.size === 1) {
+    assumptions.push(`${ps.quantified}: every one gives the same verdict`);
+    return { ...results[0]!, assumptions };
+  }
+  const worst = results.reduce((a, b) => (RANK[b.verdict] > RANK[a.verdict] ? b : a));
+  const byVerdict = new Map<Verdict, string[]>();
+  ps.worlds.forEach((w, i) => {
+    const v = results[i]!.verdict;
+    byVerdict.set(v, [...(byVerdict.get(v) ?? []), w.label]);
+  });
+  const parts = [...byVerdict].map(([v, labels]) => `${v} if it is ${labels.join(' or ')}`);
+  assumptions.push(ps.quantified!);
+  return {
+    ...worst,
+    verdict: 'unknown',
+    detail: `depends on which zone reaches the internet, which the config doesn't tell: ${parts.join('; ')}; name it with --destination-zone. Where it is ${ps.worlds[results.indexOf(worst)]!.label}: ${worst.detail}`,
+    assumptions,
+  };
 }
 
 function describeUndecided(policy: Policy, detail: string): PolicyFlowResult {
@@ -157,7 +198,7 @@ const RANK: Record<Verdict, number> = { allowed: 0, unknown: 1, partial: 2, bloc
 
 export function evaluateAll(policies: readonly Policy[], flows: readonly Flow[], scope: Scope): FlowResult[] {
   // One cache per policy: flows of one family, port and protocol share the rules that can touch them.
-  const caches = policies.map(newTouchingCache);
+  const caches = policies.map((): PolicyCache => new Map());
   return flows.map((flow) => {
     const perPolicy = policies.map((p, i) => evaluateFlow(p, flow, scope, caches[i]));
     const primary = perPolicy.reduce((a, b) => (RANK[b.verdict] > RANK[a.verdict] ? b : a));

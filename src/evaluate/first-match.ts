@@ -10,6 +10,7 @@ import type { NamePattern } from '../model/names.js';
 import type { Action, Policy, Rule } from '../model/policy.js';
 import { matchService, type Protocol, type ServiceExpr, type ServiceMatch } from '../model/service.js';
 import type { Family } from '../model/ip.js';
+import { ZoneSet } from '../model/zone-set.js';
 import { boxesIntersect, boxIntersect, boxIsEmpty, boxSubtract, type Box } from './box.js';
 import { SourceIndex } from './source-index.js';
 
@@ -53,6 +54,8 @@ export interface FlowTarget {
   dstContext: MatchContext;
   port: number;
   protocol: Protocol;
+  /** The clients are taken to be outside the egress zone: same-zone rules can't match (see Rule.sameZone). */
+  clientsOutside?: boolean;
 }
 
 /** Past this many pending regions the evaluation stops and calls the rest unknown (fails closed). */
@@ -137,6 +140,7 @@ function touchingRules(policy: Policy, query: Box, target: FlowTarget, cache: To
       // Zones first: they are cheap to test and rule most rules out.
       if (!rule.enabled || !rule.sourceZones.intersects(query.sz)) continue;
       if (!rule.destinationZones.intersects(query.dz)) continue;
+      if (rule.sameZone && (target.clientsOutside || query.sz.intersect(query.dz).isEmpty())) continue;
       const side = sourceSideOf(policy, index);
       if (side && side.srcPossible.intersects(query.s)) sides.push(side);
     }
@@ -174,6 +178,33 @@ function ruleRegion(t: Touching, query: Box, matchDestination: Matcher): RuleReg
   return { yes, possible, via: dst.via, why };
 }
 
+/** Whether the box's source and destination zone are one and the same zone. */
+function onDiagonal(b: Box): boolean {
+  if (b.sz.complement || b.dz.complement || b.sz.names.size !== 1 || b.dz.names.size !== 1) return false;
+  const [z] = b.sz.names;
+  return b.dz.names.has(z!);
+}
+
+/**
+ * Splits a box into the part where source and destination zone differ (`off`) and one box per zone where
+ * they are the same (`on`), when that diagonal is finite; undefined when it isn't.
+ */
+function splitDiagonal(b: Box): { off: Box[]; on: Box[] } | undefined {
+  const diag = b.sz.intersect(b.dz);
+  if (diag.complement) return undefined;
+  const off: Box[] = [];
+  const on: Box[] = [];
+  const rest = b.sz.subtract(diag);
+  if (!rest.isEmpty()) off.push({ ...b, sz: rest });
+  for (const z of diag.names) {
+    const one = ZoneSet.of([z]);
+    const other = b.dz.subtract(one);
+    if (!other.isEmpty()) off.push({ ...b, sz: one, dz: other });
+    on.push({ ...b, sz: one, dz: one });
+  }
+  return { off, on };
+}
+
 /**
  * Ordered first-match over the enabled rules, exactly: the query region is split by every rule that
  * touches it into the part it surely decides, the part it may decide (the config can't tell) and the
@@ -190,10 +221,17 @@ export function firstMatch(
   const matchDestination = addressMatcher(target.dstContext);
 
   // The rules that can touch the query at all, in order; every region below lies inside the query.
-  const candidates: { index: number; region: RuleRegion; bit: 1 | 2 }[] = [];
+  const candidates: { index: number; region: RuleRegion; bit: 1 | 2; sameZone: boolean }[] = [];
   for (const t of touchingRules(policy, query, target, cache)) {
     const region = ruleRegion(t, query, matchDestination);
-    if (region) candidates.push({ index: t.side.index, region, bit: bitOf(t.side.rule.action) });
+    const rule = t.side.rule;
+    if (region)
+      candidates.push({
+        index: t.side.index,
+        region,
+        bit: bitOf(rule.action),
+        sameZone: rule.sameZone === true,
+      });
   }
   const sources = new SourceIndex(candidates.length, (k) => candidates[k]!.region.possible.s);
 
@@ -227,7 +265,23 @@ export function firstMatch(
       });
       continue;
     }
-    const { index: i, region, bit } = candidates[k]!;
+    const { index: i, bit, sameZone } = candidates[k]!;
+    let region = candidates[k]!.region;
+    if (sameZone && !onDiagonal(p.box)) {
+      const split = splitDiagonal(p.box);
+      if (split) {
+        // Off the diagonal the rule can't match; on it (one zone each) it is an ordinary rule.
+        for (const b of split.off) work.push({ ...p, box: b, from: k + 1 });
+        for (const b of split.on) work.push({ ...p, box: b, from: k });
+        continue;
+      }
+      // Both zone sets are "every zone but ...": which packets stay in one zone can't be boxed.
+      region = {
+        possible: region.possible,
+        via: region.via,
+        why: 'it applies only when source and destination zone are the same, which these zones leave open',
+      };
+    }
     let outside: Box[] = [p.box];
     if (region.yes) {
       const hit = boxIntersect(p.box, region.yes);
