@@ -7,6 +7,7 @@ import type { FormatDescriptor, FormatReader } from './format-reader.js';
 import { fortigateFormat } from './fortigate/detect.js';
 import { genericFormat } from './generic/detect.js';
 import { panosFormat } from './panos/detect.js';
+import { recogniseUnsupported } from './unsupported-formats.js';
 
 /** A format as registered: its descriptor (id, name, detection) and how to load its reader. */
 export interface RegisteredFormat extends FormatDescriptor {
@@ -49,6 +50,15 @@ export function detectFormat(file: InputFile): RegisteredFormat {
     if (d.kind === 'near-miss') nearMisses.push(`${format.name}: ${d.reason}`);
   }
   const tried = FORMATS.map((r) => `${r.id} (${r.name})`).join(', ');
+  const other = recogniseUnsupported(file);
+  if (other !== undefined) {
+    // The readers' near misses (a nested "rules" list, say) would suggest a change that can't work.
+    throw new InputError(
+      file.path,
+      1,
+      `this looks like ${other}, a format not read yet (describe its policy in the generic format to check it: docs/generic-format.md). Formats tried: ${tried}`,
+    );
+  }
   const hint = nearMisses.length ? `; ${nearMisses.join('; ')}` : '';
   throw new InputError(file.path, 1, `not a recognised firewall export${hint}. Formats tried: ${tried}`);
 }
