@@ -2,11 +2,11 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setOutput, summary } from '@actions/core';
-import { capAnnotations, flowAnnotations } from '../report/annotations.js';
+import { capAnnotations, flowAnnotations, warningAnnotations } from '../report/annotations.js';
 import type { JsonReport } from '../report/json-report.js';
-import { markdownText } from '../report/escape.js';
 import { renderSummary } from '../report/summary-report.js';
 import type { ActionLog } from './action-log.js';
+import { insertNotes } from './action-notes.js';
 import type { Outcome } from './outcome.js';
 
 /**
@@ -19,7 +19,8 @@ export function emitFlowAnnotations(
   outcome: Outcome,
   workspacePath: (p: string) => string,
 ): void {
-  const all = flowAnnotations(report, outcome.levelOf);
+  // Flows first: when GitHub's per-kind limit bites, the failing flows are what must show.
+  const all = [...flowAnnotations(report, outcome.levelOf), ...warningAnnotations(report)];
   const { shown, omitted } = capAnnotations(all, {
     error: log.room('error', outcome.exitCode !== 0 ? 1 : 0),
     warning: log.room('warning', 1),
@@ -50,25 +51,28 @@ export async function writeJobSummary(
   outcome: Outcome,
   label: string,
   reportPath: string | undefined,
+  notes: readonly string[] = [],
 ): Promise<boolean> {
   if (!process.env.GITHUB_STEP_SUMMARY) return false;
-  const markdown = renderSummary(report, {
-    passed: outcome.passed,
-    label,
-    reportHint: reportPath
-      ? `The complete report is the JSON file in the action's "report" output (${reportPath}).`
-      : undefined,
-  });
+  // The notes are a few hundred bytes: the summary's limit keeps a margin under GitHub's 1 MiB for them.
+  const markdown = insertNotes(
+    renderSummary(report, {
+      passed: outcome.passed,
+      label,
+      reportHint: reportPath
+        ? `The complete report is the JSON file in the action's "report" output (${reportPath}).`
+        : undefined,
+    }),
+    notes,
+  );
   await summary.addRaw(markdown).write();
   return true;
 }
 
-/** A summary for a run that could not check, so that the failure is explained where people look. */
-export async function writeInputErrorSummary(message: string): Promise<void> {
+/** The summary of a run that could not check, so that the failure is explained where people look. */
+export async function writeCouldNotRunSummary(markdown: string): Promise<void> {
   if (!process.env.GITHUB_STEP_SUMMARY) return;
-  await summary
-    .addRaw(`## ⛔ RemoteSpark firewall check: could not check\n\n${markdownText(message)}\n`)
-    .write();
+  await summary.addRaw(markdown).write();
 }
 
 export function setVerdictOutputs(outcome: Outcome, reportPath: string | undefined): void {

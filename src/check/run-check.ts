@@ -6,6 +6,7 @@ import {
   type Mode,
 } from '../catalog/index.js';
 import { evaluateAll, type FlowResult, type Scope } from '../evaluate/evaluate.js';
+import { checkZoneOptions, parseEgressOverrides } from './zone-options.js';
 import {
   detectFormat,
   explainBinary,
@@ -25,6 +26,7 @@ import { IntervalSet } from '../model/interval-set.js';
 import { AddressSyntaxError, parseIpSpec } from '../model/ip.js';
 import type { Policy } from '../model/policy.js';
 import { ZoneSet } from '../model/zone-set.js';
+import { policyName } from '../evaluate/zone-scope.js';
 import { parseFlowSpec } from './flow-spec.js';
 import { UsageError } from './usage-error.js';
 
@@ -36,6 +38,8 @@ export interface CheckOptions {
   sources?: readonly string[];
   sourceZones?: readonly string[];
   destinationZones?: readonly string[];
+  /** `POLICY=ZONE[,ZONE...]`: egress zones that replace what a policy's config says. */
+  destinationZoneOverrides?: readonly string[];
   /** `HOST:PORT/PROTO` specs that replace the catalog's flows. */
   flows?: readonly string[];
   format?: string;
@@ -71,7 +75,12 @@ export interface CheckTarget {
 
 export interface CheckResult {
   target: CheckTarget;
-  scope: { sources: string[] | null; sourceZones: string[] | null; destinationZones: string[] | null };
+  scope: {
+    sources: string[] | null;
+    sourceZones: string[] | null;
+    destinationZones: string[] | null;
+    destinationZoneOverrides?: string[];
+  };
   inputs: InputSummary[];
   policies: Policy[];
   results: FlowResult[];
@@ -93,8 +102,6 @@ function parseSources(texts: readonly string[]): IntervalSet {
 function nonEmpty<T>(list: readonly T[] | undefined): readonly T[] | undefined {
   return list && list.length > 0 ? list : undefined;
 }
-
-const policyName = (p: Policy) => p.name ?? p.paths[0]!;
 
 /** Keeps the named policies (a file that holds several: VDOMs the clients never use, say). */
 function selectPolicies(policies: Policy[], names: readonly string[] | undefined): Policy[] {
@@ -150,6 +157,9 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
   });
   const read = await readPolicies(inputs);
   const policies = selectPolicies(read, nonEmpty(options.policies));
+  checkZoneOptions(policies, { sourceZones, destinationZones });
+  const overrides = nonEmpty(options.destinationZoneOverrides);
+  if (overrides) scope.egressOverrides = parseEgressOverrides(policies, overrides);
   const results = evaluateAll(policies, flows, scope);
 
   return {
@@ -167,6 +177,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
       sources: sources ? [...sources] : null,
       sourceZones: sourceZones ? [...sourceZones] : null,
       destinationZones: destinationZones ? [...destinationZones] : null,
+      ...(overrides ? { destinationZoneOverrides: [...overrides] } : {}),
     },
     inputs: inputs.map(({ file, format }) => {
       const mine = policies.filter((p) => p.paths[0] === file.path);

@@ -31,7 +31,10 @@ check options:
   --mode M               cloud (Traffic Manager, default), na or eu (pinned datacentre)
   --source CIDR          client source addresses (repeatable); default: any source
   --source-zone Z        client zone or interface (repeatable); default: any zone
-  --destination-zone Z   zone or interface the internet is reached through (repeatable)
+  --destination-zone Z   zone or interface the internet is reached through, where the config doesn't
+                         tell (repeatable; a default route in the config wins)
+  --destination-zone-override POLICY=Z[,Z...]
+                         egress zones of one policy, replacing what its config says (repeatable)
   --flow HOST:PORT/PROTO check these flows instead of the catalog's (repeatable; HOST * = any destination)
   --relay CIDR           STUN/TURN relay addresses from Kognitiv Spark Support (repeatable)
   --require-backups      treat recommended flows (redundancies, backups) as required
@@ -51,6 +54,7 @@ const OPTIONS = {
   source: { type: 'string', multiple: true },
   'source-zone': { type: 'string', multiple: true },
   'destination-zone': { type: 'string', multiple: true },
+  'destination-zone-override': { type: 'string', multiple: true },
   flow: { type: 'string', multiple: true },
   policy: { type: 'string', multiple: true },
   relay: { type: 'string', multiple: true },
@@ -133,6 +137,7 @@ export async function cliMain(argv: readonly string[], io: CliIo): Promise<numbe
       sources: values.source,
       sourceZones: values['source-zone'],
       destinationZones: values['destination-zone'],
+      destinationZoneOverrides: values['destination-zone-override'],
       flows: values.flow,
       relays: values.relay,
       requireRecommended: values['require-backups'] ?? false,

@@ -48,6 +48,17 @@ export function flowAnnotations(
   return out;
 }
 
+/** A warning annotation per problem read around in an input (a stale reference), at its line. */
+export function warningAnnotations(report: JsonReport): Annotation[] {
+  return report.warnings.map((w) => ({
+    level: 'warning',
+    file: w.path ?? report.inputs[0]?.path ?? '.',
+    line: w.line ?? 1,
+    title: 'RemoteSpark check: read around a problem in the export',
+    message: plainText(`${w.policy}: ${w.message}`),
+  }));
+}
+
 export type AnnotationCounts = Record<AnnotationLevel, number>;
 
 /** Keeps the first `limits[level]` annotations of each level, in order; counts the rest. */

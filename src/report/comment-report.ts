@@ -1,8 +1,9 @@
-import { BoundedLines, utf16Length } from './bounded-lines.js';
+import { flowLabel } from '../model/flow.js';
+import { BoundedLines, clip, utf16Length } from './bounded-lines.js';
 import { markdownCode, markdownText } from './escape.js';
-import { FLOW_TABLE_HEAD, failingFirst, flowTableRow, UNVERIFIED_NOTE } from './flow-table.js';
+import { FLOW_TABLE_HEAD, failingFirst, flowTableRow, UNVERIFIED_NOTE, warningLines } from './flow-table.js';
 import type { JsonReport } from './json-report.js';
-import { summaryLine } from './text-report.js';
+import { allowedOnlyText, summaryLine } from './text-report.js';
 
 /** GitHub refuses an issue comment body over 65,536 characters. */
 export const COMMENT_MAX_CHARS = 65_536;
@@ -68,6 +69,31 @@ export function renderComment(report: JsonReport, options: CommentOptions): stri
       out.add('', reserve);
       out.add(UNVERIFIED_NOTE, reserve);
     }
+  }
+  const only = report.flows.filter((f) => allowedOnlyText(f));
+  if (only.length) {
+    out.addAll(
+      [
+        '',
+        'Allowed only for some clients:',
+        '',
+        ...only.map(
+          (f) => `- ${markdownCode(flowLabel(f))}: only from ${markdownText(clip(allowedOnlyText(f)!, 300))}`,
+        ),
+      ],
+      reserve,
+    );
+  }
+  if (report.warnings.length) {
+    out.addAll(
+      [
+        '',
+        'Read around (each makes the rules using it unknown, never allowed):',
+        '',
+        ...warningLines(report),
+      ],
+      reserve,
+    );
   }
   let text = out.text();
   if (shown < notAllowed.length) text += `${truncation(notAllowed.length - shown)}\n`;

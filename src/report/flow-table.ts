@@ -1,8 +1,8 @@
 import { flowLabel } from '../model/flow.js';
 import { clip } from './bounded-lines.js';
 import { markdownCode, markdownText } from './escape.js';
-import type { FlowJson } from './json-report.js';
-import { decidedByText } from './text-report.js';
+import type { FlowJson, JsonReport } from './json-report.js';
+import { allowedOnlyText, decidedByText } from './text-report.js';
 
 export const VERDICT_ICON: Record<string, string> = {
   allowed: '✅',
@@ -20,7 +20,22 @@ export const FLOW_TABLE_HEAD = [
 export function flowTableRow(f: FlowJson, maxCell = 2000): string {
   const flow = `${markdownCode(flowLabel(f))}${f.provenance.verified ? '' : ' †'}`;
   const cell = (s: string) => markdownText(clip(s, maxCell));
-  return `| ${VERDICT_ICON[f.verdict] ?? ''} ${f.verdict} | ${f.severity} | ${cell(f.roleLabel)} | ${flow} | ${cell(decidedByText(f))} | ${cell(f.detail)} |`;
+  return `| ${verdictCell(f)} | ${f.severity} | ${cell(f.roleLabel)} | ${flow} | ${cell(decidedByText(f))} | ${cell(f.detail)} |`;
+}
+
+/** The verdict with its icon; an allowed flow that holds only for some clients says for whom. */
+export function verdictCell(f: FlowJson): string {
+  const only = allowedOnlyText(f);
+  const base = `${VERDICT_ICON[f.verdict] ?? ''} ${f.verdict}`;
+  return only ? `${base}, only from ${markdownText(clip(only, 300))}` : base;
+}
+
+/** Bullet lines for the inputs' warnings (file:line: message), escaped. */
+export function warningLines(report: JsonReport): string[] {
+  return report.warnings.map(
+    (w) =>
+      `- ⚠️ ${w.path !== undefined ? `${markdownCode(`${w.path}:${w.line ?? 1}`)}: ` : ''}${markdownText(clip(w.message, 500))}`,
+  );
 }
 
 /** Flows that fail the check first (required before recommended), then the rest, each in report order. */

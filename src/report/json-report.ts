@@ -28,6 +28,15 @@ export interface PolicyResultJson {
   rule: RuleRefJson | null;
   default: DefaultRefJson | null;
   detail: string;
+  assumptions?: string[];
+}
+
+/** A problem in an input that was read around (a stale reference), with where it is. */
+export interface WarningJson {
+  policy: string;
+  message: string;
+  path?: string;
+  line?: number;
 }
 
 export interface FlowJson {
@@ -44,6 +53,8 @@ export interface FlowJson {
   relays?: string[];
   nameMatch?: { name: string; method: string; condition: string };
   allowedFrom?: { sources?: string; sourceZones?: string; destinationZones?: string };
+  /** What the verdict rests on (the candidate egress zones it holds for, an inferred client zone ...). */
+  assumptions?: string[];
   provenance: Provenance;
   results: PolicyResultJson[];
 }
@@ -66,6 +77,7 @@ export interface JsonReport {
   };
   flows: FlowJson[];
   notes: string[];
+  warnings: WarningJson[];
 }
 
 function decider(r: PolicyFlowResult): { rule: RuleRefJson | null; default: DefaultRefJson | null } {
@@ -117,6 +129,7 @@ function flowJson(fr: FlowResult): FlowJson {
         }
       : {}),
     ...(primary.allowedFrom ? { allowedFrom: primary.allowedFrom } : {}),
+    ...(primary.assumptions?.length ? { assumptions: primary.assumptions } : {}),
     provenance: flow.provenance,
     results: fr.perPolicy.map((r) => ({
       path: r.policy.paths[0]!,
@@ -124,6 +137,7 @@ function flowJson(fr: FlowResult): FlowJson {
       verdict: r.verdict,
       ...decider(r),
       detail: r.detail,
+      ...(r.assumptions?.length ? { assumptions: r.assumptions } : {}),
     })),
   };
 }
@@ -160,5 +174,12 @@ export function buildJsonReport(check: CheckResult): JsonReport {
     },
     flows: check.results.map(flowJson),
     notes,
+    warnings: check.policies.flatMap((p) =>
+      (p.warnings ?? []).map((w) => ({
+        policy: p.name ?? p.paths[0]!,
+        message: w.message,
+        ...(w.location ? { path: w.location.path, line: w.location.line } : {}),
+      })),
+    ),
   };
 }

@@ -1,9 +1,8 @@
 import { flowLabel } from '../model/flow.js';
 import { markdownCode, markdownText } from './escape.js';
 import type { JsonReport } from './json-report.js';
-import { decidedByText, summaryLine } from './text-report.js';
-
-const ICON: Record<string, string> = { allowed: '✅', partial: '⚠️', unknown: '❔', blocked: '⛔' };
+import { verdictCell, warningLines } from './flow-table.js';
+import { assumptionsOf, decidedByText, summaryLine } from './text-report.js';
 
 /** The report as GitHub-flavoured Markdown; every piece of config text is escaped. */
 export function renderMarkdown(report: JsonReport): string {
@@ -17,7 +16,7 @@ export function renderMarkdown(report: JsonReport): string {
   for (const f of report.flows) {
     const flow = `${markdownCode(flowLabel(f))}${f.provenance.verified ? '' : ' †'}`;
     out.push(
-      `| ${ICON[f.verdict]} ${f.verdict} | ${f.severity} | ${markdownText(f.roleLabel)} | ${flow} | ${markdownText(decidedByText(f))} | ${markdownText(f.detail)} |`,
+      `| ${verdictCell(f)} | ${f.severity} | ${markdownText(f.roleLabel)} | ${flow} | ${markdownText(decidedByText(f))} | ${markdownText(f.detail)} |`,
     );
   }
   out.push('');
@@ -34,5 +33,9 @@ export function renderMarkdown(report: JsonReport): string {
       '† hostname not in the public RemoteSpark article (unverified): override it with a catalog overlay.',
     );
   }
+  if (report.warnings.length) out.push('', '**Warnings**', '', ...warningLines(report));
+  const assumptions = assumptionsOf(report);
+  if (assumptions.length)
+    out.push('', '**Assumptions**', '', ...assumptions.map((a) => `- ${markdownText(a)}`));
   return `${out.join('\n')}\n`;
 }

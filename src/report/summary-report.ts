@@ -1,9 +1,16 @@
 import { flowLabel } from '../model/flow.js';
 import { BoundedLines, clip, utf8Length } from './bounded-lines.js';
 import { markdownCode, markdownText } from './escape.js';
-import { FLOW_TABLE_HEAD, failingFirst, flowTableRow, UNVERIFIED_NOTE, VERDICT_ICON } from './flow-table.js';
+import {
+  FLOW_TABLE_HEAD,
+  failingFirst,
+  flowTableRow,
+  UNVERIFIED_NOTE,
+  VERDICT_ICON,
+  warningLines,
+} from './flow-table.js';
 import type { JsonReport } from './json-report.js';
-import { decidedByText, summaryLine } from './text-report.js';
+import { assumptionsOf, decidedByText, summaryLine } from './text-report.js';
 
 /** GitHub refuses a step summary over 1 MiB; keep a margin for what other steps' tooling may add. */
 export const SUMMARY_MAX_BYTES = 1000 * 1024;
@@ -105,6 +112,10 @@ export function renderSummary(report: JsonReport, options: SummaryOptions): stri
     ]);
   }
 
+  if (report.warnings.length) section(['', '### Warnings', '', ...warningLines(report)]);
+  const assumptions = assumptionsOf(report);
+  if (assumptions.length)
+    section(['', '### Assumptions', '', ...assumptions.map((a) => `- ${markdownText(a)}`)]);
   if (report.notes.length) section(['', '### Notes', '', ...report.notes.map((n) => `- ${markdownText(n)}`)]);
   return truncated ? `${out.text()}${note(flowsShown)}\n` : out.text();
 }

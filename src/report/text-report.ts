@@ -1,5 +1,5 @@
 import { flowLabel } from '../model/flow.js';
-import type { JsonReport, FlowJson } from './json-report.js';
+import type { JsonReport, FlowJson, WarningJson } from './json-report.js';
 import { plainText } from './escape.js';
 
 export interface TextOptions {
@@ -9,7 +9,24 @@ export interface TextOptions {
 const COLORS: Record<string, string> = { allowed: '32', partial: '33', unknown: '33', blocked: '31' };
 
 function paint(text: string, verdict: string, on: boolean): string {
-  return on ? `\u001b[${COLORS[verdict] ?? '0'}m${text}\u001b[0m` : text;
+  return on ? `\u001b[${COLORS[verdict.replace('*', '')] ?? '0'}m${text}\u001b[0m` : text;
+}
+
+/** "sources 10.0.0.5/32, zones trust": for whom an allowed flow is allowed, when not for every client. */
+export function allowedOnlyText(f: Pick<FlowJson, 'verdict' | 'allowedFrom'>): string | undefined {
+  const a = f.allowedFrom;
+  if (f.verdict !== 'allowed' || !a) return undefined;
+  const parts = [
+    a.sources && `sources ${a.sources}`,
+    a.sourceZones && `zones ${a.sourceZones}`,
+    a.destinationZones && `to zones ${a.destinationZones}`,
+  ].filter(Boolean);
+  return parts.length ? parts.join(', ') : undefined;
+}
+
+/** The verdict as a person reads it: an allowed flow that holds only for some clients says so. */
+export function verdictText(f: Pick<FlowJson, 'verdict' | 'allowedFrom'>): string {
+  return allowedOnlyText(f) ? `${f.verdict}*` : f.verdict;
 }
 
 export function decidedByText(f: Pick<FlowJson, 'rule' | 'default'>): string {
@@ -48,9 +65,15 @@ export function renderText(report: JsonReport, options: TextOptions): string {
   for (const f of report.flows) {
     const mark = f.provenance.verified ? '' : ' †';
     if (mark) unverified = true;
-    rows.push([f.verdict, f.severity, f.role, `${flowLabel(f)}${mark}`, plainText(decidedByText(f))]);
+    rows.push([verdictText(f), f.severity, f.role, `${flowLabel(f)}${mark}`, plainText(decidedByText(f))]);
   }
   out.push(...table(rows, 0, options.color));
+  const only = report.flows.filter((f) => allowedOnlyText(f));
+  if (only.length) {
+    out.push('');
+    out.push('* allowed only for some clients:');
+    for (const f of only) out.push(`  ${flowLabel(f)}: only from ${plainText(allowedOnlyText(f)!)}`);
+  }
   // Flows failing for the same reason share one line.
   const reasons = new Map<string, string[]>();
   for (const f of report.flows.filter((x) => x.verdict !== 'allowed')) {
@@ -68,11 +91,43 @@ export function renderText(report: JsonReport, options: TextOptions): string {
       '† hostname not in the public RemoteSpark article (unverified); override it with --catalog, see docs/catalog.md',
     );
   }
+  const relays = report.flows.filter((f) => f.relays?.length);
+  if (relays.length) {
+    out.push('');
+    for (const f of relays) out.push(`${flowLabel(f)}: relay addresses ${plainText(f.relays!.join(', '))}`);
+  }
+  for (const w of report.warnings) out.push(`warning: ${plainText(warningText(w))}`);
+  for (const a of assumptionsOf(report)) out.push(`assumption: ${plainText(a)}`);
   for (const n of report.notes)
     if (!n.startsWith('Some catalog hostnames')) out.push(`note: ${plainText(n)}`);
   out.push('');
   out.push(summaryLine(report));
   return `${out.join('\n')}\n`;
+}
+
+/** "file:line: message" for a warning (plain, not yet escaped). */
+export function warningText(w: WarningJson): string {
+  return w.path !== undefined ? `${w.path}:${w.line ?? 1}: ${w.message}` : `${w.policy}: ${w.message}`;
+}
+
+/** Every distinct assumption the verdicts rest on, in report order. */
+export function assumptionsOf(report: JsonReport): string[] {
+  const all = report.flows.flatMap((f) => f.results.flatMap((r) => r.assumptions ?? []));
+  return [...new Set(all)];
+}
+
+/** For whom a pass holds when required flows are allowed only for some clients: one text, or undefined. */
+function passHoldsFor(report: JsonReport): string | undefined {
+  const texts = report.flows
+    .filter((f) => f.severity === 'required')
+    .map((f) => allowedOnlyText(f))
+    .filter((t): t is string => t !== undefined);
+  if (texts.length === 0) return undefined;
+  const distinct = [...new Set(texts)];
+  const given = report.scope.sources ? '' : ' (no client sources were given: name them with --source)';
+  return distinct.length === 1
+    ? `for ${distinct[0]} only${given}`
+    : `for some clients only, as marked *${given}`;
 }
 
 export function summaryLine(report: JsonReport): string {
@@ -84,6 +139,7 @@ export function summaryLine(report: JsonReport): string {
     .map(([v, n]) => `${n} ${v}`)
     .join(', ');
   const rec = s.failingRecommended ? `; ${s.failingRecommended} recommended flow(s) not allowed` : '';
-  if (s.passed) return `PASS: all ${required} required flows allowed${rec}.`;
+  const holds = passHoldsFor(report);
+  if (s.passed) return `PASS: all ${required} required flows allowed${holds ? `, ${holds}` : ''}${rec}.`;
   return `FAIL: ${s.failingRequired} of ${required} required flows not allowed (${kinds})${rec}.`;
 }
