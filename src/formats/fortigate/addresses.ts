@@ -1,8 +1,9 @@
-import { InputError } from '../../input/input-error.js';
 import { minusExpr, unionExpr, unknownExpr, type AddressExpr } from '../../model/address.js';
 import type { Family } from '../../model/ip.js';
 import { addressObjectExpr, malformedPart, vipExpr, type ObjectContext } from './address-objects.js';
 import type { Block, Entry } from './config-tree.js';
+import { factoryDefaults } from './predefined.js';
+import type { ReadLog } from './read-log.js';
 import { NamedResolver, type Reference } from './references.js';
 import { enabled, tableOf, valueOf, whereIn, type Scope } from './scopes.js';
 
@@ -32,7 +33,9 @@ function q(s: string): string {
 
 /**
  * The address objects of one scope and family: each name resolved once into one shared expression (so the
- * evaluator's per-object cache works across rules), groups nested at any depth, cycles refused.
+ * evaluator's per-object cache works across rules), groups nested at any depth, cycles refused. A name the
+ * export doesn't define is FortiOS's factory-default object of that name (`all`, `none`) where there is
+ * one, else an unknown part at the reference, with a warning: a trimmed or stale export.
  *
  * Addresses, address groups and virtual IPs share one name space ("Addresses, address groups, and virtual
  * IPs must have unique names", FortiOS 6.0 CLI Reference, firewall {addrgrp | addgrp6},
@@ -40,17 +43,20 @@ function q(s: string): string {
  */
 export class AddressBook {
   private readonly tables: Partial<Record<Kind, Block>> = {};
+  private readonly predefined: Block | undefined;
   private readonly resolver: NamedResolver<AddressExpr>;
   private readonly ctx: ObjectContext;
 
   constructor(
     private readonly scope: Scope,
     readonly family: Family,
+    private readonly log: ReadLog,
   ) {
     for (const kind of KINDS) {
       const block = tableOf(scope, TABLES[family][kind]);
       if (block) this.tables[kind] = block;
     }
+    this.predefined = factoryDefaults().get(TABLES[family].address);
     this.ctx = { path: scope.path, where: whereIn(scope) };
     this.resolver = new NamedResolver(
       scope.path,
@@ -59,17 +65,27 @@ export class AddressBook {
     );
   }
 
-  private find(name: string): { kind: Kind; entry: Entry } | undefined {
+  private find(name: string): { kind: Kind; entry: Entry; predefined?: true } | undefined {
     for (const kind of KINDS) {
       const entry = this.tables[kind]?.entries.get(name);
       if (entry) return { kind, entry };
     }
-    return undefined;
+    const entry = this.predefined?.entries.get(name);
+    return entry ? { kind: 'address', entry, predefined: true } : undefined;
   }
 
-  /** The expression for a name used at `ref`; InputError there when no table defines it. */
+  /** Whether the export (or FortiOS's defaults) defines the name. */
+  defines(name: string): boolean {
+    return this.find(name) !== undefined;
+  }
+
+  /** The expression for a name used at `ref`; an unknown part there when nothing defines it. */
   resolve(name: string, ref: Reference): AddressExpr {
-    if (!this.find(name)) throw this.undefinedError(name, ref);
+    const found = this.find(name);
+    if (!found) return this.undefinedReference(name, ref);
+    if (found.predefined) {
+      this.log.assume(this.family === 'ipv4' ? 'address' : 'IPv6 address', name);
+    }
     return this.resolver.resolve(name, ref);
   }
 
@@ -82,19 +98,17 @@ export class AddressBook {
     }
   }
 
-  private undefinedError(name: string, ref: Reference): InputError {
-    const t = TABLES[this.family];
-    const other = this.family === 'ipv4' ? 'ipv6' : 'ipv4';
-    const otherTables = TABLES[other];
-    const elsewhere = KINDS.find((k) => tableOf(this.scope, otherTables[k])?.entries.has(name));
+  private undefinedReference(name: string, ref: Reference): AddressExpr {
+    const other = TABLES[this.family === 'ipv4' ? 'ipv6' : 'ipv4'];
+    const elsewhere = KINDS.find((k) => tableOf(this.scope, other[k])?.entries.has(name));
     const hint = elsewhere
-      ? ` (${q(name)} is in config ${otherTables[elsewhere]}, but ${ref.what.split(' ')[0]} takes ${this.family === 'ipv4' ? 'IPv4' : 'IPv6'} objects)`
+      ? ` (${q(name)} is in config ${other[elsewhere]}, but ${ref.what.split(' ')[0]} takes ${this.family === 'ipv4' ? 'IPv4' : 'IPv6'} objects)`
       : '';
-    return new InputError(
-      this.scope.path,
-      ref.line,
-      `undefined address ${q(name)} in ${ref.what}${this.ctx.where}${hint}; expected a name defined in config ${t.address}, ${t.group} or ${t.vip}`,
-    );
+    this.log.undefinedName('address', `${q(name)}${hint}`, `in ${ref.what}${this.ctx.where}`, ref.line);
+    return unknownExpr({
+      reason: `address ${q(name)} is not defined in this export (${ref.what})`,
+      location: { path: this.scope.path, line: ref.line },
+    });
   }
 
   private build(name: string): AddressExpr {

@@ -58,7 +58,8 @@ function defaultRoutes(table: Block | undefined, v6: boolean, scope: Scope): Def
 /**
  * Which zones or interfaces reach the internet: those of the static default routes (IPv4 and IPv6), each
  * interface replaced by the zone it belongs to (policies name the zone then). Returns `unknown` when the
- * configuration has no static default route (a DHCP, PPPoE or dynamic-routing default isn't in the file).
+ * configuration has no static default route (a DHCP, PPPoE or dynamic-routing default isn't in the file);
+ * the evaluator then tries each zone the policy's `zones` lists.
  */
 export function egressOf(scope: Scope): { egress: ZoneSet | 'unknown'; note: string } {
   const zoneOf = zoneOfInterface(scope);
@@ -69,7 +70,7 @@ export function egressOf(scope: Scope): { egress: ZoneSet | 'unknown'; note: str
   if (routes.length === 0) {
     return {
       egress: 'unknown',
-      note: 'the configuration has no static default route, so the internet-facing interface is unknown (a default route from DHCP, PPPoE or dynamic routing is not in the file): name it with --destination-zone',
+      note: 'the configuration has no static default route (one learnt by DHCP, PPPoE or dynamic routing is not in the file), so the internet-facing interface is not known: verdicts consider every interface or zone it could be, and --destination-zone can name it',
     };
   }
   const names = new Set<string>();

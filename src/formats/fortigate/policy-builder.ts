@@ -1,5 +1,6 @@
 import type { UnknownPart } from '../../model/location.js';
 import type { Policy, Rule } from '../../model/policy.js';
+import type { ZoneSet } from '../../model/zone-set.js';
 import { AddressBook } from './addresses.js';
 import type { Block } from './config-tree.js';
 import { egressOf } from './egress.js';
@@ -7,6 +8,8 @@ import { RuleBuilder, type TableKind } from './rules.js';
 import { enabled, tableOf, valueOf, type Scope } from './scopes.js';
 import { ServiceBook } from './services.js';
 import { fortigateFormat } from './detect.js';
+import { ReadLog } from './read-log.js';
+import { scopeZones } from './zone-facts.js';
 
 export const FORMAT_ID = fortigateFormat.id;
 
@@ -40,9 +43,11 @@ const PROFILE_KEYS = [
  *   every VDOM's list: https://community.fortinet.com/t5/Support-Forum/Sequence-number-Seq-field-where-is-it/td-p/14208).
  */
 export function buildScopePolicy(scope: Scope): Policy {
-  const v4 = new AddressBook(scope, 'ipv4');
-  const v6 = new AddressBook(scope, 'ipv6');
-  const services = new ServiceBook(scope);
+  const log = new ReadLog(scope.path);
+  const zones = scopeZones(scope);
+  const v4 = new AddressBook(scope, 'ipv4', log);
+  const v6 = new AddressBook(scope, 'ipv6', log);
+  const services = new ServiceBook(scope, log);
   v4.checkAll();
   v6.checkAll();
   services.checkAll();
@@ -51,7 +56,16 @@ export function buildScopePolicy(scope: Scope): Policy {
   const consolidatedMode = settings !== undefined && enabled(settings, 'consolidated-firewall-mode');
   const ngfwPolicyBased = settings !== undefined && valueOf(settings, 'ngfw-mode') === 'policy-based';
   const malformedLines: number[] = [];
-  const builder = new RuleBuilder({ scope, v4, v6, services, ngfwPolicyBased, malformedLines });
+  const builder = new RuleBuilder({
+    scope,
+    v4,
+    v6,
+    services,
+    ngfwPolicyBased,
+    malformedLines,
+    zones,
+    log,
+  });
   const notes: string[] = [];
 
   const table = (kind: TableKind): Block | undefined => scope.blocks.get(TABLE_PATHS[kind]);
@@ -88,6 +102,16 @@ export function buildScopePolicy(scope: Scope): Policy {
 
   const { egress, note } = egressOf(scope);
   notes.unshift(note);
+  const assumed = log.assumedNote();
+  if (assumed) notes.push(assumed);
+  if (zones.incomplete) {
+    // A trimmed export: the names its policies and routes use are real, others may exist too.
+    for (const r of rules) for (const z of [r.sourceZones, r.destinationZones]) namesOf(z, zones.known);
+    if (egress !== 'unknown') namesOf(egress, zones.known);
+    notes.push(
+      'the export has no config system interface, so the device may have interfaces and zones it does not show',
+    );
+  }
   if (scope.vdom !== undefined && scope.blocks.size === 0) {
     notes.push(`the export declares VDOM ${JSON.stringify(scope.vdom)} but holds none of its configuration`);
   }
@@ -130,8 +154,19 @@ export function buildScopePolicy(scope: Scope): Policy {
       ...(defaultLine !== undefined ? { location: { path: scope.path, line: defaultLine } } : {}),
     },
     egressZones: egress,
+    zones: {
+      known: [...zones.known],
+      incomplete: zones.incomplete,
+      ...(zones.subnets.length ? { subnets: zones.subnets } : {}),
+    },
+    ...(log.warnings().length ? { warnings: log.warnings() } : {}),
     notes,
   };
+}
+
+/** Adds the names a zone set lists (not a complement such as `any`) to `into`. */
+function namesOf(set: ZoneSet, into: Set<string>): void {
+  if (!set.complement) for (const n of set.names) into.add(n);
 }
 
 function hasProfiles(scope: Scope, rule: Rule): boolean {

@@ -7,8 +7,10 @@ import { ANY_SERVICE, type ServiceExpr, unionServiceExprs } from '../../model/se
 import { ZoneSet } from '../../model/zone-set.js';
 import type { AddressBook } from './addresses.js';
 import type { Entry, Setting } from './config-tree.js';
+import type { ReadLog } from './read-log.js';
 import { enabled, valueOf, whereIn, type Scope } from './scopes.js';
 import { type ServiceBook } from './services.js';
+import type { ScopeZones } from './zone-facts.js';
 
 /** The policy tables this reader turns into rules, and the fields each uses for its address families. */
 export type TableKind = 'policy' | 'policy6' | 'consolidated policy' | 'acl' | 'acl6';
@@ -90,6 +92,9 @@ export interface RuleBuilderOptions {
   ngfwPolicyBased: boolean;
   /** Lines of malformed values that made a rule field unknown, for the policy's notes. */
   malformedLines: number[];
+  /** The interfaces and zones policies of the scope can name. */
+  zones: ScopeZones;
+  log: ReadLog;
 }
 
 /**
@@ -130,8 +135,10 @@ export class RuleBuilder {
       ? { action: 'deny' as Action, vendorAction: 'deny' }
       : this.action(entry, label, conditions);
 
-    const sourceZones = this.zones(entry, isAcl ? 'interface' : 'srcintf', conditions, unknownPart);
-    const destinationZones = isAcl ? ZoneSet.ANY : this.zones(entry, 'dstintf', conditions, unknownPart);
+    const sourceZones = this.zones(entry, isAcl ? 'interface' : 'srcintf', label, conditions, unknownPart);
+    const destinationZones = isAcl
+      ? ZoneSet.ANY
+      : this.zones(entry, 'dstintf', label, conditions, unknownPart);
 
     const sources: AddressExpr[] = [];
     const destinations: AddressExpr[] = [];
@@ -250,6 +257,7 @@ export class RuleBuilder {
   private zones(
     entry: Entry,
     key: string,
+    label: string,
     conditions: UnknownPart[],
     unknownPart: (reason: string, line?: number) => UnknownPart,
   ): ZoneSet {
@@ -264,6 +272,15 @@ export class RuleBuilder {
         unknownPart(`no ${key}; FortiOS requires one, so which traffic it applies to is unknown`),
       );
       return ZoneSet.ANY;
+    }
+    for (const name of s.values) {
+      const problem = name === 'any' ? undefined : this.o.zones.problem(name);
+      if (problem === undefined) continue;
+      conditions.push(unknownPart(`${key}: ${problem}`, s.line));
+      this.o.log.warn(
+        `${problem} (${key} of ${label}${this.where}), so whether the policy matches is unknown`,
+        s.line,
+      );
     }
     const cacheKey = s.values.join(SEP);
     let set = this.zoneLists.get(cacheKey);
@@ -352,7 +369,9 @@ export class RuleBuilder {
     negate: boolean | UnknownPart,
   ): AddressExpr {
     if (typeof negate === 'object') return unknownExpr(negate);
-    const cacheKey = `${book.family}${negate ? '!' : '='}${s.values.join(SEP)}`;
+    // A list naming an undefined object is kept per line: its unknown part points at this reference.
+    const stale = s.values.some((name) => !book.defines(name)) ? `@${s.line}` : '';
+    const cacheKey = `${book.family}${negate ? '!' : '='}${s.values.join(SEP)}${stale}`;
     let expr = this.addressLists.get(cacheKey);
     if (!expr) {
       const what = `${key} of ${label}`;
@@ -422,7 +441,8 @@ export class RuleBuilder {
       };
     }
     const negate = enabled(entry, 'service-negate');
-    const cacheKey = (negate ? '!' : '=') + s.values.join(SEP);
+    const stale = s.values.some((name) => !this.o.services.defines(name)) ? `@${s.line}` : '';
+    const cacheKey = (negate ? '!' : '=') + s.values.join(SEP) + stale;
     let expr = this.serviceLists.get(cacheKey);
     if (!expr) {
       const what = `service of ${label}`;

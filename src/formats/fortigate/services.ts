@@ -7,6 +7,8 @@ import {
   unionServiceExprs,
 } from '../../model/service.js';
 import type { Block, Entry, Setting } from './config-tree.js';
+import { factoryDefaults } from './predefined.js';
+import type { ReadLog } from './read-log.js';
 import { NamedResolver, type Reference } from './references.js';
 import { enabled, tableOf, valueOf, whereIn, type Scope } from './scopes.js';
 
@@ -24,8 +26,9 @@ const PORT_RANGE = /^(\d{1,5})(?:-(\d{1,5}))?(?::(\d{1,5})(?:-(\d{1,5}))?)?$/;
 
 /**
  * The services of one scope (`config firewall service custom` and `service group`), each resolved once.
- * The predefined services (ALL, HTTPS, DNS ...) are ordinary entries of the custom table in every backup,
- * so a name no table defines is an error.
+ * A backup lists the predefined services (ALL, HTTPS, DNS ...) as ordinary entries; a trimmed export may
+ * not, so a name the export doesn't define is FortiOS's factory-default service or group of that name
+ * where there is one (noted), else an unknown part at the reference, with a warning.
  */
 export class ServiceBook {
   private readonly custom: Block | undefined;
@@ -33,21 +36,47 @@ export class ServiceBook {
   private readonly resolver: NamedResolver<ServiceExpr>;
   private readonly where: string;
 
-  constructor(private readonly scope: Scope) {
+  constructor(
+    private readonly scope: Scope,
+    private readonly log: ReadLog,
+  ) {
     this.custom = tableOf(scope, 'firewall service custom');
     this.groups = tableOf(scope, 'firewall service group');
     this.where = whereIn(scope);
     this.resolver = new NamedResolver(scope.path, 'service group', (name) => this.build(name));
   }
 
+  /** The entry defining a name: the export's custom service or group, else a factory default. */
+  private find(name: string): { entry: Entry; group: boolean; predefined?: true } | undefined {
+    const custom = this.custom?.entries.get(name);
+    if (custom) return { entry: custom, group: false };
+    const group = this.groups?.entries.get(name);
+    if (group) return { entry: group, group: true };
+    const defaults = factoryDefaults();
+    const dCustom = defaults.get('firewall service custom')?.entries.get(name);
+    if (dCustom) return { entry: dCustom, group: false, predefined: true };
+    const dGroup = defaults.get('firewall service group')?.entries.get(name);
+    return dGroup ? { entry: dGroup, group: true, predefined: true } : undefined;
+  }
+
+  /** Whether the export (or FortiOS's defaults) defines the name. */
+  defines(name: string): boolean {
+    return this.find(name) !== undefined;
+  }
+
   resolve(name: string, ref: Reference): ServiceExpr {
-    if (!this.custom?.entries.has(name) && !this.groups?.entries.has(name)) {
-      throw new InputError(
-        this.scope.path,
-        ref.line,
-        `undefined service ${q(name)} in ${ref.what}${this.where}; expected a name defined in config firewall service custom or service group`,
-      );
+    const found = this.find(name);
+    if (!found) {
+      this.log.undefinedName('service', q(name), `in ${ref.what}${this.where}`, ref.line);
+      return {
+        kind: 'unknown',
+        part: {
+          reason: `service ${q(name)} is not defined in this export (${ref.what})`,
+          location: { path: this.scope.path, line: ref.line },
+        },
+      };
     }
+    if (found.predefined) this.log.assume(found.group ? 'service group' : 'service', name);
     return this.resolver.resolve(name, ref);
   }
 
@@ -60,9 +89,8 @@ export class ServiceBook {
   }
 
   private build(name: string): ServiceExpr {
-    const entry = this.custom?.entries.get(name);
-    if (entry) return this.customExpr(entry);
-    return this.groupExpr(this.groups!.entries.get(name)!);
+    const { entry, group } = this.find(name)!;
+    return group ? this.groupExpr(entry) : this.customExpr(entry);
   }
 
   private unknown(entry: Entry, reason: string, line = entry.line): ServiceExpr {

@@ -9,6 +9,7 @@ const FIXTURES = [
   'dual-stack-sdwan-7.4.conf',
   'multi-vdom-6.2.conf',
   'edge-show-6.2.txt',
+  'trimmed-show-policy-7.0.txt',
 ];
 const NOISE = [
   '"',
