@@ -16,7 +16,14 @@ import {
   parseLiteralAddress,
 } from './address-values.js';
 import type { Definition, Scope } from './scopes.js';
+import type { StaleReference, StaleReferences } from './stale-references.js';
 import type { XmlDocument, XmlElement } from './xml-tree.js';
+
+/** A resolved group, with the stale references among its members (warned of wherever it is used). */
+interface MemoGroup {
+  expr: AddressExpr;
+  stale: StaleReference[];
+}
 
 /** Kinds a rule's source or destination member, or an address group member, can name. */
 
@@ -51,16 +58,20 @@ const COUNTRY_CODE = /^[A-Z][A-Z0-9]$/;
  * - dynamic address groups (members chosen by tags at run time), external dynamic lists and regions
  *   can't be known from the config: they are unknown parts;
  * - a member that is no object may be an address written in place ("10.0.0.0/8", "10.0.0.1-10.0.0.9"),
- *   a country code (a predefined region) or a built-in list (`panw-...`); anything else is an error.
+ *   a country code (a predefined region) or a built-in list (`panw-...`); any other name is a stale
+ *   reference (a trimmed export): an unknown part of the rules using it, and a warning.
  * Object names are case-sensitive.
  */
 export class AddressResolver {
   /** Groups (whose members resolve per scope) by resolution scope and entry; objects keep theirs. */
-  private readonly groupMemo = new Map<number, Map<XmlElement, AddressExpr>>();
+  private readonly groupMemo = new Map<number, Map<XmlElement, MemoGroup>>();
   private readonly literals = new Map<string, AddressExpr>();
   private readonly open: { def: Definition; key: string }[] = [];
 
-  constructor(private readonly doc: XmlDocument) {}
+  constructor(
+    private readonly doc: XmlDocument,
+    private readonly stale: StaleReferences,
+  ) {}
 
   /**
    * The expression for the `index`th member of the list element `list` (a rule's `<source>`, a group's
@@ -70,12 +81,13 @@ export class AddressResolver {
     if (name === 'any') return ANY_ADDRESS;
     const def = scope.find('address', name);
     if (def) return this.definition(def, scope, list, index);
-    return this.literal(name, scope, this.doc.memberAt(list, index));
+    return this.literal(name, scope, list, index);
   }
 
-  private literal(name: string, scope: Scope, at: XmlElement): AddressExpr {
+  private literal(name: string, scope: Scope, list: XmlElement, index: number): AddressExpr {
     let expr = this.literals.get(name);
     if (expr) return expr;
+    const at = this.doc.memberAt(list, index);
     const set = parseLiteralAddress(name);
     if (set) expr = ipsExpr(set);
     else if (COUNTRY_CODE.test(name)) {
@@ -89,10 +101,13 @@ export class AddressResolver {
         location: this.locationOf(at),
       });
     } else {
-      throw this.doc.error(
-        at,
-        `undefined address object or group "${name}" (looked up in ${scope.chainLabel()}); expected an address, address group, external dynamic list or region defined in the config, "any", or an address like 10.0.0.0/8`,
-      );
+      // Not cached: each use names its own line.
+      const ref: StaleReference = {
+        what: `undefined address object or group "${name}" (looked up in ${scope.chainLabel()})`,
+        location: this.locationOf(at),
+      };
+      this.stale.add([ref]);
+      return unknownExpr({ reason: `${ref.what}, a stale reference`, location: ref.location });
     }
     this.literals.set(name, expr);
     return expr;
@@ -115,11 +130,20 @@ export class AddressResolver {
         perScope = new Map();
         this.groupMemo.set(groupScope.id, perScope);
       }
-      let expr = perScope.get(def.el);
-      if (!expr) {
-        expr = this.group(def, groupScope, `${def.el}@${groupScope.id}`, list, index);
-        perScope.set(def.el, expr);
+      const done = perScope.get(def.el);
+      if (done) {
+        this.stale.add(done.stale);
+        return done.expr;
       }
+      this.stale.nest();
+      let expr: AddressExpr;
+      let stale: StaleReference[] = [];
+      try {
+        expr = this.group(def, groupScope, `${def.el}@${groupScope.id}`, list, index);
+      } finally {
+        stale = this.stale.unnest();
+      }
+      perScope.set(def.el, { expr, stale });
       return expr;
     }
     const done = def.address;

@@ -71,59 +71,40 @@ export function readDefaultRules(
 }
 
 /**
- * The default rules as synthetic final rules: `intrazone-default` once per zone (source zone = destination
- * zone), then `interzone-default` for everything else, which is also the policy's default. Without known
- * zones, intrazone traffic can't be told apart: that rule then only "may" match.
+ * The default rules as synthetic final rules: `intrazone-default` for traffic that enters and leaves by
+ * the same zone (`sameZone`, which the evaluator decides from the query's zones), then `interzone-default`
+ * for everything else, which is also the policy's default.
  */
 export function defaultRules(
   doc: XmlDocument,
   settings: DefaultRuleSettings,
-  zones: readonly string[],
   fallback: SourceLocation,
 ): { rules: Rule[]; decision: DefaultDecision } {
   const where = (s: DefaultRuleSetting): SourceLocation =>
     s.el !== undefined ? { path: doc.path, line: doc.lineOf(s.el) } : fallback;
-  const common = {
+  const rule = (name: string, s: DefaultRuleSetting): Rule => ({
+    name,
     enabled: true,
+    action: s.action,
+    ...(s.vendorAction !== s.action ? { vendorAction: s.vendorAction } : {}),
+    sourceZones: ZoneSet.ANY,
+    destinationZones: ZoneSet.ANY,
     sources: ANY_ADDRESS,
     destinations: ANY_ADDRESS,
     services: ANY_SERVICE,
+    location: where(s),
     section: 'default rules',
-  };
-  const intra = settings.intrazone;
-  const intraBase = {
-    ...common,
-    name: 'intrazone-default',
-    action: intra.action,
-    ...(intra.vendorAction !== intra.action ? { vendorAction: intra.vendorAction } : {}),
-    location: where(intra),
-  };
-  const rules: Rule[] =
-    zones.length > 0
-      ? zones.map((z) => ({ ...intraBase, sourceZones: ZoneSet.of([z]), destinationZones: ZoneSet.of([z]) }))
-      : [
-          {
-            ...intraBase,
-            sourceZones: ZoneSet.ANY,
-            destinationZones: ZoneSet.ANY,
-            conditions: [
-              {
-                reason:
-                  "intrazone-default applies when source and destination zone are the same, which the config can't tell without zones",
-                location: where(intra),
-              },
-            ],
-          },
-        ];
-  const inter = settings.interzone;
-  rules.push({
-    ...common,
-    name: 'interzone-default',
-    action: inter.action,
-    ...(inter.vendorAction !== inter.action ? { vendorAction: inter.vendorAction } : {}),
-    sourceZones: ZoneSet.ANY,
-    destinationZones: ZoneSet.ANY,
-    location: where(inter),
   });
-  return { rules, decision: { action: inter.action, name: 'interzone-default', location: where(inter) } };
+  const rules = [
+    { ...rule('intrazone-default', settings.intrazone), sameZone: true },
+    rule('interzone-default', settings.interzone),
+  ];
+  return {
+    rules,
+    decision: {
+      action: settings.interzone.action,
+      name: 'interzone-default',
+      location: where(settings.interzone),
+    },
+  };
 }

@@ -1,5 +1,6 @@
-import { IntervalSet } from '../../model/interval-set.js';
+import type { IntervalSet } from '../../model/interval-set.js';
 import { AddressSyntaxError, parseCidr } from '../../model/ip.js';
+import type { ZoneSubnet } from '../../model/policy.js';
 import { ZoneSet } from '../../model/zone-set.js';
 import type { XmlDocument, XmlElement } from './xml-tree.js';
 
@@ -29,25 +30,37 @@ function isDefaultDestination(d: string | undefined): boolean {
   return d === '0.0.0.0/0' || d === '::/0' || d === '0::0/0';
 }
 
-/** Every interface's configured layer-3 subnets, to find the interface a next hop is on. */
-function interfaceSubnets(
-  doc: XmlDocument,
-  network: XmlElement | undefined,
-): { name: string; net: IntervalSet }[] {
-  const out: { name: string; net: IntervalSet }[] = [];
+interface InterfaceSubnet {
+  name: string;
+  net: IntervalSet;
+  /** The address `<entry>`. */
+  el: XmlElement;
+}
+
+/**
+ * Every layer-3 interface's configured subnets ("Layer 3 Interface": IPv4 `<ip><entry name="a.b.c.d/n">`
+ * and IPv6 `<ipv6><address><entry name="...">`), subinterfaces (`units`) included. Addresses given as an
+ * address object or a template variable aren't read.
+ */
+function interfaceSubnets(doc: XmlDocument, network: XmlElement | undefined): InterfaceSubnet[] {
+  const out: InterfaceSubnet[] = [];
+  const add = (name: string, list: XmlElement | undefined) => {
+    for (const ip of doc.entries(list)) {
+      const cidr = doc.attr(ip, 'name');
+      if (cidr === undefined) continue;
+      try {
+        out.push({ name, net: parseCidr(cidr), el: ip });
+      } catch (e) {
+        if (!(e instanceof AddressSyntaxError)) throw e;
+      }
+    }
+  };
   const visit = (iface: XmlElement) => {
     const name = doc.attr(iface, 'name');
     if (name === undefined) return;
     for (const layer3 of [doc.child(iface, 'layer3'), iface]) {
-      for (const ip of doc.entries(doc.child(layer3, 'ip'))) {
-        const cidr = doc.attr(ip, 'name');
-        if (cidr === undefined) continue;
-        try {
-          out.push({ name, net: parseCidr(cidr) });
-        } catch (e) {
-          if (!(e instanceof AddressSyntaxError)) throw e;
-        }
-      }
+      add(name, doc.child(layer3, 'ip'));
+      add(name, doc.select(layer3, 'ipv6', 'address'));
       for (const unit of doc.entries(doc.select(layer3, 'units'))) visit(unit);
     }
   };
@@ -56,6 +69,18 @@ function interfaceSubnets(
     const t = doc.child(ifaces, type);
     for (const iface of doc.entries(t)) visit(iface);
     for (const unit of doc.entries(doc.child(t, 'units'))) visit(unit);
+  }
+  return out;
+}
+
+/** The connected subnets of the interfaces in the zones of `vsys`: which zone a client address arrives on. */
+export function zoneSubnets(doc: XmlDocument, device: XmlElement, vsys: XmlElement): ZoneSubnet[] {
+  const byInterface = zonesByInterface(doc, vsys);
+  const out: ZoneSubnet[] = [];
+  for (const s of interfaceSubnets(doc, doc.child(device, 'network'))) {
+    const zone = byInterface.get(s.name);
+    if (zone === undefined) continue;
+    out.push({ zone, net: s.net, interface: s.name, location: { path: doc.path, line: doc.lineOf(s.el) } });
   }
   return out;
 }
@@ -73,7 +98,7 @@ export function defaultRoutes(
 ): DefaultRoute[] {
   const network = doc.child(device, 'network');
   const out: DefaultRoute[] = [];
-  let subnets: { name: string; net: IntervalSet }[] | undefined;
+  let subnets: InterfaceSubnet[] | undefined;
   const tables: { router: string; table: XmlElement | undefined }[] = [];
   for (const vr of doc.entries(doc.child(network, 'virtual-router'))) {
     const name = doc.attr(vr, 'name') ?? '';
@@ -180,6 +205,6 @@ export function egressZones(
       : `the default route leaves through ${outside.join(', ')}, which is in no zone of this vsys`;
   return {
     zones: 'unknown',
-    note: `${reason}, so the zone that reaches the internet is unknown: name it with --destination-zone`,
+    note: `${reason}, so the zone that reaches the internet is unknown: each zone it could be is tried, and a verdict holds when they all agree (--destination-zone names the zone)`,
   };
 }

@@ -1,6 +1,6 @@
-import type { Policy } from '../../model/policy.js';
+import type { Policy, ZoneFacts } from '../../model/policy.js';
 import { readDefaultRules } from './default-rules.js';
-import { egressZones } from './egress.js';
+import { egressZones, zoneSubnets } from './egress.js';
 import {
   assemblePolicy,
   DocumentResolvers,
@@ -77,12 +77,27 @@ export function firewallPolicies(
       }
       const egress = egressZones(doc, device, vsys);
       notes.push(egress.note);
+      // Zones may come from a Panorama template the export doesn't show; only a standalone firewall with
+      // zones of its own is held to them.
+      const standalone = managedBy === undefined && pushed === undefined && defined.length > 0;
+      const named = namedZones(doc, sections);
+      const stale = standalone ? named.filter((z) => !defined.includes(z)) : [];
+      const zones: ZoneFacts = {
+        known: [...new Set([...defined, ...named])],
+        incomplete: !standalone || stale.length > 0,
+        subnets: zoneSubnets(doc, device, vsys),
+      };
       if (defined.length === 0) {
         notes.push(
-          `${scope.label} defines no zones: intrazone and interzone rules are matched by the zones its rules name`,
+          named.length > 0
+            ? `${scope.label} defines no zones (a template-generated or trimmed export?): its zones are taken from the names its rules use (${named.join(', ')}), and the firewall may have others`
+            : `${scope.label} defines no zones and its rules name none (a template-generated or trimmed export?): the firewall's zones are unknown`,
+        );
+      } else if (!standalone) {
+        notes.push(
+          `the firewall is managed by Panorama, whose templates may give it zones besides the ones the export defines (${defined.join(', ')})`,
         );
       }
-      const knownZones = defined.length > 0 ? defined : namedZones(doc, sections);
       policies.push(
         assemblePolicy({
           doc,
@@ -91,13 +106,8 @@ export function firewallPolicies(
           scope,
           sections,
           decrypting: hasDecryption(doc, [rulebase, pre, post]),
-          knownZones,
-          // Zones may come from a Panorama template the export doesn't show; only a standalone firewall
-          // with zones of its own is held to them.
-          definedZones:
-            managedBy === undefined && pushed === undefined && defined.length > 0
-              ? new Set(defined)
-              : undefined,
+          zones,
+          definedZones: standalone ? new Set(defined) : undefined,
           defaults: readDefaultRules(doc, [
             doc.child(rulebase, 'default-security-rules'),
             doc.child(post, 'default-security-rules'),

@@ -44,16 +44,21 @@ function deviceGroupParents(
   return out;
 }
 
-/** Zone names the config's templates define (for intrazone rules; which firewall gets which isn't read). */
+/**
+ * Zone names the config's templates and template stacks define (a stack may hold configuration of its
+ * own, PAN-OS 10.1+). Which firewalls, and so which device groups, get which template isn't read.
+ */
 function templateZones(doc: XmlDocument, config: XmlElement): string[] {
   const out = new Set<string>();
   for (const device of doc.entries(doc.child(config, 'devices'))) {
-    for (const template of doc.entries(doc.child(device, 'template'))) {
-      for (const d of doc.entries(doc.select(template, 'config', 'devices'))) {
-        for (const vsys of doc.entries(doc.child(d, 'vsys'))) {
-          for (const zone of doc.entries(doc.child(vsys, 'zone'))) {
-            const name = doc.attr(zone, 'name');
-            if (name !== undefined) out.add(name);
+    for (const kind of ['template', 'template-stack']) {
+      for (const template of doc.entries(doc.child(device, kind))) {
+        for (const d of doc.entries(doc.select(template, 'config', 'devices'))) {
+          for (const vsys of doc.entries(doc.child(d, 'vsys'))) {
+            for (const zone of doc.entries(doc.child(vsys, 'zone'))) {
+              const name = doc.attr(zone, 'name');
+              if (name !== undefined) out.add(name);
+            }
           }
         }
       }
@@ -114,7 +119,7 @@ export function panoramaPolicies(
   const sharedPre = doc.child(sharedEl, 'pre-rulebase');
   const sharedPost = doc.child(sharedEl, 'post-rulebase');
   const notes = [
-    'zones and routes live in Panorama templates, so the zone that reaches the internet is unknown: name it with --destination-zone',
+    'zones and routes live in Panorama templates and on the firewalls, so the zone that reaches the internet is unknown: each zone it could be (those the templates define or the rules name, or another) is tried, and a verdict holds when they all agree (--destination-zone names the zone)',
     'local rules on the managed firewalls stand between the pre-rules and post-rules but are not part of a Panorama export; if the firewalls have any, check their exports too',
   ];
   const policyFor = (name: string, chain: Scope[], el: XmlElement | undefined): Policy => {
@@ -135,7 +140,7 @@ export function panoramaPolicies(
       scope,
       sections,
       decrypting: hasDecryption(doc, [sharedPre, sharedPost, ...pre, ...post]),
-      knownZones: [...new Set([...namedZones(doc, sections), ...fromTemplates])],
+      zones: { known: [...new Set([...fromTemplates, ...namedZones(doc, sections)])], incomplete: true },
       definedZones: undefined,
       defaults: readDefaultRules(
         doc,

@@ -1,5 +1,5 @@
 import type { SourceLocation } from '../../model/location.js';
-import type { Policy, Rule } from '../../model/policy.js';
+import type { Policy, Rule, ZoneFacts } from '../../model/policy.js';
 import type { ZoneSet } from '../../model/zone-set.js';
 import { AddressResolver } from './addresses.js';
 import { ApplicationResolver } from './applications.js';
@@ -8,6 +8,7 @@ import { panosFormat } from './detect.js';
 import { buildRules, ruleSlots, type RuleContext, type RuleSlots } from './rule-builder.js';
 import type { Scope } from './scopes.js';
 import { ServiceResolver } from './services.js';
+import { StaleReferences } from './stale-references.js';
 import type { XmlDocument, XmlElement } from './xml-tree.js';
 
 export const FORMAT_ID = panosFormat.id;
@@ -19,10 +20,11 @@ export class DocumentResolvers {
   readonly applications: ApplicationResolver;
   readonly zoneCache = new Map<string, ZoneSet>();
   readonly ruleSlots: RuleSlots;
+  readonly stale = new StaleReferences();
 
   constructor(readonly doc: XmlDocument) {
-    this.addresses = new AddressResolver(doc);
-    this.services = new ServiceResolver(doc);
+    this.addresses = new AddressResolver(doc, this.stale);
+    this.services = new ServiceResolver(doc, this.stale);
     this.applications = new ApplicationResolver(doc);
     this.ruleSlots = ruleSlots(doc);
   }
@@ -89,7 +91,9 @@ export interface PolicyParts {
   scope: Scope;
   sections: readonly RulebaseSection[];
   decrypting: boolean;
-  knownZones: readonly string[];
+  /** The policy's zones: interzone rules expand over `known`. */
+  zones: ZoneFacts;
+  /** Zone names rules must use (a standalone firewall's own zones); others are stale references. */
   definedZones: ReadonlySet<string> | undefined;
   defaults: DefaultRuleSettings;
   /** Where the default rules are reported when no override names a line. */
@@ -107,11 +111,14 @@ export function assemblePolicy(p: PolicyParts): Policy {
     services: p.resolvers.services,
     applications: p.resolvers.applications,
     decrypting: p.decrypting,
-    knownZones: p.knownZones,
+    knownZones: p.zones.known,
+    zonesIncomplete: p.zones.incomplete,
     definedZones: p.definedZones,
     zoneCache: p.resolvers.zoneCache,
     slots: p.resolvers.ruleSlots,
+    stale: p.resolvers.stale,
   };
+  p.resolvers.stale.beginPolicy();
   const rules: Rule[] = [];
   let count = 0;
   for (const section of p.sections) {
@@ -120,7 +127,8 @@ export function assemblePolicy(p: PolicyParts): Policy {
       buildRules(entry, section.label, ctx, rules);
     }
   }
-  const defaults = defaultRules(p.doc, p.defaults, p.knownZones, p.defaultsLocation);
+  const warnings = p.resolvers.stale.endPolicy();
+  const defaults = defaultRules(p.doc, p.defaults, p.defaultsLocation);
   rules.push(...defaults.rules);
   const notes = [...p.notes];
   if (count === 0) notes.push('the rulebase has no security rules: the default rules decide all traffic');
@@ -136,6 +144,8 @@ export function assemblePolicy(p: PolicyParts): Policy {
     rules,
     default: defaults.decision,
     egressZones: p.egressZones,
+    zones: p.zones,
+    ...(warnings.length > 0 ? { warnings } : {}),
     notes,
   };
 }

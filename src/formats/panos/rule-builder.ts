@@ -7,6 +7,7 @@ import type { AddressResolver } from './addresses.js';
 import type { ApplicationResolver } from './applications.js';
 import type { Scope } from './scopes.js';
 import { APPLICATION_DEFAULT, type ServiceResolver } from './services.js';
+import type { StaleReferences } from './stale-references.js';
 import type { XmlDocument, XmlElement } from './xml-tree.js';
 import { unionServiceExprs } from '../../model/service.js';
 
@@ -61,10 +62,13 @@ export interface RuleContext {
   applications: ApplicationResolver;
   /** Whether decryption rules may decrypt TLS (App-ID then sees the application inside). */
   decrypting: boolean;
-  /** Zones of the vsys (or named in the policy): intrazone and interzone rules expand over them. */
+  /** Zones of the vsys (or named in the policy): interzone rules expand over them. */
   knownZones: readonly string[];
+  /** Whether the firewall may have zones besides `knownZones` (see ZoneFacts.incomplete). */
+  zonesIncomplete: boolean;
   /** Zone names rules may use; undefined when the config doesn't define them (Panorama, templates). */
   definedZones: ReadonlySet<string> | undefined;
+  stale: StaleReferences;
   zoneCache: Map<string, ZoneSet>;
   slots: RuleSlots;
 }
@@ -162,7 +166,7 @@ function flagIsYes(doc: XmlDocument, found: Int32Array, tag: SlotTag, name: stri
 
 /**
  * Builds the rules of one security rulebase `<entry>` into `out` (one Rule, or one per zone for
- * intrazone and interzone rules; see `zonePairs`). Reads the entry's children in one pass; a 100 MB
+ * interzone rules; see `zonePairs`). Reads the entry's children in one pass; a 100 MB
  * export has tens of thousands of rules, so nothing is allocated here that the rule doesn't keep.
  */
 export function buildRules(entry: XmlElement, section: string, ctx: RuleContext, out: Rule[]): void {
@@ -227,6 +231,7 @@ export function buildRules(entry: XmlElement, section: string, ctx: RuleContext,
       : zonePairs(ctx, ruleType, from.names, to.names, location);
   for (const pair of pairs) {
     const r: Rule = {
+      ...(pair.sameZone ? { sameZone: true } : {}),
       name,
       enabled,
       action: actionText === 'allow' ? 'allow' : 'deny',
@@ -257,30 +262,39 @@ function zoneSet(ctx: RuleContext, names: readonly string[]): ZoneSet {
   return z;
 }
 
+/**
+ * A zone the vsys doesn't define is a stale reference: the rule keeps the name (a trimmed export may have
+ * left the zone out; the policy's zones then count as incomplete) and a warning says so.
+ */
 function checkZone(ctx: RuleContext, name: string, list: MemberList, i: number): void {
   const zone = list.names[i]!;
   if (zone === 'any' || !ctx.definedZones || ctx.definedZones.has(zone)) return;
-  throw ctx.doc.error(
-    ctx.doc.memberAt(list.el, i),
-    `${ruleLabel(name)}: undefined zone "${zone}"; expected a zone of ${ctx.scope.label} (${[...ctx.definedZones].join(', ') || 'none defined'}) or any`,
-  );
+  const at = ctx.doc.memberAt(list.el, i);
+  ctx.stale.add([
+    {
+      what: `${ruleLabel(name)}: undefined zone "${zone}" (${ctx.scope.label} defines ${[...ctx.definedZones].join(', ')})`,
+      location: { path: ctx.doc.path, line: ctx.doc.lineOf(at) },
+    },
+  ]);
 }
 
 interface ZonePair {
   from: ZoneSet;
   to: ZoneSet;
+  sameZone?: boolean;
   condition?: UnknownPart;
 }
 
 /**
  * The zone pairs a rule covers ("Components of a Security Policy Rule", Rule Type): universal rules every
- * pair of their source and destination zones; intrazone rules traffic within each source zone; interzone
- * rules traffic between different zones. A zone set can't say "the same zone on both sides", so intrazone
- * and interzone rules become one rule per zone. Where the zones aren't known the pair can't be expressed:
- * the rule then only "may" match.
+ * pair of their source and destination zones; intrazone rules traffic within each source zone (the
+ * destination zones don't count), which `sameZone` says exactly; interzone rules traffic between
+ * different zones. A zone set can't say "another zone than the source", so interzone rules become one
+ * rule per zone; between two zones the config doesn't show (where it may have more), whether they differ
+ * can't be told: that part only "may" match.
  */
 export function zonePairs(
-  ctx: Pick<RuleContext, 'knownZones' | 'zoneCache'>,
+  ctx: Pick<RuleContext, 'knownZones' | 'zonesIncomplete' | 'zoneCache'>,
   ruleType: string,
   from: readonly string[],
   to: readonly string[],
@@ -289,23 +303,28 @@ export function zonePairs(
   const fromSet = zoneSet(ctx as RuleContext, from);
   const toSet = zoneSet(ctx as RuleContext, to);
   if (ruleType === 'universal') return [{ from: fromSet, to: toSet }];
+  if (ruleType === 'intrazone') return [{ from: fromSet, to: fromSet, sameZone: true }];
   const zones = fromSet.isAny() ? ctx.knownZones : from;
-  if (zones.length === 0) {
-    return [
-      {
-        from: fromSet,
-        to: toSet,
+  const pairs: ZonePair[] = zones.map((z) => ({
+    from: ZoneSet.of([z]),
+    to: toSet.subtract(ZoneSet.of([z])),
+  }));
+  if (fromSet.isAny()) {
+    // Traffic from a zone the config doesn't name to one it does is interzone too.
+    const known = ZoneSet.of(zones);
+    pairs.push({ from: ZoneSet.allBut(zones), to: toSet.intersect(known) });
+    if (ctx.zonesIncomplete || zones.length === 0) {
+      pairs.push({
+        from: ZoneSet.allBut(zones),
+        to: toSet.subtract(known),
         condition: {
-          reason: `${ruleType} rule: whether source and destination zone are ${ruleType === 'intrazone' ? 'the same' : 'different'} can't be told without the firewall's zones`,
+          reason:
+            "interzone rule: between two zones the config doesn't show, whether they are different can't be told",
           location,
         },
-      },
-    ];
+      });
+    }
   }
-  if (ruleType === 'intrazone') return zones.map((z) => ({ from: ZoneSet.of([z]), to: ZoneSet.of([z]) }));
-  const pairs = zones.map((z) => ({ from: ZoneSet.of([z]), to: toSet.subtract(ZoneSet.of([z])) }));
-  // Traffic from a zone the config doesn't name to one it does is interzone too.
-  if (fromSet.isAny()) pairs.push({ from: ZoneSet.allBut(zones), to: toSet.intersect(ZoneSet.of(zones)) });
   return pairs.filter((p) => !p.to.isEmpty());
 }
 

@@ -1,5 +1,6 @@
 import { ANY_SERVICE, type PortRange, type ServiceExpr, unionServiceExprs } from '../../model/service.js';
 import type { Definition, Scope } from './scopes.js';
+import type { StaleReference, StaleReferences } from './stale-references.js';
 import type { XmlDocument, XmlElement } from './xml-tree.js';
 
 const PROTOCOLS = ['tcp', 'udp', 'sctp'] as const;
@@ -50,10 +51,13 @@ export function parsePortList(text: string): PortRange[] | string {
  */
 export class ServiceResolver {
   /** Groups by entry and resolution scope (as for address groups); services keep their value. */
-  private readonly groups = new Map<string, ServiceExpr>();
+  private readonly groups = new Map<string, { expr: ServiceExpr; stale: StaleReference[] }>();
   private readonly open: { def: Definition; key: string }[] = [];
 
-  constructor(private readonly doc: XmlDocument) {}
+  constructor(
+    private readonly doc: XmlDocument,
+    private readonly stale: StaleReferences,
+  ) {}
 
   /**
    * The `index`th `<member>` of `list` (a rule's `<service>`, not `application-default`, which the caller
@@ -65,10 +69,13 @@ export class ServiceResolver {
     if (def) return this.definition(def, scope, list, index);
     const predefined = PREDEFINED[name];
     if (predefined) return predefined;
-    throw this.doc.error(
-      this.doc.memberAt(list, index),
-      `undefined service or service group "${name}" (looked up in ${scope.chainLabel()}); expected a service defined in the config, any, application-default, service-http or service-https`,
-    );
+    // A stale reference (a trimmed export): unknown where it is used, and a warning.
+    const ref: StaleReference = {
+      what: `undefined service or service group "${name}" (looked up in ${scope.chainLabel()})`,
+      location: { path: this.doc.path, line: this.doc.lineOf(this.doc.memberAt(list, index)) },
+    };
+    this.stale.add([ref]);
+    return { kind: 'unknown', part: { reason: `${ref.what}, a stale reference`, location: ref.location } };
   }
 
   private definition(def: Definition, from: Scope, list: XmlElement, index: number): ServiceExpr {
@@ -78,9 +85,19 @@ export class ServiceResolver {
     const groupScope = def.scope.isShared ? def.scope : from;
     const key = `${def.el}@${groupScope.id}`;
     const done = this.groups.get(key);
-    if (done) return done;
-    const expr = this.group(def, groupScope, key, list, index);
-    this.groups.set(key, expr);
+    if (done) {
+      this.stale.add(done.stale);
+      return done.expr;
+    }
+    this.stale.nest();
+    let expr: ServiceExpr;
+    let stale: StaleReference[] = [];
+    try {
+      expr = this.group(def, groupScope, key, list, index);
+    } finally {
+      stale = this.stale.unnest();
+    }
+    this.groups.set(key, { expr, stale });
     return expr;
   }
 

@@ -10,6 +10,7 @@ const FIXTURES = [
   'panorama-hierarchy.xml',
   'fw-managed-pushed.xml',
   'fw-dynamic-objects.xml',
+  'fw-bgp-trimmed.xml',
 ];
 const NOISE = [
   '<',

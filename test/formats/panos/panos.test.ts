@@ -135,9 +135,6 @@ describe('PAN-OS: reading a firewall', () => {
       'allow-storage-na',
       'guest-web',
       'intrazone-default',
-      'intrazone-default',
-      'intrazone-default',
-      'intrazone-default',
       'interzone-default',
     ]);
     const drop = rule(policy!, 'drop-guest-realtime');
@@ -156,16 +153,6 @@ describe('PAN-OS: reading a firewall', () => {
       name: 'interzone-default',
       location: { path: file.path, line: lineOf(file.text, '<rulebase>') },
     });
-  });
-
-  it('makes one intrazone-default per zone (source zone = destination zone)', () => {
-    const intra = policy!.rules.filter((r) => r.name === 'intrazone-default');
-    expect(intra.map((r) => [r.sourceZones.toString(), r.destinationZones.toString(), r.action])).toEqual([
-      ['untrust', 'untrust', 'allow'],
-      ['trust', 'trust', 'allow'],
-      ['guest', 'guest', 'allow'],
-      ['dmz', 'dmz', 'allow'],
-    ]);
   });
 
   it('takes the egress zone from the default route and says so', () => {
@@ -348,24 +335,6 @@ describe('PAN-OS: rule conditions the config cannot decide', () => {
   });
 });
 
-describe('PAN-OS: intrazone and interzone rules', () => {
-  it('expand over the zones: intrazone within each zone, interzone between different ones', () => {
-    const text = firewallXml('', [
-      { name: 'intra', from: ['trust'], extra: '<rule-type>intrazone</rule-type>' },
-      { name: 'inter', from: ['any'], to: ['any'], extra: '<rule-type>interzone</rule-type>' },
-    ]);
-    const p = readOne(text);
-    const pairs = (name: string) =>
-      p.rules.filter((r) => r.name === name).map((r) => `${r.sourceZones} -> ${r.destinationZones}`);
-    expect(pairs('intra')).toEqual(['trust -> trust']);
-    expect(pairs('inter')).toEqual([
-      'untrust -> any except untrust',
-      'trust -> any except trust',
-      'any except trust, untrust -> trust, untrust',
-    ]);
-  });
-});
-
 describe('PAN-OS: Panorama', () => {
   const file = fixture('panorama-hierarchy.xml');
   const policies = panosReader.read([file]);
@@ -511,22 +480,6 @@ describe('PAN-OS: bad input is an InputError at the right line', () => {
       line,
       /end tag <\/security> does not match the open element <rules>; expected <\/rules> \(opened at line \d+\)/,
     );
-  });
-
-  it('a reference to an undefined address, at the member', () => {
-    const text = firewallXml('', [{ name: 'r' }, { name: 'r2', destination: ['rs-cnd'] }]);
-    expectError(
-      text,
-      lineOf(text, 'rs-cnd'),
-      /undefined address object or group "rs-cnd" \(looked up in vsys "vsys1", shared\)/,
-    );
-  });
-
-  it('a reference to an undefined service or zone', () => {
-    const svc = firewallXml('', [{ name: 'r', service: ['tcp-8443'] }]);
-    expectError(svc, lineOf(svc, 'tcp-8443'), /undefined service or service group "tcp-8443"/);
-    const zone = firewallXml('', [{ name: 'r', from: ['tust'] }]);
-    expectError(zone, lineOf(zone, 'tust'), /rule "r": undefined zone "tust"/);
   });
 
   it('an object defined twice in one scope, even when no rule uses it', () => {
