@@ -258,16 +258,19 @@ describe('ASA: semantics beyond the fixtures', () => {
   });
 
   it('denies lower to higher without an ACL', () => {
-    const p = read(asa(''));
+    const p = read(asa('').replace(/^route .*$/m, ''));
     expect(verdict(p, '*:443/tcp', { zone: 'outside', egress: 'inside' })).toMatchObject({
       verdict: 'blocked',
       rule: 'security level: outside (0) to higher levels',
     });
   });
 
-  it('leaves the egress unknown without a default route', () => {
+  it('leaves the egress unknown without a default route, and says every interface is tried', () => {
     const p = read(asa('').replace(/^route .*$/m, ''));
     expect(p.egressZones).toBe('unknown');
+    const note = p.notes.find((n) => n.includes('no default route'));
+    expect(note).toMatch(/every interface is a candidate/);
+    expect(note).not.toMatch(/\bmust\b|name it/);
     expect(verdict(p, '*:443/tcp').verdict).toBe('unknown');
     expect(verdict(p, '*:443/tcp', { egress: 'outside', zone: 'inside' }).verdict).toBe('allowed');
   });
@@ -379,6 +382,20 @@ access-group OUT out interface outside
     expect(combined.section).toMatch(/leaving through access-group OUT out interface outside: OUT line 1/);
   });
 
+  it("reads port and protocol names with the ASA's own values, which are all it predefines", () => {
+    // "Addresses, Protocols, and Ports": kerberos is 750 there (IANA: 88), sqlnet 1521, ipsec is ESP (50).
+    const p = read(
+      asa(
+        'access-list IN extended permit tcp any any eq sqlnet\naccess-list IN extended permit udp any any eq kerberos\naccess-list IN extended permit ipsec any any\naccess-list IN extended permit tcp any any eq www\naccess-group IN in interface inside\n',
+      ),
+    );
+    expect(verdict(p, '*:1521/tcp', { zone: 'inside' }).rule).toBe('IN line 1');
+    expect(verdict(p, '*:750/udp', { zone: 'inside' }).rule).toBe('IN line 2');
+    expect(verdict(p, '*:88/udp', { zone: 'inside' }).rule).toBe('IN implicit deny');
+    expect(rule(p, 'IN line 3').services).toEqual({ kind: 'protocol', number: 50 });
+    expect(verdict(p, '*:80/tcp', { zone: 'inside' }).rule).toBe('IN line 4');
+  });
+
   it('ignores ACLs no access-group applies, and says so', () => {
     const p = read(asa('access-list UNUSED extended deny ip any any\n'));
     expect(p.rules.some((r) => r.name.startsWith('UNUSED'))).toBe(false);
@@ -434,36 +451,18 @@ describe('ASA: bad input is an InputError at the line', () => {
     );
   });
 
-  it('refuses references to undefined objects, groups, ACLs and interfaces', () => {
+  it('refuses an object where an object-group belongs and the other way round', () => {
     expectError(
-      asa('access-list IN extended permit ip object-group NOPE any\n'),
-      'object-group NOPE',
-      /undefined object-group "NOPE"; define it with "object-group network NOPE"/,
+      asa('object network H\n host 10.0.0.5\naccess-list IN extended permit ip object-group H any\n'),
+      'object-group H',
+      /"H" is a network object, not an object-group: write "object H"/,
     );
     expectError(
-      asa('access-list IN extended permit ip object NOPE any\n'),
-      'object NOPE',
-      /undefined network object "NOPE"/,
-    );
-    expectError(
-      asa('access-list IN extended permit object NOSVC any any\n'),
-      'NOSVC',
-      /undefined service object "NOSVC"/,
-    );
-    expectError(
-      asa('access-group MISSING in interface inside\n'),
-      'access-group MISSING',
-      /undefined access-list "MISSING"/,
-    );
-    expectError(
-      asa('access-list IN extended permit ip any any\naccess-group IN in interface dmz\n'),
-      'access-group IN in interface dmz',
-      /no interface has "nameif dmz"/,
-    );
-    expectError(
-      asa('object-group network G\n group-object NOPE\n'),
-      ' group-object NOPE',
-      /undefined object-group "NOPE"/,
+      asa(
+        'object service S\n service tcp destination eq 443\naccess-list IN extended permit ip object S any\n',
+      ),
+      'object S any',
+      /"S" is a service object; expected a network object/,
     );
   });
 

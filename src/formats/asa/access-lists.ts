@@ -143,22 +143,25 @@ function readExtendedAce(at: ConfigCommand, acl: string, aclLine: number, ctx: A
   const src = ctx.addresses.aceAddress(words, i, at, 'source');
   i = src.next;
   const ports: PortMatch = {};
+  const protocols = protocol.part.kind === 'protocols' ? protocol.part.list : [];
+  const protocolUnknown = protocols.some((p) => p.kind === 'unknown');
   const portsAllowed =
-    protocol.part.kind === 'protocols' &&
-    protocol.part.list.some((p) => p.kind === 'number' && PORT_PROTOCOL_NAMES.has(p.number));
-  const srcPorts = readPorts(words, i, at, ctx, portsAllowed);
+    protocolUnknown || protocols.some((p) => p.kind === 'number' && PORT_PROTOCOL_NAMES.has(p.number));
+  const srcPorts = readPorts(words, i, at, ctx, portsAllowed, 'source');
   if (srcPorts) {
     ports.source = srcPorts.ports;
+    if (srcPorts.unknown) ports.unknown = srcPorts.unknown;
     i = srcPorts.next;
   }
   i = readSecurityGroup(words, i, at, ctx, conditions);
   const dst = ctx.addresses.aceAddress(words, i, at, 'destination');
   i = dst.next;
-  const dstPorts = readPorts(words, i, at, ctx, portsAllowed);
+  const dstPorts = readPorts(words, i, at, ctx, portsAllowed, 'destination');
   if (dstPorts) {
     ports.destination = dstPorts.ports;
+    if (dstPorts.unknown) ports.unknown ??= dstPorts.unknown;
     i = dstPorts.next;
-  } else if (protocol.part.kind === 'protocols' && isIcmpOnly(protocol.part.list)) {
+  } else if (protocolUnknown || isIcmpOnly(protocols)) {
     i = skipIcmpType(words, i, at, ctx);
   }
   let enabled = true;
@@ -218,6 +221,9 @@ function readProtocolPart(
   const name = words[i + 1];
   if (lower === 'object-group') {
     if (name === undefined) throw lineError(ctx.path, at, '"object-group" without a name for the protocol');
+    // An undefined protocol or service group: the ACE's protocol is unknown, and ports may follow.
+    const stale = ctx.services.staleGroup(name, at);
+    if (stale) return { part: { kind: 'protocols', list: [{ kind: 'unknown', part: stale }] }, next: i + 2 };
     const group = ctx.services.group(name, at, ['protocol', 'service'], 'a protocol or service group');
     if (group.kind === 'protocol') {
       return { part: { kind: 'protocols', list: ctx.services.protocolGroup(name, at) }, next: i + 2 };
@@ -314,7 +320,8 @@ function readPorts(
   at: ConfigLine,
   ctx: AceContext,
   allowed: boolean,
-): { ports: readonly PortRange[]; next: number } | undefined {
+  position: 'source' | 'destination',
+): { ports: readonly PortRange[]; unknown?: UnknownPart; next: number } | undefined {
   const w = words[i]?.toLowerCase();
   if (w === undefined) return undefined;
   if (PORT_OPERATORS.has(w)) {
@@ -327,6 +334,12 @@ function readPorts(
     return ctx.services.portOperator(words, i, at);
   }
   if (w === 'object-group' && allowed && words[i + 1] !== undefined) {
+    const name = words[i + 1]!;
+    if (!ctx.services.hasGroup(name)) {
+      if (position === 'source' && undefinedGroupIsDestination(words, i, ctx)) return undefined;
+      const unknown = ctx.services.staleGroup(name, at);
+      if (unknown) return { ports: [], unknown, next: i + 2 };
+    }
     const def = ctx.services.group(
       words[i + 1]!,
       at,
@@ -336,6 +349,20 @@ function readPorts(
     if (def.kind === 'port') return { ports: ctx.services.portGroup(def.name, at).ports, next: i + 2 };
   }
   return undefined;
+}
+
+/**
+ * Whether an undefined `object-group Y` right after the source address is the destination rather than the
+ * source port group: it is when nothing, an option or a port operator follows, or a group that is no
+ * network group. When both could be (`object-group Y object-group Z`, Z undefined too), reading Y as the
+ * ports and Z as the destination gives the same unknown match as the other way round.
+ */
+function undefinedGroupIsDestination(words: readonly string[], i: number, ctx: AceContext): boolean {
+  const next = words[i + 2]?.toLowerCase();
+  if (next === undefined || OPTION_WORDS.has(next) || PORT_OPERATORS.has(next)) return true;
+  if (next !== 'object-group') return false;
+  const kind = ctx.services.groupKind(words[i + 3] ?? '');
+  return kind !== undefined && kind !== 'network';
 }
 
 function isIcmpOnly(list: readonly AsaProtocol[]): boolean {

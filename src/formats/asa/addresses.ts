@@ -20,6 +20,7 @@ import {
 import { isValidHostName, normalizeHost } from '../../model/names.js';
 import { lineError, type ConfigLine } from './config-lines.js';
 import type { ObjectTables } from './objects.js';
+import type { StaleReferences } from './stale-references.js';
 
 /** What address resolution needs to know beyond the object tables. */
 export interface AddressSettings {
@@ -34,6 +35,8 @@ export interface AddressSettings {
   fqdnUnresolvable?: string;
   /** The address expression of `interface NAME` in an ACE (the ASA's own address on it). */
   interfaceAddress(name: string, at: ConfigLine): AddressExpr;
+  /** Where references to things the export doesn't define are recorded. */
+  stale: StaleReferences;
 }
 
 export const ANY4: AddressExpr = ipsExpr(FAMILY_RANGE.ipv4);
@@ -108,6 +111,28 @@ export class AddressResolver {
     }
   }
 
+  /**
+   * A word that can only be a `name` alias (it starts with a letter and is no IPv6 address) and that the
+   * export doesn't define: a stale reference, unknown, rather than a syntax error.
+   */
+  private isUndefinedName(word: string): boolean {
+    return /^[A-Za-z][\w.-]*$/.test(word) && !this.tables.names.has(word);
+  }
+
+  private staleName(word: string, at: ConfigLine): AddressExpr {
+    return unknownExpr(this.settings.stale.use(`name "${word}"`, at.line));
+  }
+
+  /** `host A` (A an address or a `name`); unknown for a name the export doesn't define. */
+  private hostExpr(word: string, at: ConfigLine): AddressExpr {
+    return this.isUndefinedName(word) ? this.staleName(word, at) : ipsExpr(this.hostSet(word, at));
+  }
+
+  /** `A MASK` (A an address or a `name`); unknown for a name the export doesn't define. */
+  private maskedExpr(word: string, mask: string, at: ConfigLine): AddressExpr {
+    return this.isUndefinedName(word) ? this.staleName(word, at) : ipsExpr(this.maskedBlock(word, mask, at));
+  }
+
   hostSet(word: string, at: ConfigLine): IntervalSet {
     const a = this.address(word, at);
     return prefixBlock(a.family, a.value, a.family === 'ipv4' ? 32 : 128);
@@ -158,6 +183,7 @@ export class AddressResolver {
         return { expr: ANY6, next: i + 1 };
       case 'host':
         if (arg === undefined) throw this.error(at, `"host" without an address in the ${role}`);
+        if (this.isUndefinedName(arg)) return { expr: this.staleName(arg, at), next: i + 2 };
         return { expr: this.shared(`host ${arg}`, () => ipsExpr(this.hostSet(arg, at))), next: i + 2 };
       case 'object':
         if (arg === undefined) throw this.error(at, `"object" without a name in the ${role}`);
@@ -184,6 +210,7 @@ export class AddressResolver {
       }
       throw this.error(at, `"${word}" is not a ${role} address; expected ${ADDRESS_FORMS}`);
     }
+    if (this.isUndefinedName(word)) return { expr: this.staleName(word, at), next: i + 2 };
     return {
       expr: this.shared(`${word} ${mask}`, () => ipsExpr(this.maskedBlock(word, mask, at))),
       next: i + 2,
@@ -196,11 +223,10 @@ export class AddressResolver {
     if (cached) return cached;
     const obj = this.tables.networkObjects.get(name);
     if (!obj) {
-      const other = this.tables.serviceObjects.has(name) ? ` ("${name}" is a service object)` : '';
-      throw this.error(
-        at,
-        `undefined network object "${name}"${other}; define it with "object network ${name}"`,
-      );
+      if (this.tables.serviceObjects.has(name)) {
+        throw this.error(at, `"${name}" is a service object; expected a network object`);
+      }
+      return unknownExpr(this.settings.stale.use(`network object "${name}"`, at.line));
     }
     if (!obj.address) {
       throw this.error(
@@ -218,7 +244,7 @@ export class AddressResolver {
     switch (kind!.toLowerCase()) {
       case 'host':
         if (a === undefined || b !== undefined) throw this.error(def, 'expected "host ADDRESS"');
-        return ipsExpr(this.hostSet(a, def));
+        return this.hostExpr(a, def);
       case 'subnet':
         if (a === undefined || c !== undefined)
           throw this.error(def, 'expected "subnet ADDRESS MASK" or "subnet IPV6/PREFIX"');
@@ -226,10 +252,12 @@ export class AddressResolver {
           if (!a.includes('/')) throw this.error(def, `"subnet ${a}" needs a netmask or an IPv6 /prefix`);
           return ipsExpr(this.prefix(a, def));
         }
-        return ipsExpr(this.maskedBlock(a, b, def));
+        return this.maskedExpr(a, b, def);
       case 'range': {
         if (a === undefined || b === undefined || c !== undefined)
           throw this.error(def, 'expected "range FIRST LAST"');
+        if (this.isUndefinedName(a)) return this.staleName(a, def);
+        if (this.isUndefinedName(b)) return this.staleName(b, def);
         const lo = this.address(a, def);
         const hi = this.address(b, def);
         if (lo.family !== hi.family) throw this.error(def, `range "${a} ${b}" mixes IPv4 and IPv6`);
@@ -297,13 +325,10 @@ export class AddressResolver {
     if (cached) return cached;
     const group = this.tables.groups.get(name);
     if (!group) {
-      const other = this.tables.networkObjects.has(name)
-        ? ` ("${name}" is a network object: write "object ${name}")`
-        : '';
-      throw this.error(
-        at,
-        `undefined object-group "${name}"${other}; define it with "object-group network ${name}"`,
-      );
+      if (this.tables.networkObjects.has(name)) {
+        throw this.error(at, `"${name}" is a network object, not an object-group: write "object ${name}"`);
+      }
+      return unknownExpr(this.settings.stale.use(`object-group "${name}"`, at.line));
     }
     if (group.kind !== 'network') {
       throw this.error(
@@ -342,7 +367,7 @@ export class AddressResolver {
     const sub = a.toLowerCase();
     if (sub === 'host') {
       if (b === undefined || c !== undefined) throw this.error(m, 'expected "network-object host ADDRESS"');
-      return ipsExpr(this.hostSet(b, m));
+      return this.hostExpr(b, m);
     }
     if (sub === 'object') {
       if (b === undefined || c !== undefined) throw this.error(m, 'expected "network-object object NAME"');
@@ -353,7 +378,7 @@ export class AddressResolver {
       if (a.includes('/')) return ipsExpr(this.prefix(a, m));
       throw this.error(m, `"network-object ${a}" needs a netmask, an IPv6 /prefix or "host"`);
     }
-    return ipsExpr(this.maskedBlock(a, b, m));
+    return this.maskedExpr(a, b, m);
   }
 
   /** Resolves every object and network group, so errors in unused ones are reported too. */

@@ -25,6 +25,7 @@ import {
 } from './objects.js';
 import { buildPolicy } from './policy-builder.js';
 import { ServiceResolver } from './services.js';
+import { StaleReferences } from './stale-references.js';
 
 interface Collected {
   tables: ObjectTables;
@@ -80,6 +81,7 @@ function collect(path: string, commands: readonly ConfigCommand[]): Collected {
         readName(path, cmd, tables);
         continue;
       case 'interface':
+        settings.anyInterface = true;
         readInterface(path, cmd, settings);
         continue;
       case 'access-list':
@@ -149,13 +151,13 @@ function checkIpv6AccessList(path: string, cmd: ConfigCommand, settings: DeviceS
   );
 }
 
-function interfaceAddress(settings: DeviceSettings, path: string) {
+function interfaceAddress(settings: DeviceSettings, path: string, stale: StaleReferences) {
   const cache = new Map<string, AddressExpr>();
   return (name: string, at: ConfigLine): AddressExpr => {
     const cached = cache.get(name);
     if (cached) return cached;
     const intf = settings.interfaces.get(name);
-    if (!intf) throw lineError(path, at, `"interface ${name}": no interface has "nameif ${name}"`);
+    if (!intf) return unknownExpr(stale.use(`nameif "${name}"`, at.line));
     let expr: AddressExpr;
     if (intf.addresses.length > 0 && !intf.dynamicAddress) {
       try {
@@ -188,13 +190,15 @@ export function readAsaFile(file: InputFile): Policy {
     settings.dnsLookup && settings.dnsServer
       ? undefined
       : 'the ASA resolves FQDN objects with its own DNS, and the config has no "dns domain-lookup" with a DNS server ("name-server"), so what it matches is unknown';
+  const stale = new StaleReferences(file.path);
   const addresses = new AddressResolver(tables, {
     path: file.path,
     anyIsDualStack,
     ...(fqdnUnresolvable ? { fqdnUnresolvable } : {}),
-    interfaceAddress: interfaceAddress(settings, file.path),
+    interfaceAddress: interfaceAddress(settings, file.path, stale),
+    stale,
   });
-  const services = new ServiceResolver(file.path, tables);
+  const services = new ServiceResolver(file.path, tables, stale);
   addresses.checkAll();
   services.checkAll();
   const acls = readAccessLists(accessLists, { path: file.path, addresses, services });
@@ -203,7 +207,7 @@ export function readAsaFile(file: InputFile): Policy {
       `transparent firewall mode (line ${settings.transparent}): bridge-group interfaces are read like routed ones; EtherType rules are not modelled`,
     );
   }
-  return buildPolicy({ path: file.path, settings, acls, notes });
+  return buildPolicy({ path: file.path, settings, acls, notes, stale });
 }
 
 /**

@@ -1,3 +1,5 @@
+import type { IntervalSet } from '../../model/interval-set.js';
+import { AddressSyntaxError, netmaskToPrefix, parseAddress, parseCidr, prefixBlock } from '../../model/ip.js';
 import { lineError, type ConfigCommand, type ConfigLine } from './config-lines.js';
 
 /**
@@ -17,6 +19,8 @@ export interface AsaInterface {
   securityLevelLine?: number;
   /** Static IPv4 and IPv6 addresses of the interface itself. */
   addresses: string[];
+  /** The connected subnets those addresses are in (`ip address A MASK`, `ipv6 address A/LEN`). */
+  subnets: { net: IntervalSet; line: number }[];
   /** `ip address dhcp` / `pppoe`: assigned at run time. */
   dynamicAddress?: 'dhcp' | 'pppoe';
   /** `ip address dhcp setroute` / `pppoe setroute`: a default route is learned on this interface. */
@@ -44,6 +48,8 @@ export interface DeviceSettings {
   /** `ASA Version 9.8(2)`: major and minor. */
   version?: { major: number; minor: number; line: number };
   interfaces: Map<string, AsaInterface>;
+  /** Whether the file has any `interface` section (an ACL-only fragment has none). */
+  anyInterface: boolean;
   accessGroups: AccessGroup[];
   defaultRoutes: DefaultRoute[];
   /** `same-security-traffic permit inter-interface` / `intra-interface`, with their lines. */
@@ -56,7 +62,14 @@ export interface DeviceSettings {
 }
 
 export function emptySettings(): DeviceSettings {
-  return { interfaces: new Map(), accessGroups: [], defaultRoutes: [], dnsLookup: false, dnsServer: false };
+  return {
+    interfaces: new Map(),
+    anyInterface: false,
+    accessGroups: [],
+    defaultRoutes: [],
+    dnsLookup: false,
+    dnsServer: false,
+  };
 }
 
 /**
@@ -72,6 +85,7 @@ export function readInterface(path: string, cmd: ConfigCommand, settings: Device
   let securityLevel: number | undefined;
   let securityLevelLine: number | undefined;
   const addresses: string[] = [];
+  const subnets: AsaInterface['subnets'] = [];
   let dynamicAddress: AsaInterface['dynamicAddress'];
   let setrouteLine: number | undefined;
   let managementOnly = false;
@@ -90,9 +104,11 @@ export function readInterface(path: string, cmd: ConfigCommand, settings: Device
         if (w.includes('setroute')) setrouteLine = child.line;
       } else if (child.words[2] !== undefined) {
         addresses.push(child.words[2]);
+        subnets.push({ net: connectedSubnet(path, child), line: child.line });
       }
     } else if (w[0] === 'ipv6' && w[1] === 'address' && child.words[2]?.includes('/')) {
       addresses.push(child.words[2].split('/')[0]!);
+      subnets.push({ net: connectedSubnet(path, child), line: child.line });
     } else if (w[0] === 'management-only') {
       managementOnly = true;
     }
@@ -112,11 +128,29 @@ export function readInterface(path: string, cmd: ConfigCommand, settings: Device
     line: cmd.line,
     nameifLine,
     addresses,
+    subnets,
     managementOnly,
     ...(securityLevel !== undefined ? { securityLevel, securityLevelLine } : {}),
     ...(dynamicAddress ? { dynamicAddress } : {}),
     ...(setrouteLine !== undefined ? { setrouteLine } : {}),
   });
+}
+
+/** `ip address A MASK [standby S]` or `ipv6 address A/LEN [standby S]`: the subnet the interface is on. */
+function connectedSubnet(path: string, at: ConfigLine): IntervalSet {
+  const [, , address, mask] = at.words;
+  try {
+    if (at.words[0]!.toLowerCase() === 'ipv6') return parseCidr(address!);
+    if (mask === undefined) throw new AddressSyntaxError('the netmask is missing');
+    const a = parseAddress(address!);
+    if (a.family !== 'ipv4') throw new AddressSyntaxError(`"${address}" is not an IPv4 address`);
+    return prefixBlock('ipv4', a.value, netmaskToPrefix(mask));
+  } catch (e) {
+    if (!(e instanceof AddressSyntaxError)) throw e;
+    const expected =
+      at.words[0]!.toLowerCase() === 'ipv6' ? 'ipv6 address ADDRESS/LENGTH' : 'ip address ADDRESS MASK';
+    throw lineError(path, at, `bad interface address: ${e.message}; expected "${expected}"`);
+  }
 }
 
 function parseLevel(path: string, at: ConfigLine): number {

@@ -1,7 +1,7 @@
 import { ANY_ADDRESS, ipsExpr } from '../../model/address.js';
 import { FAMILY_RANGE } from '../../model/ip.js';
-import type { SourceLocation } from '../../model/location.js';
-import type { Policy, Rule } from '../../model/policy.js';
+import type { SourceLocation, UnknownPart } from '../../model/location.js';
+import type { Action, Policy, Rule, ZoneFacts } from '../../model/policy.js';
 import { ANY_SERVICE } from '../../model/service.js';
 import { ZoneSet } from '../../model/zone-set.js';
 import type { AccessList } from './access-lists.js';
@@ -9,6 +9,7 @@ import { combineRules } from './combine.js';
 import { lineError } from './config-lines.js';
 import { securityLevelOf, type AccessGroup, type AsaInterface, type DeviceSettings } from './interfaces.js';
 import { asaFormat } from './detect.js';
+import type { StaleReferences } from './stale-references.js';
 
 export const FORMAT_ID = asaFormat.id;
 
@@ -23,6 +24,22 @@ interface BuildInput {
   settings: DeviceSettings;
   acls: ReadonlyMap<string, AccessList>;
   notes: string[];
+  stale: StaleReferences;
+}
+
+/**
+ * Interfaces the export names (in access-group and route lines) without defining them, and whether the
+ * device may have interfaces the export doesn't show: an ACL-only fragment has no interface sections at
+ * all. Their security levels are unknown, and so is whatever depends on them.
+ */
+interface Unseen {
+  names: Set<string>;
+  incomplete: boolean;
+  /** The interfaces whose security levels are known (every interface with a nameif section). */
+  seen: ZoneSet;
+  /** Where a rule about them points: the first line naming one, or the first access-group. */
+  line: number;
+  part: UnknownPart;
 }
 
 /**
@@ -49,7 +66,8 @@ interface BuildInput {
 export function buildPolicy(input: BuildInput): Policy {
   const { path, settings, acls, notes } = input;
   const interfaces = [...settings.interfaces.values()];
-  const bindings = checkBindings(input);
+  const unseen = unseenInterfaces(input);
+  const bindings = checkBindings(input, unseen);
   const rules: Rule[] = [];
   const location = (line: number): SourceLocation => ({ path, line });
 
@@ -80,9 +98,9 @@ export function buildPolicy(input: BuildInput): Policy {
     );
   }
 
-  rules.push(...sameSecurityRules(settings, path));
+  rules.push(...sameSecurityRules(settings, path, unseen));
 
-  const inbound = inboundRules(input, bindings);
+  const inbound = inboundRules(input, bindings, unseen);
   for (const out of bindings.outbound.values()) {
     rules.push(...outboundBlock(out, inbound, input));
   }
@@ -104,7 +122,8 @@ export function buildPolicy(input: BuildInput): Policy {
     'ACLs match real (untranslated) addresses, as the ASA does since 8.3 ("Access Control Lists": NAT and ACLs), so client sources are their inside addresses',
   );
 
-  const egressZones = egressOf(settings, notes, path);
+  const egressZones = egressOf(settings, notes);
+  const warnings = input.stale.warnings();
   return {
     format: FORMAT_ID,
     paths: [path],
@@ -112,38 +131,98 @@ export function buildPolicy(input: BuildInput): Policy {
     rules,
     default: { action: 'deny', name: 'implicit deny' },
     egressZones,
+    zones: zoneFacts(settings, unseen, path),
+    ...(warnings.length > 0 ? { warnings } : {}),
     notes,
   };
 }
 
+/** The nameifs as zones, the unseen ones too, and each interface's connected subnets. */
+function zoneFacts(settings: DeviceSettings, unseen: Unseen, path: string): ZoneFacts {
+  const subnets = [...settings.interfaces.values()].flatMap((intf) =>
+    intf.subnets.map((s) => ({
+      zone: intf.name,
+      net: s.net,
+      interface: intf.hardware,
+      location: { path, line: s.line },
+    })),
+  );
+  return {
+    known: [...settings.interfaces.keys(), ...unseen.names],
+    incomplete: unseen.incomplete,
+    ...(subnets.length > 0 ? { subnets } : {}),
+  };
+}
+
+/**
+ * Finds the interfaces access-group and route lines name that no section defines. In a config with
+ * interface sections each is a stale reference (warned); an ACL-only fragment only has such names.
+ */
+function unseenInterfaces(input: BuildInput): Unseen {
+  const { path, settings, notes, stale } = input;
+  const names = new Set<string>();
+  let line: number | undefined;
+  const named = [
+    ...settings.accessGroups.filter((g) => g.interface !== undefined),
+    ...settings.defaultRoutes,
+  ] as { interface: string; line: number }[];
+  for (const at of named) {
+    if (settings.interfaces.has(at.interface)) continue;
+    names.add(at.interface);
+    line ??= at.line;
+    if (settings.anyInterface) stale.use(`nameif "${at.interface}"`, at.line);
+  }
+  const incomplete = !settings.anyInterface || names.size > 0;
+  const list = [...names].map((n) => `"${n}"`).join(', ');
+  if (!settings.anyInterface) {
+    notes.push(
+      `no interface sections: an ACL-only export${names.size > 0 ? ` naming interfaces ${list}` : ''}; the security levels and any other interfaces are unknown, so traffic they decide is unknown`,
+    );
+  }
+  const at = line ?? settings.accessGroups[0]?.line ?? 1;
+  return {
+    names,
+    incomplete,
+    seen: ZoneSet.of(settings.interfaces.keys()),
+    line: at,
+    part: {
+      reason: settings.anyInterface
+        ? `the export has no section for interface${names.size > 1 ? 's' : ''} ${list}, so ${names.size > 1 ? 'their' : 'its'} security level is unknown`
+        : 'the export has no interface sections, so security levels are unknown',
+      location: { path, line: at },
+    },
+  };
+}
+
+/** An access-group and its ACL, or the unknown part standing for an ACL the export doesn't define. */
+interface Binding extends AccessGroup {
+  list: AccessList | UnknownPart;
+}
+
 interface Bindings {
-  inbound: Map<string, AccessGroup>;
-  outbound: Map<string, AccessGroup>;
-  global?: AccessGroup;
+  inbound: Map<string, Binding>;
+  outbound: Map<string, Binding>;
+  global?: Binding;
   used: Set<string>;
 }
 
-/** Checks every access-group: its ACL exists and is extended, its interface exists, one per direction. */
-function checkBindings(input: BuildInput): Bindings {
-  const { path, settings, acls, notes } = input;
+/**
+ * Checks every access-group: its ACL is extended, one per direction and interface. An ACL the export
+ * doesn't define is a stale reference (a real ASA refuses to apply one): the binding stays, unknown.
+ */
+function checkBindings(input: BuildInput, unseen: Unseen): Bindings {
+  const { path, settings, acls, notes, stale } = input;
   const b: Bindings = { inbound: new Map(), outbound: new Map(), used: new Set() };
   for (const g of settings.accessGroups) {
     const acl = acls.get(g.acl);
-    if (!acl) {
-      throw lineError(
-        path,
-        g,
-        `access-group applies undefined access-list "${g.acl}"; define it with "access-list ${g.acl} extended ..."`,
-      );
-    }
-    if (acl.type === 'ethertype') {
+    if (acl?.type === 'ethertype') {
       // EtherType ACLs only filter non-IP frames (transparent mode); IP traffic is not affected.
       notes.push(
         `access-group line ${g.line} applies EtherType ACL "${g.acl}", which does not filter IP traffic`,
       );
       continue;
     }
-    if (acl.type === 'standard' || acl.type === 'webtype') {
+    if (acl?.type === 'standard' || acl?.type === 'webtype') {
       throw lineError(
         path,
         g,
@@ -151,6 +230,7 @@ function checkBindings(input: BuildInput): Bindings {
       );
     }
     b.used.add(g.acl);
+    const binding: Binding = { ...g, list: acl ?? stale.use(`access-list "${g.acl}"`, g.line) };
     if (g.direction === 'global') {
       if (b.global)
         throw lineError(
@@ -158,11 +238,11 @@ function checkBindings(input: BuildInput): Bindings {
           g,
           `a global access-group is already set at line ${b.global.line}; there can be one`,
         );
-      b.global = g;
+      b.global = binding;
       continue;
     }
     const intf = g.interface!;
-    if (!settings.interfaces.has(intf)) {
+    if (!settings.interfaces.has(intf) && !unseen.names.has(intf)) {
       throw lineError(
         path,
         g,
@@ -178,12 +258,20 @@ function checkBindings(input: BuildInput): Bindings {
         `interface "${intf}" already has an ${g.direction}bound access-group at line ${prev.line}; there can be one per direction`,
       );
     }
-    map.set(intf, g);
+    map.set(intf, binding);
   }
   return b;
 }
 
-function aclRules(acl: AccessList, sourceZones: ZoneSet, section: string, path: string): Rule[] {
+function aclRules(g: Binding, sourceZones: ZoneSet, section: string, path: string): Rule[] {
+  const acl = g.list;
+  if (!('aces' in acl)) {
+    // An ACL the export doesn't show may permit, deny or pass on to what follows.
+    return (['allow', 'deny'] as const).map((action) => ({
+      ...maybeRule(`${g.acl} (not in this export)`, action, sourceZones, ZoneSet.ANY, acl, g.line, path),
+      section,
+    }));
+  }
   return acl.aces.map((ace) => ({
     name: `${acl.name} line ${ace.aclLine}`,
     enabled: ace.enabled,
@@ -215,13 +303,37 @@ function denyRule(name: string, sz: ZoneSet, dz: ZoneSet, line: number, path: st
   };
 }
 
+/** A rule that may match (the config can't tell) where its zones meet the traffic. */
+function maybeRule(
+  name: string,
+  action: Action,
+  sz: ZoneSet,
+  dz: ZoneSet,
+  part: UnknownPart,
+  line: number,
+  path: string,
+): Rule {
+  return { ...denyRule(name, sz, dz, line, path, 'not in this export'), action, conditions: [part] };
+}
+
 function levelLine(intf: AsaInterface): number {
   return intf.securityLevelLine ?? intf.nameifLine;
 }
 
-/** Step 1: same-level and hairpin traffic without `same-security-traffic permit`. */
-function sameSecurityRules(settings: DeviceSettings, path: string): Rule[] {
+/**
+ * Step 1: same-level and hairpin traffic without `same-security-traffic permit`. Traffic to or from an
+ * interface whose level the export doesn't show may be same-level traffic: it may be dropped.
+ */
+function sameSecurityRules(settings: DeviceSettings, path: string, unseen: Unseen): Rule[] {
   const rules: Rule[] = [];
+  if (unseen.incomplete && settings.sameSecurityInter === undefined) {
+    const others = unseen.seen.negate();
+    const name = 'same security level: interfaces not in this export';
+    rules.push(
+      maybeRule(name, 'deny', others, ZoneSet.ANY, unseen.part, unseen.line, path),
+      maybeRule(name, 'deny', ZoneSet.ANY, others, unseen.part, unseen.line, path),
+    );
+  }
   const interfaces = [...settings.interfaces.values()];
   for (const intf of interfaces) {
     const level = securityLevelOf(intf);
@@ -257,18 +369,18 @@ function sameSecurityRules(settings: DeviceSettings, path: string): Rule[] {
 }
 
 /** Step 2 as rules: every interface's inbound ACL, the global ACL, implicit denies, security levels. */
-function inboundRules(input: BuildInput, b: Bindings): Rule[] {
-  const { path, settings, acls } = input;
+function inboundRules(input: BuildInput, b: Bindings, unseen: Unseen): Rule[] {
+  const { path, settings } = input;
   const rules: Rule[] = [];
   for (const [intf, g] of b.inbound) {
     const sz = ZoneSet.of([intf]);
     const section = `access-group ${g.acl} in interface ${intf}`;
-    rules.push(...aclRules(acls.get(g.acl)!, sz, section, path));
+    rules.push(...aclRules(g, sz, section, path));
     if (!b.global) rules.push(denyRule(`${g.acl} implicit deny`, sz, ZoneSet.ANY, g.line, path, section));
   }
   if (b.global) {
     const section = `access-group ${b.global.acl} global`;
-    rules.push(...aclRules(acls.get(b.global.acl)!, ZoneSet.ANY, section, path));
+    rules.push(...aclRules(b.global, ZoneSet.ANY, section, path));
     rules.push(
       denyRule(`${b.global.acl} implicit deny`, ZoneSet.ANY, ZoneSet.ANY, b.global.line, path, section),
     );
@@ -294,6 +406,19 @@ function inboundRules(input: BuildInput, b: Bindings): Rule[] {
       ),
       action: 'allow',
     });
+    if (unseen.incomplete) {
+      rules.push(
+        maybeRule(
+          `security level: ${intf.name} (${level}) to interfaces not in this export`,
+          'allow',
+          sz,
+          unseen.seen.negate(),
+          unseen.part,
+          levelLine(intf),
+          path,
+        ),
+      );
+    }
     rules.push(
       denyRule(
         `security level: ${intf.name} (${level}) to higher levels`,
@@ -305,6 +430,15 @@ function inboundRules(input: BuildInput, b: Bindings): Rule[] {
       ),
     );
   }
+  if (unseen.incomplete) {
+    // Interfaces without an inbound ACL whose levels the export doesn't show: levels decide, unknown.
+    const sz = unseen.seen.union(ZoneSet.of(b.inbound.keys())).negate();
+    const name = 'security levels: interfaces not in this export';
+    rules.push(
+      maybeRule(name, 'allow', sz, ZoneSet.ANY, unseen.part, unseen.line, path),
+      denyRule(name, sz, ZoneSet.ANY, unseen.line, path, 'not in this export'),
+    );
+  }
   return rules;
 }
 
@@ -313,11 +447,16 @@ function inboundRules(input: BuildInput, b: Bindings): Rule[] {
  * each permit ACE is combined with the whole inbound list (which ends in a catch-all deny, so a permit's
  * traffic never falls through to the next ACE); what no ACE matches meets the ACL's implicit deny.
  */
-function outboundBlock(g: AccessGroup, inbound: readonly Rule[], input: BuildInput): Rule[] {
-  const { path, acls, notes } = input;
+function outboundBlock(g: Binding, inbound: readonly Rule[], input: BuildInput): Rule[] {
+  const { path, notes } = input;
   const egress = ZoneSet.of([g.interface!]);
   const section = `access-group ${g.acl} out interface ${g.interface}`;
-  const aces = aclRules(acls.get(g.acl)!, ZoneSet.ANY, section, path);
+  if (!('aces' in g.list)) {
+    // Traffic must pass an outbound ACL the export doesn't show as well: it may be dropped there.
+    const name = `${g.acl} (not in this export)`;
+    return [{ ...maybeRule(name, 'deny', ZoneSet.ANY, egress, g.list, g.line, path), section }];
+  }
+  const aces = aclRules(g, ZoneSet.ANY, section, path);
   const stage = [...inbound, denyRule('implicit deny', ZoneSet.ANY, ZoneSet.ANY, g.line, path, 'inbound')];
   const permits = aces.filter((r) => r.enabled && r.action === 'allow').length;
   if (permits * stage.length > MAX_COMBINED_RULES) {
@@ -366,17 +505,10 @@ function outboundBlock(g: AccessGroup, inbound: readonly Rule[], input: BuildInp
  * 0.0.0.0 GW`, `ipv6 route IF ::/0 GW`) and of `ip address dhcp|pppoe setroute` (a default route learned
  * on the interface).
  */
-function egressOf(settings: DeviceSettings, notes: string[], path: string): ZoneSet | 'unknown' {
+function egressOf(settings: DeviceSettings, notes: string[]): ZoneSet | 'unknown' {
   const names = new Set<string>();
   const why: string[] = [];
   for (const r of settings.defaultRoutes) {
-    if (!settings.interfaces.has(r.interface)) {
-      throw lineError(
-        path,
-        r,
-        `default route via interface "${r.interface}", but no interface has "nameif ${r.interface}"`,
-      );
-    }
     names.add(r.interface);
     why.push(`${r.family === 'ipv4' ? 'route' : 'ipv6 route'} ${r.interface} (default) at line ${r.line}`);
   }
@@ -388,7 +520,7 @@ function egressOf(settings: DeviceSettings, notes: string[], path: string): Zone
   }
   if (names.size === 0) {
     notes.push(
-      'egress interface unknown: the config has no default route ("route IF 0.0.0.0 0.0.0.0 GW") and no "ip address dhcp setroute"; name it with --destination-zone',
+      'the config has no default route ("route IF 0.0.0.0 0.0.0.0 GW") and no "ip address dhcp setroute", so every interface is a candidate for the one reaching the internet (--destination-zone pins one)',
     );
     return 'unknown';
   }

@@ -1,3 +1,5 @@
+import type { UnknownPart } from '../../model/location.js';
+
 /**
  * IP protocol literals of the ASA: "Cisco ASA Series General Operations Configuration Guide", chapter
  * "Addresses, Protocols, and Ports", section "Protocols and Applications"
@@ -26,8 +28,12 @@ const PROTOCOL_LITERALS: ReadonlyMap<string, number> = new Map([
   ['udp', 17],
 ]);
 
-/** A protocol as an ACE or protocol-object names it: every protocol, or one by number. */
-export type AsaProtocol = { kind: 'ip' } | { kind: 'number'; number: number };
+/**
+ * A protocol as an ACE or protocol-object names it: every protocol, one by number, or the unknown members
+ * of a protocol group the export doesn't define.
+ */
+export type AsaProtocol =
+  { kind: 'ip' } | { kind: 'number'; number: number } | { kind: 'unknown'; part: UnknownPart };
 
 export const TCP = 6;
 export const UDP = 17;

@@ -1,10 +1,17 @@
 import type { UnknownPart } from '../../model/location.js';
-import { ANY_SERVICE, type PortRange, type ServiceExpr, unionServiceExprs } from '../../model/service.js';
+import {
+  ANY_SERVICE,
+  intersectServiceExprs,
+  type PortRange,
+  type ServiceExpr,
+  unionServiceExprs,
+} from '../../model/service.js';
 import { lineError, type ConfigLine } from './config-lines.js';
 import type { ObjectGroupDef, ObjectTables } from './objects.js';
 import { describeKind } from './objects.js';
 import { mergePorts, parsePortOperator, PORT_OPERATORS, PortSyntaxError } from './ports.js';
 import { PORT_PROTOCOL_NAMES, parseProtocol, PROTOCOL_FORMS, type AsaProtocol } from './protocols.js';
+import type { StaleReferences } from './stale-references.js';
 
 const ALL_PORTS: readonly PortRange[] = [[0, 65535]];
 
@@ -12,6 +19,8 @@ const ALL_PORTS: readonly PortRange[] = [[0, 65535]];
 export interface PortMatch {
   source?: readonly PortRange[];
   destination?: readonly PortRange[];
+  /** A port group of the ACE is (or holds) one the export doesn't define. */
+  unknown?: UnknownPart;
 }
 
 /**
@@ -23,6 +32,7 @@ export function protocolService(
   ports: PortMatch,
   unknown: (reason: string) => UnknownPart,
 ): ServiceExpr {
+  if (protocol.kind === 'unknown') return { kind: 'unknown', part: protocol.part };
   const restricted = ports.source !== undefined || ports.destination !== undefined;
   if (protocol.kind === 'ip') {
     return restricted
@@ -30,17 +40,23 @@ export function protocolService(
       : ANY_SERVICE;
   }
   const name = PORT_PROTOCOL_NAMES.get(protocol.number);
-  if (!name || !restricted) return { kind: 'protocol', number: protocol.number };
-  return {
+  const whole: ServiceExpr = { kind: 'protocol', number: protocol.number };
+  if (!name || !restricted) return whole;
+  const known: ServiceExpr = {
     kind: 'ports',
     protocol: name,
     ports: ports.destination ?? ALL_PORTS,
     ...(ports.source ? { sourcePorts: ports.source } : {}),
   };
+  if (!ports.unknown) return known;
+  // The undefined group's ports may match anything of the protocol, never another protocol.
+  return unionServiceExprs([known, intersectServiceExprs(whole, { kind: 'unknown', part: ports.unknown })]);
 }
 
 interface PortGroup {
   ports: readonly PortRange[];
+  /** The group is, or holds, one the export doesn't define. */
+  unknown?: UnknownPart;
 }
 
 /**
@@ -60,7 +76,25 @@ export class ServiceResolver {
   constructor(
     private readonly path: string,
     private readonly tables: ObjectTables,
+    private readonly stale: StaleReferences,
   ) {}
+
+  hasGroup(name: string): boolean {
+    return this.tables.groups.has(name);
+  }
+
+  groupKind(name: string): ObjectGroupDef['kind'] | undefined {
+    return this.tables.groups.get(name)?.kind;
+  }
+
+  /** The unknown part standing for an object-group the export doesn't define; undefined if it does. */
+  staleGroup(name: string, at: ConfigLine): UnknownPart | undefined {
+    if (this.tables.groups.has(name)) return undefined;
+    if (this.tables.networkObjects.has(name) || this.tables.serviceObjects.has(name)) {
+      throw this.error(at, `"${name}" is an object, not an object-group: write "object ${name}"`);
+    }
+    return this.stale.use(`object-group "${name}"`, at.line);
+  }
 
   private error(at: ConfigLine, message: string): Error {
     return lineError(this.path, at, message);
@@ -120,11 +154,10 @@ export class ServiceResolver {
     if (cached) return cached;
     const obj = this.tables.serviceObjects.get(name);
     if (!obj) {
-      const other = this.tables.networkObjects.has(name) ? ` ("${name}" is a network object)` : '';
-      throw this.error(
-        at,
-        `undefined service object "${name}"${other}; define it with "object service ${name}"`,
-      );
+      if (this.tables.networkObjects.has(name)) {
+        throw this.error(at, `"${name}" is a network object; expected a service object`);
+      }
+      return { kind: 'unknown', part: this.stale.use(`service object "${name}"`, at.line) };
     }
     if (!obj.service)
       throw this.error(at, `service object "${name}" (line ${obj.line}) has no "service" line`);
@@ -182,7 +215,7 @@ export class ServiceResolver {
       i = parsed.next;
     }
     const hasPorts = ports.source !== undefined || ports.destination !== undefined;
-    if (hasPorts && protocols.some((p) => p.kind === 'ip' || !PORT_PROTOCOL_NAMES.has(p.number))) {
+    if (hasPorts && protocols.some((p) => p.kind !== 'number' || !PORT_PROTOCOL_NAMES.has(p.number))) {
       throw this.error(at, `ports go with tcp, udp, tcp-udp or sctp, not "${first}"`);
     }
     return unionServiceExprs(protocols.map((p) => protocolService(p, ports, (r) => this.unknownPart(at, r))));
@@ -192,6 +225,8 @@ export class ServiceResolver {
   serviceGroup(name: string, at: ConfigLine): ServiceExpr {
     const cached = this.services.get(name);
     if (cached) return cached;
+    const stale = this.staleGroup(name, at);
+    if (stale) return { kind: 'unknown', part: stale };
     const group = this.group(name, at, ['service'], 'a service group');
     this.enter(name, at);
     const members = group.members.map((m) => {
@@ -213,14 +248,19 @@ export class ServiceResolver {
   portGroup(name: string, at: ConfigLine): PortGroup {
     const cached = this.portGroups.get(name);
     if (cached) return cached;
+    const stale = this.staleGroup(name, at);
+    if (stale) return { ports: [], unknown: stale };
     const group = this.group(name, at, ['port'], 'a port group (object-group service NAME tcp|udp|tcp-udp)');
     this.enter(name, at);
     const ranges: PortRange[] = [];
+    let unknown: UnknownPart | undefined;
     for (const m of group.members) {
       if (m.words[0]!.toLowerCase() === 'group-object') {
         if (m.words[1] === undefined || m.words.length > 2)
           throw this.error(m, 'expected "group-object NAME"');
-        ranges.push(...this.portGroup(m.words[1], m).ports);
+        const nested = this.portGroup(m.words[1], m);
+        ranges.push(...nested.ports);
+        unknown ??= nested.unknown;
         continue;
       }
       const op = m.words[1];
@@ -233,7 +273,7 @@ export class ServiceResolver {
       ranges.push(...parsed.ports);
     }
     this.leave();
-    const result = { ports: mergePorts(ranges) };
+    const result = { ports: mergePorts(ranges), ...(unknown ? { unknown } : {}) };
     this.portGroups.set(name, result);
     return result;
   }
@@ -242,6 +282,8 @@ export class ServiceResolver {
   protocolGroup(name: string, at: ConfigLine): readonly AsaProtocol[] {
     const cached = this.protocolGroups.get(name);
     if (cached) return cached;
+    const stale = this.staleGroup(name, at);
+    if (stale) return [{ kind: 'unknown', part: stale }];
     const group = this.group(name, at, ['protocol'], 'a protocol group');
     this.enter(name, at);
     const list: AsaProtocol[] = [];
@@ -265,14 +307,10 @@ export class ServiceResolver {
    * Groups whose members don't matter to TCP/UDP flows (icmp-type) or can't be known from the config
    * (user, security): checked for existence, nesting and cycles only.
    */
-  checkGroup(
-    name: string,
-    at: ConfigLine,
-    kind: 'icmp-type' | 'user' | 'security',
-    what: string,
-  ): ObjectGroupDef {
+  checkGroup(name: string, at: ConfigLine, kind: 'icmp-type' | 'user' | 'security', what: string): void {
+    if (this.staleGroup(name, at)) return;
     const group = this.group(name, at, [kind], what);
-    if (this.checkedGroups.has(name)) return group;
+    if (this.checkedGroups.has(name)) return;
     this.enter(name, at);
     for (const m of group.members) {
       if (m.words[0]!.toLowerCase() !== 'group-object') continue;
@@ -281,7 +319,6 @@ export class ServiceResolver {
     }
     this.leave();
     this.checkedGroups.add(name);
-    return group;
   }
 
   /** Resolves every service object and group, so errors in unused ones are reported too. */
