@@ -95,6 +95,13 @@ export function describeResult(
   verdict: Verdict,
 ): PolicyFlowResult {
   const pieces = families.flatMap((f) => f.pieces);
+  // A rule's weight is the share of its family's sources it decides: IPv6 space must not outweigh IPv4.
+  const share = new Map<Decided, bigint>();
+  for (const f of families) {
+    const whole = f.query.s.size();
+    for (const p of f.pieces) share.set(p, (p.box.s.size() * SHARE_SCALE) / whole);
+  }
+  const byDecider = (list: Decided[]) => groupByDecider(list, (p) => share.get(p) ?? 0n);
   const allows = pieces.filter((p) => p.outcome === ALLOW);
   const denies = pieces.filter((p) => p.outcome === DENY);
   const unknowns = pieces.filter((p) => p.outcome === 3);
@@ -178,13 +185,18 @@ interface Group {
   weight: bigint;
 }
 
-/** Pieces grouped by deciding rule, the one deciding for the most source addresses first. */
-function byDecider(pieces: Decided[]): Group[] {
+const SHARE_SCALE = 1n << 64n;
+
+/**
+ * Pieces grouped by deciding rule, the one deciding for the largest share of the sources first (the
+ * earliest rule on a tie, the default last).
+ */
+function groupByDecider(pieces: Decided[], weight: (p: Decided) => bigint): Group[] {
   const groups = new Map<number, Group>();
   for (const p of pieces) {
     const g = groups.get(p.by) ?? { by: p.by, pieces: [], weight: 0n };
     g.pieces.push(p);
-    g.weight += p.box.s.size();
+    g.weight += weight(p);
     groups.set(p.by, g);
   }
   return [...groups.values()].sort((a, b) =>

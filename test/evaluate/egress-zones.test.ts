@@ -186,3 +186,15 @@ describe('client zone from interface subnets', () => {
     expect(r.assumptions?.join(' ') ?? '').not.toMatch(/arrive on zone/);
   });
 });
+
+describe('the deciding rule of a blocked flow', () => {
+  it('is the rule that stops every IPv4 client, not the default that takes the (far larger) IPv6 space', () => {
+    const p = silent([rule('deny ip any4 any4', 'deny', { sources: ipsExpr(parseCidr('0.0.0.0/0')) })], {
+      egressZones: undefined,
+    });
+    const r = evaluateFlow(p, STUN, {});
+    expect(r.verdict).toBe('blocked');
+    expect(r.decidedBy).toBe(0);
+    expect(r.alsoBy).toEqual([-1]);
+  });
+});
