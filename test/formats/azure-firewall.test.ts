@@ -330,9 +330,9 @@ ${group(`              {
     expect(verdict(alone!, '20.62.10.1:3478/udp')).toBe('unknown');
   });
 
-  it('reads parent and child policies, the parent first', () => {
+  it('reads parent and child policies, the parent first, and the parent only as part of its child', () => {
     const policies = readAll([fixture('org-base-and-branch-arm.json')]);
-    expect(policies.map((p) => p.name)).toEqual(['fwpol-org-base', 'fwpol-branch']);
+    expect(policies.map((p) => p.name)).toEqual(['fwpol-branch']);
     const child = policyNamed(policies, 'fwpol-branch');
     expect(child.rules.map((r) => r.name)).toEqual([
       'org-block-8089-udp',
@@ -343,12 +343,49 @@ ${group(`              {
     expect(rule(child, 'org-block-8089-udp').section).toBe(
       'parent policy fwpol-org-base: org-baseline / org-deny-realtime',
     );
-    expect(child.notes).toContain(
-      'inherits from "fwpol-org-base": inherited rule collections come first within each rule type',
+    // The parent's threat intelligence mode is inherited ("only possible to override with a stricter value").
+    expect(child.notes.join('\n')).toMatch(/threat intelligence mode is Deny/);
+    expect(child.notes[0]).toBe(
+      'no Azure Firewall in the input uses Firewall Policy "fwpol-branch", which inherits from "fwpol-org-base": it is checked on its own (inherited rule collection groups come first within each rule type)',
     );
-    expect(policyNamed(policies, 'fwpol-org-base').notes.join('\n')).toMatch(
-      /threat intelligence mode is Deny/,
+  });
+
+  it('checks each firewall with the policy chain it uses, named after the firewall', () => {
+    const f = fixture('hub-firewalls-policy-chain-arm.json');
+    const policies = readAll([f]);
+    expect(policies.map((p) => [p.name, p.rules.map((r) => r.name)])).toEqual([
+      [
+        'fw-hub-northeurope',
+        ['mgmt-https-in', 'dns-out', 'quarantine-web', 'quarantine-dns', 'stun-turn', 'remotespark-web'],
+      ],
+      ['fw-lab', ['mgmt-https-in', 'dns-out', 'remotespark-web']],
+    ]);
+    const [hub, lab] = policies;
+    expect(hub!.notes[0]).toBe(
+      'Azure Firewall "fw-hub-northeurope" uses Firewall Policy "fwpol-hub-northeurope", which inherits from "fwpol-org-base" (inherited rule collection groups come first within each rule type)',
     );
+    expect(lab!.notes[0]).toBe('Azure Firewall "fw-lab" uses Firewall Policy "fwpol-org-base"');
+    // The implicit deny stands at the policy whose rules the firewall runs.
+    const hubPolicyLine = lineOf(f.text, `"name": "[variables('hubPolicyName')]"`) - 3;
+    expect(hub!.default.location).toEqual({ path: f.path, line: hubPolicyLine });
+    // A parent's DNAT rules only may match in a child (Microsoft's pages disagree); its own firewall runs them.
+    expect(rule(hub!, 'mgmt-https-in').conditions?.[0]?.reason).toMatch(
+      /DNAT rule collection "org-dnat-mgmt" is in parent policy "fwpol-org-base"/,
+    );
+    expect(rule(lab!, 'mgmt-https-in').conditions).toBeUndefined();
+    expect(verdict(hub!, 'cdn.kognitivspark.net:443/tcp', '10.70.66.0/24')).toBe('blocked');
+    expect(verdict(lab!, 'cdn.kognitivspark.net:443/tcp', '10.70.66.0/24')).toBe('allowed');
+  });
+
+  it('still refuses a cycle of parents that no firewall uses', () => {
+    const parentOf = (name: string, parent: string) => `    {
+      "type": "Microsoft.Network/firewallPolicies",
+      "apiVersion": "2023-09-01",
+      "name": "${name}",
+      "properties": { "basePolicy": { "id": "[resourceId('Microsoft.Network/firewallPolicies', '${parent}')]" } }
+    }`;
+    const t = template(`${parentOf('a', 'b')},\n${parentOf('b', 'a')}`);
+    expectError(t, lineOf(t, "'a')]"), /inherits from itself \(a -> b -> a\)/);
   });
 
   it('reads a parent policy from another file', () => {
@@ -373,6 +410,13 @@ ${group(`              {
       ['parent policy fwpol-global (not in the input)', 'deny', 14],
     ]);
     expect(p!.rules[0]!.conditions![0]!.reason).toMatch(/parent policy "fwpol-global" is not in the input/);
+    expect(p!.warnings).toEqual([
+      {
+        message:
+          'parent policy "fwpol-global" of firewall policy "fwpol-emea-child" is not in the input: every flow its rules could decide is unknown; pass its export too',
+        location: { path: f.path, line: 14 },
+      },
+    ]);
   });
 
   it('reads classic rules, with the firewall as the policy', () => {
@@ -397,11 +441,14 @@ ${group(`              {
   it('reads every corpus export: firewall policies with their parents and classic rules', () => {
     const read = (name: string) => readAll([{ path: name, text: readFileSync(`${CORPUS}/${name}`, 'utf8') }]);
     const hub = read('aks-baseline-hub-firewall-policy-arm.json');
-    expect(hub.map((p) => [p.name, p.rules.length])).toEqual([
-      ['fw-policies-base', 1],
-      ['fw-policies-eastus2', 7],
-    ]);
-    expect(hub[1]!.notes).toContain('used by Azure Firewall "fw-eastus2"');
+    // The only firewall runs the child merged with fw-policies-base; the base is not checked alone.
+    expect(hub.map((p) => [p.name, p.rules.length])).toEqual([['fw-eastus2', 7]]);
+    expect(hub[0]!.notes[0]).toBe(
+      'Azure Firewall "fw-eastus2" uses Firewall Policy "fw-policies-eastus2", which inherits from "fw-policies-base" (inherited rule collection groups come first within each rule type)',
+    );
+    expect(rule(hub[0]!, 'DNS').section).toBe(
+      'parent policy fw-policies-base: DefaultNetworkRuleCollectionGroup / org-wide-allowed',
+    );
     const classic = read('aks-baseline-hub-classic-rules-arm.json');
     expect(classic.map((p) => [p.name, p.rules.length])).toEqual([['fw-eastus2', 16]]);
     const wvd = read('wvd-premium-policy-network-fqdn-arm.json');
@@ -516,6 +563,7 @@ ${group(`              {
             'DefaultNetworkRuleCollectionGroup',
             'rcg-extra',
           ].map((g) => ({ id: `${id}/ruleCollectionGroups/${g}`, resourceGroup: 'rg-hub-weu' })),
+          firewalls: [{ id: `${id.replace(/firewallPolicies\/.*/, 'azureFirewalls')}/fw-hub-weu` }],
           threatIntelMode: 'Alert',
           type: 'Microsoft.Network/FirewallPolicies',
         },
@@ -525,6 +573,9 @@ ${group(`              {
     };
     const [p] = readAll([fixture('az-rcg-list-hub.json'), policy]);
     expect(p!.paths).toEqual(['policy.json', `${FIXTURES}/az-rcg-list-hub.json`]);
+    expect(p!.notes[0]).toBe(
+      'Firewall Policy "fwpol-hub-weu" is used by Azure Firewall "fw-hub-weu" (the policy\'s "firewalls" list; not in the input)',
+    );
     expect(p!.rules[0]).toMatchObject({
       name: 'rule collection group rcg-extra (not in the input)',
       location: { path: 'policy.json', line: lineOf(policy.text, 'rcg-extra') - 1 },
@@ -533,6 +584,16 @@ ${group(`              {
       expect.objectContaining({ domain: 'kms.core.windows.net', method: 'resolve' }),
     ]);
     expect(verdict(p!, '*:3478/udp', '10.40.1.0/24')).toBe('unknown');
+    expect(p!.warnings?.map((w) => [w.message.replace(/:.*/, ''), w.location?.path])).toEqual([
+      [
+        'firewall policy "fwpol-hub-weu" lists rule collection group "rcg-extra", which is not in the input',
+        'policy.json',
+      ],
+      [
+        'IP group "ipg-hq-clients" is not in the input; rule "hq-to-web-8443" using it is unknown wherever its addresses matter',
+        `${FIXTURES}/az-rcg-list-hub.json`,
+      ],
+    ]);
   });
 
   it('refuses a bad value a parameters file gives (it is what gets deployed)', () => {
@@ -563,6 +624,38 @@ ${group(`              {
       'firewall policy elsewhere (not in the input)',
     ]);
     expect(verdict(p, 'cdn.kognitivspark.net:443/tcp')).toBe('unknown');
+    expect(p.warnings).toEqual([
+      {
+        message: expect.stringMatching(
+          /^Azure Firewall "fw" uses Firewall Policy "elsewhere", which is not in the input/,
+        ) as unknown,
+        location: { path: 'policy.json', line: lineOf(text, '"firewallPolicy"') },
+      },
+    ]);
+  });
+
+  it('stands in for a Bicep "existing" Firewall Policy with no rule collection groups in the input', () => {
+    const text = template(`    {
+      "type": "Microsoft.Network/firewallPolicies",
+      "apiVersion": "2023-09-01",
+      "name": "fwpol-shared",
+      "existing": true
+    },
+    {
+      "type": "Microsoft.Network/azureFirewalls",
+      "apiVersion": "2023-09-01",
+      "name": "fw",
+      "properties": {
+        "firewallPolicy": { "id": "[resourceId('Microsoft.Network/firewallPolicies', 'fwpol-shared')]" }
+      }
+    }`);
+    const p = readOne(text);
+    expect(p.name).toBe('fw');
+    expect(p.rules.map((r) => r.name)).toEqual([
+      'firewall policy fwpol-shared (not in the input)',
+      'firewall policy fwpol-shared (not in the input)',
+    ]);
+    expect(verdict(p, '*:443/tcp')).toBe('unknown');
   });
 
   it('treats application-rule ports other than the protocol standard as may-match, and never for UDP', () => {
@@ -655,7 +748,7 @@ describe('azure-firewall: bad input', () => {
     expectError(t, lineOf(t, "concat('a'"), /^invalid template expression: unexpected end of expression/);
   });
 
-  it('refuses an IP group the template depends on but does not define', () => {
+  it('reads an IP group the template depends on but does not define as unknown, with a warning', () => {
     const rules = networkRule(`                "ipProtocols": ["TCP"],
                 "sourceIpGroups": ["[resourceId('Microsoft.Network/ipGroups', 'ipg-clients')]"],
                 "destinationAddresses": ["*"],
@@ -663,16 +756,26 @@ describe('azure-firewall: bad input', () => {
     const t = template(
       `${POLICY},\n${group(rules).replace('"apiVersion": "2023-09-01",\n      "name": "pol/rcg",', `"apiVersion": "2023-09-01",\n      "name": "pol/rcg",\n      "dependsOn": ["[resourceId('Microsoft.Network/ipGroups', 'ipg-clients')]"],`)}`,
     );
-    expectError(
-      t,
-      lineOf(t, '"sourceIpGroups"'),
-      new RegExp(
-        `IP group "ipg-clients" is not defined: the resource depends on it \\(dependsOn, line ${lineOf(t, '"dependsOn"')}\\)`,
-      ),
-    );
-    // Without dependsOn it is simply not in the input: unknown.
-    const p = readOne(template(`${POLICY},\n${group(rules)}`));
+    const p = readOne(t, 'trimmed.json');
     expect(unknownReasons(rule(p, 'r1').sources)[0]).toMatch(/IP group "ipg-clients" is not in the input/);
+    expect(p.warnings).toEqual([
+      {
+        message: expect.stringMatching(
+          new RegExp(
+            `^IP group "ipg-clients" is not in the input, though the resource depends on it \\(dependsOn, line ${lineOf(t, '"dependsOn"')}\\).*rule "r1" using it is unknown`,
+          ),
+        ) as unknown,
+        location: { path: 'trimmed.json', line: lineOf(t, '"sourceIpGroups"') },
+      },
+    ]);
+    // Without dependsOn it is simply not in the input: unknown, with a warning too.
+    const plain = readOne(template(`${POLICY},\n${group(rules)}`));
+    expect(unknownReasons(rule(plain, 'r1').sources)[0]).toMatch(
+      /IP group "ipg-clients" is not in the input/,
+    );
+    expect(plain.warnings?.map((w) => w.message)).toEqual([
+      expect.stringMatching(/^IP group "ipg-clients" is not in the input; rule "r1" using it is unknown/),
+    ]);
   });
 
   it('refuses wrong types at their lines', () => {

@@ -1,5 +1,7 @@
 import { ipsExpr, unionExpr, unknownExpr, type AddressExpr } from '../../model/address.js';
 import { AddressSyntaxError, parseIpSpec } from '../../model/ip.js';
+import type { SourceLocation } from '../../model/location.js';
+import type { PolicyWarning } from '../../model/policy.js';
 import { badValue, locationOf, unresolvedReason } from './address-entries.js';
 import { preview, Unresolved } from './arm-values.js';
 import { IP_GROUP_TYPE, referencedName, type IpGroupResource } from './resources.js';
@@ -8,19 +10,29 @@ import type { View } from './view.js';
 const HOW_TO_EXPORT =
   'pass its export (az network ip-group show, or the template that defines it) with the policy';
 
+interface MissingGroup {
+  name: string;
+  rules: string[];
+  location: SourceLocation;
+  dependsOnLine?: number;
+}
+
 /**
  * IP groups ("IP Groups in Azure Firewall", https://learn.microsoft.com/azure/firewall/ip-groups): named
  * lists of IP addresses, CIDRs and ranges that rules reference by resource ID in `sourceIpGroups` /
  * `destinationIpGroups`. A group in any input file resolves to its addresses (one shared expression per
- * group); a group that is in no input is an unknown part. In an ARM template, a group the referencing
- * resource lists in `dependsOn` must be defined in the template ("The resource ... is not defined in the
- * template" is a deployment error), so its absence is an error here too.
+ * group); a group that is in no input (a trimmed export, az CLI output of the rules alone) is an unknown
+ * part of the rules that use it, and a warning. A group the referencing resource lists in `dependsOn` but no
+ * input defines can't be deployed as written ("The resource ... is not defined in the template"): read the
+ * same way, the warning saying so.
  */
 export class IpGroups {
   private readonly byName = new Map<string, IpGroupResource[]>();
   private readonly exprs = new Map<IpGroupResource, AddressExpr>();
   /** Groups that some rule used: their files belong to the policy. */
   readonly used = new Set<IpGroupResource>();
+  /** Groups referenced but in no input, by lower-case name: the rules using them, for warnings. */
+  private readonly missing = new Map<string, MissingGroup>();
 
   constructor(groups: readonly IpGroupResource[]) {
     for (const g of groups) {
@@ -30,8 +42,34 @@ export class IpGroups {
     }
   }
 
-  /** The addresses of the group a `sourceIpGroups` / `destinationIpGroups` entry names. */
-  reference(view: View, role: string, dependsOn: ReadonlyMap<string, number>): AddressExpr {
+  /** Forgets the groups used and missing so far: called before each policy is built. */
+  startPolicy(): void {
+    this.used.clear();
+    this.missing.clear();
+  }
+
+  /** One warning per group the policy's rules reference but no input defines, at its first reference. */
+  warnings(): PolicyWarning[] {
+    const byLine = [...this.missing.values()].sort(
+      (a, b) =>
+        (a.location.path < b.location.path ? -1 : a.location.path > b.location.path ? 1 : 0) ||
+        a.location.line - b.location.line,
+    );
+    return byLine.map((m) => {
+      const rules = m.rules.map((r) => `"${r}"`).join(', ');
+      const why =
+        m.dependsOnLine === undefined
+          ? 'is not in the input'
+          : `is not in the input, though the resource depends on it (dependsOn, line ${m.dependsOnLine}): the template can't be deployed as written`;
+      return {
+        message: `IP group "${m.name}" ${why}; rule${m.rules.length > 1 ? 's' : ''} ${rules} using it ${m.rules.length > 1 ? 'are' : 'is'} unknown wherever its addresses matter: ${HOW_TO_EXPORT}`,
+        location: m.location,
+      };
+    });
+  }
+
+  /** The addresses of the group a `sourceIpGroups` / `destinationIpGroups` entry of rule `rule` names. */
+  reference(view: View, role: string, dependsOn: ReadonlyMap<string, number>, rule: string): AddressExpr {
     const text = view.text(role);
     const location = locationOf(view);
     if (text instanceof Unresolved) {
@@ -59,15 +97,18 @@ export class IpGroups {
       const needed =
         dependsOn.get(`${IP_GROUP_TYPE}/${name.toLowerCase()}`) ??
         dependsOn.get(`name:${name.toLowerCase()}`);
-      if (needed !== undefined) {
-        throw view.error(
-          `${role}: IP group "${name}" is not defined: the resource depends on it (dependsOn, line ${needed}) but no input defines a Microsoft.Network/ipGroups resource of that name`,
-        );
-      }
+      this.noteMissing(name, rule, location, needed);
       return unknownExpr({ reason: `IP group "${name}" is not in the input; ${HOW_TO_EXPORT}`, location });
     }
     this.used.add(group);
     return this.addresses(group);
+  }
+
+  private noteMissing(name: string, rule: string, location: SourceLocation, dependsOnLine?: number): void {
+    const key = name.toLowerCase();
+    const m = this.missing.get(key);
+    if (!m) this.missing.set(key, { name, rules: [rule], location, dependsOnLine });
+    else if (!m.rules.includes(rule)) m.rules.push(rule);
   }
 
   private addresses(group: IpGroupResource): AddressExpr {

@@ -1,9 +1,10 @@
 import { InputError } from '../../input/input-error.js';
 import type { UnknownPart } from '../../model/location.js';
-import type { Action, Policy, Rule } from '../../model/policy.js';
+import type { Action, Policy, PolicyWarning, Rule } from '../../model/policy.js';
 import { AddressEntries, locationOf } from './address-entries.js';
 import { preview, Unresolved } from './arm-values.js';
 import { IpGroups } from './ip-groups.js';
+import { listedNames, uniqueNames, useNote } from './policy-uses.js';
 import {
   POLICY_TYPE,
   referencedName,
@@ -42,6 +43,7 @@ interface PolicyPlan {
   /** Where the policy stands: its resource, or its first group. */
   anchor: View;
   notes: string[];
+  /** Firewalls that name this policy but also have classic rules (checked as two results). */
   firewalls: string[];
 }
 
@@ -66,6 +68,21 @@ interface GroupPlan {
   priorityView: View;
   collections: CollectionPlan[] | Unresolved;
 }
+
+/** A policy and its ancestors, root first; a parent that can't be read ends it with a reason. */
+interface Chain {
+  plans: PolicyPlan[];
+  missing?: { reason: string; at: View; name: string; warning?: string };
+}
+
+/** What one output policy stands for: a policy chain as a firewall uses it, or a policy on its own. */
+interface Use {
+  name: string;
+  firewall?: FirewallResource;
+}
+
+/** A firewall's `firewallPolicy`: a policy in the input, or stand-in rules for one that isn't. */
+type FirewallPolicyRef = { plan: PolicyPlan } | { rules: Rule[]; warning?: PolicyWarning };
 
 interface Prioritized {
   name: string;
@@ -161,6 +178,20 @@ function actionOf(
   throw typeView.error(`${what}: action ${preview(t)}; expected Allow or Deny`);
 }
 
+/**
+ * A parent policy's DNAT rule collection, read as part of a child. Microsoft's pages disagree: "NAT rule
+ * collections aren't inherited because they're specific to a given firewall" ("Azure Firewall Manager
+ * policy overview", https://learn.microsoft.com/azure/firewall-manager/policy-overview), while the example
+ * of "Azure Firewall rule processing logic" (https://learn.microsoft.com/azure/firewall/rule-processing)
+ * processes the parent's DNAT collections first. So its rules only may match.
+ */
+function inheritedDnat(parent: string, c: CollectionPlan): UnknownPart {
+  return {
+    reason: `DNAT rule collection "${c.name}" is in parent policy "${parent}"; Microsoft's documentation disagrees on whether a child policy inherits DNAT rule collections`,
+    location: locationOf(c.view),
+  };
+}
+
 export function buildPolicies(index: ResourceIndex): Policy[] {
   return new PolicyBuilder(index).build();
 }
@@ -171,21 +202,40 @@ class PolicyBuilder {
   private readonly plans = new Map<string, PolicyPlan>();
   private readonly planOf = new Map<PolicyResource, PolicyPlan>();
   private readonly groupPlans = new Map<GroupResource, GroupPlan>();
+  private readonly chains = new Map<PolicyPlan, Chain>();
 
   constructor(private readonly index: ResourceIndex) {
     this.ipGroups = new IpGroups(index.ipGroups);
   }
 
+  /**
+   * One policy per Azure Firewall (its classic rules, or the Firewall Policy chain it uses, named after the
+   * firewall), then one per Firewall Policy that nothing in the input uses. A parent policy is checked only
+   * as part of the children that inherit from it: no firewall runs its rules alone.
+   */
   build(): Policy[] {
     this.linkPolicies();
     this.linkGroups();
-    const policies: Policy[] = [];
+    // Every chain up front: a cycle is an error even where no firewall uses the policies.
+    for (const plan of this.plans.values()) this.chains.set(plan, this.chain(plan));
+    const all: Policy[] = [];
+    const usedByFirewall = new Set<PolicyPlan>();
     for (const fw of this.index.firewalls) {
-      const p = this.firewall(fw);
-      if (p) policies.push(p);
+      const ref = this.firewallPolicy(fw);
+      if (ref && 'plan' in ref && !this.hasClassic(fw)) {
+        usedByFirewall.add(ref.plan);
+        all.push(this.policy(ref.plan, { name: fw.name, firewall: fw }));
+      } else {
+        all.push(this.firewall(fw, ref));
+      }
     }
-    const fromPlans = [...this.plans.values()].map((plan) => this.policy(plan));
-    const all = [...fromPlans, ...policies];
+    const parents = new Set([...this.chains.values()].flatMap((c) => c.plans.slice(0, -1)));
+    for (const plan of this.plans.values()) {
+      if (usedByFirewall.has(plan) || this.onlyReferenced(plan)) continue;
+      if (parents.has(plan) && plan.firewalls.length === 0) continue;
+      all.push(this.policy(plan, { name: plan.name }));
+    }
+    uniqueNames(all);
     if (all.length === 0) {
       const first = this.index.ipGroups[0]?.view ?? undefined;
       throw new InputError(
@@ -279,11 +329,17 @@ class PolicyBuilder {
 
   // --- policies ---
 
-  /** The policy and its ancestors, root first; a parent not in the input ends the chain with a reason. */
-  private chain(plan: PolicyPlan): {
-    plans: PolicyPlan[];
-    missing?: { reason: string; at: View; name: string };
-  } {
+  /** A Bicep `existing` reference with no rule collection groups in the input: nothing of it is here. */
+  private onlyReferenced(plan: PolicyPlan): boolean {
+    return !plan.resource && plan.groups.length === 0;
+  }
+
+  /**
+   * The policy and its ancestors, root first ("Azure Firewall Manager policy overview", hierarchical
+   * policies: a policy with a parent "inherit[s] all rule collections from the parent policy"). A parent not
+   * in the input ends the chain with a reason.
+   */
+  private chain(plan: PolicyPlan): Chain {
     const out: PolicyPlan[] = [plan];
     const seen = [plan.key];
     let current = plan;
@@ -308,13 +364,14 @@ class PolicyBuilder {
         throw idView.error(`basePolicy: ${preview(text)} is not a firewall policy ID`);
       }
       const parent = this.plans.get(lower(name));
-      if (!parent || (!parent.resource && parent.groups.length === 0)) {
+      if (!parent || this.onlyReferenced(parent)) {
         return {
           plans: out.reverse(),
           missing: {
             reason: `parent policy "${name}" is not in the input; its rules are processed first ("Azure Firewall Manager rule processing logic", inherited rules) and could allow or deny anything: pass its export too`,
             at: idView,
             name: `parent policy ${name} (not in the input)`,
+            warning: `parent policy "${name}" of firewall policy "${current.name}" is not in the input: every flow its rules could decide is unknown; pass its export too`,
           },
         };
       }
@@ -335,7 +392,7 @@ class PolicyBuilder {
    * az CLI / REST output of a policy lists its rule collection groups by ID. A listed group that is not in
    * the input holds rules that could allow or deny anything: stand-in rules make flows unknown.
    */
-  private unlistedGroups(p: PolicyPlan): Rule[] {
+  private unlistedGroups(p: PolicyPlan, warnings: PolicyWarning[]): Rule[] {
     const res = p.resource;
     if (!res || res.origin.kind !== 'cli') return [];
     const listed = res.props.get('ruleCollectionGroups');
@@ -347,6 +404,10 @@ class PolicyBuilder {
       if (typeof id !== 'string') continue;
       const name = referencedName(id).name;
       if (p.groups.some((g) => lower(g.name) === lower(name))) continue;
+      warnings.push({
+        message: `firewall policy "${p.name}" lists rule collection group "${name}", which is not in the input: every flow its rules could decide is unknown; pass "az network firewall policy rule-collection-group list" output too`,
+        location: locationOf(item),
+      });
       out.push(
         ...opaqueRules(
           `rule collection group ${name} (not in the input)`,
@@ -472,20 +533,27 @@ class PolicyBuilder {
    * application rules ("network rules are applied in priority order before application rules"); for each
    * kind, rule collection groups by priority, then their collections by priority, lower numbers first, then
    * the rules top-down ("Azure Firewall Policy rule sets", https://learn.microsoft.com/azure/firewall/policy-rule-sets).
-   * Within each kind the parent policy's collections come before the child's ("Azure Firewall Manager rule
-   * processing logic", inherited rules, https://learn.microsoft.com/azure/firewall-manager/rule-processing).
+   * A parent policy's rule collection groups come before the child's whatever their priorities ("If a
+   * Firewall Policy is inherited from a parent policy, Rule Collection Groups in the parent policy always
+   * takes precedence regardless of the priority of a child policy", same page), within each rule kind.
    * Rules are terminating; what none allows is denied ("Azure Firewall denies all traffic by default").
+   * `use` names the result: the firewall that runs the chain, or the policy checked on its own.
    */
-  private policy(plan: PolicyPlan): Policy {
-    const { plans: chain, missing } = this.chain(plan);
+  private policy(plan: PolicyPlan, use: Use): Policy {
+    const { plans: chain, missing } = this.chains.get(plan)!;
     const dnsProxy = this.dnsProxy(chain);
     const notes: string[] = [];
+    const warnings: PolicyWarning[] = [];
     const files = new Set<string>([plan.anchor.path]);
+    if (use.firewall) files.add(use.firewall.view.path);
     const rules: Rule[] = [];
     const seen = { networkFqdns: false };
-    this.ipGroups.used.clear();
-    if (missing) rules.push(...opaqueRules(missing.name, missing.reason, missing.at, 'parent policy'));
-    for (const p of chain) rules.push(...this.unlistedGroups(p));
+    this.ipGroups.startPolicy();
+    if (missing) {
+      rules.push(...opaqueRules(missing.name, missing.reason, missing.at, 'parent policy'));
+      if (missing.warning) warnings.push({ message: missing.warning, location: locationOf(missing.at) });
+    }
+    for (const p of chain) rules.push(...this.unlistedGroups(p, warnings));
     for (const phase of PHASES) {
       for (const p of chain) {
         const inherited = p !== plan;
@@ -529,12 +597,14 @@ class PolicyBuilder {
               );
               continue;
             }
+            const conditions =
+              inherited && phase === 'dnat' ? [...c.conditions, inheritedDnat(p.name, c)] : c.conditions;
             const info: CollectionInfo = {
               action: c.action,
               vendorAction: c.vendorAction,
               section,
               id: `${g.priority}/${c.priority}`,
-              conditions: c.conditions,
+              conditions,
             };
             const env: RuleEnv = {
               entries: this.entries,
@@ -549,8 +619,26 @@ class PolicyBuilder {
       }
     }
     for (const g of this.ipGroups.used) files.add(g.view.path);
+    warnings.push(...this.ipGroups.warnings());
     for (const p of chain) if (p.resource) files.add(p.resource.view.path);
 
+    notes.push(
+      useNote({
+        policy: plan.name,
+        // Nearest first; a parent not in the input is beyond the root.
+        parents: [
+          ...chain
+            .slice(0, -1)
+            .reverse()
+            .map((p) => `"${p.name}"`),
+          ...(missing ? [missing.name] : []),
+        ],
+        firewall: use.firewall?.name,
+        classicFirewalls: plan.firewalls,
+        listedFirewalls: listedNames(plan.resource, 'firewalls'),
+        listedChildren: listedNames(plan.resource, 'childPolicies'),
+      }),
+    );
     if (!plan.resource) {
       notes.push(
         plan.existingRef
@@ -558,20 +646,19 @@ class PolicyBuilder {
           : `the input holds rule collection groups of firewall policy "${plan.name}" but not the policy itself: only these groups were read (pass "az network firewall policy rule-collection-group list" output to include all of them)`,
       );
     }
-    if (plan.firewalls.length)
-      notes.push(`used by Azure Firewall ${plan.firewalls.map((f) => `"${f}"`).join(', ')}`);
-    if (chain.length > 1) {
-      notes.push(
-        `inherits from ${chain
-          .slice(0, -1)
-          .map((p) => `"${p.name}"`)
-          .join(' <- ')}: inherited rule collections come first within each rule type`,
-      );
-    }
     notes.push(...plan.notes);
-    this.settingsNotes(plan.resource?.props, dnsProxy, seen.networkFqdns, notes);
+    if (use.firewall?.condition)
+      notes.push(`the firewall is deployed only if its condition holds (${use.firewall.condition.reason})`);
+    this.settingsNotes(
+      chain.map((p) => p.resource?.props),
+      plan.resource?.props,
+      dnsProxy,
+      seen.networkFqdns,
+      notes,
+    );
     this.templateNotes(
       [
+        use.firewall,
         plan.resource,
         ...chain.flatMap((p) => p.groups),
         ...chain.map((p) => p.resource),
@@ -586,21 +673,31 @@ class PolicyBuilder {
     return {
       format: FORMAT_ID,
       paths,
-      name: plan.name,
+      name: use.name,
       rules,
       default: { action: 'deny', name: 'implicit deny', location: locationOf(plan.anchor) },
+      ...(warnings.length ? { warnings } : {}),
       notes,
     };
   }
 
+  /**
+   * `threatFrom`: the settings of the policy chain (or the firewall). A child inherits the parent's threat
+   * intelligence mode and may only make it stricter ("Azure Firewall Manager policy overview", hierarchical
+   * policies), so Deny anywhere in the chain is Deny.
+   */
   private settingsNotes(
+    threatFrom: readonly (View | undefined)[],
     props: View | undefined,
     dnsProxy: boolean | Unresolved,
     networkFqdns: boolean,
     notes: string[],
   ): void {
-    const threat = props?.get('threatIntelMode')?.text('threatIntelMode');
-    if (typeof threat === 'string' && lower(threat) === 'deny') {
+    const deny = threatFrom.some((v) => {
+      const threat = v?.get('threatIntelMode')?.text('threatIntelMode');
+      return typeof threat === 'string' && lower(threat) === 'deny';
+    });
+    if (deny) {
       notes.push(
         'threat intelligence mode is Deny: traffic to addresses and domains Microsoft flags as malicious is denied before any rule ("Azure Firewall threat intelligence-based filtering"); not modelled',
       );
@@ -649,52 +746,75 @@ class PolicyBuilder {
 
   // --- classic rules ---
 
-  /**
-   * An Azure Firewall resource. Classic rules (`natRuleCollections`, `networkRuleCollections`,
-   * `applicationRuleCollections`) make one policy: "The firewall processes rule collections in priority
-   * order by rule type, from lower numbers to higher numbers" ("Azure Firewall rule processing logic",
-   * rule processing by using classic rules). A firewall with a Firewall Policy is read through the policy.
-   */
-  private firewall(fw: FirewallResource): Policy | undefined {
+  /** The classic rule collection lists of a firewall, by rule kind. */
+  private classicLists(fw: FirewallResource) {
     const kinds: [Phase, string][] = [
       ['dnat', 'natRuleCollections'],
       ['network', 'networkRuleCollections'],
       ['application', 'applicationRuleCollections'],
     ];
-    const lists = kinds.map(([phase, key]) => {
+    return kinds.map(([phase, key]) => {
       const v = fw.props.get(key);
       return { phase, key, view: v, items: v && v.raw !== null ? v.items(key) : [] };
     });
-    const hasClassic = lists.some((l) => l.items instanceof Unresolved || l.items.length > 0);
+  }
+
+  private hasClassic(fw: FirewallResource): boolean {
+    return this.classicLists(fw).some((l) => l.items instanceof Unresolved || l.items.length > 0);
+  }
+
+  /** The Firewall Policy a firewall uses (`firewallPolicy.id`), or stand-in rules where it isn't here. */
+  private firewallPolicy(fw: FirewallResource): FirewallPolicyRef | undefined {
     const policyRef = fw.props.get('firewallPolicy');
     const idView = policyRef && policyRef.raw !== null ? policyRef.get('id', 'firewallPolicy') : undefined;
+    if (!idView) return undefined;
+    const text = idView.text('firewallPolicy.id');
+    const name = typeof text === 'string' ? referencedName(text).name : undefined;
+    const plan = name !== undefined ? this.plans.get(lower(name)) : undefined;
+    if (plan && !this.onlyReferenced(plan)) return { plan };
+    const reason =
+      text instanceof Unresolved
+        ? `the firewall's Firewall Policy is known only at deployment (${text.reason})`
+        : `the firewall's rules are in Firewall Policy "${name}", which is not in the input: pass its export too`;
+    const rules = opaqueRules(
+      `firewall policy ${name ?? '(unknown)'} (not in the input)`,
+      reason,
+      idView,
+      'firewall policy',
+    );
+    if (text instanceof Unresolved) return { rules };
+    return {
+      rules,
+      warning: {
+        message: `Azure Firewall "${fw.name}" uses Firewall Policy "${name}", which is not in the input: every flow its rules could decide is unknown; pass its export too`,
+        location: locationOf(idView),
+      },
+    };
+  }
+
+  /**
+   * An Azure Firewall resource. Classic rules (`natRuleCollections`, `networkRuleCollections`,
+   * `applicationRuleCollections`) make one policy: "The firewall processes rule collections in priority
+   * order by rule type, from lower numbers to higher numbers" ("Azure Firewall rule processing logic",
+   * rule processing by using classic rules). A firewall whose Firewall Policy is in the input and that has
+   * no classic rules is checked through the policy instead (`policy`).
+   */
+  private firewall(fw: FirewallResource, ref: FirewallPolicyRef | undefined): Policy {
+    const lists = this.classicLists(fw);
+    const hasClassic = lists.some((l) => l.items instanceof Unresolved || l.items.length > 0);
     const notes: string[] = [];
+    const warnings: PolicyWarning[] = [];
     const files = new Set<string>([fw.view.path]);
     const rules: Rule[] = [];
-    if (idView) {
-      const text = idView.text('firewallPolicy.id');
-      const name = typeof text === 'string' ? referencedName(text).name : undefined;
-      const plan = name !== undefined ? this.plans.get(lower(name)) : undefined;
-      if (plan) {
-        plan.firewalls.push(fw.name);
-        if (!hasClassic) return undefined;
-        notes.push(`also uses Firewall Policy "${plan.name}", read as its own policy`);
-      } else {
-        const reason =
-          text instanceof Unresolved
-            ? `the firewall's Firewall Policy is known only at deployment (${text.reason})`
-            : `the firewall's rules are in Firewall Policy "${name}", which is not in the input: pass its export too`;
-        rules.push(
-          ...opaqueRules(
-            `firewall policy ${name ?? '(unknown)'} (not in the input)`,
-            reason,
-            idView,
-            'firewall policy',
-          ),
-        );
-      }
+    if (ref && 'plan' in ref) {
+      // Azure PowerShell refuses this ("Firewall Policy and Rule Collections cannot coexist").
+      ref.plan.firewalls.push(fw.name);
+      notes.push(`also uses Firewall Policy "${ref.plan.name}", read as its own policy`);
+    } else if (ref) {
+      rules.push(...ref.rules);
+      if (ref.warning) warnings.push(ref.warning);
     }
-    this.ipGroups.used.clear();
+    this.ipGroups.startPolicy();
     const seen = { networkFqdns: false };
     const proxyView = fw.props
       .get('additionalProperties')
@@ -737,14 +857,15 @@ class PolicyBuilder {
         for (const r of c.rules) rules.push(buildRule(l.phase, r, info, env));
       }
     }
-    if (!hasClassic && !idView)
+    if (!hasClassic && !ref)
       notes.push(
         'the firewall has no rules and no Firewall Policy: Azure Firewall denies all traffic by default',
       );
     if (fw.condition)
       notes.push(`the firewall is deployed only if its condition holds (${fw.condition.reason})`);
     for (const g of this.ipGroups.used) files.add(g.view.path);
-    if (hasClassic) this.settingsNotes(fw.props, dnsProxy, seen.networkFqdns, notes);
+    warnings.push(...this.ipGroups.warnings());
+    if (hasClassic) this.settingsNotes([fw.props], fw.props, dnsProxy, seen.networkFqdns, notes);
     this.templateNotes([fw, ...this.ipGroups.used], files, notes);
     const paths = [fw.view.path, ...[...files].filter((f) => f !== fw.view.path)];
     return {
@@ -753,6 +874,7 @@ class PolicyBuilder {
       name: fw.name,
       rules,
       default: { action: 'deny', name: 'implicit deny', location: locationOf(fw.view) },
+      ...(warnings.length ? { warnings } : {}),
       notes,
     };
   }

@@ -110,7 +110,7 @@ function sources(rule: View, name: string, env: RuleEnv): AddressExpr {
   else for (const a of addresses) members.push(env.entries.address(a, 'sourceAddresses', false));
   const groups = list(rule, 'sourceIpGroups');
   if (groups instanceof Unresolved) members.push(unknownList(rule, 'sourceIpGroups', groups));
-  else for (const g of groups) members.push(env.ipGroups.reference(g, 'sourceIpGroups', env.dependsOn));
+  else for (const g of groups) members.push(env.ipGroups.reference(g, 'sourceIpGroups', env.dependsOn, name));
   if (members.length === 0) {
     throw rule.error(
       `rule "${name}": no sourceAddresses or sourceIpGroups; expected at least one source (* for any)`,
@@ -182,7 +182,10 @@ export function networkRule(rule: View, c: CollectionInfo, env: RuleEnv): Rule {
   else for (const a of addresses) members.push(env.entries.address(a, 'destinationAddresses', true));
   const groups = list(rule, 'destinationIpGroups');
   if (groups instanceof Unresolved) members.push(unknownList(rule, 'destinationIpGroups', groups));
-  else for (const g of groups) members.push(env.ipGroups.reference(g, 'destinationIpGroups', env.dependsOn));
+  else {
+    for (const g of groups)
+      members.push(env.ipGroups.reference(g, 'destinationIpGroups', env.dependsOn, name));
+  }
   const fqdns = list(rule, 'destinationFqdns');
   if (fqdns instanceof Unresolved) members.push(unknownList(rule, 'destinationFqdns', fqdns));
   else {
