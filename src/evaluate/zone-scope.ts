@@ -135,9 +135,12 @@ export function policyScope(policy: Policy, scope: Scope): PolicyScope {
     egress = applicable(scope.destinationZones, policy);
   }
 
+  // Where the export shows every zone, clients arrive on one of them; else on any zone.
+  const complete = !zonesIncomplete(policy) && knownZones(policy).length > 0;
+  const anyClientZone = complete ? ZoneSet.of(knownZones(policy)) : ZoneSet.ANY;
   const pinned = (dz: ZoneSet | undefined): EgressWorld => {
     // Clients don't sit in the zone the internet is reached through, so an open source zone excludes it.
-    const clientSz = sz ?? (dz ? dz.negate() : ZoneSet.ANY);
+    const clientSz = sz ?? (dz ? anyClientZone.subtract(dz) : anyClientZone);
     return {
       dz,
       sz: clientSz,
@@ -160,8 +163,9 @@ export function policyScope(policy: Policy, scope: Scope): PolicyScope {
   const worlds: EgressWorld[] = [];
   for (const z of known) {
     if (sz?.has(z)) continue;
-    const dz = ZoneSet.of([z]);
-    worlds.push({ ...pinned(dz), label: `zone "${z}"` });
+    const world = pinned(ZoneSet.of([z]));
+    // With every zone shown, a single-zone device leaves the clients no zone apart from the egress one.
+    if (!world.sz.isEmpty()) worlds.push({ ...world, label: `zone "${z}"` });
   }
   if (zonesIncomplete(policy) || known.length === 0) {
     const others = ZoneSet.allBut(known);
@@ -178,7 +182,9 @@ export function policyScope(policy: Policy, scope: Scope): PolicyScope {
     return {
       worlds,
       assumptions,
-      empty: `no zone is left for the internet outside the clients' zones ${sz}`,
+      empty: sz
+        ? `no zone is left for the internet outside the clients' zones ${sz}`
+        : `no zone is left for the clients outside the egress zone (zones: ${known.join(', ')})`,
     };
   }
   const quantified =

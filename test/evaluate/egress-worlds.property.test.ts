@@ -92,7 +92,9 @@ function oracleVerdict(c: Case): Verdict {
   const sz = applies(c.sourceZones);
   const dz = applies(c.destinationZones);
   const worlds: World[] = [];
-  const outside = (zones: string[]) => UNIVERSE.filter((z) => !zones.includes(z));
+  // A complete export shows every zone: clients arrive on one of those it names.
+  const clientZones = !c.incomplete && known.length > 0 ? known : UNIVERSE;
+  const outside = (zones: string[]) => clientZones.filter((z) => !zones.includes(z));
   if (dz) {
     const clients = sz ?? outside(dz);
     if (clients.length)
@@ -103,7 +105,12 @@ function oracleVerdict(c: Case): Verdict {
       worlds.push({ sz: sz ?? outside([z]), dz: [z], szOpen: !sz, clientsOutside: true });
     }
     if (c.incomplete || known.length === 0)
-      worlds.push({ sz: sz ?? UNIVERSE, dz: outside(known), szOpen: !sz, clientsOutside: true });
+      worlds.push({
+        sz: sz ?? UNIVERSE,
+        dz: UNIVERSE.filter((z) => !known.includes(z)),
+        szOpen: !sz,
+        clientsOutside: true,
+      });
   }
   if (worlds.length === 0) return 'unknown';
   const verdicts = new Set(

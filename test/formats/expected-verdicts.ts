@@ -21,6 +21,8 @@ export interface Expectation {
   source?: string;
   'source-zone'?: string;
   'destination-zone'?: string;
+  /** Egress zones replacing what the config says, as --destination-zone-override does (comma-separated). */
+  'destination-zone-override'?: string;
   policy?: string;
   verdict: string;
   rule?: string;
@@ -36,6 +38,18 @@ function scopeOf(e: Expectation): Scope {
       : undefined,
     sourceZones: zones(e['source-zone']),
     destinationZones: zones(e['destination-zone']),
+  };
+}
+
+/** The scope for one expectation against one policy (an override applies to the policy it is for). */
+function scopeFor(e: Expectation, policy: Policy): Scope {
+  const scope = scopeOf(e);
+  const override = e['destination-zone-override'];
+  if (override === undefined) return scope;
+  const name = policy.name ?? policy.paths[0]!;
+  return {
+    ...scope,
+    egressOverrides: new Map([[name, ZoneSet.of(override.split(',').map((z) => z.trim()))]]),
   };
 }
 
@@ -84,7 +98,7 @@ export function describeExpectedVerdicts(
               readInputFile(p),
             );
             const policy = pick(reader.read(files), e.policy, fixture);
-            const result = evaluateFlow(policy, parseFlowSpec(e.flow), scopeOf(e));
+            const result = evaluateFlow(policy, parseFlowSpec(e.flow), scopeFor(e, policy));
             expect(result.verdict, result.detail).toBe(e.verdict);
             if (e.rule !== undefined) {
               const by = result.decidedBy;
