@@ -3,6 +3,7 @@ import { error, notice, setFailed, warning, type AnnotationProperties } from '@a
 import type { Annotation, AnnotationCounts, AnnotationLevel } from '../report/annotations.js';
 import { plainText } from '../report/escape.js';
 import { workflowLogText } from '../report/workflow-escape.js';
+import { inputWording } from './input-names.js';
 
 /** GitHub shows at most this many annotations of each level per step; more are dropped silently. */
 export const ANNOTATIONS_PER_LEVEL = 10;
@@ -16,7 +17,8 @@ const EMIT: Record<AnnotationLevel, (m: string, p?: AnnotationProperties) => voi
 /**
  * Everything the action writes to the log. Text is never written raw: config text could otherwise hold
  * workflow commands. Annotations are counted against GitHub's per-step limits so that none is dropped
- * unseen; an operational warning past the limit becomes a plain log line.
+ * unseen; an operational warning past the limit becomes a plain log line. CLI flag names in any of it
+ * are written as the action's inputs.
  */
 export class ActionLog {
   private readonly used: AnnotationCounts = { error: 0, warning: 0, notice: 0 };
@@ -24,7 +26,7 @@ export class ActionLog {
   constructor(private readonly write: (s: string) => void = (s) => process.stdout.write(s)) {}
 
   info(text: string): void {
-    this.write(`${workflowLogText(text)}\n`);
+    this.write(`${workflowLogText(inputWording(text))}\n`);
   }
 
   /**
@@ -34,7 +36,7 @@ export class ActionLog {
   untrusted(text: string): void {
     const token = randomUUID();
     this.write(`::stop-commands::${token}\n`);
-    this.write(`${workflowLogText(text.replace(/\n$/, ''))}\n`);
+    this.write(`${workflowLogText(inputWording(text).replace(/\n$/, ''))}\n`);
     this.write(`::${token}::\n`);
   }
 
@@ -45,7 +47,7 @@ export class ActionLog {
 
   annotate(level: AnnotationLevel, message: string, properties?: AnnotationProperties): void {
     this.used[level]++;
-    EMIT[level](plainText(message), properties);
+    EMIT[level](plainText(inputWording(message)), properties);
   }
 
   emit(a: Annotation, file: string): void {
@@ -60,6 +62,6 @@ export class ActionLog {
   /** setFailed's own error annotation counts against the limit too. */
   fail(message: string): void {
     this.used.error++;
-    setFailed(plainText(message));
+    setFailed(plainText(inputWording(message)));
   }
 }

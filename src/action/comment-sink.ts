@@ -1,9 +1,6 @@
 import { commentMarker } from '../github/comment-marker.js';
 import { PULL_REQUEST_EVENTS } from '../github/events.js';
-import { renderComment } from '../report/comment-report.js';
-import type { JsonReport } from '../report/json-report.js';
 import type { ActionLog } from './action-log.js';
-import type { Outcome } from './outcome.js';
 import type { RunInfo } from './run-info.js';
 import type { CommentMode } from './settings.js';
 
@@ -11,9 +8,10 @@ export interface CommentRequest {
   mode: CommentMode;
   token: string;
   key: string;
-  label: string;
-  report: JsonReport;
-  outcome: Outcome;
+  /** Whether the check failed (a failing verdict, or a check that could not run). */
+  failed: boolean;
+  /** The body after the marker, within `maxChars`; `footer` (plain text) names the run. */
+  render: (maxChars: number, footer: string | undefined) => string;
   run: RunInfo;
   log: ActionLog;
   eventName: string;
@@ -22,7 +20,7 @@ export interface CommentRequest {
 /**
  * The pull-request comment, when there is a pull request and the mode asks for one: `always` writes or
  * updates it; `on-failure` writes it only for a failing check but still brings an existing one to the
- * resolved state. Returns the comment id. The GitHub client is loaded only here.
+ * current state. Returns the comment id. The GitHub client is loaded only here.
  */
 export async function postComment(r: CommentRequest): Promise<number | undefined> {
   if (r.mode === 'never') return undefined;
@@ -32,19 +30,13 @@ export async function postComment(r: CommentRequest): Promise<number | undefined
   }
   const marker = commentMarker(r.key);
   const { GITHUB_COMMENT_MAX_CHARS, postStickyComment } = await import('../github/sticky-comment.js');
-  const body = `${marker}\n${renderComment(r.report, {
-    passed: r.outcome.passed,
-    failingCount: r.outcome.failingCount,
-    maxChars: GITHUB_COMMENT_MAX_CHARS - marker.length - 1,
-    label: r.label,
-    summaryUrl: r.run.url,
-    footer: r.run.label ? `Updated by ${r.run.label}.` : undefined,
-  })}`;
+  const footer = r.run.label ? `Updated by ${r.run.label}.` : undefined;
+  const body = `${marker}\n${r.render(GITHUB_COMMENT_MAX_CHARS - marker.length - 1, footer)}`;
   const result = await postStickyComment({
     token: r.token,
     key: r.key,
     body,
-    create: r.mode === 'always' || !r.outcome.passed,
+    create: r.mode === 'always' || r.failed,
     log: { info: (m) => r.log.info(m), warn: (m) => r.log.warn(m) },
   });
   if (result.kind === 'skipped') r.log.info(`No pull-request comment: ${result.reason}.`);

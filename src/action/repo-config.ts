@@ -17,6 +17,22 @@ const validator = compileSchema(schema);
  * and checked against schemas/action-config.schema.json; a mistake is an InputError at its line.
  */
 export function readRepoConfig(root: string): RawSettings {
+  return read(root, true);
+}
+
+/**
+ * The file's values as far as they can be read, unchecked, for a run whose settings failed: which
+ * comment to update still depends on them. Never throws.
+ */
+export function readRepoConfigLoosely(root: string): RawSettings {
+  try {
+    return read(root, false);
+  } catch {
+    return {};
+  }
+}
+
+function read(root: string, check: boolean): RawSettings {
   const abs = join(root, REPO_CONFIG_PATH);
   if (!existsSync(abs)) return {};
   assertInWorkspace(root, REPO_CONFIG_PATH, 'repo config file');
@@ -33,7 +49,8 @@ export function readRepoConfig(root: string): RawSettings {
   if (text.trim() === '') return {};
   const doc = parseYamlDocument({ path: REPO_CONFIG_PATH, text });
   if (doc.value === null || doc.value === undefined) return {};
-  checkDocument(doc, validator, 'remotespark-firewall settings file');
+  if (check) checkDocument(doc, validator, 'remotespark-firewall settings file');
+  else if (typeof doc.value !== 'object' || Array.isArray(doc.value)) return {};
   const { $schema: _ignored, ...settings } = doc.value as RawSettings & { $schema?: string };
   return settings;
 }

@@ -5,37 +5,42 @@ import { runCheck } from '../check/run-check.js';
 import { UsageError } from '../check/usage-error.js';
 import { commentKey } from '../github/comment-marker.js';
 import { InputError } from '../input/input-error.js';
+import { renderComment } from '../report/comment-report.js';
 import { buildJsonReport, type JsonReport } from '../report/json-report.js';
 import { renderText } from '../report/text-report.js';
 import { ActionLog } from './action-log.js';
 import { readActionInputs, readToken } from './action-inputs.js';
+import { insertNotes, notesMarkdown } from './action-notes.js';
 import { postComment } from './comment-sink.js';
+import { renderCouldNotRun, type CouldNotRun } from './input-error-report.js';
+import { reportInputWording } from './input-names.js';
 import { decideOutcome } from './outcome.js';
-import { readRepoConfig } from './repo-config.js';
+import { readRepoConfig, readRepoConfigLoosely } from './repo-config.js';
 import { runInfo } from './run-info.js';
-import { resolveSettings, type ActionSettings } from './settings.js';
+import { commentSettingsLoosely, resolveSettings, type ActionSettings } from './settings.js';
 import {
   emitFlowAnnotations,
   setVerdictOutputs,
-  writeInputErrorSummary,
+  writeCouldNotRunSummary,
   writeJobSummary,
   writeReportFile,
 } from './sinks.js';
 import { splitSources } from './source-spec.js';
+import { sourceWarning } from './source-warning.js';
 import { assertInWorkspace, resolveConfigFiles } from './workspace-files.js';
 
 /** Exit status for bad input, as the CLI's. */
 const INPUT_ERROR = 2;
 
 interface Prepared {
-  settings: ActionSettings;
   report: JsonReport;
   key: string;
+  /** Said beside the result: what it does not cover. */
+  notes: string[];
 }
 
-/** Settings, files and the check itself: everything that may fail because of the input. */
-async function prepare(root: string, cwd: string): Promise<Prepared> {
-  const settings = resolveSettings(readRepoConfig(root), readActionInputs());
+/** Files and the check itself, for settings already read: everything else that may fail on the input. */
+async function prepare(settings: ActionSettings, root: string, cwd: string): Promise<Prepared> {
   // The engine reads paths relative to the working directory (the workspace, on a runner).
   const forEngine = (rel: string) => relative(cwd, join(root, rel)) || '.';
   const files = resolveConfigFiles(settings.configs, root).map(forEngine);
@@ -53,7 +58,8 @@ async function prepare(root: string, cwd: string): Promise<Prepared> {
     format: settings.format,
     catalog: settings.catalog ? forEngine(relative(root, resolve(root, settings.catalog))) : undefined,
   });
-  return { settings, report: buildJsonReport(check), key: commentKey(settings.configs) };
+  const notes = [sourceWarning(sources, zones)].filter((n): n is string => n !== undefined);
+  return { report: buildJsonReport(check), key: commentKey(settings.configs), notes };
 }
 
 async function guard<T>(log: ActionLog, what: string, fn: () => T | Promise<T>): Promise<T | undefined> {
@@ -67,25 +73,70 @@ async function guard<T>(log: ActionLog, what: string, fn: () => T | Promise<T>):
   }
 }
 
-/** Bad input: say where (annotation, summary), fail the step with status 2, and write nothing to GitHub. */
+const isInputFailure = (e: unknown): e is InputError | UsageError | CatalogUsageError =>
+  e instanceof InputError || e instanceof UsageError || e instanceof CatalogUsageError;
+
+interface FailureContext {
+  log: ActionLog;
+  env: NodeJS.ProcessEnv;
+  workspacePath: (p: string) => string;
+  /** The settings, when they could be read; else the comment is found from what can be read of them. */
+  settings?: ActionSettings;
+  root: string;
+}
+
+/**
+ * Bad input: say where (annotation, summary), fail the step with status 2, and replace the comment of an
+ * earlier run with "the check could not run", so that no earlier verdict seems to stand.
+ */
 async function inputFailure(
-  e: unknown,
-  log: ActionLog,
-  workspacePath: (p: string) => string,
+  e: InputError | UsageError | CatalogUsageError,
+  c: FailureContext,
 ): Promise<number> {
-  const text = e instanceof InputError ? e.format() : (e as Error).message;
+  const { log } = c;
+  let why: CouldNotRun = { message: e.message };
   if (e instanceof InputError) {
-    const file = workspacePath(e.path);
-    const located = e.line !== undefined && !file.startsWith('..') && !isAbsolute(file);
+    const file = c.workspacePath(e.path);
+    const inside = !file.startsWith('..') && !isAbsolute(file);
+    why = { path: inside ? file : e.path, line: e.line, message: e.message };
     log.annotate('error', `remotespark-firewall-check could not check: ${e.format()}`, {
       title: 'RemoteSpark firewall check: input error',
-      ...(located ? { file, startLine: e.line } : {}),
+      ...(inside && e.line !== undefined ? { file, startLine: e.line } : {}),
     });
   } else {
-    log.fail(`remotespark-firewall-check: ${(e as Error).message}`);
+    log.fail(`remotespark-firewall-check: ${e.message}`);
   }
+  const target = c.settings ?? commentSettingsLoosely(readRepoConfigLoosely(c.root), readActionInputs());
+  const label = target.configs.join(', ') || undefined;
   await guard(log, 'Setting outputs', () => setOutput('passed', 'false'));
-  await guard(log, 'Writing the job summary', () => writeInputErrorSummary(text));
+  await guard(log, 'Writing the job summary', () =>
+    writeCouldNotRunSummary(renderCouldNotRun(why, { heading: '##', label })),
+  );
+  if (target.configs.length === 0) {
+    log.info(
+      'No pull-request comment: the "config" setting could not be read, so this check\'s comment is unknown.',
+    );
+    return INPUT_ERROR;
+  }
+  const commentId = await guard(log, 'The pull-request comment', () =>
+    postComment({
+      mode: target.comment,
+      token: readToken(),
+      key: commentKey(target.configs),
+      failed: true,
+      render: (_max, footer) =>
+        renderCouldNotRun(why, {
+          heading: '###',
+          label,
+          runUrl: runInfo(c.env).url,
+          footer,
+        }),
+      run: runInfo(c.env),
+      log,
+      eventName: c.env.GITHUB_EVENT_NAME ?? '',
+    }),
+  );
+  await guard(log, 'Setting the comment-id output', () => setOutput('comment-id', commentId ?? ''));
   return INPUT_ERROR;
 }
 
@@ -103,22 +154,25 @@ export async function runAction(
   const root = resolve(env.GITHUB_WORKSPACE || cwd);
   const workspacePath = (p: string) => relative(root, resolve(cwd, p)).split(sep).join('/');
 
+  let settings: ActionSettings | undefined;
   let prepared: Prepared;
   try {
-    prepared = await prepare(root, cwd);
+    settings = resolveSettings(readRepoConfig(root), readActionInputs());
+    prepared = await prepare(settings, root, cwd);
   } catch (e) {
-    if (e instanceof InputError || e instanceof UsageError || e instanceof CatalogUsageError) {
-      onVerdict(INPUT_ERROR);
-      return inputFailure(e, log, workspacePath);
-    }
-    throw e;
+    if (!isInputFailure(e)) throw e;
+    onVerdict(INPUT_ERROR);
+    return inputFailure(e, { log, env, workspacePath, settings, root });
   }
-  const { settings, report, key } = prepared;
-  const outcome = decideOutcome(report, settings.failOn);
+  const { key, notes } = prepared;
+  const outcome = decideOutcome(prepared.report, settings.failOn);
   onVerdict(outcome.exitCode);
   const label = settings.configs.join(', ');
+  // What people read names the action's inputs; the JSON report file stays the CLI's, word for word.
+  const report = reportInputWording(prepared.report);
 
   // Settled. Everything below is reporting.
+  for (const note of notes) log.warn(note);
   await guard(log, 'Printing the report', () => log.untrusted(renderText(report, { color: false })));
   await guard(log, 'Annotations', () => emitFlowAnnotations(log, report, outcome, workspacePath));
   if (outcome.exitCode !== 0) {
@@ -128,17 +182,31 @@ export async function runAction(
   } else if (!outcome.passed) {
     log.info(`${outcome.failingCount} flow(s) not allowed; fail-on: never keeps the step green.`);
   }
-  const reportPath = await guard(log, 'Writing the JSON report', () => writeReportFile(report, key, env));
+  const reportPath = await guard(log, 'Writing the JSON report', () =>
+    writeReportFile(prepared.report, key, env),
+  );
   await guard(log, 'Setting outputs', () => setVerdictOutputs(outcome, reportPath));
-  await guard(log, 'Writing the job summary', () => writeJobSummary(report, outcome, label, reportPath));
+  await guard(log, 'Writing the job summary', () =>
+    writeJobSummary(report, outcome, label, reportPath, notes),
+  );
   const commentId = await guard(log, 'The pull-request comment', () =>
     postComment({
       mode: settings.comment,
       token: readToken(),
       key,
-      label,
-      report,
-      outcome,
+      failed: !outcome.passed,
+      render: (maxChars, footer) =>
+        insertNotes(
+          renderComment(report, {
+            passed: outcome.passed,
+            failingCount: outcome.failingCount,
+            maxChars: maxChars - notesMarkdown(notes).length,
+            label,
+            summaryUrl: runInfo(env).url,
+            footer,
+          }),
+          notes,
+        ),
       run: runInfo(env),
       log,
       eventName: env.GITHUB_EVENT_NAME ?? '',

@@ -102,3 +102,23 @@ export function resolveSettings(file: RawSettings, inputs: RawSettings): ActionS
     failOn: oneOf('fail-on', raw['fail-on'], FAIL_ON, 'required'),
   };
 }
+
+/**
+ * The comment settings of a run whose settings are wrong: the config patterns (the comment's key) and
+ * the comment mode, each taken if it can be, so that the comment still says the check could not run.
+ */
+export function commentSettingsLoosely(
+  file: RawSettings,
+  inputs: RawSettings,
+): { configs: string[]; comment: CommentMode } {
+  const pick = (name: SettingName) => (inputs[name] !== undefined ? inputs[name] : file[name]);
+  const raw = pick('config');
+  const configs =
+    typeof raw === 'string' || (Array.isArray(raw) && raw.every((c) => typeof c === 'string'))
+      ? list(raw)
+      : [];
+  const mode = pick('comment');
+  const t = typeof mode === 'string' ? mode.trim() : '';
+  const comment = (COMMENT_MODES as readonly string[]).includes(t) ? (t as CommentMode) : 'on-failure';
+  return { configs, comment };
+}

@@ -346,7 +346,7 @@ describe('events and input errors', () => {
     expect(github.requests).toEqual([]);
   });
 
-  it('a broken config: a clear failure at its line, and nothing written to GitHub', async () => {
+  it('a broken config: a clear failure at its line, and the comment says the check could not run', async () => {
     const ws = workspace({ 'firewall/branch.yaml': BROKEN_CONFIG });
     const run = await runPr(ws, { inputs: { config: 'firewall/*.yaml', comment: 'always' } });
     expect(run.status).toBe(2);
@@ -354,18 +354,75 @@ describe('events and input errors', () => {
     expect(error!.properties.file).toBe('firewall/branch.yaml');
     expect(Number(error!.properties.line)).toBeGreaterThan(1);
     expect(error!.data).toContain('firewall/branch.yaml');
-    expect(github.requests).toEqual([]);
     expect(run.outputs.passed).toBe('false');
-    expect(run.summary).toContain('could not check');
+    expect(run.summary).toContain('the check could not run');
+    expect(run.summary).toMatch(/`firewall\/branch\.yaml:\d+`: invalid YAML/);
+    expect(ourComments()).toHaveLength(1);
+    expect(run.outputs['comment-id']).toBe(String(ourComments()[0]!.id));
   });
 
-  it('a config symlinked outside the workspace is refused', async () => {
+  it('an earlier passing comment is replaced when the head config no longer reads', async () => {
+    const ws = workspace({ 'firewall/branch.yaml': PASSING_CONFIG });
+    const passing = await runPr(ws, { inputs: { config: 'firewall/*.yaml', comment: 'always' }, runId: 1 });
+    expect(passing.status).toBe(0);
+    expect(ourComments()[0]!.body).toContain('every required flow is allowed');
+
+    writeFileSync(join(ws, 'firewall/branch.yaml'), BROKEN_CONFIG);
+    // The default mode (on-failure) too: a run that can't check is a failing check.
+    const broken = await runPr(ws, { inputs: { config: 'firewall/*.yaml' }, runId: 2 });
+    expect(broken.status).toBe(2);
+    const [comment] = ourComments();
+    expect(ourComments()).toHaveLength(1);
+    expect(broken.outputs['comment-id']).toBe(passing.outputs['comment-id']);
+    expect(github.writes().map((r) => r.operationId)).toEqual([
+      'issues/create-comment',
+      'issues/update-comment',
+    ]);
+    expect(comment!.body.split('\n')[1]).toBe(
+      '### ⛔ RemoteSpark firewall check (firewall/\\*\\.yaml): the check could not run',
+    );
+    expect(comment!.body).toMatch(/`firewall\/branch\.yaml:7`: invalid YAML/);
+    expect(comment!.body).toContain('(https://github.com/Codertocat/Hello-World/actions/runs/2)');
+    expect(comment!.body).not.toContain('allowed');
+    expect(comment!.body).toContain('<sub>Updated by Firewall check, run \\#17\\.</sub>');
+  });
+
+  it("an input error's quoted config text is escaped in the comment and summary", async () => {
+    const ws = workspace({
+      'firewall/branch.yaml': PASSING_CONFIG.replace(
+        'destinations: [any]',
+        'destinations: ["<img src=x onerror=alert(1)>@org/team"]',
+      ),
+    });
+    const run = await runPr(ws, { inputs: { config: 'firewall/branch.yaml', comment: 'always' } });
+    expect(run.status).toBe(2);
+    const [comment] = ourComments();
+    for (const text of [comment!.body, run.summary]) {
+      expect(text).toContain('bad address');
+      expect(text).not.toMatch(/<img/i);
+      expect(text).toContain('&lt;img');
+      expect(text).not.toMatch(/@org/);
+      expect(text).toContain('@\u200borg/team');
+    }
+  });
+
+  it('comment: never leaves GitHub alone on an input error too', async () => {
+    const ws = workspace({ 'firewall/branch.yaml': BROKEN_CONFIG });
+    const run = await runPr(ws, { inputs: { config: 'firewall/*.yaml', comment: 'never' } });
+    expect(run.status).toBe(2);
+    expect(github.requests).toEqual([]);
+    expect(run.outputs['comment-id']).toBe('');
+  });
+
+  it('a config symlinked outside the workspace is refused, and the comment says so', async () => {
     const ws = workspace({ 'firewall/.keep': '' });
     symlinkSync('/etc/hostname', join(ws, 'firewall/evil.yaml'));
     const run = await runPr(ws, { inputs: { config: 'firewall/evil.yaml' } });
     expect(run.status).toBe(2);
     expect(run.stdout).toContain('outside the workspace');
-    expect(github.requests).toEqual([]);
+    const [comment] = ourComments();
+    expect(comment!.body).toContain('outside the workspace');
+    expect(comment!.body).toContain('the check could not run');
   });
 
   it('settings come from .github/remotespark-firewall.yml; inputs override them', async () => {
@@ -381,16 +438,97 @@ describe('events and input errors', () => {
     expect(overridden.status).toBe(1);
   });
 
-  it('a mistake in the repo config file is an input error at its line', async () => {
+  it('a mistake in the repo config file is an input error at its line; its comment is still found', async () => {
     const ws = workspace({
       'firewall/branch.yaml': FAILING_CONFIG,
-      '.github/remotespark-firewall.yml': 'config: firewall/branch.yaml\nmode: moon\n',
+      '.github/remotespark-firewall.yml': 'config: firewall/branch.yaml\n',
     });
-    const run = await runPr(ws, { inputs: {} });
+    const failing = await runPr(ws, { inputs: {}, runId: 1 });
+    expect(failing.status).toBe(1);
+    writeFileSync(join(ws, '.github/remotespark-firewall.yml'), 'config: firewall/branch.yaml\nmode: moon\n');
+    const run = await runPr(ws, { inputs: {}, runId: 2 });
     expect(run.status).toBe(2);
     const [error] = annotations(run, 'error');
     expect(error!.properties).toMatchObject({ file: '.github/remotespark-firewall.yml', line: '2' });
+    // The settings failed their schema, but their "config" still keys the same comment.
+    expect(ourComments()).toHaveLength(1);
+    expect(ourComments()[0]!.body).toContain('`.github/remotespark-firewall.yml:2`');
+    expect(ourComments()[0]!.body).not.toContain('fail the check');
+  });
+
+  it('a repo config file that is not YAML: the config input still keys the comment', async () => {
+    const ws = workspace({
+      'firewall/branch.yaml': PASSING_CONFIG,
+      '.github/remotespark-firewall.yml': 'fail-on: [required\n',
+    });
+    const run = await runPr(ws, { inputs: { config: 'firewall/branch.yaml' } });
+    expect(run.status).toBe(2);
+    expect(ourComments()).toHaveLength(1);
+    expect(ourComments()[0]!.body).toContain('the check could not run');
+  });
+
+  it('no config anywhere: no comment to find, and the log says why', async () => {
+    const ws = workspace({ 'firewall/branch.yaml': PASSING_CONFIG });
+    const run = await runPr(ws, { inputs: {} });
+    expect(run.status).toBe(2);
     expect(github.requests).toEqual([]);
+    expect(run.stdout).toContain('No pull-request comment: the "config" setting could not be read');
+  });
+});
+
+describe("what people read names the action's inputs", () => {
+  it('without "source" a warning says the verdicts hold for some source, in the log, summary and comment', async () => {
+    const ws = workspace({ 'firewall/branch.yaml': PASSING_CONFIG });
+    const open = await runPr(ws, { inputs: { config: 'firewall/*.yaml', comment: 'always' }, runId: 1 });
+    expect(open.status).toBe(0);
+    const warning = annotations(open, 'warning').find((w) => w.data.includes('"source" input is not set'));
+    expect(warning?.data).toContain('a policy that lets a single host out passes');
+    expect(open.summary).toContain('⚠️ The &quot;source&quot; input is not set');
+    expect(ourComments()[0]!.body.split('\n')[3]).toContain('⚠️ The &quot;source&quot; input is not set');
+
+    const pinned = await runPr(ws, {
+      inputs: { config: 'firewall/*.yaml', comment: 'always', source: '10.40.0.0/16' },
+      runId: 2,
+    });
+    expect(annotations(pinned, 'warning')).toEqual([]);
+    expect(pinned.summary).not.toContain('⚠️');
+    expect(ourComments()[0]!.body).not.toContain('⚠️');
+  });
+
+  it('zones without addresses: the warning names them', async () => {
+    const ws = workspace({ 'firewall/branch.yaml': PASSING_CONFIG });
+    const run = await runPr(ws, { inputs: { config: 'firewall/*.yaml', source: 'zone:trust' } });
+    expect(annotations(run, 'warning').map((w) => w.data)).toEqual([
+      expect.stringContaining('The "source" input names zones (trust) but no client addresses'),
+    ]);
+  });
+
+  it('a usage error names the input, not the CLI flag', async () => {
+    const ws = workspace({ 'firewall/branch.yaml': PASSING_CONFIG });
+    const run = await runPr(ws, { inputs: { config: 'firewall/*.yaml', format: 'panos9' } });
+    expect(run.status).toBe(2);
+    const [error] = annotations(run, 'error');
+    expect(error!.data).toContain('the "format" input "panos9" is not known');
+    expect(run.stdout).not.toContain('--format');
+    expect(ourComments()[0]!.body).toContain('the &quot;format&quot; input &quot;panos9&quot; is not known');
+  });
+
+  it("a verdict's detail names the input in the log, annotations, summary and comment; the JSON report keeps the CLI's words", async () => {
+    const ws = workspace({ 'firewall/branch.yaml': FAILING_CONFIG });
+    const run = await runPr(ws, {
+      inputs: { config: 'firewall/*.yaml', source: '2001:db8::/32', relay: '203.0.113.0/24' },
+    });
+    expect(run.status).toBe(1);
+    const said = 'check the relay addresses and the "source" input';
+    expect(run.stdout).toContain(said);
+    expect(annotations(run, 'error').some((e) => e.data.includes(said))).toBe(true);
+    expect(run.summary).toContain('check the relay addresses and the &quot;source&quot; input');
+    expect(ourComments()[0]!.body).toContain('check the relay addresses and the &quot;source&quot; input');
+    for (const text of [run.stdout, run.summary, ourComments()[0]!.body]) {
+      expect(text).not.toMatch(/--(source|catalog|relay)\b/);
+    }
+    const report = readFileSync(run.outputs.report!, 'utf8');
+    expect(report).toContain('check the relay addresses and --source');
   });
 });
 
