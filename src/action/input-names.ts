@@ -8,7 +8,8 @@ import { formatIds } from '../formats/registry.js';
  */
 const FLAG_TO_INPUT: Readonly<Record<string, string>> = {
   'destination-zone': 'the "destination-zone" input',
-  'source-zone': 'a zone name in the "source" input',
+  // The source input holds zones too; a zone name there is what --source-zone gives.
+  'source-zone': 'the "source" input',
   source: 'the "source" input',
   relay: 'the "relay" input',
   format: 'the "format" input',

@@ -9,9 +9,17 @@ describe('inputWording: CLI flags as the action inputs that set them', () => {
     ],
     [
       'clients are taken to be in any other zone unless --source-zone says otherwise',
-      'clients are taken to be in any other zone unless a zone name in the "source" input says otherwise',
+      'clients are taken to be in any other zone unless the "source" input says otherwise',
     ],
     ['check the relay addresses and --source', 'check the relay addresses and the "source" input'],
+    [
+      '--source-zone "inside" is not a zone or interface of the input (did you mean "INSIDE"?)',
+      'the "source" input "inside" is not a zone or interface of the input (did you mean "INSIDE"?)',
+    ],
+    [
+      '--destination-zone "wan" is not a zone or interface of the input',
+      'the "destination-zone" input "wan" is not a zone or interface of the input',
+    ],
     ['--format "panos9" is not known', 'the "format" input "panos9" is not known'],
     [
       'describe the policy in the generic format (--format generic)',
