@@ -228,10 +228,12 @@ function describeOk(
     const s = unionSources(ok);
     if (!s.equals(unionSources(families.map((f) => f.query)))) parts.sources = formatAddressSet(s, 6);
   }
+  // A zone dimension is named only where the flow works for part of what was asked about.
+  const queries = families.map((f) => f.query);
   const sz = unionZones(ok.map((b) => b.sz));
-  if (!sz.isAny()) parts.sourceZones = sz.toString();
+  if (sz.toString() !== unionZones(queries.map((q) => q.sz)).toString()) parts.sourceZones = sz.toString();
   const dz = unionZones(ok.map((b) => b.dz));
-  if (!dz.isAny()) parts.destinationZones = dz.toString();
+  if (dz.toString() !== unionZones(queries.map((q) => q.dz)).toString()) parts.destinationZones = dz.toString();
   const text = [
     parts.sources && `sources ${parts.sources}`,
     parts.sourceZones && `zones ${parts.sourceZones}`,

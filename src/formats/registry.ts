@@ -56,7 +56,7 @@ export function detectFormat(file: InputFile): RegisteredFormat {
     throw new InputError(
       file.path,
       1,
-      `this looks like ${other}, a format not read yet (describe its policy in the generic format to check it: docs/generic-format.md). Formats tried: ${tried}`,
+      `not a recognised firewall export: this looks like ${other}, a format not read yet (describe its policy in the generic format to check it: docs/generic-format.md). Formats tried: ${tried}`,
     );
   }
   const hint = nearMisses.length ? `; ${nearMisses.join('; ')}` : '';

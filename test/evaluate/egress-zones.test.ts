@@ -54,6 +54,17 @@ describe('egress zone the config does not tell', () => {
     expect(r.assumptions?.join(' ')).toMatch(
       /checked zone "dmz", zone "trust", zone "untrust".*same verdict/,
     );
+    // Allowed for every client zone of every candidate: nothing to qualify.
+    expect(r.allowedFrom).toBeUndefined();
+  });
+
+  it('an allow from one zone names that zone as the only one it holds for', () => {
+    const p = silent([rule('from-trust', 'allow', { sourceZones: zones('trust') })], {
+      egressZones: zones('untrust'),
+    });
+    const r = evaluateFlow(p, STUN, {});
+    expect(r.verdict).toBe('allowed');
+    expect(r.allowedFrom).toEqual({ sourceZones: 'trust' });
   });
 
   it('a deny any to any is blocked in every candidate zone', () => {
