@@ -68,11 +68,20 @@ export function renderText(report: JsonReport, options: TextOptions): string {
     rows.push([verdictText(f), f.severity, f.role, `${flowLabel(f)}${mark}`, plainText(decidedByText(f))]);
   }
   out.push(...table(rows, 0, options.color));
-  const only = report.flows.filter((f) => allowedOnlyText(f));
-  if (only.length) {
+  // Flows allowed for the same part of the clients share one line.
+  const only = new Map<string, string[]>();
+  for (const f of report.flows) {
+    const text = allowedOnlyText(f);
+    if (text) only.set(text, [...(only.get(text) ?? []), flowLabel(f)]);
+  }
+  if (only.size) {
     out.push('');
     out.push('* allowed only for some clients:');
-    for (const f of only) out.push(`  ${flowLabel(f)}: only from ${plainText(allowedOnlyText(f)!)}`);
+    const allowed = report.flows.filter((f) => f.verdict === 'allowed').length;
+    for (const [text, flows] of only) {
+      const who = flows.length === allowed && allowed > 3 ? `all ${allowed} allowed flows` : flowList(flows);
+      out.push(`  ${who}: only from ${plainText(text)}`);
+    }
   }
   // Flows failing for the same reason share one line.
   const reasons = new Map<string, string[]>();
@@ -81,9 +90,7 @@ export function renderText(report: JsonReport, options: TextOptions): string {
   }
   if (reasons.size) out.push('');
   for (const [detail, flows] of reasons) {
-    const who =
-      flows.length <= 3 ? flows.join(', ') : `${flows.length} flows (${flows.slice(0, 2).join(', ')}, …)`;
-    out.push(`${who}: ${plainText(detail)}`);
+    out.push(`${flowList(flows)}: ${plainText(detail)}`);
   }
   if (unverified) {
     out.push('');
@@ -103,6 +110,10 @@ export function renderText(report: JsonReport, options: TextOptions): string {
   out.push('');
   out.push(summaryLine(report));
   return `${out.join('\n')}\n`;
+}
+
+function flowList(flows: string[]): string {
+  return flows.length <= 3 ? flows.join(', ') : `${flows.length} flows (${flows.slice(0, 2).join(', ')}, …)`;
 }
 
 /** "file:line: message" for a warning (plain, not yet escaped). */
