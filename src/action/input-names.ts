@@ -8,6 +8,7 @@ import { formatIds } from '../formats/registry.js';
  */
 const FLAG_TO_INPUT: Readonly<Record<string, string>> = {
   'destination-zone': 'the "destination-zone" input',
+  'destination-zone-override': 'the "destination-zone-override" input',
   // The source input holds zones too; a zone name there is what --source-zone gives.
   'source-zone': 'the "source" input',
   source: 'the "source" input',

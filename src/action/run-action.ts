@@ -53,6 +53,7 @@ async function prepare(settings: ActionSettings, root: string, cwd: string): Pro
     sources,
     sourceZones: zones,
     destinationZones: settings.destinationZones,
+    destinationZoneOverrides: settings.destinationZoneOverrides,
     relays: settings.relays,
     requireRecommended: settings.requireBackups,
     format: settings.format,

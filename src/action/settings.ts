@@ -14,6 +14,7 @@ export const SETTING_NAMES = [
   'mode',
   'source',
   'destination-zone',
+  'destination-zone-override',
   'relay',
   'format',
   'catalog',
@@ -34,6 +35,8 @@ export interface ActionSettings {
   mode: Mode;
   sources: string[];
   destinationZones: string[];
+  /** `POLICY=ZONE[,ZONE...]`, one per policy. */
+  destinationZoneOverrides: string[];
   relays: string[];
   format: string;
   catalog?: string;
@@ -74,6 +77,23 @@ function bool(name: SettingName, v: RawValue | undefined): boolean {
 }
 
 /**
+ * `POLICY=ZONE` items (a list splits at commas too) gathered per policy into the CLI's
+ * `POLICY=ZONE[,ZONE...]`.
+ */
+function overrides(items: string[]): string[] {
+  const byPolicy = new Map<string, string[]>();
+  for (const item of items) {
+    const eq = item.lastIndexOf('=');
+    if (eq <= 0 || eq === item.length - 1) {
+      throw new UsageError(`setting "destination-zone-override": "${item}" is not POLICY=ZONE`);
+    }
+    const policy = item.slice(0, eq).trim();
+    byPolicy.set(policy, [...(byPolicy.get(policy) ?? []), item.slice(eq + 1).trim()]);
+  }
+  return [...byPolicy].map(([policy, zones]) => `${policy}=${zones.join(',')}`);
+}
+
+/**
  * The settings in force: the repo config file's values, overridden by each input the workflow gives.
  * Defaults apply only where neither says anything (so action.yml declares no defaults for them).
  */
@@ -94,6 +114,7 @@ export function resolveSettings(file: RawSettings, inputs: RawSettings): ActionS
     mode: oneOf('mode', raw.mode, MODES, 'cloud'),
     sources: list(raw.source),
     destinationZones: list(raw['destination-zone']),
+    destinationZoneOverrides: overrides(list(raw['destination-zone-override'])),
     relays: list(raw.relay),
     format: text('format', raw.format) ?? 'auto',
     catalog: text('catalog', raw.catalog),

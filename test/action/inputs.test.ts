@@ -35,6 +35,17 @@ describe('settings', () => {
     expect(resolveSettings({}, { config: 'x', 'require-backups': 'TRUE' }).requireBackups).toBe(true);
   });
 
+  it('gathers destination-zone-override items per policy, as the CLI takes them', () => {
+    const s = resolveSettings(
+      {},
+      { config: 'x', 'destination-zone-override': 'vsys1=untrust, root=wan1\nvsys1=dmz' },
+    );
+    expect(s.destinationZoneOverrides).toEqual(['vsys1=untrust,dmz', 'root=wan1']);
+    expect(() => resolveSettings({}, { config: 'x', 'destination-zone-override': 'untrust' })).toThrow(
+      /setting "destination-zone-override": "untrust" is not POLICY=ZONE/,
+    );
+  });
+
   it('refuses what it cannot use, naming the setting', () => {
     expect(() => resolveSettings({}, {})).toThrow(/no config given/);
     expect(() => resolveSettings({}, { config: 'x', mode: 'moon' })).toThrow(
