@@ -233,7 +233,8 @@ function describeOk(
   const sz = unionZones(ok.map((b) => b.sz));
   if (sz.toString() !== unionZones(queries.map((q) => q.sz)).toString()) parts.sourceZones = sz.toString();
   const dz = unionZones(ok.map((b) => b.dz));
-  if (dz.toString() !== unionZones(queries.map((q) => q.dz)).toString()) parts.destinationZones = dz.toString();
+  if (dz.toString() !== unionZones(queries.map((q) => q.dz)).toString())
+    parts.destinationZones = dz.toString();
   const text = [
     parts.sources && `sources ${parts.sources}`,
     parts.sourceZones && `zones ${parts.sourceZones}`,

@@ -98,11 +98,13 @@ export function renderText(report: JsonReport, options: TextOptions): string {
       '† hostname not in the public RemoteSpark article (unverified); override it with --catalog, see docs/catalog.md',
     );
   }
-  const relays = report.flows.filter((f) => f.relays?.length);
-  if (relays.length) {
-    out.push('');
-    for (const f of relays) out.push(`${flowLabel(f)}: relay addresses ${plainText(f.relays!.join(', '))}`);
+  const relays = new Map<string, string[]>();
+  for (const f of report.flows) {
+    const text = f.relays?.join(', ');
+    if (text) relays.set(text, [...(relays.get(text) ?? []), flowLabel(f)]);
   }
+  if (relays.size) out.push('');
+  for (const [text, flows] of relays) out.push(`${flowList(flows)}: to relay addresses ${plainText(text)}`);
   for (const w of report.warnings) out.push(`warning: ${plainText(warningText(w))}`);
   for (const a of assumptionsOf(report)) out.push(`assumption: ${plainText(a)}`);
   for (const n of report.notes)

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
 import schema from '../../schemas/report.schema.json' with { type: 'json' };
@@ -84,4 +85,38 @@ describe('zone options', () => {
     const shape = await runCli('check', PANOS, '--destination-zone-override', 'dmz');
     expect(shape.stderr).toMatch(/expected POLICY=ZONE/);
   });
+});
+
+describe('details', () => {
+  it('relay addresses show in the text output', async () => {
+    const r = await runCli('check', ONE_HOST, '--relay', '198.51.100.0/24');
+    expect(r.stdout).toMatch(
+      /^\d+ flows \(\*:3478\/tcp, \*:3478\/udp, …\): to relay addresses 198\.51\.100\.0\/24$/m,
+    );
+  });
+
+  const smallOffice = '../shared/corpus/asa/asa-9.0-small-office-running-config.asa';
+  it.skipIf(!existsSync(smallOffice))(
+    'the ASA small office: the explicit deny ip any4 any4 decides STUN for INSIDE clients, not the implicit deny (needs ../shared/corpus)',
+    async () => {
+      const r = await runCli(
+        'check',
+        smallOffice,
+        '--source-zone',
+        'INSIDE',
+        '--flow',
+        '*:3478/udp',
+        '--json',
+      );
+      const report = JSON.parse(r.stdout);
+      expect(report.flows[0]).toMatchObject({ verdict: 'blocked', rule: { line: 273 } });
+      expect(report.warnings).toEqual([
+        expect.objectContaining({
+          path: smallOffice,
+          line: 271,
+          message: expect.stringContaining('TSUNAMI_addrs'),
+        }),
+      ]);
+    },
+  );
 });
