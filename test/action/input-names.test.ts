@@ -30,6 +30,10 @@ describe('inputWording: CLI flags as the action inputs that set them', () => {
       'override it with the "catalog" input, see docs/catalog.md',
     ],
     ['--version "abc"', 'the "remotespark-version" input "abc"'],
+    [
+      'set by --destination-zone-override for "vsys1"',
+      'set by the "destination-zone-override" input for "vsys1"',
+    ],
     ['treated as --require-backups asks', 'treated as the "require-backups" input asks'],
   ])('%s', (cli, action) => {
     expect(inputWording(cli)).toBe(action);
@@ -38,7 +42,6 @@ describe('inputWording: CLI flags as the action inputs that set them', () => {
   it('leaves flags without an input, longer flags and other words alone', () => {
     for (const text of [
       'raise it with --max-input-mb',
-      '--destination-zone-override POLICY=Z',
       '--policy "x" is not in the input',
       'a rule named x--source',
       'port range 1000--2000',
