@@ -1,6 +1,6 @@
 import {
   loadBuiltinCatalog,
-  loadCatalogFile,
+  loadCatalogText,
   resolveFlows,
   type Catalog,
   type Mode,
@@ -15,12 +15,8 @@ import {
   readPolicies,
   type ReadInput,
 } from '../formats/registry.js';
-import {
-  BinaryInputError,
-  DEFAULT_MAX_INPUT_BYTES,
-  readInputFile,
-  type InputFile,
-} from '../input/input-file.js';
+import { BinaryInputError, DEFAULT_MAX_INPUT_BYTES, type InputFile } from '../input/input-file.js';
+import { WORKING_TREE, type FileSource } from './file-source.js';
 import type { Flow } from '../model/flow.js';
 import { IntervalSet } from '../model/interval-set.js';
 import { AddressSyntaxError, parseIpSpec } from '../model/ip.js';
@@ -49,6 +45,8 @@ export interface CheckOptions {
   maxInputBytes?: number;
   /** Names of the policies (vsys, VDOM, device group, firewall ...) to check; default all. */
   policies?: readonly string[];
+  /** Where config and catalog files are read from (default: the working tree). */
+  files?: FileSource;
 }
 
 export interface InputSummary {
@@ -74,6 +72,10 @@ export interface CheckTarget {
 }
 
 export interface CheckResult {
+  /** What the files were read from, when not the working tree (a git revision ...). */
+  source?: { describe: string; commit?: string };
+  /** Config paths that don't exist at that source (files a change adds), skipped. */
+  missing?: string[];
   target: CheckTarget;
   scope: {
     sources: string[] | null;
@@ -116,6 +118,13 @@ function selectPolicies(policies: Policy[], names: readonly string[] | undefined
   return policies.filter((p) => names.includes(policyName(p)));
 }
 
+/** None of the config files (or the catalog file) exists where the check reads from (a git revision). */
+export class MissingAtSourceError extends Error {
+  constructor(readonly paths: readonly string[]) {
+    super(`${paths.join(', ')} ${paths.length === 1 ? 'does' : 'do'} not exist there`);
+  }
+}
+
 /** The whole check, minus output: options in, verdicts out. Throws InputError or UsageError. */
 export async function runCheck(options: CheckOptions): Promise<CheckResult> {
   if (options.configs.length === 0) throw new UsageError('no config file given');
@@ -135,7 +144,10 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
     destinationZones: destinationZones ? ZoneSet.of(destinationZones) : undefined,
   };
 
-  const catalog: Catalog = options.catalog ? loadCatalogFile(options.catalog) : loadBuiltinCatalog();
+  const files = options.files ?? WORKING_TREE;
+  const maxBytes = options.maxInputBytes ?? DEFAULT_MAX_INPUT_BYTES;
+  const catalogFile = options.catalog ? await files.read(options.catalog, maxBytes) : undefined;
+  const catalog: Catalog = catalogFile ? loadCatalogText(catalogFile) : loadBuiltinCatalog();
   const customFlows = nonEmpty(options.flows);
   const resolved = resolveFlows(catalog, {
     version: options.version,
@@ -145,16 +157,20 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
   });
   const flows: Flow[] = customFlows ? customFlows.map(parseFlowSpec) : resolved.flows;
 
-  const maxBytes = options.maxInputBytes ?? DEFAULT_MAX_INPUT_BYTES;
-  const inputs: ReadInput[] = options.configs.map((path) => {
-    let file: InputFile;
+  const inputs: ReadInput[] = [];
+  // A catalog file missing there (a baseline from before it was added) leaves the built-in catalog.
+  const missing: string[] = options.catalog && !catalogFile ? [options.catalog] : [];
+  for (const path of options.configs) {
+    let file: InputFile | undefined;
     try {
-      file = readInputFile(path, maxBytes);
+      file = await files.read(path, maxBytes);
     } catch (e) {
       throw e instanceof BinaryInputError ? explainBinary(e) : e;
     }
-    return { file, format: forced ?? detectFormat(file) };
-  });
+    if (file) inputs.push({ file, format: forced ?? detectFormat(file) });
+    else missing.push(path);
+  }
+  if (inputs.length === 0) throw new MissingAtSourceError(options.configs);
   const read = await readPolicies(inputs);
   const policies = selectPolicies(read, nonEmpty(options.policies));
   checkZoneOptions(policies, { sourceZones, destinationZones });
@@ -163,6 +179,10 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
   const results = evaluateAll(policies, flows, scope);
 
   return {
+    ...(options.files
+      ? { source: { describe: files.describe, ...(files.commit ? { commit: files.commit } : {}) } }
+      : {}),
+    ...(missing.length ? { missing } : {}),
     target: {
       requestedVersion: options.version,
       release: customFlows ? null : resolved.release,

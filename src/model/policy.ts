@@ -12,6 +12,11 @@ export interface Rule {
   name: string;
   /** The vendor's id where it has one apart from the name (FortiGate policy id, Azure priority ...). */
   id?: string;
+  /**
+   * Identity across revisions where neither name nor id is stable (an ASA ACE, named by its position:
+   * its ACL and text). Default: section, then id or name.
+   */
+  key?: string;
   enabled: boolean;
   action: Action;
   /** The vendor's own word for the action (drop, reset-client, reject ...), for reports. */

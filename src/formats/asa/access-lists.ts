@@ -25,6 +25,8 @@ export interface Ace {
   aclLine: number;
   /** Line in the file. */
   line: number;
+  /** The ACE as written, without `inactive` or a `line N` position: its identity across revisions. */
+  text: string;
   action: Action;
   enabled: boolean;
   sources: AddressExpr;
@@ -128,6 +130,11 @@ export function readAccessLists(
   return lists;
 }
 
+function aceText(words: readonly string[]): string {
+  const w = words.filter((x) => x !== 'inactive');
+  return (w[2] === 'line' ? [...w.slice(0, 2), ...w.slice(4)] : w).join(' ');
+}
+
 function readExtendedAce(at: ConfigCommand, acl: string, aclLine: number, ctx: AceContext): Ace {
   const words = at.words;
   const err = (message: string) => lineError(ctx.path, at, message);
@@ -200,6 +207,7 @@ function readExtendedAce(at: ConfigCommand, acl: string, aclLine: number, ctx: A
     acl,
     aclLine,
     line: at.line,
+    text: aceText(at.words),
     action: actionWord === 'permit' ? 'allow' : 'deny',
     enabled,
     sources: src.expr,

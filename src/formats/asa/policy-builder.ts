@@ -274,6 +274,7 @@ function aclRules(g: Binding, sourceZones: ZoneSet, section: string, path: strin
   }
   return acl.aces.map((ace) => ({
     name: `${acl.name} line ${ace.aclLine}`,
+    key: `${section}\u0000${ace.text}`,
     enabled: ace.enabled,
     action: ace.action,
     vendorAction: ace.action === 'allow' ? 'permit' : 'deny',
