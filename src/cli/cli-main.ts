@@ -1,15 +1,18 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { CatalogUsageError, MODES, type Mode } from '../catalog/index.js';
-import { runCheck } from '../check/run-check.js';
+import { gitRevisionSource } from '../check/file-source.js';
+import { runCheck, type CheckOptions } from '../check/run-check.js';
+import { runDriftCheck } from '../check/run-drift.js';
 import { formatIds } from '../formats/registry.js';
 import { UsageError } from '../check/usage-error.js';
 import { InputError } from '../input/input-error.js';
-import { buildJsonReport } from '../report/json-report.js';
+import { buildJsonReport, type JsonReport } from '../report/json-report.js';
 import { renderMarkdown } from '../report/markdown-report.js';
 import { plainText } from '../report/escape.js';
 import { renderText } from '../report/text-report.js';
 import { TOOL_NAME, TOOL_VERSION } from '../tool-info.js';
-import { runCatalogCommand } from './catalog-command.js';
+import { catalogOutputs, runCatalogCommand } from './catalog-command.js';
+import { localCatalogPath } from './catalog-option.js';
 import { jsonError, wantsJson } from './json-error.js';
 
 export interface CliIo {
@@ -24,6 +27,8 @@ export const USAGE = `Usage:
   ${TOOL_NAME} catalog releases [--catalog PATH] [--output table|csv|json]
   ${TOOL_NAME} catalog flows [--version V] [--mode cloud|na|eu] [--require-backups] [--relay CIDR]...
                               [--catalog PATH] [--output table|csv|json]
+  ${TOOL_NAME} catalog diff A B [--mode cloud|na|eu] [--require-backups] [--catalog PATH]
+                              [--output table|csv|json|markdown]
   ${TOOL_NAME} --help | --tool-version
 
 check options:
@@ -40,7 +45,13 @@ check options:
   --require-backups      treat recommended flows (redundancies, backups) as required
   --policy NAME          check only this vsys, VDOM, device group or firewall of the input (repeatable)
   --format ID            reader to use instead of detection (auto, ${formatIds().join(', ')})
-  --catalog PATH         catalog file or overlay (default: the built-in catalog)
+  --catalog PATH         catalog file or overlay (default: the built-in catalog); or an https:// URL,
+                         downloaded once into the user's cache directory, with:
+  --catalog-sha256 HEX   the SHA-256 the downloaded catalog must have (required with a URL)
+  --baseline REV         compare with the configs (and --catalog file) as they are at git revision REV
+  --fail-on F            required (default: exit 1 when a required flow is not allowed), recommended
+                         (recommended flows too), or new (only required flows a change newly breaks;
+                         needs --baseline)
   --json                 same as --output json
   --output F             text (default), json or markdown
   --max-input-mb N       refuse inputs larger than N MiB (default 128)
@@ -61,11 +72,14 @@ const OPTIONS = {
   'require-backups': { type: 'boolean' },
   format: { type: 'string' },
   catalog: { type: 'string' },
+  'catalog-sha256': { type: 'string' },
   json: { type: 'boolean' },
   output: { type: 'string' },
   'max-input-mb': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   'tool-version': { type: 'boolean' },
+  baseline: { type: 'string' },
+  'fail-on': { type: 'string' },
 } satisfies ParseArgsConfig['options'];
 
 type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
@@ -92,6 +106,50 @@ function parseMaxMb(text: string | undefined): number | undefined {
   return Math.floor(n * 1024 * 1024);
 }
 
+const FAIL_ON = ['required', 'recommended', 'new'] as const;
+type FailOn = (typeof FAIL_ON)[number];
+
+function parseFailOn(value: string | undefined, baseline: string | undefined): FailOn {
+  const v = value ?? 'required';
+  if (!(FAIL_ON as readonly string[]).includes(v)) {
+    throw new UsageError(`--fail-on "${v}" is not one of ${FAIL_ON.join(', ')}`);
+  }
+  if (v === 'new' && baseline === undefined) {
+    throw new UsageError(
+      '--fail-on new needs --baseline REV (the revision new failures are counted against)',
+    );
+  }
+  return v as FailOn;
+}
+
+async function driftReport(options: CheckOptions, ref: string): Promise<JsonReport> {
+  const { head, drift } = await runDriftCheck(options, { ref, files: gitRevisionSource(ref) });
+  return buildJsonReport(head, drift);
+}
+
+/** Exit status 1 when a flow the fail-on setting counts fails; with `new`, only what the change breaks. */
+function exitStatus(report: JsonReport, failOn: FailOn): { status: number; note?: string } {
+  const s = report.summary;
+  if (failOn === 'new') {
+    if (s.drift) return { status: s.drift.newFailuresRequired > 0 ? 1 : 0 };
+    // No baseline to count against: every failing required flow counts (never a silent pass).
+    return {
+      status: s.passed ? 0 : 1,
+      note: `the baseline could not be checked (${report.baseline?.error ?? 'unknown reason'}), so --fail-on new counts every required flow not allowed`,
+    };
+  }
+  if (failOn === 'recommended') return { status: s.passed && s.failingRecommended === 0 ? 0 : 1 };
+  return { status: s.passed ? 0 : 1 };
+}
+
+/** `--catalog` as a local file: a URL is downloaded (or found in the cache) and checked first. */
+function catalogPath(values: Values, io: CliIo): Promise<string | undefined> {
+  return localCatalogPath(values.catalog, values['catalog-sha256'], {
+    maxBytes: parseMaxMb(values['max-input-mb']),
+    warn: (m) => io.stderr(`warning: ${plainText(m)}\n`),
+  });
+}
+
 /** Runs the CLI; resolves to the exit status. Never rejects for bad input or usage. */
 export async function cliMain(argv: readonly string[], io: CliIo): Promise<number> {
   try {
@@ -114,23 +172,24 @@ export async function cliMain(argv: readonly string[], io: CliIo): Promise<numbe
       return command === undefined && !values.help ? 2 : 0;
     }
     if (command === 'catalog') {
-      const [sub = 'flows', ...extra] = rest;
-      if (extra.length) throw new UsageError(`unexpected argument "${extra[0]}"`);
+      const [sub = 'flows', ...args] = rest;
+      const output = parseOutput(values, catalogOutputs(sub), 'table');
       io.stdout(
-        runCatalogCommand(sub, {
-          version: values.version ?? 'latest',
+        runCatalogCommand(sub, args, {
+          version: values.version,
           mode: parseMode(values.mode),
           requireRecommended: values['require-backups'] ?? false,
           relays: values.relay,
-          catalog: values.catalog,
-          output: parseOutput(values, ['table', 'csv', 'json'], 'table'),
+          catalog: await catalogPath(values, io),
+          output,
         }),
       );
       return 0;
     }
     if (command !== 'check') throw new UsageError(`unknown command "${command}"`);
     const output = parseOutput(values, ['text', 'json', 'markdown'], 'text');
-    const check = await runCheck({
+    const failOn = parseFailOn(values['fail-on'], values.baseline);
+    const options: CheckOptions = {
       configs: rest,
       version: values.version ?? 'latest',
       mode: parseMode(values.mode),
@@ -142,15 +201,19 @@ export async function cliMain(argv: readonly string[], io: CliIo): Promise<numbe
       relays: values.relay,
       requireRecommended: values['require-backups'] ?? false,
       format: values.format,
-      catalog: values.catalog,
+      catalog: await catalogPath(values, io),
       maxInputBytes: parseMaxMb(values['max-input-mb']),
       policies: values.policy,
-    });
-    const report = buildJsonReport(check);
+    };
+    const report = values.baseline
+      ? await driftReport(options, values.baseline)
+      : buildJsonReport(await runCheck(options));
     if (output === 'json') io.stdout(`${JSON.stringify(report, null, 2)}\n`);
     else if (output === 'markdown') io.stdout(renderMarkdown(report));
     else io.stdout(renderText(report, { color: io.color }));
-    return report.summary.passed ? 0 : 1;
+    const outcome = exitStatus(report, failOn);
+    if (outcome.note) io.stderr(`note: ${outcome.note}\n`);
+    return outcome.status;
   } catch (e) {
     const usage =
       e instanceof UsageError ||

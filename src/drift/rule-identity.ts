@@ -73,10 +73,16 @@ export function changedParts(before: Rule, after: Rule): string[] {
   return Object.keys(a).filter((k) => a[k] !== b[k]);
 }
 
+/** At most this many lines make one rule's text (a rule with a huge inline list is still compared). */
+const MAX_RULE_LINES = 2000;
+
+const indentOf = (l: string) => l.length - l.trimStart().length;
+
 /**
- * The rule's own text: its lines up to the next rule of the same file (just its first line for the last
- * one), trimmed, so a rule is "edited" only when what is written in it changed; one whose meaning changed
- * with the same text changed through an object it uses.
+ * The rule's own text, trimmed line by line: its first line and the more deeply indented lines under it
+ * (a YAML entry, an XML element, a FortiGate `edit`, a JSON object), never past the next rule of the same
+ * file. A rule is "edited" when this changed; one whose meaning changed under the same text changed
+ * through an object it uses.
  */
 export function ruleText(
   rule: Rule,
@@ -90,9 +96,14 @@ export function ruleText(
     const l = r.location.line;
     if (r.location.path === path && l > line && l < next) next = l;
   }
-  const end = next === Infinity ? line : Math.min(next - 1, lines.length);
-  return lines
-    .slice(line - 1, end)
-    .map((l) => l.trim())
-    .join('\n');
+  const first = lines[line - 1];
+  if (first === undefined) return undefined;
+  const base = indentOf(first);
+  const out = [first.trim()];
+  for (let i = line; i < lines.length && i + 1 < next && out.length < MAX_RULE_LINES; i++) {
+    const l = lines[i]!;
+    if (l.trim() !== '' && indentOf(l) <= base) break;
+    out.push(l.trim());
+  }
+  return out.join('\n');
 }

@@ -1,4 +1,5 @@
 import type { CheckResult } from '../check/run-check.js';
+import type { BaselineInfo, Cause, Change, Drift, FlowDrift } from '../drift/compare.js';
 import type { FlowResult, PolicyFlowResult, Verdict } from '../evaluate/evaluate.js';
 import type { Provenance, Severity } from '../model/flow.js';
 import { TOOL_NAME, TOOL_VERSION } from '../tool-info.js';
@@ -29,6 +30,18 @@ export interface PolicyResultJson {
   default: DefaultRefJson | null;
   detail: string;
   assumptions?: string[];
+  /** With a baseline: the same policy's result there (null: the policy is new), and what changed. */
+  baseline?: BaselineResultJson | null;
+  change?: Change;
+  cause?: Cause;
+}
+
+/** A verdict at the baseline, with what decided it. */
+export interface BaselineResultJson {
+  verdict: Verdict;
+  rule: RuleRefJson | null;
+  default: DefaultRefJson | null;
+  detail: string;
 }
 
 /** A problem in an input that was read around (a stale reference), with where it is. */
@@ -55,6 +68,10 @@ export interface FlowJson {
   allowedFrom?: { sources?: string; sourceZones?: string; destinationZones?: string };
   /** What the verdict rests on (the candidate egress zones it holds for, an inferred client zone ...). */
   assumptions?: string[];
+  /** With a baseline: the flow's verdict there (null: not required there), the change, and its cause. */
+  baseline?: BaselineResultJson | null;
+  change?: Change;
+  cause?: Cause;
   provenance: Provenance;
   results: PolicyResultJson[];
 }
@@ -74,7 +91,17 @@ export interface JsonReport {
     unknown: number;
     failingRequired: number;
     failingRecommended: number;
+    /** With a baseline that could be checked: flows per kind of change, and required new failures. */
+    drift?: {
+      newFailures: number;
+      fixed: number;
+      stillFailing: number;
+      unchanged: number;
+      newFailuresRequired: number;
+    };
   };
+  /** The revision compared with (`--baseline`), when one was given. */
+  baseline?: BaselineInfo;
   flows: FlowJson[];
   notes: string[];
   warnings: WarningJson[];
@@ -106,8 +133,19 @@ function decider(r: PolicyFlowResult): { rule: RuleRefJson | null; default: Defa
   };
 }
 
-function flowJson(fr: FlowResult): FlowJson {
+function baselineJson(r: FlowResult | PolicyFlowResult | null): BaselineResultJson | null {
+  if (!r) return null;
+  const p = 'primary' in r ? r.primary : r;
+  return { verdict: r.verdict, ...decider(p), detail: p.detail };
+}
+
+function flowJson(fr: FlowResult, drift?: FlowDrift): FlowJson {
   const { flow, primary } = fr;
+  const changed = (d: { baseline: FlowResult | PolicyFlowResult | null; change: Change; cause?: Cause }) => ({
+    baseline: baselineJson(d.baseline),
+    change: d.change,
+    ...(d.cause ? { cause: d.cause } : {}),
+  });
   return {
     role: flow.role,
     roleLabel: flow.roleLabel,
@@ -130,15 +168,30 @@ function flowJson(fr: FlowResult): FlowJson {
       : {}),
     ...(primary.allowedFrom ? { allowedFrom: primary.allowedFrom } : {}),
     ...(primary.assumptions?.length ? { assumptions: primary.assumptions } : {}),
+    ...(drift ? changed(drift) : {}),
     provenance: flow.provenance,
-    results: fr.perPolicy.map((r) => ({
+    results: fr.perPolicy.map((r, i) => ({
       path: r.policy.paths[0]!,
       policy: r.policy.name ?? r.policy.paths[0]!,
       verdict: r.verdict,
       ...decider(r),
       detail: r.detail,
       ...(r.assumptions?.length ? { assumptions: r.assumptions } : {}),
+      ...(drift?.perPolicy[i] ? changed(drift.perPolicy[i]) : {}),
     })),
+  };
+}
+
+function driftCounts(check: CheckResult, drift: Drift) {
+  const n = (c: Change) => drift.flows.filter((f) => f.change === c).length;
+  return {
+    newFailures: n('new-failure'),
+    fixed: n('fixed'),
+    stillFailing: n('still-failing'),
+    unchanged: n('unchanged'),
+    newFailuresRequired: drift.flows.filter(
+      (f, i) => f.change === 'new-failure' && check.results[i]!.flow.severity === 'required',
+    ).length,
   };
 }
 
@@ -147,7 +200,7 @@ export function failing(results: readonly FlowResult[], severity: Severity): Flo
 }
 
 /** The machine-readable report (schemas/report.schema.json). */
-export function buildJsonReport(check: CheckResult): JsonReport {
+export function buildJsonReport(check: CheckResult, drift?: Drift): JsonReport {
   const count = (v: Verdict) => check.results.filter((r) => r.verdict === v).length;
   const failingRequired = failing(check.results, 'required').length;
   const notes = [...new Set(check.policies.flatMap((p) => p.notes))];
@@ -171,8 +224,10 @@ export function buildJsonReport(check: CheckResult): JsonReport {
       unknown: count('unknown'),
       failingRequired,
       failingRecommended: failing(check.results, 'recommended').length,
+      ...(drift && !drift.baseline.error ? { drift: driftCounts(check, drift) } : {}),
     },
-    flows: check.results.map(flowJson),
+    ...(drift ? { baseline: drift.baseline } : {}),
+    flows: check.results.map((r, i) => flowJson(r, drift?.flows[i])),
     notes,
     warnings: check.policies.flatMap((p) =>
       (p.warnings ?? []).map((w) => ({

@@ -1,6 +1,7 @@
 import { flowLabel } from '../model/flow.js';
 import { markdownCode, markdownText } from './escape.js';
 import type { JsonReport } from './json-report.js';
+import { changedFlows, changeLine, driftHeadline } from './drift-summary.js';
 import { verdictCell, warningLines } from './flow-table.js';
 import { assumptionsOf, decidedByText, summaryLine } from './text-report.js';
 
@@ -11,6 +12,13 @@ export function renderMarkdown(report: JsonReport): string {
   out.push('');
   out.push(markdownText(summaryLine(report)));
   out.push('');
+  const headline = driftHeadline(report);
+  if (headline) {
+    out.push(`**${markdownText(headline)}**`);
+    const changed = changedFlows(report);
+    if (changed.length) out.push('', ...changed.map((f) => `- ${markdownText(changeLine(f))}`));
+    out.push('');
+  }
   out.push('| Verdict | Severity | Role | Flow | Decided by | Detail |');
   out.push('|---|---|---|---|---|---|');
   for (const f of report.flows) {

@@ -1,5 +1,6 @@
 import { flowLabel } from '../model/flow.js';
 import type { JsonReport, FlowJson, WarningJson } from './json-report.js';
+import { changedFlows, changeLine, driftHeadline } from './drift-summary.js';
 import { plainText } from './escape.js';
 
 export interface TextOptions {
@@ -60,6 +61,13 @@ export function renderText(report: JsonReport, options: TextOptions): string {
   );
   out.push(`against ${what}`);
   out.push('');
+  const headline = driftHeadline(report);
+  if (headline) {
+    // What this change does comes first; flows failing on both sides stay in the table below.
+    out.push(plainText(headline));
+    for (const f of changedFlows(report)) out.push(`  ${plainText(changeLine(f))}`);
+    out.push('');
+  }
   const rows = [['VERDICT', 'SEVERITY', 'ROLE', 'FLOW', 'DECIDED BY']];
   let unverified = false;
   for (const f of report.flows) {
