@@ -4,16 +4,19 @@
 // - a ~30 MB FortiGate backup;
 // - a ~100 MB PAN-OS running-config (50k rules, 200k address objects), whose whole check (the CLI, end to
 //   end) is timed beside `xmllint --stream --noout` on the same file (target: within 3x, peak < 1.5 GB).
-// BENCH_ONLY=generic,fortigate,panos picks parts; BENCH_SIZES=10000,... the generic sizes.
+// - drift: the same PAN-OS export in a git repository, one rule edited; `check --baseline HEAD` (both
+//   revisions checked and compared) beside the single check, interleaved, 5 runs each, medians (target:
+//   at most 2x plus the git read).
+// BENCH_ONLY=generic,fortigate,panos,drift picks parts; BENCH_SIZES=10000,... the generic sizes.
 import { build } from 'esbuild';
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { generateGenericPolicy } from './bench-config.mjs';
 import { rawText, yamlDocument } from './esbuild-plugins.mjs';
 
 const OUT = 'bench-out';
 mkdirSync(OUT, { recursive: true });
-const only = (process.env.BENCH_ONLY ?? 'generic,fortigate,panos').split(',');
+const only = (process.env.BENCH_ONLY ?? 'generic,fortigate,panos,drift').split(',');
 
 await build({
   entryPoints: ['scripts/bench-worker.ts'],
@@ -111,4 +114,51 @@ if (only.includes('panos') && existsSync('scripts/bench-panos-config.mjs')) {
         `${(check / xmllint).toFixed(2)}x (target <= 3x); peak ${m.peakRssMb.toFixed(0)} MB (target < 1536 MB)`,
     );
   }
+}
+
+/** Wall times of several commands run interleaved `runs` times: each command's times, in order. */
+function interleaved(commands, runs = 5) {
+  const times = commands.map(() => []);
+  for (let i = 0; i < runs; i++) {
+    commands.forEach(([cmd, args], k) => {
+      const t0 = process.hrtime.bigint();
+      const r = spawnSync(cmd, args, { stdio: 'ignore' });
+      if (r.error) throw r.error;
+      times[k].push(Number(process.hrtime.bigint() - t0) / 1e6);
+    });
+  }
+  return times;
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+if (only.includes('drift') && existsSync('scripts/bench-panos-config.mjs')) {
+  const { generatePanosConfig } = await import('./bench-panos-config.mjs');
+  const repo = `${OUT}/drift-repo`;
+  rmSync(repo, { recursive: true, force: true });
+  mkdirSync(repo, { recursive: true });
+  const path = `${repo}/panos.xml`;
+  generatePanosConfig(path, { rules: 50000, addresses: 200000 });
+  const git = (...args) => execFileSync('git', args, { cwd: repo, stdio: 'ignore' });
+  git('init', '-q');
+  git('-c', 'user.email=bench@example.com', '-c', 'user.name=bench', 'add', '.');
+  git('-c', 'user.email=bench@example.com', '-c', 'user.name=bench', 'commit', '-qm', 'base');
+  // The head: the first allow rule turned into a deny (a typical one-rule change).
+  const text = readFileSync(path, 'utf8');
+  const at = text.indexOf('<action>allow</action>');
+  writeFileSync(
+    path,
+    `${text.slice(0, at)}<action>deny</action>${text.slice(at + '<action>allow</action>'.length)}`,
+  );
+  const single = [process.execPath, ['dist/cli.js', 'check', path, '--json']];
+  const drift = [process.execPath, ['dist/cli.js', 'check', path, '--json', '--baseline', 'HEAD']];
+  const [a, b] = interleaved([single, drift]);
+  const fmt = (xs) => `median ${median(xs).toFixed(0)} ms (min ${Math.min(...xs).toFixed(0)})`;
+  console.log(`drift on pan-os ${mb(path).toFixed(0)} MB, node ${process.version}, 5 interleaved runs each:`);
+  console.log(`  single check: ${fmt(a)}`);
+  console.log(`  --baseline HEAD (read at HEAD with git, both checked, compared): ${fmt(b)}`);
+  console.log(`  ratio of medians ${(median(b) / median(a)).toFixed(2)}x (target <= 2x plus the git read)`);
 }
