@@ -1,4 +1,5 @@
 import {
+  diffReleases,
   listReleases,
   loadBuiltinCatalog,
   loadCatalogFile,
@@ -6,11 +7,13 @@ import {
   type Mode,
 } from '../catalog/index.js';
 import { UsageError } from '../check/usage-error.js';
-import { flowLabel } from '../model/flow.js';
-import { csvCell, plainText } from '../report/escape.js';
+import { plainText } from '../report/escape.js';
+import { renderCatalogDiff } from './catalog-diff-output.js';
+import { csv, destination, table } from './catalog-table.js';
 
 export interface CatalogCommandOptions {
-  version: string;
+  /** `--version` (flows only); default latest. */
+  version?: string;
   mode: Mode;
   requireRecommended: boolean;
   relays?: readonly string[];
@@ -21,27 +24,46 @@ export interface CatalogCommandOptions {
 const RELEASES_FOOTNOTE =
   'RULES TRANSCRIBED: the day the rules were copied from the public article, not the day the release or the article was published.';
 
-function table(rows: string[][]): string {
-  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
-  return (
-    rows
-      .map((r) =>
-        r
-          .map((cell, c) => cell.padEnd(widths[c]!))
-          .join('  ')
-          .trimEnd(),
-      )
-      .join('\n') + '\n'
-  );
+const OUTPUTS = ['table', 'csv', 'json'];
+
+/** The --output values a catalog subcommand takes. */
+export function catalogOutputs(sub: string): string[] {
+  return sub === 'diff' ? [...OUTPUTS, 'markdown'] : OUTPUTS;
 }
 
-function csv(rows: string[][]): string {
-  return rows.map((r) => r.map(csvCell).join(',')).join('\r\n') + '\r\n';
+function diffArguments(args: readonly string[], o: CatalogCommandOptions): [string, string] {
+  if (args.length !== 2) {
+    throw new UsageError(
+      `catalog diff takes two RemoteSpark versions (catalog diff A B); got ${args.length === 0 ? 'none' : args.join(' ')}`,
+    );
+  }
+  if (o.version !== undefined) {
+    throw new UsageError('catalog diff takes its two versions as arguments, not --version');
+  }
+  return [args[0]!, args[1]!];
 }
 
-/** `catalog releases` and `catalog flows`: what network teams paste into change tickets. */
-export function runCatalogCommand(sub: string, o: CatalogCommandOptions): string {
+/**
+ * `catalog releases`, `catalog flows` and `catalog diff A B`: what network teams paste into change
+ * tickets. `args` are the words after the subcommand.
+ */
+export function runCatalogCommand(sub: string, args: readonly string[], o: CatalogCommandOptions): string {
+  if (!['releases', 'flows', 'diff'].includes(sub)) {
+    throw new UsageError(`unknown catalog command "${sub}"; expected releases, flows or diff`);
+  }
+  if (sub !== 'diff' && args.length) throw new UsageError(`unexpected argument "${args[0]}"`);
   const catalog = o.catalog ? loadCatalogFile(o.catalog) : loadBuiltinCatalog();
+  if (sub === 'diff') {
+    const [from, to] = diffArguments(args, o);
+    const diff = diffReleases(catalog, {
+      from,
+      to,
+      mode: o.mode,
+      requireRecommended: o.requireRecommended,
+      relays: o.relays,
+    });
+    return renderCatalogDiff(diff, o.output);
+  }
   if (sub === 'releases') {
     // A release's `date` is the day its rules were transcribed from the article, not a release date
     // (catalog/remotespark.yaml): every output names it so.
@@ -59,8 +81,7 @@ export function runCatalogCommand(sub: string, o: CatalogCommandOptions): string
     if (o.output === 'csv') return csv(rows);
     return `${table(rows.map((r) => r.map(plainText)))}\n${RELEASES_FOOTNOTE}\n`;
   }
-  if (sub !== 'flows') throw new UsageError(`unknown catalog command "${sub}"; expected releases or flows`);
-  const resolved = resolveFlows(catalog, o);
+  const resolved = resolveFlows(catalog, { ...o, version: o.version ?? 'latest' });
   if (o.output === 'json') {
     const flows = resolved.flows.map((f) => ({
       role: f.role,
@@ -84,7 +105,7 @@ export function runCatalogCommand(sub: string, o: CatalogCommandOptions): string
       f.protocol,
       f.severity,
       f.provenance.verified ? 'yes' : 'no',
-      f.relays ? f.relays.text.join(' ') : f.host === '*' ? 'any internet address' : flowLabel(f),
+      destination(f),
     ]),
   ];
   if (o.output === 'csv') return csv(rows);
