@@ -1,5 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { CatalogUsageError, MODES, type Mode } from '../catalog/index.js';
+import { CatalogUsageError, isCatalogUrl, MODES, withLocalFile, type Mode } from '../catalog/index.js';
 import { gitRevisionSource } from '../check/file-source.js';
 import { runCheck, type CheckOptions } from '../check/run-check.js';
 import { runDriftCheck } from '../check/run-drift.js';
@@ -122,8 +122,12 @@ function parseFailOn(value: string | undefined, baseline: string | undefined): F
   return v as FailOn;
 }
 
-async function driftReport(options: CheckOptions, ref: string): Promise<JsonReport> {
-  const { head, drift } = await runDriftCheck(options, { ref, files: gitRevisionSource(ref) });
+async function driftReport(options: CheckOptions, ref: string, values: Values): Promise<JsonReport> {
+  const revision = gitRevisionSource(ref);
+  // A downloaded catalog (in the user's cache) is the same on both sides: read it from disk, not git.
+  const files =
+    values.catalog && isCatalogUrl(values.catalog) ? withLocalFile(revision, options.catalog!) : revision;
+  const { head, drift } = await runDriftCheck(options, { ref, files });
   return buildJsonReport(head, drift);
 }
 
@@ -206,7 +210,7 @@ export async function cliMain(argv: readonly string[], io: CliIo): Promise<numbe
       policies: values.policy,
     };
     const report = values.baseline
-      ? await driftReport(options, values.baseline)
+      ? await driftReport(options, values.baseline, values)
       : buildJsonReport(await runCheck(options));
     if (output === 'json') io.stdout(`${JSON.stringify(report, null, 2)}\n`);
     else if (output === 'markdown') io.stdout(renderMarkdown(report));

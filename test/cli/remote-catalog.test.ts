@@ -56,6 +56,25 @@ describe('--catalog URL --catalog-sha256', () => {
     expect(second.stdout).toBe(first.stdout);
   });
 
+  it('with --baseline, both sides use the downloaded catalog (it is not looked for in git)', async () => {
+    const r = await runCli(
+      'check',
+      CONFIG,
+      '--catalog',
+      url(),
+      '--catalog-sha256',
+      DIGEST,
+      '--baseline',
+      'HEAD',
+      '--json',
+    );
+    const report = JSON.parse(r.stdout);
+    expect(report.baseline).toMatchObject({ ref: 'HEAD' });
+    expect(report.baseline).not.toHaveProperty('error');
+    expect(report.baseline.missing ?? []).toEqual([]);
+    expect(server.requests).toHaveLength(1);
+  });
+
   it('takes the digest in upper case too', async () => {
     const r = await runCli('catalog', 'flows', '--catalog', url(), '--catalog-sha256', DIGEST.toUpperCase());
     expect(r.status).toBe(0);
