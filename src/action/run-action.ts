@@ -27,6 +27,7 @@ import {
 } from './sinks.js';
 import { splitSources } from './source-spec.js';
 import { sourceWarning } from './source-warning.js';
+import { postTrackingIssue } from './tracking-issue-sink.js';
 import { assertInWorkspace, resolveConfigFiles } from './workspace-files.js';
 
 /** Exit status for bad input, as the CLI's. */
@@ -214,5 +215,19 @@ export async function runAction(
     }),
   );
   await guard(log, 'Setting the comment-id output', () => setOutput('comment-id', commentId ?? ''));
+  await guard(log, 'The tracking issue', () =>
+    postTrackingIssue({
+      mode: settings.trackingIssue,
+      eventName: env.GITHUB_EVENT_NAME ?? '',
+      token: readToken(),
+      key,
+      report,
+      outcome,
+      label,
+      notes,
+      run: runInfo(env),
+      log,
+    }),
+  );
   return outcome.exitCode;
 }

@@ -4,8 +4,10 @@ import { splitList } from './list-input.js';
 
 export const COMMENT_MODES = ['always', 'on-failure', 'never'] as const;
 export const FAIL_ON = ['required', 'recommended', 'never'] as const;
+export const TRACKING_ISSUE_MODES = ['auto', 'never'] as const;
 export type CommentMode = (typeof COMMENT_MODES)[number];
 export type FailOn = (typeof FAIL_ON)[number];
+export type TrackingIssueMode = (typeof TRACKING_ISSUE_MODES)[number];
 
 /** The settings the action and the repo config file share, by their input names. */
 export const SETTING_NAMES = [
@@ -21,6 +23,7 @@ export const SETTING_NAMES = [
   'require-backups',
   'comment',
   'fail-on',
+  'tracking-issue',
 ] as const;
 export type SettingName = (typeof SETTING_NAMES)[number];
 
@@ -43,6 +46,8 @@ export interface ActionSettings {
   requireBackups: boolean;
   comment: CommentMode;
   failOn: FailOn;
+  /** `auto`: kept on schedule and workflow_dispatch runs. */
+  trackingIssue: TrackingIssueMode;
 }
 
 const list = (v: RawValue | undefined): string[] =>
@@ -121,6 +126,7 @@ export function resolveSettings(file: RawSettings, inputs: RawSettings): ActionS
     requireBackups: bool('require-backups', raw['require-backups']),
     comment: oneOf('comment', raw.comment, COMMENT_MODES, 'on-failure'),
     failOn: oneOf('fail-on', raw['fail-on'], FAIL_ON, 'required'),
+    trackingIssue: oneOf('tracking-issue', raw['tracking-issue'], TRACKING_ISSUE_MODES, 'auto'),
   };
 }
 

@@ -12,6 +12,13 @@ describe("checking requests against GitHub's REST description", () => {
     expect(check('POST', '/repos/o/r/issues/2/comments', '{"body":"x"}')).toEqual([]);
     expect(check('PATCH', '/repos/o/r/issues/comments/5', '{"body":"x"}')).toEqual([]);
     expect(check('GET', '/user')).toEqual([]);
+    expect(check('GET', '/repos/o/r/issues?state=closed&sort=updated&direction=desc&per_page=100')).toEqual(
+      [],
+    );
+    expect(check('POST', '/repos/o/r/issues', '{"title":"t","body":"x"}')).toEqual([]);
+    expect(check('PATCH', '/repos/o/r/issues/7', '{"state":"closed","state_reason":"completed"}')).toEqual(
+      [],
+    );
   });
 
   it('refuses unknown operations, parameters and bodies', () => {
@@ -23,6 +30,9 @@ describe("checking requests against GitHub's REST description", () => {
     expect(check('POST', '/repos/o/r/issues/2/comments', '{"body":1}')[0]).toContain('string');
     expect(check('POST', '/repos/o/r/issues/2/comments')[0]).toContain('required');
     expect(check('GET', '/user', '{"x":1}')[0]).toContain('no request body');
+    expect(check('GET', '/repos/o/r/issues?state=any')[0]).toContain('allowed values');
+    expect(check('POST', '/repos/o/r/issues', '{"body":"x"}')[0]).toContain("'title'");
+    expect(check('PATCH', '/repos/o/r/issues/7', '{"state":"reopened"}')[0]).toContain('allowed values');
   });
 
   it('checks the fake answers too', () => {

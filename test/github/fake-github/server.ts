@@ -2,8 +2,8 @@
  * A stateful fake of the few GitHub REST endpoints the action uses, on 127.0.0.1. Every request is
  * checked against GitHub's REST description (openapi.ts) and so is every response the fake sends; any
  * mismatch is recorded in `violations`, which the tests expect to stay empty. It keeps issue comments
- * (ids, authors, bodies), pages them with Link headers, knows which token is which account, and can be
- * told to fail requests (5xx, rate limits) to exercise retries.
+ * (ids, authors, bodies) and issues (state, lock, author), pages lists with Link headers, knows which
+ * token is which account, and can be told to fail requests (5xx, rate limits) to exercise retries.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -17,6 +17,23 @@ export interface Account {
   installation: boolean;
   /** False: a read-only token (a fork's pull request under pull_request). */
   canWrite: boolean;
+  /** Whether the token may write issues (`issues: write`); defaults to canWrite. */
+  canWriteIssues?: boolean;
+}
+
+export interface StoredIssue {
+  number: number;
+  title: string;
+  body: string;
+  author: Account;
+  state: 'open' | 'closed';
+  stateReason: 'completed' | 'not_planned' | 'duplicate' | 'reopened' | null;
+  locked: boolean;
+  /** A pull request, which the issues list includes. */
+  pullRequest: boolean;
+  createdAt: string;
+  updatedAt: string;
+  closedAt: string | null;
 }
 
 export interface StoredComment {
@@ -59,7 +76,12 @@ export class FakeGitHub {
   readonly requests: RecordedRequest[] = [];
   readonly violations: string[] = [];
   readonly faults: Fault[] = [];
+  readonly issues: StoredIssue[] = [];
+  /** False: issues are turned off in the repository (GitHub answers 410). */
+  issuesEnabled = true;
   private nextId = 1_000_001;
+  private nextIssueNumber = 100;
+  private clock = 0;
   private server?: Server;
   url = '';
 
@@ -78,6 +100,28 @@ export class FakeGitHub {
   ): void {
     const account = { ...author, id: 90_000 };
     for (let i = 0; i < count; i++) this.store(issueNumber, body(i), account);
+  }
+
+  /** An issue (or, with pullRequest, a pull request) written by someone, as it stands. */
+  addIssue(
+    author: Omit<Account, 'id'> & { id?: number },
+    fields: Partial<Omit<StoredIssue, 'number' | 'author'>> & { title: string; body: string },
+  ): StoredIssue {
+    const now = this.now();
+    const issue: StoredIssue = {
+      state: 'open',
+      stateReason: null,
+      locked: false,
+      pullRequest: false,
+      createdAt: now,
+      updatedAt: now,
+      closedAt: null,
+      ...fields,
+      number: this.nextIssueNumber++,
+      author: { id: 90_001, ...author },
+    };
+    this.issues.push(issue);
+    return issue;
   }
 
   commentsOn(issueNumber: number): StoredComment[] {
@@ -110,6 +154,11 @@ export class FakeGitHub {
     return c;
   }
 
+  /** A clock that moves a second per write, so that updated_at orders writes. */
+  private now(): string {
+    return new Date(Date.UTC(2026, 10, 24, 13, 0, 0) + this.clock++ * 1000).toISOString();
+  }
+
   private userJson(a: Account): Record<string, unknown> {
     const u = this.api.example('simple-user');
     const base = `${this.url}/users/${encodeURIComponent(a.login)}`;
@@ -139,6 +188,62 @@ export class FakeGitHub {
       updated_at: c.updatedAt,
       author_association: 'NONE',
       performed_via_github_app: null,
+    };
+  }
+
+  private issueJson(owner: string, repo: string, i: StoredIssue): Record<string, unknown> {
+    const { pull_request: pullRequest, ...example } = this.api.example('issue');
+    const api = `${this.url}/repos/${owner}/${repo}`;
+    const html = `https://github.com/${owner}/${repo}/${i.pullRequest ? 'pull' : 'issues'}/${i.number}`;
+    return {
+      ...example,
+      ...(i.pullRequest ? { pull_request: { ...(pullRequest as object), html_url: html } } : {}),
+      id: 5_000_000 + i.number,
+      node_id: `I_${i.number}`,
+      url: `${api}/issues/${i.number}`,
+      repository_url: api,
+      labels_url: `${api}/issues/${i.number}/labels{/name}`,
+      comments_url: `${api}/issues/${i.number}/comments`,
+      events_url: `${api}/issues/${i.number}/events`,
+      html_url: html,
+      number: i.number,
+      state: i.state,
+      state_reason: i.stateReason,
+      title: i.title,
+      body: i.body,
+      user: this.userJson(i.author),
+      labels: [],
+      assignee: null,
+      assignees: [],
+      milestone: null,
+      locked: i.locked,
+      active_lock_reason: i.locked ? 'resolved' : null,
+      comments: this.commentsOn(i.number).length,
+      created_at: i.createdAt,
+      updated_at: i.updatedAt,
+      closed_at: i.closedAt,
+      closed_by: null,
+      author_association: 'NONE',
+    };
+  }
+
+  /** One page of a list, with GitHub's Link header. */
+  private page<T>(url: URL, all: T[]): { items: T[]; headers: Record<string, string> } {
+    const perPage = Math.min(100, Number(url.searchParams.get('per_page') ?? 30));
+    const page = Math.max(1, Number(url.searchParams.get('page') ?? 1));
+    const last = Math.max(1, Math.ceil(all.length / perPage));
+    const link = (p: number) => {
+      const u = new URL(url);
+      u.searchParams.set('page', String(p));
+      u.searchParams.set('per_page', String(perPage));
+      return `<${u.toString()}>`;
+    };
+    const links: string[] = [];
+    if (page < last) links.push(`${link(page + 1)}; rel="next"`, `${link(last)}; rel="last"`);
+    if (page > 1) links.push(`${link(1)}; rel="first"`, `${link(page - 1)}; rel="prev"`);
+    return {
+      items: all.slice((page - 1) * perPage, page * perPage),
+      headers: links.length ? { link: links.join(', ') } : {},
     };
   }
 
@@ -226,27 +331,75 @@ export class FakeGitHub {
         });
       }
       case 'issues/list-comments': {
-        const issue = Number(params.issue_number);
-        const perPage = Math.min(100, Number(url.searchParams.get('per_page') ?? 30));
-        const page = Math.max(1, Number(url.searchParams.get('page') ?? 1));
-        const all = this.commentsOn(issue);
-        const last = Math.max(1, Math.ceil(all.length / perPage));
-        const link = (p: number) => {
-          const u = new URL(url);
-          u.searchParams.set('page', String(p));
-          u.searchParams.set('per_page', String(perPage));
-          return `<${u.toString()}>`;
+        const { items, headers } = this.page(url, this.commentsOn(Number(params.issue_number)));
+        return send(
+          200,
+          items.map((c) => this.commentJson(owner, repo, c)),
+          headers,
+        );
+      }
+      case 'issues/list-for-repo': {
+        if (!this.issuesEnabled) return error(410, 'Issues are disabled for this repo');
+        const state = url.searchParams.get('state') ?? 'open';
+        const by = url.searchParams.get('sort') === 'updated' ? 'updatedAt' : 'createdAt';
+        const sign = url.searchParams.get('direction') === 'asc' ? 1 : -1;
+        const all = this.issues
+          .filter((i) => state === 'all' || i.state === state)
+          .sort((a, b) => sign * (a[by].localeCompare(b[by]) || a.number - b.number));
+        const { items, headers } = this.page(url, all);
+        return send(
+          200,
+          items.map((i) => this.issueJson(owner, repo, i)),
+          headers,
+        );
+      }
+      case 'issues/create': {
+        if (!this.issuesEnabled) return error(410, 'Issues are disabled for this repo');
+        if (!(account.canWriteIssues ?? account.canWrite))
+          return error(403, 'Resource not accessible by integration');
+        const { title, body: text = '' } = body as { title: string; body?: string };
+        if ([...text].length > MAX_BODY)
+          return error(422, `Body is too long (maximum is ${MAX_BODY} characters)`);
+        const issue = this.addIssue(account, { title, body: text });
+        return send(201, this.issueJson(owner, repo, issue), {
+          location: `${this.url}/repos/${owner}/${repo}/issues/${issue.number}`,
+        });
+      }
+      case 'issues/update': {
+        if (!this.issuesEnabled) return error(410, 'Issues are disabled for this repo');
+        const issue = this.issues.find((i) => i.number === Number(params.issue_number));
+        if (!issue) return error(404, 'Not Found');
+        if (!(account.canWriteIssues ?? account.canWrite))
+          return error(403, 'Resource not accessible by integration');
+        const change = body as {
+          title?: string;
+          body?: string;
+          state?: 'open' | 'closed';
+          state_reason?: StoredIssue['stateReason'];
         };
-        const links: string[] = [];
-        if (page < last) links.push(`${link(page + 1)}; rel="next"`, `${link(last)}; rel="last"`);
-        if (page > 1) links.push(`${link(1)}; rel="first"`, `${link(page - 1)}; rel="prev"`);
-        const items = all
-          .slice((page - 1) * perPage, page * perPage)
-          .map((c) => this.commentJson(owner, repo, c));
-        return send(200, items, links.length ? { link: links.join(', ') } : {});
+        if (change.body !== undefined && [...change.body].length > MAX_BODY)
+          return error(422, `Body is too long (maximum is ${MAX_BODY} characters)`);
+        const now = this.now();
+        if (change.title !== undefined) issue.title = change.title;
+        if (change.body !== undefined) issue.body = change.body;
+        if (change.state === 'closed' && issue.state === 'open') {
+          Object.assign(issue, {
+            state: 'closed',
+            closedAt: now,
+            stateReason: change.state_reason ?? 'completed',
+          });
+        } else if (change.state === 'open' && issue.state === 'closed') {
+          Object.assign(issue, { state: 'open', closedAt: null, stateReason: 'reopened' });
+        }
+        issue.updatedAt = now;
+        return send(200, this.issueJson(owner, repo, issue));
       }
       case 'issues/create-comment': {
-        if (!account.canWrite) return error(403, 'Resource not accessible by integration');
+        const issue = this.issues.find((i) => i.number === Number(params.issue_number));
+        const allowed =
+          issue && !issue.pullRequest ? (account.canWriteIssues ?? account.canWrite) : account.canWrite;
+        if (!allowed) return error(403, 'Resource not accessible by integration');
+        if (issue) issue.updatedAt = this.now();
         const text = (body as { body: string }).body;
         if ([...text].length > MAX_BODY)
           return error(422, `Body is too long (maximum is ${MAX_BODY} characters)`);
