@@ -86,6 +86,8 @@ export interface CheckResult {
   inputs: InputSummary[];
   policies: Policy[];
   results: FlowResult[];
+  /** What the evaluation used, for re-checking a patched policy the same way (remediation). */
+  evaluation: { scope: Scope; flows: Flow[]; inputs: ReadInput[] };
 }
 
 function parseSources(texts: readonly string[]): IntervalSet {
@@ -211,5 +213,6 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
     }),
     policies,
     results,
+    evaluation: { scope, flows, inputs },
   };
 }

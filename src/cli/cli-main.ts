@@ -3,6 +3,8 @@ import { CatalogUsageError, isCatalogUrl, MODES, withLocalFile, type Mode } from
 import { gitRevisionSource } from '../check/file-source.js';
 import { runCheck, type CheckOptions } from '../check/run-check.js';
 import { runDriftCheck } from '../check/run-drift.js';
+import { remediate } from '../remediate/remediate.js';
+import { renderPatch } from '../report/fix-text.js';
 import { formatIds } from '../formats/registry.js';
 import { UsageError } from '../check/usage-error.js';
 import { InputError } from '../input/input-error.js';
@@ -53,7 +55,8 @@ check options:
                          (recommended flows too), or new (only required flows a change newly breaks;
                          needs --baseline)
   --json                 same as --output json
-  --output F             text (default), json or markdown
+  --output F             text (default), json, markdown, or patch (the proven fixes as a unified diff
+                         for git apply)
   --max-input-mb N       refuse inputs larger than N MiB (default 128)
 
 Exit status: 0 every required flow allowed; 1 a required flow not allowed; 2 usage or input error.
@@ -122,15 +125,6 @@ function parseFailOn(value: string | undefined, baseline: string | undefined): F
   return v as FailOn;
 }
 
-async function driftReport(options: CheckOptions, ref: string, values: Values): Promise<JsonReport> {
-  const revision = gitRevisionSource(ref);
-  // A downloaded catalog (in the user's cache) is the same on both sides: read it from disk, not git.
-  const files =
-    values.catalog && isCatalogUrl(values.catalog) ? withLocalFile(revision, options.catalog!) : revision;
-  const { head, drift } = await runDriftCheck(options, { ref, files });
-  return buildJsonReport(head, drift);
-}
-
 /** Exit status 1 when a flow the fail-on setting counts fails; with `new`, only what the change breaks. */
 function exitStatus(report: JsonReport, failOn: FailOn): { status: number; note?: string } {
   const s = report.summary;
@@ -191,7 +185,7 @@ export async function cliMain(argv: readonly string[], io: CliIo): Promise<numbe
       return 0;
     }
     if (command !== 'check') throw new UsageError(`unknown command "${command}"`);
-    const output = parseOutput(values, ['text', 'json', 'markdown'], 'text');
+    const output = parseOutput(values, ['text', 'json', 'markdown', 'patch'], 'text');
     const failOn = parseFailOn(values['fail-on'], values.baseline);
     const options: CheckOptions = {
       configs: rest,
@@ -209,11 +203,17 @@ export async function cliMain(argv: readonly string[], io: CliIo): Promise<numbe
       maxInputBytes: parseMaxMb(values['max-input-mb']),
       policies: values.policy,
     };
-    const report = values.baseline
-      ? await driftReport(options, values.baseline, values)
-      : buildJsonReport(await runCheck(options));
+    const { check, drift } = values.baseline
+      ? await runDriftCheck(options, {
+          ref: values.baseline,
+          files: gitRevisionSource(values.baseline),
+        }).then((d) => ({ check: d.head, drift: d.drift }))
+      : { check: await runCheck(options), drift: undefined };
+    const report = buildJsonReport(check, drift, await remediate(check));
     if (output === 'json') io.stdout(`${JSON.stringify(report, null, 2)}\n`);
     else if (output === 'markdown') io.stdout(renderMarkdown(report));
+    else if (output === 'patch')
+      io.stdout(renderPatch(report, new Map(check.evaluation.inputs.map((i) => [i.file.path, i.file.text]))));
     else io.stdout(renderText(report, { color: io.color }));
     const outcome = exitStatus(report, failOn);
     if (outcome.note) io.stderr(`note: ${outcome.note}\n`);

@@ -1,5 +1,6 @@
 import type { InputFile } from '../input/input-file.js';
 import type { Policy } from '../model/policy.js';
+import type { Remediator } from '../remediate/types.js';
 
 /**
  * What a reader says of a file it was shown:
@@ -29,4 +30,6 @@ export interface FormatReader extends FormatDescriptor {
    * into one policy per firewall. Throws InputError naming file:line on anything it can't read.
    */
   read(files: readonly InputFile[]): Policy[];
+  /** Writes the missing rule in the vendor's syntax (edits to the export, device commands); see src/remediate. */
+  remediate?: Remediator;
 }

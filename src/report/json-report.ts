@@ -1,5 +1,6 @@
 import type { CheckResult } from '../check/run-check.js';
 import type { BaselineInfo, Cause, Change, Drift, FlowDrift } from '../drift/compare.js';
+import type { Remediation } from '../remediate/remediate.js';
 import type { FlowResult, PolicyFlowResult, Verdict } from '../evaluate/evaluate.js';
 import type { Provenance, Severity } from '../model/flow.js';
 import { TOOL_NAME, TOOL_VERSION } from '../tool-info.js';
@@ -102,6 +103,8 @@ export interface JsonReport {
   };
   /** The revision compared with (`--baseline`), when one was given. */
   baseline?: BaselineInfo;
+  /** The missing rules per policy and group of flows, in the vendor's syntax, proven where `verified`. */
+  remediations?: Remediation[];
   flows: FlowJson[];
   notes: string[];
   warnings: WarningJson[];
@@ -200,7 +203,7 @@ export function failing(results: readonly FlowResult[], severity: Severity): Flo
 }
 
 /** The machine-readable report (schemas/report.schema.json). */
-export function buildJsonReport(check: CheckResult, drift?: Drift): JsonReport {
+export function buildJsonReport(check: CheckResult, drift?: Drift, remediations?: Remediation[]): JsonReport {
   const count = (v: Verdict) => check.results.filter((r) => r.verdict === v).length;
   const failingRequired = failing(check.results, 'required').length;
   const notes = [...new Set(check.policies.flatMap((p) => p.notes))];
@@ -228,6 +231,7 @@ export function buildJsonReport(check: CheckResult, drift?: Drift): JsonReport {
     },
     ...(drift ? { baseline: drift.baseline } : {}),
     flows: check.results.map((r, i) => flowJson(r, drift?.flows[i])),
+    ...(remediations ? { remediations } : {}),
     notes,
     warnings: check.policies.flatMap((p) =>
       (p.warnings ?? []).map((w) => ({

@@ -2,6 +2,7 @@ import { flowLabel } from '../model/flow.js';
 import type { JsonReport, FlowJson, WarningJson } from './json-report.js';
 import { changedFlows, changeLine, driftHeadline } from './drift-summary.js';
 import { plainText } from './escape.js';
+import { fixTextLines } from './fix-text.js';
 
 export interface TextOptions {
   color: boolean;
@@ -117,6 +118,8 @@ export function renderText(report: JsonReport, options: TextOptions): string {
   for (const a of assumptionsOf(report)) out.push(`assumption: ${plainText(a)}`);
   for (const n of report.notes)
     if (!n.startsWith('Some catalog hostnames')) out.push(`note: ${plainText(n)}`);
+  const fixes = fixTextLines(report);
+  if (fixes.length) out.push('', ...fixes);
   out.push('');
   out.push(summaryLine(report));
   return `${out.join('\n')}\n`;

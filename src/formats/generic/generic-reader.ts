@@ -4,6 +4,7 @@ import type { Policy } from '../../model/policy.js';
 import type { FormatReader } from '../format-reader.js';
 import { genericFormat } from './detect.js';
 import { PolicyBuilder } from './policy-builder.js';
+import { remediateGeneric } from './remediate.js';
 import { checkGenericDocument } from './schema.js';
 
 /** Reads one generic/v1 file (YAML or JSON) into one policy. Throws InputError naming file:line. */
@@ -22,4 +23,5 @@ export const genericReader: FormatReader = {
   read(files: readonly InputFile[]): Policy[] {
     return files.map(readGenericFile);
   },
+  remediate: remediateGeneric,
 };

@@ -1,0 +1,14 @@
+import type { FixGroup } from './types.js';
+
+const BASE: Record<FixGroup['kind'], string> = {
+  web: 'allow-remotespark-web',
+  media: 'allow-remotespark-media',
+  dns: 'allow-remotespark-dns',
+};
+
+/** A name that says what the rule is for, not taken in the policy (a -2, -3 ... suffix otherwise). */
+export function fixRuleName(kind: FixGroup['kind'], taken: ReadonlySet<string>): string {
+  const base = BASE[kind];
+  if (!taken.has(base)) return base;
+  for (let i = 2; ; i++) if (!taken.has(`${base}-${i}`)) return `${base}-${i}`;
+}

@@ -1,0 +1,219 @@
+import type { CheckResult } from '../check/run-check.js';
+import { evaluateAll, type PolicyFlowResult, type Verdict } from '../evaluate/evaluate.js';
+import { policyName } from '../evaluate/zone-scope.js';
+import { readPolicies, type ReadInput } from '../formats/registry.js';
+import { InputError } from '../input/input-error.js';
+import type { InputFile } from '../input/input-file.js';
+import { flowLabel, type Flow } from '../model/flow.js';
+import type { Policy } from '../model/policy.js';
+import { policyKey } from '../drift/rule-identity.js';
+import { applyEdits } from './apply-edits.js';
+import { fixGroups, placementFor } from './groups.js';
+import type { Edit, FixGroup, FixRequest, ProposedFix } from './types.js';
+
+/** One missing rule, in the customer's syntax, with whether the tool proved it (DESIGN.md, "Remediation"). */
+export interface Remediation {
+  policy: string;
+  path: string;
+  format: string;
+  /** `host:port/protocol` of the flows it fixes. */
+  flows: string[];
+  /** The new rule's name, when one was written. */
+  rule?: string;
+  placement: { before: { name: string; path: string; line: number } } | { end: true };
+  edits: Edit[];
+  commands: string[];
+  /** True only when the tool applied the edits, re-read and re-evaluated, and the flows became allowed with nothing worse. */
+  verified: boolean;
+  /** Why no proven fix is offered, when verified is false. */
+  reason?: string;
+  notes?: string[];
+}
+
+const RANK: Record<Verdict, number> = { allowed: 0, unknown: 1, partial: 2, blocked: 3 };
+
+/** The policy's files, patched, read again with the same reader. */
+async function reread(
+  policy: Policy,
+  inputs: readonly ReadInput[],
+  edits: readonly Edit[],
+): Promise<Policy | undefined> {
+  const mine = inputs.filter((i) => policy.paths.includes(i.file.path));
+  const patched: ReadInput[] = mine.map(({ file, format }) => {
+    const own = edits.filter((e) => e.path === file.path);
+    const text = own.length ? applyEdits(file.text, own) : file.text;
+    return { file: { path: file.path, text } as InputFile, format };
+  });
+  const key = policyKey(policy);
+  return (await readPolicies(patched)).find((p) => policyKey(p) === key);
+}
+
+/**
+ * Whether the edits prove themselves: re-read, every flow re-evaluated; the fixed flows allowed, no flow
+ * of this policy worse than before. Returns why not, or undefined when proven.
+ */
+export async function verifyFix(
+  check: CheckResult,
+  policy: Policy,
+  edits: readonly Edit[],
+  fixes: readonly Flow[],
+): Promise<string | undefined> {
+  let after: Policy | undefined;
+  try {
+    after = await reread(policy, check.evaluation.inputs, edits);
+  } catch (e) {
+    if (e instanceof InputError) return `the patched export does not read: ${e.format()}`;
+    throw e;
+  }
+  if (!after) return 'the patched export no longer holds this policy';
+  const index = check.policies.indexOf(policy);
+  const now = evaluateAll([after], check.evaluation.flows, check.evaluation.scope);
+  for (let i = 0; i < now.length; i++) {
+    const before = check.results[i]!.perPolicy[index]!;
+    const v = now[i]!.verdict;
+    const flow = check.evaluation.flows[i]!;
+    if (fixes.includes(flow) && v !== 'allowed')
+      return `${flowLabel(flow)} is still ${v} with the new rule (${now[i]!.primary.detail})`;
+    if (RANK[v] > RANK[before.verdict]) return `${flowLabel(flow)} would get worse: ${before.verdict} → ${v}`;
+  }
+  return undefined;
+}
+
+/** The group's request for a vendor: where the rule goes, for whom, between which zones. */
+function request(
+  check: CheckResult,
+  policy: Policy,
+  files: InputFile[],
+  group: FixGroup,
+  results: PolicyFlowResult[],
+): FixRequest | string {
+  let before = Infinity;
+  for (const r of results) {
+    const at = placementFor(r);
+    if (at === undefined) return `${policyName(policy)}: the flows could not be evaluated (${r.detail})`;
+    before = Math.min(before, at < 0 ? Infinity : at);
+  }
+  const scope = check.evaluation.scope;
+  const sourceTexts = check.scope.sources;
+  const decider = results.map((r) => r.decidedBy).find((i): i is number => i !== undefined && i >= 0);
+  const zones = (z: { names: ReadonlySet<string>; complement: boolean } | undefined) =>
+    z && !z.complement && z.names.size ? [...z.names] : undefined;
+  const egress =
+    policy.egressZones instanceof Object && 'names' in policy.egressZones
+      ? zones(policy.egressZones)
+      : undefined;
+  return {
+    policy,
+    files,
+    group,
+    before: before === Infinity ? -1 : before,
+    ...(scope.sources && sourceTexts ? { sources: { texts: sourceTexts, set: scope.sources } } : {}),
+    ...(decider !== undefined ? { fallbackSourcesOf: policy.rules[decider]! } : {}),
+    ...(zones(scope.sourceZones) ? { sourceZones: zones(scope.sourceZones) } : {}),
+    ...((zones(scope.destinationZones) ?? egress)
+      ? { destinationZones: zones(scope.destinationZones) ?? egress }
+      : {}),
+    ruleNames: new Set(),
+  };
+}
+
+/**
+ * For every policy with required flows not allowed, one narrow allow rule per group of flows, written by
+ * the policy's vendor module and proven by re-reading and re-evaluating before it is offered. A policy's
+ * rules are proven together first (one re-read); where that fails, each on its own.
+ */
+export async function remediate(check: CheckResult): Promise<Remediation[]> {
+  const out: Remediation[] = [];
+  for (const [index, policy] of check.policies.entries()) {
+    const failing = check.results.filter(
+      (r) => r.flow.severity === 'required' && r.perPolicy[index]!.verdict !== 'allowed',
+    );
+    if (failing.length === 0) continue;
+    const input = check.evaluation.inputs.find((i) => i.file.path === policy.paths[0]);
+    const files = check.evaluation.inputs
+      .filter((i) => policy.paths.includes(i.file.path))
+      .map((i) => i.file);
+    const base = { policy: policyName(policy), path: policy.paths[0]!, format: policy.format };
+    const reader = input ? await input.format.load() : undefined;
+    const taken = new Set(policy.rules.map((r) => r.name));
+    const proposals: { req: FixRequest; fix: ProposedFix; group: FixGroup; flows: string[] }[] = [];
+    for (const group of fixGroups(failing.map((r) => r.flow))) {
+      const flows = group.flows.map(flowLabel);
+      const results = group.flows.map((f) => check.results.find((r) => r.flow === f)!.perPolicy[index]!);
+      const fail = (reason: string): Remediation => ({
+        ...base,
+        flows,
+        placement: { end: true },
+        edits: [],
+        commands: [],
+        verified: false,
+        reason,
+      });
+      if (!reader?.remediate) {
+        out.push(fail(`the ${policy.format} module does not write fixes yet`));
+        continue;
+      }
+      const req = request(check, policy, files, group, results);
+      if (typeof req === 'string') {
+        out.push(fail(req));
+        continue;
+      }
+      const fix = reader.remediate({ ...req, ruleNames: taken });
+      if ('unfixable' in fix) {
+        out.push(fail(fix.unfixable));
+        continue;
+      }
+      taken.add(fix.name);
+      proposals.push({ req, fix, group, flows });
+    }
+    if (proposals.length === 0) continue;
+    const together = await verifyFix(
+      check,
+      policy,
+      proposals.flatMap((p) => p.fix.edits),
+      proposals.flatMap((p) => p.group.flows),
+    );
+    for (const p of proposals) {
+      const why =
+        together === undefined ? undefined : await verifyFix(check, policy, p.fix.edits, p.group.flows);
+      out.push(offer(policy, p.req, p.fix, base, p.flows, why));
+    }
+  }
+  return out;
+}
+
+function offer(
+  policy: Policy,
+  req: FixRequest,
+  fix: ProposedFix,
+  base: { policy: string; path: string; format: string },
+  flows: string[],
+  why: string | undefined,
+): Remediation {
+  const target = req.before >= 0 ? policy.rules[req.before]! : undefined;
+  const placement = target
+    ? { before: { name: target.name, path: target.location.path, line: target.location.line } }
+    : ({ end: true } as const);
+  if (why) {
+    return {
+      ...base,
+      flows,
+      rule: fix.name,
+      placement,
+      edits: [],
+      commands: [],
+      verified: false,
+      reason: `not offered: ${why}`,
+    };
+  }
+  return {
+    ...base,
+    flows,
+    rule: fix.name,
+    placement,
+    edits: fix.edits,
+    commands: fix.commands,
+    verified: true,
+    ...(fix.notes?.length ? { notes: fix.notes } : {}),
+  };
+}
