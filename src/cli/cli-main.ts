@@ -1,7 +1,8 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { CatalogUsageError, isCatalogUrl, MODES, withLocalFile, type Mode } from '../catalog/index.js';
 import { gitRevisionSource } from '../check/file-source.js';
-import { runCheck, type CheckOptions } from '../check/run-check.js';
+import { runCheck, type CheckOptions, type CheckResult } from '../check/run-check.js';
+import type { Drift } from '../drift/compare.js';
 import { runDriftCheck } from '../check/run-drift.js';
 import { remediate } from '../remediate/remediate.js';
 import { renderPatch } from '../report/fix-text.js';
@@ -125,6 +126,19 @@ function parseFailOn(value: string | undefined, baseline: string | undefined): F
   return v as FailOn;
 }
 
+async function driftCheck(
+  options: CheckOptions,
+  ref: string,
+  values: Values,
+): Promise<{ check: CheckResult; drift: Drift }> {
+  const revision = gitRevisionSource(ref);
+  // A downloaded catalog (in the user's cache) is the same on both sides: read it from disk, not git.
+  const files =
+    values.catalog && isCatalogUrl(values.catalog) ? withLocalFile(revision, options.catalog!) : revision;
+  const { head, drift } = await runDriftCheck(options, { ref, files });
+  return { check: head, drift };
+}
+
 /** Exit status 1 when a flow the fail-on setting counts fails; with `new`, only what the change breaks. */
 function exitStatus(report: JsonReport, failOn: FailOn): { status: number; note?: string } {
   const s = report.summary;
@@ -204,10 +218,7 @@ export async function cliMain(argv: readonly string[], io: CliIo): Promise<numbe
       policies: values.policy,
     };
     const { check, drift } = values.baseline
-      ? await runDriftCheck(options, {
-          ref: values.baseline,
-          files: gitRevisionSource(values.baseline),
-        }).then((d) => ({ check: d.head, drift: d.drift }))
+      ? await driftCheck(options, values.baseline, values)
       : { check: await runCheck(options), drift: undefined };
     const report = buildJsonReport(check, drift, await remediate(check));
     if (output === 'json') io.stdout(`${JSON.stringify(report, null, 2)}\n`);
