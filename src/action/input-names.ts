@@ -15,6 +15,7 @@ const FLAG_TO_INPUT: Readonly<Record<string, string>> = {
   relay: 'the "relay" input',
   format: 'the "format" input',
   catalog: 'the "catalog" input',
+  'catalog-sha256': 'the "catalog-sha256" input',
   version: 'the "remotespark-version" input',
   mode: 'the "mode" input',
   'require-backups': 'the "require-backups" input',

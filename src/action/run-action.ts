@@ -15,6 +15,7 @@ import { postComment } from './comment-sink.js';
 import { renderCouldNotRun, type CouldNotRun } from './input-error-report.js';
 import { reportInputWording } from './input-names.js';
 import { decideOutcome } from './outcome.js';
+import { actionCatalogPath } from './remote-catalog.js';
 import { readRepoConfig, readRepoConfigLoosely } from './repo-config.js';
 import { runInfo } from './run-info.js';
 import { commentSettingsLoosely, resolveSettings, type ActionSettings } from './settings.js';
@@ -28,7 +29,7 @@ import {
 import { splitSources } from './source-spec.js';
 import { sourceWarning } from './source-warning.js';
 import { postTrackingIssue } from './tracking-issue-sink.js';
-import { assertInWorkspace, resolveConfigFiles } from './workspace-files.js';
+import { resolveConfigFiles } from './workspace-files.js';
 
 /** Exit status for bad input, as the CLI's. */
 const INPUT_ERROR = 2;
@@ -45,7 +46,7 @@ async function prepare(settings: ActionSettings, root: string, cwd: string): Pro
   // The engine reads paths relative to the working directory (the workspace, on a runner).
   const forEngine = (rel: string) => relative(cwd, join(root, rel)) || '.';
   const files = resolveConfigFiles(settings.configs, root).map(forEngine);
-  if (settings.catalog) assertInWorkspace(root, settings.catalog, 'catalog');
+  const catalog = await actionCatalogPath(settings.catalog, settings.catalogSha256, root, forEngine);
   const { sources, zones } = splitSources(settings.sources);
   const check = await runCheck({
     configs: files,
@@ -58,7 +59,7 @@ async function prepare(settings: ActionSettings, root: string, cwd: string): Pro
     relays: settings.relays,
     requireRecommended: settings.requireBackups,
     format: settings.format,
-    catalog: settings.catalog ? forEngine(relative(root, resolve(root, settings.catalog))) : undefined,
+    catalog,
   });
   const notes = [sourceWarning(sources, zones)].filter((n): n is string => n !== undefined);
   return { report: buildJsonReport(check), key: commentKey(settings.configs), notes };

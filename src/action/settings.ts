@@ -20,6 +20,7 @@ export const SETTING_NAMES = [
   'relay',
   'format',
   'catalog',
+  'catalog-sha256',
   'require-backups',
   'comment',
   'fail-on',
@@ -42,7 +43,9 @@ export interface ActionSettings {
   destinationZoneOverrides: string[];
   relays: string[];
   format: string;
+  /** A file in the repository, or a URL pinned by catalogSha256. */
   catalog?: string;
+  catalogSha256?: string;
   requireBackups: boolean;
   comment: CommentMode;
   failOn: FailOn;
@@ -123,6 +126,7 @@ export function resolveSettings(file: RawSettings, inputs: RawSettings): ActionS
     relays: list(raw.relay),
     format: text('format', raw.format) ?? 'auto',
     catalog: text('catalog', raw.catalog),
+    catalogSha256: text('catalog-sha256', raw['catalog-sha256']),
     requireBackups: bool('require-backups', raw['require-backups']),
     comment: oneOf('comment', raw.comment, COMMENT_MODES, 'on-failure'),
     failOn: oneOf('fail-on', raw['fail-on'], FAIL_ON, 'required'),

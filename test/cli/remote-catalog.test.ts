@@ -128,7 +128,9 @@ describe('--catalog URL --catalog-sha256', () => {
   it('refuses a URL without --catalog-sha256 as a usage error, before any request', async () => {
     const r = await runCli('check', CONFIG, '--catalog', url());
     expect(r.status).toBe(2);
-    expect(r.stderr).toMatch(/--catalog http:\/\/127\.0\.0\.1:\d+\/contoso\.yaml needs --catalog-sha256 HEX/);
+    expect(r.stderr).toMatch(
+      /--catalog http:\/\/127\.0\.0\.1:\d+\/contoso\.yaml needs --catalog-sha256, the SHA-256/,
+    );
     expect(r.stderr).toContain('--help');
     expect(server.requests).toEqual([]);
   });

@@ -50,7 +50,7 @@ export function remoteCatalogSpec(
   }
   if (!digest) {
     throw new CatalogUsageError(
-      `--catalog ${url.href} needs --catalog-sha256 HEX, the SHA-256 of the file, so that the catalog used is the one you reviewed`,
+      `--catalog ${url.href} needs --catalog-sha256, the SHA-256 of the file in hex, so that the catalog used is the one you reviewed`,
     );
   }
   if (!/^[0-9a-f]{64}$/i.test(digest)) {
