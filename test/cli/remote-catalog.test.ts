@@ -75,6 +75,16 @@ describe('--catalog URL --catalog-sha256', () => {
     expect(server.requests).toHaveLength(1);
   });
 
+  it('still checks when the cache cannot be written, and says so', async () => {
+    const blocked = join(cacheHome, 'not-a-directory');
+    writeFileSync(blocked, '');
+    vi.stubEnv('XDG_CACHE_HOME', blocked);
+    const r = await runCli('catalog', 'flows', '--catalog', url(), '--catalog-sha256', DIGEST);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('contoso-remotespark.trafficmanager.net');
+    expect(r.stderr).toMatch(/^warning: could not cache the catalog in .*not-a-directory.* \(ENOTDIR\)/);
+  });
+
   it('takes the digest in upper case too', async () => {
     const r = await runCli('catalog', 'flows', '--catalog', url(), '--catalog-sha256', DIGEST.toUpperCase());
     expect(r.status).toBe(0);
@@ -114,6 +124,24 @@ describe('--catalog URL --catalog-sha256', () => {
     expect(r.status).toBe(2);
     expect(r.stderr).toContain(`${url('/gone.yaml')}: cannot be downloaded: HTTP 404`);
     expect(JSON.parse(r.stdout).error).toMatchObject({ kind: 'input', path: url('/gone.yaml') });
+  });
+
+  it('applies --max-input-mb to the download', async () => {
+    const r = await runCli(
+      'check',
+      CONFIG,
+      '--catalog',
+      url(),
+      '--catalog-sha256',
+      DIGEST,
+      '--max-input-mb',
+      '0.0001',
+    );
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(
+      /cannot be downloaded: .*over the 0\.0 MiB input limit \(raise it with --max-input-mb\)/,
+    );
+    expect(existsSync(cachedFile())).toBe(false);
   });
 
   it('names the URL when nothing answers (exit 2)', async () => {

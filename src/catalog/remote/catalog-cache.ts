@@ -16,9 +16,6 @@ export interface CachedCatalog {
 
 export interface CacheOptions {
   maxBytes: number;
-  /** The cache directory (default: the user's, see cache-dir.ts). */
-  dir?: string;
-  fetchImpl?: typeof fetch;
   /** Said on stderr: a cache that could not be written. */
   warn?: (message: string) => void;
 }
@@ -38,27 +35,31 @@ function cachedCopy(path: string, sha256: string): boolean {
  * A download with another digest is refused (InputError naming both digests and the URL).
  */
 export async function cachedRemoteCatalog(spec: RemoteCatalogSpec, o: CacheOptions): Promise<CachedCatalog> {
-  const dir = o.dir ?? catalogCacheDir();
+  const dir = catalogCacheDir();
   const path = join(dir, `${spec.sha256}.yaml`);
   if (cachedCopy(path, spec.sha256)) return { path, downloaded: false };
 
-  const bytes = await downloadBytes(spec.url, o.maxBytes, o.fetchImpl);
+  const bytes = await downloadBytes(spec.url, o.maxBytes);
   const actual = sha256Hex(bytes);
   if (actual !== spec.sha256) throw new InputError(spec.url.href, undefined, digestMismatch(spec, actual));
+  // Written aside and renamed, so a concurrent run never reads half a file.
+  const part = `${path}.${process.pid}.part`;
   try {
     mkdirSync(dir, { recursive: true });
-    // Written aside and renamed, so a concurrent run never reads half a file.
-    const part = `${path}.${process.pid}.part`;
     writeFileSync(part, bytes);
     renameSync(part, path);
     return { path, downloaded: true };
   } catch (e) {
+    try {
+      rmSync(part, { force: true });
+    } catch {
+      // Nothing was written there.
+    }
     const fallback = join(mkdtempSync(join(tmpdir(), 'rsfc-catalog-')), `${spec.sha256}.yaml`);
     writeFileSync(fallback, bytes);
     o.warn?.(
       `could not cache the catalog in ${dir} (${(e as NodeJS.ErrnoException).code ?? String(e)}); it will be downloaded again next time`,
     );
-    rmSync(`${path}.${process.pid}.part`, { force: true });
     return { path: fallback, downloaded: true };
   }
 }

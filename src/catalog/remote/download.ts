@@ -15,15 +15,11 @@ function cause(e: unknown): string {
  * The bytes at `url`, read with Node's fetch. A failed request, a status other than 200 or a body over
  * `maxBytes` is an InputError naming the URL.
  */
-export async function downloadBytes(
-  url: URL,
-  maxBytes: number,
-  fetchImpl: typeof fetch = fetch,
-): Promise<Uint8Array> {
+export async function downloadBytes(url: URL, maxBytes: number): Promise<Uint8Array> {
   const fail = (why: string) => new InputError(url.href, undefined, `cannot be downloaded: ${why}`);
   let response: Response;
   try {
-    response = await fetchImpl(url, { signal: AbortSignal.timeout(TIMEOUT_MS), redirect: 'follow' });
+    response = await fetch(url, { signal: AbortSignal.timeout(TIMEOUT_MS), redirect: 'follow' });
   } catch (e) {
     throw fail(cause(e));
   }
