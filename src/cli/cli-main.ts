@@ -6,6 +6,9 @@ import type { Drift } from '../drift/compare.js';
 import { runDriftCheck } from '../check/run-drift.js';
 import { remediate } from '../remediate/remediate.js';
 import { renderPatch } from '../report/fix-text.js';
+import { renderSarif } from '../report/sarif.js';
+import { execFileSync } from 'node:child_process';
+import { relative, resolve, sep } from 'node:path';
 import { formatIds } from '../formats/registry.js';
 import { UsageError } from '../check/usage-error.js';
 import { InputError } from '../input/input-error.js';
@@ -56,8 +59,9 @@ check options:
                          (recommended flows too), or new (only required flows a change newly breaks;
                          needs --baseline)
   --json                 same as --output json
-  --output F             text (default), json, markdown, or patch (the proven fixes as a unified diff
-                         for git apply)
+  --output F             text (default), json, markdown, sarif (code scanning: a result per failing
+                         flow and policy, fixes attached), or patch (the proven fixes as a unified
+                         diff for git apply)
   --max-input-mb N       refuse inputs larger than N MiB (default 128)
 
 Exit status: 0 every required flow allowed; 1 a required flow not allowed; 2 usage or input error.
@@ -139,6 +143,22 @@ async function driftCheck(
   return { check: head, drift };
 }
 
+const textsOf = (check: CheckResult) =>
+  new Map(check.evaluation.inputs.map((i) => [i.file.path, i.file.text]));
+
+/** SARIF artifact URIs: relative to the root of the git repository around the working directory, else to it. */
+function repoRelative(): (path: string) => string {
+  let root = process.cwd();
+  try {
+    root = execFileSync('git', ['rev-parse', '--show-toplevel'], { stdio: ['ignore', 'pipe', 'ignore'] })
+      .toString()
+      .trim();
+  } catch {
+    // Not in a repository: paths relative to the working directory.
+  }
+  return (path) => relative(root, resolve(path)).split(sep).join('/');
+}
+
 /** Exit status 1 when a flow the fail-on setting counts fails; with `new`, only what the change breaks. */
 function exitStatus(report: JsonReport, failOn: FailOn): { status: number; note?: string } {
   const s = report.summary;
@@ -199,7 +219,7 @@ export async function cliMain(argv: readonly string[], io: CliIo): Promise<numbe
       return 0;
     }
     if (command !== 'check') throw new UsageError(`unknown command "${command}"`);
-    const output = parseOutput(values, ['text', 'json', 'markdown', 'patch'], 'text');
+    const output = parseOutput(values, ['text', 'json', 'markdown', 'patch', 'sarif'], 'text');
     const failOn = parseFailOn(values['fail-on'], values.baseline);
     const options: CheckOptions = {
       configs: rest,
@@ -223,8 +243,9 @@ export async function cliMain(argv: readonly string[], io: CliIo): Promise<numbe
     const report = buildJsonReport(check, drift, await remediate(check));
     if (output === 'json') io.stdout(`${JSON.stringify(report, null, 2)}\n`);
     else if (output === 'markdown') io.stdout(renderMarkdown(report));
-    else if (output === 'patch')
-      io.stdout(renderPatch(report, new Map(check.evaluation.inputs.map((i) => [i.file.path, i.file.text]))));
+    else if (output === 'sarif')
+      io.stdout(renderSarif(report, { uriFor: repoRelative(), texts: textsOf(check) }));
+    else if (output === 'patch') io.stdout(renderPatch(report, textsOf(check)));
     else io.stdout(renderText(report, { color: io.color }));
     const outcome = exitStatus(report, failOn);
     if (outcome.note) io.stderr(`note: ${outcome.note}\n`);
