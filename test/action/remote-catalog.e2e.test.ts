@@ -23,6 +23,8 @@ const pr = pullRequestOpened();
 let github: FakeGitHub;
 let server: CatalogServer;
 let toolCache: string;
+/** Runner temp directories (the report files live there), removed after each test. */
+const temps: string[] = [];
 
 beforeAll(async () => {
   server = await serveCatalogs({ '/contoso.yaml': OVERLAY });
@@ -39,6 +41,7 @@ afterEach(async () => {
   await github.stop();
   removeRunDirectories();
   rmSync(toolCache, { recursive: true, force: true });
+  for (const dir of temps.splice(0)) rmSync(dir, { recursive: true, force: true });
   expect(github.violations).toEqual([]);
 });
 
@@ -53,56 +56,53 @@ interface Run {
 /** As run-bundle.ts runs the action, plus the tool cache directory a runner provides. */
 async function runAction(inputs: Record<string, string>, runId: number): Promise<Run> {
   const temp = mkdtempSync(join(tmpdir(), 'rsfc-runner-'));
+  temps.push(temp);
   const ws = newWorkspace({ 'firewall/branch.yaml': PASSING_CONFIG });
-  try {
-    const files = {
-      event: join(temp, 'event.json'),
-      output: join(temp, 'output'),
-      summary: join(temp, 's.md'),
-    };
-    writeFileSync(files.event, JSON.stringify(pr));
-    writeFileSync(files.output, '');
-    writeFileSync(files.summary, '');
-    const env: Record<string, string> = {
-      PATH: process.env.PATH ?? '',
-      HOME: temp,
-      CI: 'true',
-      GITHUB_ACTIONS: 'true',
-      GITHUB_EVENT_NAME: 'pull_request',
-      GITHUB_EVENT_PATH: files.event,
-      GITHUB_WORKSPACE: ws,
-      GITHUB_REPOSITORY: pr.repository.full_name,
-      GITHUB_SERVER_URL: 'https://github.com',
-      GITHUB_API_URL: github.url,
-      GITHUB_RUN_ID: String(runId),
-      GITHUB_RUN_ATTEMPT: '1',
-      GITHUB_SHA: 'ec26c3e57ca3a959ca5aad62de7213c562f8c821',
-      GITHUB_OUTPUT: files.output,
-      GITHUB_STEP_SUMMARY: files.summary,
-      RUNNER_TEMP: temp,
-      RUNNER_TOOL_CACHE: toolCache,
-      RUNNER_OS: 'Linux',
-      NO_PROXY: '127.0.0.1',
-      'INPUT_GITHUB-TOKEN': TOKEN,
-      INPUT_CONFIG: 'firewall/branch.yaml',
-      INPUT_COMMENT: 'always',
-    };
-    for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value;
-    const child = spawn(NODE, [BUNDLE], { cwd: ws, env });
-    let stdout = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
-    child.stderr.resume();
-    const status = await new Promise<number | null>((done) => child.on('close', done));
-    return {
-      status,
-      stdout,
-      outputs: parseOutputFile(readFileSync(files.output, 'utf8')),
-      summary: readFileSync(files.summary, 'utf8'),
-      commands: parseWorkflowCommands(stdout),
-    };
-  } finally {
-    rmSync(temp, { recursive: true, force: true });
-  }
+  const files = {
+    event: join(temp, 'event.json'),
+    output: join(temp, 'output'),
+    summary: join(temp, 's.md'),
+  };
+  writeFileSync(files.event, JSON.stringify(pr));
+  writeFileSync(files.output, '');
+  writeFileSync(files.summary, '');
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    HOME: temp,
+    CI: 'true',
+    GITHUB_ACTIONS: 'true',
+    GITHUB_EVENT_NAME: 'pull_request',
+    GITHUB_EVENT_PATH: files.event,
+    GITHUB_WORKSPACE: ws,
+    GITHUB_REPOSITORY: pr.repository.full_name,
+    GITHUB_SERVER_URL: 'https://github.com',
+    GITHUB_API_URL: github.url,
+    GITHUB_RUN_ID: String(runId),
+    GITHUB_RUN_ATTEMPT: '1',
+    GITHUB_SHA: 'ec26c3e57ca3a959ca5aad62de7213c562f8c821',
+    GITHUB_OUTPUT: files.output,
+    GITHUB_STEP_SUMMARY: files.summary,
+    RUNNER_TEMP: temp,
+    RUNNER_TOOL_CACHE: toolCache,
+    RUNNER_OS: 'Linux',
+    NO_PROXY: '127.0.0.1',
+    'INPUT_GITHUB-TOKEN': TOKEN,
+    INPUT_CONFIG: 'firewall/branch.yaml',
+    INPUT_COMMENT: 'always',
+  };
+  for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value;
+  const child = spawn(NODE, [BUNDLE], { cwd: ws, env });
+  let stdout = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
+  child.stderr.resume();
+  const status = await new Promise<number | null>((done) => child.on('close', done));
+  return {
+    status,
+    stdout,
+    outputs: parseOutputFile(readFileSync(files.output, 'utf8')),
+    summary: readFileSync(files.summary, 'utf8'),
+    commands: parseWorkflowCommands(stdout),
+  };
 }
 
 const comment = () => github.commentsOn(pr.pull_request.number).at(-1)?.body ?? '';
