@@ -4,6 +4,7 @@
  * mismatch is recorded in `violations`, which the tests expect to stay empty. It keeps issue comments
  * (ids, authors, bodies) and issues (state, lock, author), pages lists with Link headers, knows which
  * token is which account, and can be told to fail requests (5xx, rate limits) to exercise retries.
+ * It also serves repository files at commits (the contents API, raw or base64 JSON, and a commit's SHA).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -19,6 +20,18 @@ export interface Account {
   canWrite: boolean;
   /** Whether the token may write issues (`issues: write`); defaults to canWrite. */
   canWriteIssues?: boolean;
+  /** Whether the token may read repository contents (`contents: read`); defaults to true. */
+  canReadContents?: boolean;
+}
+
+/** A commit of a repository the fake serves files from. */
+export interface StoredCommit {
+  /** owner/repo. */
+  repository: string;
+  sha: string;
+  /** Branch names pointing at it. */
+  refs: string[];
+  files: Map<string, Buffer>;
 }
 
 export interface StoredIssue {
@@ -52,6 +65,8 @@ export interface RecordedRequest {
   operationId?: string;
   status: number;
   body?: unknown;
+  /** The Accept header, for media types. */
+  accept?: string;
 }
 
 export interface Fault {
@@ -77,6 +92,7 @@ export class FakeGitHub {
   readonly violations: string[] = [];
   readonly faults: Fault[] = [];
   readonly issues: StoredIssue[] = [];
+  readonly commits: StoredCommit[] = [];
   /** False: issues are turned off in the repository (GitHub answers 410). */
   issuesEnabled = true;
   private nextId = 1_000_001;
@@ -122,6 +138,17 @@ export class FakeGitHub {
     };
     this.issues.push(issue);
     return issue;
+  }
+
+  /** A commit of `repository` (owner/repo) holding these files, so that the contents API serves them. */
+  addCommit(
+    repository: string,
+    sha: string,
+    files: Record<string, string | Buffer>,
+    refs: string[] = [],
+  ): void {
+    const map = new Map(Object.entries(files).map(([p, t]) => [p, Buffer.isBuffer(t) ? t : Buffer.from(t)]));
+    this.commits.push({ repository, sha, refs, files: map });
   }
 
   commentsOn(issueNumber: number): StoredComment[] {
@@ -257,10 +284,17 @@ export class FakeGitHub {
       query: url.search,
       operationId: match?.operation.operationId,
       status: 0,
+      ...(req.headers.accept ? { accept: req.headers.accept } : {}),
     };
     this.requests.push(record);
     const send = (status: number, body?: unknown, headers: Record<string, string> = {}) => {
       record.status = status;
+      if (Buffer.isBuffer(body)) {
+        // A custom media type's raw answer (file bytes, a SHA): not JSON, so not schema-checked.
+        res.writeHead(status, { 'x-github-media-type': 'github.v3; format=raw', ...headers });
+        res.end(body);
+        return;
+      }
       // Only successes are checked: the description leaves out many error statuses GitHub sends.
       if (match && body !== undefined && status < 400) {
         for (const p of this.api.validateResponse(match.operation, status, body))
@@ -308,7 +342,96 @@ export class FakeGitHub {
         );
       return error(fault.status, fault.message ?? 'Server Error', fault.headers);
     }
-    this.dispatch(match.operation, match.params, url, record.body, account, send, error);
+    this.dispatch(match.operation, match.params, url, record.body, account, send, error, record.accept);
+  }
+
+  private commitFor(owner: string, repo: string, ref: string): StoredCommit | undefined {
+    return this.commits.find(
+      (c) => c.repository === `${owner}/${repo}` && (c.sha === ref || c.refs.includes(ref)),
+    );
+  }
+
+  /** GET a commit: only the SHA media type is served (that is all the action asks for). */
+  private getCommit(
+    owner: string,
+    repo: string,
+    ref: string,
+    accept: string | undefined,
+    account: Account,
+    send: (status: number, body?: unknown, headers?: Record<string, string>) => void,
+    error: (status: number, message: string) => void,
+  ): void {
+    if (account.canReadContents === false) return error(403, 'Resource not accessible by integration');
+    const commit = this.commitFor(owner, repo, ref);
+    if (!commit) return error(404, `No commit found for SHA: ${ref}`);
+    if (accept !== 'application/vnd.github.sha') {
+      this.violations.push(
+        `get-commit asked with Accept "${accept}"; the fake serves only the sha media type`,
+      );
+      return error(415, 'Unsupported media type');
+    }
+    return send(200, Buffer.from(commit.sha), {
+      'content-type': 'application/vnd.github.sha; charset=utf-8',
+    });
+  }
+
+  /**
+   * GET contents at a ref: a file's raw bytes (raw media type, up to 100 MB), its base64 JSON (1 MB at
+   * most; larger files come back with empty content and encoding "none"), or a directory's listing as
+   * JSON whatever is asked. https://docs.github.com/en/rest/repos/contents
+   */
+  private getContent(
+    owner: string,
+    repo: string,
+    path: string,
+    url: URL,
+    accept: string | undefined,
+    account: Account,
+    send: (status: number, body?: unknown, headers?: Record<string, string>) => void,
+    error: (status: number, message: string) => void,
+  ): void {
+    if (account.canReadContents === false) return error(403, 'Resource not accessible by integration');
+    const ref = url.searchParams.get('ref');
+    const commit = ref ? this.commitFor(owner, repo, ref) : undefined;
+    if (!commit) return error(404, `No commit found for the ref ${ref ?? ''}`);
+    const api = `${this.url}/repos/${owner}/${repo}`;
+    const entry = (p: string, type: 'file' | 'dir', size: number, content?: Buffer) => ({
+      type,
+      ...(content ? { encoding: content.length <= 1024 * 1024 ? 'base64' : 'none' } : {}),
+      size,
+      name: p.split('/').pop()!,
+      path: p,
+      ...(content ? { content: content.length <= 1024 * 1024 ? content.toString('base64') : '' } : {}),
+      sha: '0'.repeat(40),
+      url: `${api}/contents/${p}?ref=${commit.sha}`,
+      git_url: `${api}/git/blobs/${'0'.repeat(40)}`,
+      html_url: `https://github.com/${owner}/${repo}/blob/${commit.sha}/${p}`,
+      download_url:
+        type === 'file' ? `https://raw.githubusercontent.com/${owner}/${repo}/${commit.sha}/${p}` : null,
+      _links: {
+        self: `${api}/contents/${p}?ref=${commit.sha}`,
+        git: `${api}/git/blobs/${'0'.repeat(40)}`,
+        html: `https://github.com/${owner}/${repo}/blob/${commit.sha}/${p}`,
+      },
+    });
+    const file = commit.files.get(path);
+    if (file) {
+      if (accept?.startsWith('application/vnd.github.raw')) {
+        return send(200, file, { 'content-type': 'application/vnd.github.raw' });
+      }
+      return send(200, entry(path, 'file', file.length, file));
+    }
+    const children = [...commit.files.keys()].filter((p) => p.startsWith(`${path}/`));
+    if (children.length === 0) return error(404, 'Not Found');
+    const names = [...new Set(children.map((p) => p.slice(path.length + 1).split('/')[0]!))];
+    return send(
+      200,
+      names.map((n) => {
+        const p = `${path}/${n}`;
+        const f = commit.files.get(p);
+        return { ...entry(p, f ? 'file' : 'dir', f?.length ?? 0), download_url: null };
+      }),
+    );
   }
 
   private dispatch(
@@ -319,9 +442,14 @@ export class FakeGitHub {
     account: Account,
     send: (status: number, body?: unknown, headers?: Record<string, string>) => void,
     error: (status: number, message: string) => void,
+    accept?: string,
   ): void {
     const { owner = '', repo = '' } = params;
     switch (op.operationId) {
+      case 'repos/get-commit':
+        return this.getCommit(owner, repo, params.ref!, accept, account, send, error);
+      case 'repos/get-content':
+        return this.getContent(owner, repo, params.path!, url, accept, account, send, error);
       case 'users/get-authenticated': {
         if (account.installation) return error(403, 'Resource not accessible by integration');
         return send(200, {
