@@ -46,6 +46,15 @@ function read(root: string, check: boolean): RawSettings {
       `cannot be read (${(e as NodeJS.ErrnoException).code})`,
     );
   }
+  return parse(text, check);
+}
+
+/** The settings in the file's text (as at another commit): an InputError at its line when wrong. */
+export function parseRepoConfig(text: string): RawSettings {
+  return parse(text, true);
+}
+
+function parse(text: string, check: boolean): RawSettings {
   if (text.trim() === '') return {};
   const doc = parseYamlDocument({ path: REPO_CONFIG_PATH, text });
   if (doc.value === null || doc.value === undefined) return {};

@@ -1,7 +1,6 @@
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { setOutput } from '@actions/core';
 import { CatalogUsageError } from '../catalog/index.js';
-import { runCheck } from '../check/run-check.js';
 import { UsageError } from '../check/usage-error.js';
 import { commentKey } from '../github/comment-marker.js';
 import { InputError } from '../input/input-error.js';
@@ -9,6 +8,7 @@ import { renderComment } from '../report/comment-report.js';
 import { buildJsonReport, type JsonReport } from '../report/json-report.js';
 import { renderText } from '../report/text-report.js';
 import { ActionLog } from './action-log.js';
+import { checkWithBaseline, type BaselineRun } from './baseline.js';
 import { readActionInputs, readToken } from './action-inputs.js';
 import { insertNotes, notesMarkdown } from './action-notes.js';
 import { postComment } from './comment-sink.js';
@@ -39,6 +39,8 @@ interface Prepared {
   key: string;
   /** Said beside the result: what it does not cover. */
   notes: string[];
+  /** What the check was compared with (the pull request's base), for the log and the rule links. */
+  baseline: BaselineRun;
 }
 
 /** Files and the check itself, for settings already read: everything else that may fail on the input. */
@@ -48,7 +50,9 @@ async function prepare(settings: ActionSettings, root: string, cwd: string): Pro
   const files = resolveConfigFiles(settings.configs, root).map(forEngine);
   const catalog = await actionCatalogPath(settings.catalog, settings.catalogSha256, root, forEngine);
   const { sources, zones } = splitSources(settings.sources);
-  const check = await runCheck({
+  const baselineNotes: string[] = [];
+  const where = { root, cwd, env: process.env };
+  const { check, drift, baseline } = await checkWithBaseline(settings, where, baselineNotes, {
     configs: files,
     version: settings.version,
     mode: settings.mode,
@@ -61,8 +65,8 @@ async function prepare(settings: ActionSettings, root: string, cwd: string): Pro
     format: settings.format,
     catalog,
   });
-  const notes = [sourceWarning(sources, zones)].filter((n): n is string => n !== undefined);
-  return { report: buildJsonReport(check), key: commentKey(settings.configs), notes };
+  const notes = [sourceWarning(sources, zones), ...baselineNotes].filter((n): n is string => n !== undefined);
+  return { report: buildJsonReport(check, drift), key: commentKey(settings.configs), notes, baseline };
 }
 
 async function guard<T>(log: ActionLog, what: string, fn: () => T | Promise<T>): Promise<T | undefined> {
@@ -170,17 +174,24 @@ export async function runAction(
   const { key, notes } = prepared;
   const outcome = decideOutcome(prepared.report, settings.failOn);
   onVerdict(outcome.exitCode);
+  if (outcome.note) notes.push(outcome.note);
+  const { ruleUrl } = prepared.baseline;
   const label = settings.configs.join(', ');
   // What people read names the action's inputs; the JSON report file stays the CLI's, word for word.
   const report = reportInputWording(prepared.report);
 
   // Settled. Everything below is reporting.
+  for (const line of prepared.baseline.info) log.info(line);
   for (const note of notes) log.warn(note);
   await guard(log, 'Printing the report', () => log.untrusted(renderText(report, { color: false })));
   await guard(log, 'Annotations', () => emitFlowAnnotations(log, report, outcome, workspacePath));
   if (outcome.exitCode !== 0) {
+    const what =
+      settings.failOn === 'new' && prepared.report.summary.drift
+        ? 'required RemoteSpark flow(s) this change breaks in'
+        : 'RemoteSpark flow(s) not allowed by';
     log.fail(
-      `${outcome.failingCount} RemoteSpark flow(s) not allowed by the firewall config (${label}); see the annotations and the job summary.`,
+      `${outcome.failingCount} ${what} the firewall config (${label}); see the annotations and the job summary.`,
     );
   } else if (!outcome.passed) {
     log.info(`${outcome.failingCount} flow(s) not allowed; fail-on: never keeps the step green.`);
@@ -190,7 +201,7 @@ export async function runAction(
   );
   await guard(log, 'Setting outputs', () => setVerdictOutputs(outcome, reportPath));
   await guard(log, 'Writing the job summary', () =>
-    writeJobSummary(report, outcome, label, reportPath, notes),
+    writeJobSummary(report, outcome, label, reportPath, notes, ruleUrl),
   );
   const commentId = await guard(log, 'The pull-request comment', () =>
     postComment({
@@ -207,6 +218,7 @@ export async function runAction(
             label,
             summaryUrl: runInfo(env).url,
             footer,
+            ruleUrl,
           }),
           notes,
         ),

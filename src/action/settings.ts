@@ -3,7 +3,7 @@ import { UsageError } from '../check/usage-error.js';
 import { splitList } from './list-input.js';
 
 export const COMMENT_MODES = ['always', 'on-failure', 'never'] as const;
-export const FAIL_ON = ['required', 'recommended', 'never'] as const;
+export const FAIL_ON = ['required', 'recommended', 'new', 'never'] as const;
 export const TRACKING_ISSUE_MODES = ['auto', 'never'] as const;
 export type CommentMode = (typeof COMMENT_MODES)[number];
 export type FailOn = (typeof FAIL_ON)[number];
@@ -24,6 +24,7 @@ export const SETTING_NAMES = [
   'require-backups',
   'comment',
   'fail-on',
+  'baseline',
   'tracking-issue',
 ] as const;
 export type SettingName = (typeof SETTING_NAMES)[number];
@@ -49,6 +50,8 @@ export interface ActionSettings {
   requireBackups: boolean;
   comment: CommentMode;
   failOn: FailOn;
+  /** `auto` (the pull request's or merge group's base), `off`, or a git ref. */
+  baseline: string;
   /** `auto`: kept on schedule and workflow_dispatch runs. */
   trackingIssue: TrackingIssueMode;
 }
@@ -130,6 +133,7 @@ export function resolveSettings(file: RawSettings, inputs: RawSettings): ActionS
     requireBackups: bool('require-backups', raw['require-backups']),
     comment: oneOf('comment', raw.comment, COMMENT_MODES, 'on-failure'),
     failOn: oneOf('fail-on', raw['fail-on'], FAIL_ON, 'required'),
+    baseline: text('baseline', raw.baseline) ?? 'auto',
     trackingIssue: oneOf('tracking-issue', raw['tracking-issue'], TRACKING_ISSUE_MODES, 'auto'),
   };
 }

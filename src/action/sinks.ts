@@ -2,8 +2,15 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setOutput, summary } from '@actions/core';
-import { capAnnotations, flowAnnotations, warningAnnotations } from '../report/annotations.js';
-import type { JsonReport } from '../report/json-report.js';
+import {
+  capAnnotations,
+  flowAnnotations,
+  warningAnnotations,
+  type Annotation,
+} from '../report/annotations.js';
+import type { RuleUrl } from '../report/drift-markdown.js';
+import { plainText } from '../report/escape.js';
+import type { FlowJson, JsonReport } from '../report/json-report.js';
 import { renderSummary } from '../report/summary-report.js';
 import type { ActionLog } from './action-log.js';
 import { insertNotes } from './action-notes.js';
@@ -19,8 +26,9 @@ export function emitFlowAnnotations(
   outcome: Outcome,
   workspacePath: (p: string) => string,
 ): void {
-  // Flows first: when GitHub's per-kind limit bites, the failing flows are what must show.
-  const all = [...flowAnnotations(report, outcome.levelOf), ...warningAnnotations(report)];
+  // Flows first, those the change breaks before the rest: when GitHub's per-kind limit bites, they are
+  // what must show.
+  const all = [...changeFirst(report, outcome), ...warningAnnotations(report)];
   const { shown, omitted } = capAnnotations(all, {
     error: log.room('error', outcome.exitCode !== 0 ? 1 : 0),
     warning: log.room('warning', 1),
@@ -35,6 +43,24 @@ export function emitFlowAnnotations(
       { title: 'RemoteSpark firewall check: more flows in the job summary' },
     );
   }
+}
+
+/**
+ * The failing flows' annotations, a compared change's new failures first, titled as such and naming
+ * their cause. flowAnnotations makes one per failing flow with a level, in report order.
+ */
+function changeFirst(report: JsonReport, outcome: Outcome): Annotation[] {
+  const annotated = report.flows.filter((f) => f.verdict !== 'allowed');
+  const list = flowAnnotations(report, outcome.levelOf).map((a, i) => {
+    const f: FlowJson = annotated[i]!;
+    if (f.change !== 'new-failure') return { a, fresh: false };
+    const cause = f.cause ? `: ${plainText(f.cause.text)}` : '';
+    return {
+      a: { ...a, title: `New failure: ${a.title}`, message: `${a.message} (new in this change${cause})` },
+      fresh: true,
+    };
+  });
+  return [...list.filter((x) => x.fresh), ...list.filter((x) => !x.fresh)].map((x) => x.a);
 }
 
 /** Writes the JSON report where later steps can read it (the runner's temp directory); returns its path. */
@@ -52,6 +78,7 @@ export async function writeJobSummary(
   label: string,
   reportPath: string | undefined,
   notes: readonly string[] = [],
+  ruleUrl?: RuleUrl,
 ): Promise<boolean> {
   if (!process.env.GITHUB_STEP_SUMMARY) return false;
   // The notes are a few hundred bytes: the summary's limit keeps a margin under GitHub's 1 MiB for them.
@@ -59,6 +86,7 @@ export async function writeJobSummary(
     renderSummary(report, {
       passed: outcome.passed,
       label,
+      ruleUrl,
       reportHint: reportPath
         ? `The complete report is the JSON file in the action's "report" output (${reportPath}).`
         : undefined,

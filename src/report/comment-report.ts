@@ -1,9 +1,12 @@
 import { flowLabel } from '../model/flow.js';
 import { BoundedLines, clip, utf16Length } from './bounded-lines.js';
+import { changeTableHead, changeTableRow, driftMarkdown, type RuleUrl } from './drift-markdown.js';
 import { markdownCode, markdownText } from './escape.js';
 import { FLOW_TABLE_HEAD, failingFirst, flowTableRow, UNVERIFIED_NOTE, warningLines } from './flow-table.js';
 import type { JsonReport } from './json-report.js';
 import { allowedOnlyText, summaryLine } from './text-report.js';
+
+export type { RuleUrl } from './drift-markdown.js';
 
 /** GitHub refuses an issue comment body over 65,536 characters. */
 export const COMMENT_MAX_CHARS = 65_536;
@@ -21,6 +24,8 @@ export interface CommentOptions {
   summaryUrl?: string;
   /** A short line naming the revision and run (plain text). */
   footer?: string;
+  /** Links a deciding rule's line at the head or base commit, for the changes a comparison shows. */
+  ruleUrl?: RuleUrl;
 }
 
 /**
@@ -50,18 +55,38 @@ export function renderComment(report: JsonReport, options: CommentOptions): stri
     ? 'custom flows'
     : `RemoteSpark ${markdownText(t.release ?? '')} (catalog ${markdownText(t.catalogVersion)}), mode ${t.mode}`;
   const inputs = report.inputs.map((i) => markdownCode(i.path)).join(', ');
-  const head = options.passed
-    ? `### ✅ RemoteSpark firewall check${label}: resolved, every required flow is allowed`
-    : `### ⛔ RemoteSpark firewall check${label}: ${options.failingCount} flow(s) fail the check`;
-  out.addAll([head, '', markdownText(summaryLine(report)), '', `Checked ${inputs} against ${against}.`]);
+  const stillFailing = report.summary.failingRequired;
+  const head = !options.passed
+    ? `### ⛔ RemoteSpark firewall check${label}: ${options.failingCount} flow(s) fail the check`
+    : stillFailing > 0
+      ? `### ✅ RemoteSpark firewall check${label}: no new failures (${stillFailing} required flow(s) were failing already)`
+      : `### ✅ RemoteSpark firewall check${label}: resolved, every required flow is allowed`;
+  out.add(head);
+  // What the change does comes first; the state it leaves follows.
+  const drift = driftMarkdown(report, options.ruleUrl);
+  if (drift) {
+    const fits = (lines: readonly string[]) =>
+      out.size + lines.reduce((n, l) => n + utf16Length(l) + 1, 0) + reserve <= options.maxChars;
+    out.addAll(['', drift.headline], reserve);
+    if (drift.changes.length) {
+      out.add('', reserve);
+      const added = out.addAll(drift.changes, reserve);
+      if (added < drift.changes.length) {
+        out.add(`_… and ${drift.changes.length - added} more change(s): see the ${summary}._`, reserve);
+      }
+    }
+    if (drift.already.length && fits(['', ...drift.already])) out.addAll(['', ...drift.already], reserve);
+  }
+  out.addAll(['', markdownText(summaryLine(report)), '', `Checked ${inputs} against ${against}.`], reserve);
 
   let shown = 0;
   if (notAllowed.length) {
     const title = options.passed ? 'Not allowed, but not failing the check:' : 'Not allowed:';
-    const intro = ['', title, '', ...FLOW_TABLE_HEAD];
+    const compared = report.summary.drift !== undefined;
+    const intro = ['', title, '', ...(compared ? changeTableHead(FLOW_TABLE_HEAD) : FLOW_TABLE_HEAD)];
     if (out.addAll(intro, reserve) === intro.length) {
       shown = out.addAll(
-        notAllowed.map((f) => flowTableRow(f, 500)),
+        notAllowed.map((f) => (compared ? changeTableRow(f, 500) : flowTableRow(f, 500))),
         reserve,
       );
     }

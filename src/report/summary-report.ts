@@ -1,5 +1,6 @@
 import { flowLabel } from '../model/flow.js';
 import { BoundedLines, clip, utf8Length } from './bounded-lines.js';
+import { changeTableHead, changeTableRow, driftMarkdown, type RuleUrl } from './drift-markdown.js';
 import { markdownCode, markdownText } from './escape.js';
 import {
   FLOW_TABLE_HEAD,
@@ -23,6 +24,8 @@ export interface SummaryOptions {
   /** Where the complete JSON report is, for the truncation note. */
   reportHint?: string;
   maxBytes?: number;
+  /** Links a deciding rule's line at the head or base commit, for the changes a comparison shows. */
+  ruleUrl?: RuleUrl;
 }
 
 /**
@@ -50,15 +53,25 @@ export function renderSummary(report: JsonReport, options: SummaryOptions): stri
   const label = options.label ? ` (${markdownText(options.label)})` : '';
   section([
     `## ${options.passed ? '✅' : '⛔'} RemoteSpark firewall check${label}: ${options.passed ? 'pass' : 'fail'}`,
+  ]);
+  // What the compared change breaks and fixes comes first, as in the comment.
+  const drift = driftMarkdown(report, options.ruleUrl, 2000);
+  if (drift) {
+    section(['', drift.headline]);
+    if (drift.changes.length) section(['', ...drift.changes]);
+    if (drift.already.length) section(['', ...drift.already]);
+  }
+  const compared = report.summary.drift !== undefined;
+  section([
     '',
     markdownText(summaryLine(report)),
     '',
     '### Flows',
     '',
-    ...FLOW_TABLE_HEAD,
+    ...(compared ? changeTableHead(FLOW_TABLE_HEAD) : FLOW_TABLE_HEAD),
   ]);
   section(
-    failingFirst(report.flows).map((f) => flowTableRow(f)),
+    failingFirst(report.flows).map((f) => (compared ? changeTableRow(f) : flowTableRow(f))),
     true,
   );
   if (report.flows.some((f) => !f.provenance.verified)) section(['', UNVERIFIED_NOTE]);
@@ -92,6 +105,11 @@ export function renderSummary(report: JsonReport, options: SummaryOptions): stri
     `| Source zones | ${list(s.sourceZones)} |`,
     `| Destination zones | ${list(s.destinationZones)} |`,
     `| Tool | ${markdownText(report.tool.name)} ${markdownText(report.tool.version)} |`,
+    ...(report.baseline
+      ? [
+          `| Compared with | ${markdownText(report.baseline.describe)}${report.baseline.commit ? ` (${markdownCode(report.baseline.commit)})` : ''}${report.baseline.error ? `: not checked, ${markdownText(clip(report.baseline.error, 2000))}` : ''} |`,
+        ]
+      : []),
   ]);
 
   // Each flow's verdict per firewall, when several were checked.

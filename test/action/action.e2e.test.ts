@@ -313,7 +313,7 @@ describe('untrusted config text', () => {
 });
 
 describe('events and input errors', () => {
-  it('merge_group: the verdict and annotations, no comment and no API call', async () => {
+  it('merge_group: the verdict and annotations, no comment; the API only reads the base', async () => {
     const event = mergeGroup();
     const ws = workspace({ 'firewall/branch.yaml': FAILING_CONFIG });
     const run = await runBundle({
@@ -327,7 +327,11 @@ describe('events and input errors', () => {
     });
     expect(run.status).toBe(1);
     expect(annotations(run, 'error').length).toBeGreaterThan(0);
-    expect(github.requests).toEqual([]);
+    // The merge group's base commit, which this fake repository doesn't hold: compared with nothing.
+    expect(github.requests.map((r) => `${r.operationId} ${r.path}`)).toEqual([
+      `repos/get-commit /repos/octo-org/octo-repo/commits/${event.merge_group.base_sha}`,
+    ]);
+    expect(run.summary).toContain('the baseline could not be checked');
     expect(run.outputs['comment-id']).toBe('');
   });
 
@@ -410,7 +414,8 @@ describe('events and input errors', () => {
     const ws = workspace({ 'firewall/branch.yaml': BROKEN_CONFIG });
     const run = await runPr(ws, { inputs: { config: 'firewall/*.yaml', comment: 'never' } });
     expect(run.status).toBe(2);
-    expect(github.requests).toEqual([]);
+    // Reading the pull request's base comes first; nothing is written.
+    expect(github.writes()).toEqual([]);
     expect(run.outputs['comment-id']).toBe('');
   });
 
@@ -433,7 +438,7 @@ describe('events and input errors', () => {
     const fromFile = await runPr(ws, { inputs: {} });
     expect(fromFile.status).toBe(0);
     expect(fromFile.outputs.passed).toBe('false');
-    expect(github.requests).toEqual([]);
+    expect(github.writes()).toEqual([]);
     const overridden = await runPr(ws, { inputs: { 'fail-on': 'required' } });
     expect(overridden.status).toBe(1);
   });

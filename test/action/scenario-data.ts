@@ -34,7 +34,8 @@ export function forkPullRequest(): PullRequestEvent {
   return e;
 }
 
-export const mergeGroup = () => example('merge_group') as { repository: { full_name: string } };
+export const mergeGroup = () =>
+  example('merge_group') as { repository: { full_name: string }; merge_group: { base_sha: string } };
 export const push = () => example('push') as { repository: { full_name: string } };
 
 /** HTTPS allowed, STUN/TURN denied: the check fails. */
