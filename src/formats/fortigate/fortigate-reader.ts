@@ -5,6 +5,7 @@ import type { FormatReader } from '../format-reader.js';
 import { parseConfigTree } from './config-tree.js';
 import { detectFortigate, ENCRYPTED_REASON, fortigateFormat } from './detect.js';
 import { buildScopePolicy } from './policy-builder.js';
+import { remediateFortigate } from './remediate.js';
 import { splitScopes } from './scopes.js';
 
 /** Reads one FortiOS configuration: one policy, or one per VDOM (named after it). */
@@ -26,4 +27,5 @@ export const fortigateReader: FormatReader = {
   read(files: readonly InputFile[]): Policy[] {
     return files.flatMap(readFortigateFile);
   },
+  remediate: remediateFortigate,
 };

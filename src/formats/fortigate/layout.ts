@@ -1,0 +1,96 @@
+import { tokenize } from './tokenizer.js';
+
+/** One `config <table>` ... `end` of a scope, where its lines are in the file. */
+export interface TableSpan {
+  /** Line of `config <table>`. */
+  configLine: number;
+  /** Line of the `end` that closes it. */
+  endLine: number;
+  /** `edit` lines of its entries, by entry name (the first `edit` of a name in this span). */
+  edits: Map<string, number>;
+  /** Whether it reorders or drops entries (`move`, `delete`, `purge`, `rename`): file order isn't table order. */
+  reorders: boolean;
+  /** Indentation of the `config` line, of its entries' `edit` lines and of their `set` lines, as written. */
+  indent: { config: string; edit?: string; set?: string };
+}
+
+/** Where a file's tables are, per scope ('' without VDOMs, else the VDOM name), by path ("firewall policy"). */
+export type FileLayout = Map<string, Map<string, TableSpan[]>>;
+
+interface Frame {
+  kind: 'block' | 'entry';
+  name: string;
+  span?: TableSpan;
+}
+
+const REORDER = new Set(['move', 'delete', 'purge', 'rename']);
+
+/**
+ * The lines of every scope-level table (the file's top level without VDOMs, or a VDOM's `config vdom` /
+ * `edit <vdom>` section): what the fix needs to insert text at the right place. Statements are read with
+ * the reader's own tokenizer, so quoted values spanning lines and CLI prompt lines are taken as it takes
+ * them; the file has already been read by the reader, so its nesting is sound.
+ */
+export function fileLayout(path: string, text: string): FileLayout {
+  const lines = text.split('\n');
+  const indentOf = (line: number) => /^[ \t]*/.exec(lines[line - 1] ?? '')![0];
+  const layout: FileLayout = new Map();
+  const stack: Frame[] = [];
+  const scopeOf = (): string | undefined => {
+    if (stack.length === 0) return '';
+    if (stack.length === 2 && stack[0]!.name === 'vdom' && stack[1]!.kind === 'entry') return stack[1]!.name;
+    return undefined;
+  };
+  tokenize(path, text, (s) => {
+    const [verb, ...rest] = s.words;
+    const top = stack[stack.length - 1];
+    switch (verb) {
+      case 'config': {
+        const name = rest.join(' ');
+        const scope = scopeOf();
+        let span: TableSpan | undefined;
+        if (scope !== undefined && name !== 'vdom' && name !== 'global') {
+          span = {
+            configLine: s.line,
+            endLine: 0,
+            edits: new Map(),
+            reorders: false,
+            indent: { config: indentOf(s.line) },
+          };
+          const tables = layout.get(scope) ?? new Map<string, TableSpan[]>();
+          layout.set(scope, tables);
+          tables.set(name, [...(tables.get(name) ?? []), span]);
+        }
+        stack.push({ kind: 'block', name, ...(span ? { span } : {}) });
+        return;
+      }
+      case 'edit': {
+        const name = rest[0] ?? '';
+        if (top?.span && !top.span.edits.has(name)) {
+          top.span.edits.set(name, s.line);
+          top.span.indent.edit ??= indentOf(s.line);
+        }
+        stack.push({ kind: 'entry', name, ...(top?.span ? { span: top.span } : {}) });
+        return;
+      }
+      case 'set':
+        if (top?.kind === 'entry' && top.span && stack[stack.length - 2]?.span === top.span) {
+          top.span.indent.set ??= indentOf(s.line);
+        }
+        return;
+      case 'next':
+        if (top?.kind === 'entry') stack.pop();
+        return;
+      case 'end': {
+        if (top?.kind === 'entry') stack.pop();
+        const block = stack.pop();
+        if (block?.span && block.kind === 'block') block.span.endLine = s.line;
+        return;
+      }
+      default:
+        if (verb !== undefined && REORDER.has(verb) && top?.kind === 'block' && top.span)
+          top.span.reorders = true;
+    }
+  });
+  return layout;
+}
