@@ -29,9 +29,11 @@ function afterLastRule(lines: readonly string[], ruleLine: number): number {
  */
 export function remediateGeneric(req: FixRequest): ProposedFix | Unfixable {
   const file = req.files[0]!;
-  if (/^\s*[{[]/.test(file.text)) return { unfixable: 'generic JSON files are not edited yet (YAML ones are)' };
+  if (/^\s*[{[]/.test(file.text))
+    return { unfixable: 'generic JSON files are not edited yet (YAML ones are)' };
   const rules = req.policy.rules;
-  if (rules.length === 0) return { unfixable: 'the policy has no rules to place the new one among; add it by hand' };
+  if (rules.length === 0)
+    return { unfixable: 'the policy has no rules to place the new one among; add it by hand' };
   const lines = file.text.split('\n').map((l) => l.replace(/\r$/, ''));
   const anchor = req.before >= 0 ? rules[req.before]! : rules[rules.length - 1]!;
   const anchorLine = lines[anchor.location.line - 1];
@@ -46,7 +48,9 @@ export function remediateGeneric(req: FixRequest): ProposedFix | Unfixable {
   if (req.sources) sources = [...req.sources.texts];
   else {
     sources = ['any'];
-    notes.push('no client sources were given (--source): the rule allows any source; name the clients for a narrower rule');
+    notes.push(
+      'no client sources were given (--source): the rule allows any source; name the clients for a narrower rule',
+    );
   }
   const destinations = g.anyDestination ? (g.relays ? [...g.relays.text] : ['any']) : g.hosts;
   const services = g.services.map((s) => `${s.protocol}/${s.port}`);
