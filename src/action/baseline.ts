@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { join, relative, resolve, sep } from 'node:path';
-import { WORKING_TREE, type FileSource } from '../check/file-source.js';
+import { join, relative } from 'node:path';
+import type { FileSource } from '../check/file-source.js';
 import { runCheck, type CheckOptions, type CheckResult } from '../check/run-check.js';
 import { runDriftCheck } from '../check/run-drift.js';
 import { UsageError } from '../check/usage-error.js';
@@ -9,7 +9,7 @@ import { baseRevision } from '../github/base-revision.js';
 import { InputError } from '../input/input-error.js';
 import type { RuleUrl } from '../report/comment-report.js';
 import { readActionInputs, readToken } from './action-inputs.js';
-import { GitCheckout } from './git-checkout.js';
+import { baseFiles, Checkouts } from './base-files.js';
 import { parseRepoConfig, REPO_CONFIG_PATH } from './repo-config.js';
 import { resolveSettings, type ActionSettings } from './settings.js';
 import { splitSources } from './source-spec.js';
@@ -39,7 +39,8 @@ interface Plan {
   source: FileSource;
   owner: string;
   repo: string;
-  how: string;
+  /** How the base was read, once it has been. */
+  how: () => string;
 }
 
 const short = (sha: string) => sha.slice(0, 7);
@@ -59,38 +60,11 @@ function splitRepo(fullName: string | undefined): { owner: string; repo: string 
   return m ? { owner: m[1]!, repo: m[2]! } : undefined;
 }
 
-/** A path as the check names it (relative to the working directory), inside the repository. */
-function repoPathOf(w: Where, checkout: GitCheckout | undefined): (path: string) => string | undefined {
-  if (checkout) return (p) => checkout.repoPath(resolve(w.cwd, p));
-  return (p) => {
-    const rel = relative(w.root, resolve(w.cwd, p)).split(sep).join('/');
-    return rel === '' || rel === '..' || rel.startsWith('../') || rel.startsWith('/') ? undefined : rel;
-  };
-}
-
-/** Files outside the repository (a downloaded catalog) are the same on both sides: the working tree's. */
-function outsideFromWorkingTree(source: FileSource, inRepo: (p: string) => string | undefined): FileSource {
-  return {
-    get describe() {
-      return source.describe;
-    },
-    get commit() {
-      return source.commit;
-    },
-    read: (path, maxBytes) =>
-      inRepo(path) === undefined ? WORKING_TREE.read(path, maxBytes) : source.read(path, maxBytes),
-  };
-}
-
 /** Which commit to compare with and how to read it; undefined: no comparison on this run. */
-async function plan(
-  setting: string,
-  w: Where,
-  checkout: GitCheckout | undefined,
-  info: string[],
-): Promise<Plan | undefined> {
+function plan(setting: string, w: Where, checkouts: Checkouts, info: string[]): Plan | undefined {
   if (setting === 'off') return undefined;
   const eventName = w.env.GITHUB_EVENT_NAME ?? '';
+  const main = checkouts.main;
   let base: { sha?: string; ref: string; owner: string; repo: string; headSha?: string } | undefined;
   if (setting === 'auto') {
     base = baseRevision(eventName, eventPayload(w.env), w.env.GITHUB_REPOSITORY);
@@ -102,64 +76,60 @@ async function plan(
     }
   } else {
     const repo = splitRepo(w.env.GITHUB_REPOSITORY);
-    const sha = checkout?.commit(setting);
-    if (!sha && !repo)
+    const sha = main?.commit(setting);
+    if (!sha && !repo) {
       throw new UsageError(`the "baseline" input "${setting}" is not a revision of the checkout`);
+    }
     base = { ...(sha ? { sha } : {}), ref: setting, owner: repo?.owner ?? '', repo: repo?.repo ?? '' };
   }
 
-  if (checkout) {
-    // The merge commit GitHub checks out for a pull request: its first parent is what the pull request
-    // merges into, exactly (fetch-depth: 2 fetches it).
-    const [first, second, ...more] = checkout.parents();
-    const mergeBase = base.headSha && second === base.headSha && more.length === 0 ? first : undefined;
-    const sha = mergeBase ?? (base.sha ? checkout.commit(base.sha) : undefined);
-    if (sha) {
-      const describe = `${base.ref} at ${short(sha)}`;
-      return {
-        ref: base.ref,
-        source: checkout.source(sha, describe),
-        owner: base.owner,
-        repo: base.repo,
-        how: mergeBase ? `the merge commit's first parent, read with git` : `read with git from the checkout`,
-      };
-    }
-  }
-  const at = base.sha ?? base.ref;
-  const token = readToken();
-  if (!token)
-    throw new BaseUnavailable(
-      base.ref,
-      `${base.ref}: not in the checkout, and no github-token to read it with`,
-    );
-  const { createClient } = await import('../github/client.js');
-  const { githubContentsSource } = await import('../github/contents-source.js');
-  const describe = base.sha ? `${base.ref} at ${short(base.sha)}` : base.ref;
-  return {
-    ref: base.ref,
-    source: githubContentsSource({
-      client: createClient(token, { info: (m) => info.push(m) }),
-      owner: base.owner,
-      repo: base.repo,
-      ref: at,
-      describe,
-      repoPath: repoPathOf(w, checkout),
-    }),
-    owner: base.owner,
-    repo: base.repo,
-    how: `read through the GitHub contents API from ${base.owner}/${base.repo} (the checkout does not hold it; fetch-depth: 2 lets git read it)`,
-  };
+  // The merge commit GitHub checks out for a pull request: its first parent is exactly what the pull
+  // request merges into (fetch-depth: 2 fetches it), even when the base branch moved since the event.
+  const [first, second, ...more] = main?.parents() ?? [];
+  const mergeParent = base.headSha && second === base.headSha && more.length === 0 ? first : undefined;
+  const sha = mergeParent ?? base.sha;
+  const used = new Set<'git' | 'api'>();
+  const { owner, repo } = base;
+  const at = sha ?? base.ref;
+  const source = baseFiles({
+    checkouts,
+    ...(sha ? { sha } : {}),
+    describe: sha ? `${base.ref} at ${short(sha)}` : base.ref,
+    used,
+    api: async () => {
+      const token = readToken();
+      if (!token)
+        throw new Error(`is not in the checkout at ${at}, and there is no github-token to read it with`);
+      const { createClient } = await import('../github/client.js');
+      const { githubContentsSource } = await import('../github/contents-source.js');
+      return githubContentsSource({
+        client: createClient(token, { info: (m) => info.push(m) }),
+        owner,
+        repo,
+        ref: at,
+        describe: source.describe,
+        repoPath: (p) => checkouts.locate(p).rel,
+      });
+    },
+  });
+  const how = () =>
+    [
+      used.has('git')
+        ? mergeParent
+          ? "the merge commit's first parent, read with git"
+          : 'read with git from the checkout'
+        : undefined,
+      used.has('api')
+        ? `read through the GitHub contents API from ${owner}/${repo} (the checkout does not hold it; fetch-depth: 2 lets git read it)`
+        : undefined,
+    ]
+      .filter(Boolean)
+      .join('; ') || 'nothing read';
+  return { ref: base.ref, source, owner, repo, how };
 }
 
 /** The base can't be read at all: the comparison says so and the check stands. */
-class BaseUnavailable extends Error {
-  constructor(
-    readonly ref: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+class BaseUnavailable extends Error {}
 
 type Comparable = Pick<
   CheckOptions,
@@ -205,7 +175,7 @@ async function baseOptions(
     file = await source.read(relative(w.cwd, join(w.root, REPO_CONFIG_PATH)) || '.', 1 << 20);
   } catch (e) {
     if (!(e instanceof InputError)) throw e;
-    throw new BaseUnavailable('', `it cannot be read (${e.format()})`);
+    throw new BaseUnavailable(`it cannot be read (${e.format()})`);
   }
   const raw = file ? parseRepoConfig(file.text) : {};
   const base = resolveSettings({ ...raw, config: settings.configs }, readActionInputs());
@@ -254,23 +224,11 @@ export async function checkWithBaseline(
   options: CheckOptions,
 ): Promise<Checked> {
   const info: string[] = [];
-  const checkout = GitCheckout.at(w.root);
-  /** The head's check alone, with the comparison saying why there is none. */
-  const alone = async (baseline: Drift['baseline']): Promise<Checked> => {
-    info.push(`Not compared with ${baseline.describe}: ${baseline.error}.`);
-    return { check: await runCheck(options), drift: { baseline, flows: [] }, baseline: { info } };
-  };
-  let p: Plan | undefined;
-  try {
-    p = await plan(settings.baseline, w, checkout, info);
-  } catch (e) {
-    if (!(e instanceof BaseUnavailable)) throw e;
-    return alone({ ref: e.ref, describe: e.ref, error: e.message });
-  }
+  const checkouts = new Checkouts(w.root, w.cwd);
+  const p = plan(settings.baseline, w, checkouts, info);
   if (!p) return { check: await runCheck(options), baseline: { info } };
 
-  const inRepo = repoPathOf(w, checkout);
-  const files = outsideFromWorkingTree(p.source, inRepo);
+  const files = p.source;
   let differences: Partial<CheckOptions>;
   try {
     differences = await baseOptions(files, settings, w, notes);
@@ -281,20 +239,22 @@ export async function checkWithBaseline(
         ? e.message
         : `its settings file cannot be used (${e instanceof InputError ? e.format() : e.message})`;
     const commit = files.commit;
-    return alone({ ref: p.ref, describe: files.describe, ...(commit ? { commit } : {}), error });
+    const baseline = { ref: p.ref, describe: files.describe, ...(commit ? { commit } : {}), error };
+    // The head's check alone, with the comparison saying why there is none.
+    info.push(`Not compared with ${baseline.describe}: ${error}.`);
+    return { check: await runCheck(options), drift: { baseline, flows: [] }, baseline: { info } };
   }
   const { head, drift } = await runDriftCheck(options, { ref: p.ref, files, options: differences });
-  info.unshift(`Compared with ${drift.baseline.describe}, ${p.how}.`);
+  info.unshift(`Compared with ${drift.baseline.describe}, ${p.how()}.`);
   const baseSha = drift.baseline.commit;
-  const headSha = checkout?.commit('HEAD') ?? w.env.GITHUB_SHA;
   const server = w.env.GITHUB_SERVER_URL || 'https://github.com';
   const { owner, repo } = p;
   const ruleUrl: RuleUrl | undefined =
     owner && repo
       ? (side, path, line) => {
-          const sha = side === 'head' ? headSha : baseSha;
-          const inside = inRepo(path);
-          return sha && inside ? blobUrl(server, owner, repo, sha, inside, line) : undefined;
+          const { checkout, rel } = checkouts.locate(path);
+          const sha = side === 'base' ? baseSha : (checkout?.commit('HEAD') ?? w.env.GITHUB_SHA);
+          return sha && rel ? blobUrl(server, owner, repo, sha, rel, line) : undefined;
         }
       : undefined;
   return { check: head, drift, baseline: { info, ...(ruleUrl ? { ruleUrl } : {}) } };

@@ -4,9 +4,10 @@
  * GitHub's REST description and serves the base's files through the contents API.
  */
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FakeGitHub } from '../github/fake-github/server.js';
-import { basePair, commit, mergeCommit, shallowClone } from './git-repo.js';
+import { basePair, cloneAt, commit, mergeCommit, shallowClone } from './git-repo.js';
 import {
   newWorkspace,
   removeRunDirectories,
@@ -227,6 +228,30 @@ describe('the base read through the contents API', () => {
     // The comment can't be written (read-only token); the summary still leads with the change.
     expect(annotations(run, 'warning').some((w) => w.data.includes('pull-requests: write'))).toBe(true);
     expect(run.summary).toContain('breaks 1 · fixes 0 · 0 already failing');
+  });
+
+  it('pull_request_target with the pull request checked out into pr/: its files are read at the base by their repository paths', async () => {
+    const { dir, base, head } = basePair(
+      { 'firewall/branch.yaml': PASSING_CONFIG },
+      { 'firewall/branch.yaml': DENY_DNS_TCP },
+    );
+    github.addCommit(REPO, base, { 'firewall/branch.yaml': PASSING_CONFIG });
+    // The README's fork workflow: the base branch at the root, the pull request's head as data in pr/.
+    const root = cloneAt(dir, base);
+    shallowClone(dir, join(root, 'pr'));
+    const run = await runPr(root, prEvent(base, head, true), {
+      eventName: 'pull_request_target',
+      inputs: { config: 'pr/firewall/*.yaml' },
+    });
+
+    expect(run.status).toBe(1);
+    expect(contentReads().map((r) => `${decodeURIComponent(r.path)}${r.query}`)).toEqual([
+      `/repos/${REPO}/contents/firewall/branch.yaml?ref=${base}`,
+    ]);
+    const body = comment();
+    expect(body).toContain('breaks 1 · fixes 0 · 0 already failing');
+    expect(body).toContain(`(${BLOB}/${head}/firewall/branch.yaml#L5)`);
+    expect(body).toContain(`(${BLOB}/${base}/firewall/branch.yaml#L5)`);
   });
 
   it('API 404 for a file the pull request adds: a new file, nothing to compare; the check stands', async () => {

@@ -38,9 +38,16 @@ export function basePair(base: Files, head: Files): { dir: string; base: string;
 }
 
 /** A clone holding only the head commit, as actions/checkout's default fetch-depth: 1 leaves it. */
-export function shallowClone(dir: string): string {
-  const into = join(newWorkspace({}), 'checkout');
+export function shallowClone(dir: string, into = join(newWorkspace({}), 'checkout')): string {
   execFileSync('git', ['clone', '-q', '--depth', '1', `file://${dir}`, into], { stdio: 'ignore' });
+  return into;
+}
+
+/** A full clone checked out at `sha`. */
+export function cloneAt(dir: string, sha: string): string {
+  const into = join(newWorkspace({}), 'checkout');
+  execFileSync('git', ['clone', '-q', `file://${dir}`, into], { stdio: 'ignore' });
+  git(into, 'checkout', '-q', '--detach', sha);
   return into;
 }
 
