@@ -27,6 +27,8 @@ export interface Ace {
   line: number;
   /** The ACE as written, without `inactive` or a `line N` position: its identity across revisions. */
   text: string;
+  /** The source address as written (`object-group CLIENTS`, `10.0.0.0 255.0.0.0`, `any4` ...). */
+  sourceText: string;
   action: Action;
   enabled: boolean;
   sources: AddressExpr;
@@ -43,6 +45,8 @@ export interface AccessList {
   aces: Ace[];
   /** Lines of the list, remarks included (the next ACE gets `count + 1`). */
   count: number;
+  /** Each line of the list in order (index + 1 is its ACL line): its file line and whether it is a remark. */
+  entries: { line: number; remark: boolean }[];
 }
 
 const LOG_LEVELS = new Set([
@@ -96,7 +100,7 @@ export function readAccessLists(
     }
     let list = lists.get(name);
     if (!list) {
-      list = { name, line: cmd.line, aces: [], count: 0 };
+      list = { name, line: cmd.line, aces: [], count: 0, entries: [] };
       lists.set(name, list);
     }
     const type = typeWord.toLowerCase();
@@ -108,6 +112,7 @@ export function readAccessLists(
       );
     }
     list.count++;
+    list.entries.push({ line: cmd.line, remark: type === 'remark' });
     if (type === 'remark') continue;
     if (type !== 'extended' && type !== 'standard' && type !== 'ethertype' && type !== 'webtype') {
       throw lineError(
@@ -147,6 +152,7 @@ function readExtendedAce(at: ConfigCommand, acl: string, aclLine: number, ctx: A
   i = protocol.next;
   const conditions: UnknownPart[] = [];
   i = readIdentity(words, i, at, ctx, conditions);
+  const srcStart = i;
   const src = ctx.addresses.aceAddress(words, i, at, 'source');
   i = src.next;
   const ports: PortMatch = {};
@@ -208,6 +214,7 @@ function readExtendedAce(at: ConfigCommand, acl: string, aclLine: number, ctx: A
     aclLine,
     line: at.line,
     text: aceText(at.words),
+    sourceText: words.slice(srcStart, src.next).join(' '),
     action: actionWord === 'permit' ? 'allow' : 'deny',
     enabled,
     sources: src.expr,

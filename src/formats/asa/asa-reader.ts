@@ -4,7 +4,7 @@ import { IntervalSet } from '../../model/interval-set.js';
 import { AddressSyntaxError, parseAddress } from '../../model/ip.js';
 import type { Policy } from '../../model/policy.js';
 import type { FormatReader } from '../format-reader.js';
-import { readAccessLists } from './access-lists.js';
+import { readAccessLists, type AccessList } from './access-lists.js';
 import { AddressResolver } from './addresses.js';
 import { lineError, splitConfig, type ConfigCommand, type ConfigLine } from './config-lines.js';
 import { asaFormat } from './detect.js';
@@ -24,6 +24,7 @@ import {
   type ObjectTables,
 } from './objects.js';
 import { buildPolicy } from './policy-builder.js';
+import { remediateAsa } from './remediate.js';
 import { ServiceResolver } from './services.js';
 import { StaleReferences } from './stale-references.js';
 
@@ -179,8 +180,23 @@ function interfaceAddress(settings: DeviceSettings, path: string, stale: StaleRe
   };
 }
 
+/** A configuration as read: its policy, and the tables and ACLs a fix is written against. */
+export interface AsaConfig {
+  policy: Policy;
+  tables: ObjectTables;
+  settings: DeviceSettings;
+  acls: ReadonlyMap<string, AccessList>;
+  addresses: AddressResolver;
+  services: ServiceResolver;
+}
+
 /** Reads one ASA configuration file into its policy. Throws InputError naming file:line. */
 export function readAsaFile(file: InputFile): Policy {
+  return readAsaConfig(file).policy;
+}
+
+/** Reads one ASA configuration file, keeping what it was read from. Throws InputError naming file:line. */
+export function readAsaConfig(file: InputFile): AsaConfig {
   const config = splitConfig(file.path, file.text);
   const { tables, settings, accessLists } = collect(file.path, config.commands);
   const notes: string[] = [];
@@ -207,7 +223,8 @@ export function readAsaFile(file: InputFile): Policy {
       `transparent firewall mode (line ${settings.transparent}): bridge-group interfaces are read like routed ones; EtherType rules are not modelled`,
     );
   }
-  return buildPolicy({ path: file.path, settings, acls, notes, stale });
+  const policy = buildPolicy({ path: file.path, settings, acls, notes, stale });
+  return { policy, tables, settings, acls, addresses, services };
 }
 
 /**
@@ -219,4 +236,5 @@ export const asaReader: FormatReader = {
   read(files: readonly InputFile[]): Policy[] {
     return files.map(readAsaFile);
   },
+  remediate: (request) => remediateAsa(request, readAsaConfig),
 };

@@ -9,6 +9,7 @@ import { combineRules } from './combine.js';
 import { lineError } from './config-lines.js';
 import { securityLevelOf, type AccessGroup, type AsaInterface, type DeviceSettings } from './interfaces.js';
 import { asaFormat } from './detect.js';
+import { originOf, setOrigin } from './rule-origin.js';
 import type { StaleReferences } from './stale-references.js';
 
 export const FORMAT_ID = asaFormat.id;
@@ -272,21 +273,26 @@ function aclRules(g: Binding, sourceZones: ZoneSet, section: string, path: strin
       section,
     }));
   }
-  return acl.aces.map((ace) => ({
-    name: `${acl.name} line ${ace.aclLine}`,
-    key: `${section}\u0000${ace.text}`,
-    enabled: ace.enabled,
-    action: ace.action,
-    vendorAction: ace.action === 'allow' ? 'permit' : 'deny',
-    sourceZones,
-    destinationZones: ZoneSet.ANY,
-    sources: ace.sources,
-    destinations: ace.destinations,
-    services: ace.services,
-    ...(ace.conditions.length > 0 ? { conditions: ace.conditions } : {}),
-    location: { path, line: ace.line },
-    section,
-  }));
+  return acl.aces.map((ace) =>
+    setOrigin(
+      {
+        name: `${acl.name} line ${ace.aclLine}`,
+        key: `${section}\u0000${ace.text}`,
+        enabled: ace.enabled,
+        action: ace.action,
+        vendorAction: ace.action === 'allow' ? 'permit' : 'deny',
+        sourceZones,
+        destinationZones: ZoneSet.ANY,
+        sources: ace.sources,
+        destinations: ace.destinations,
+        services: ace.services,
+        ...(ace.conditions.length > 0 ? { conditions: ace.conditions } : {}),
+        location: { path, line: ace.line },
+        section,
+      },
+      { kind: 'ace', acl: acl.name, ace },
+    ),
+  );
 }
 
 function denyRule(name: string, sz: ZoneSet, dz: ZoneSet, line: number, path: string, section: string): Rule {
@@ -302,6 +308,11 @@ function denyRule(name: string, sz: ZoneSet, dz: ZoneSet, line: number, path: st
     location: { path, line },
     section,
   };
+}
+
+/** The implicit deny ending an ACL the export holds, marked as such (a fix goes after its last line). */
+function implicitDeny(g: Binding, rule: Rule): Rule {
+  return 'aces' in g.list ? setOrigin(rule, { kind: 'implicit-deny', acl: g.acl }) : rule;
 }
 
 /** A rule that may match (the config can't tell) where its zones meet the traffic. */
@@ -377,13 +388,17 @@ function inboundRules(input: BuildInput, b: Bindings, unseen: Unseen): Rule[] {
     const sz = ZoneSet.of([intf]);
     const section = `access-group ${g.acl} in interface ${intf}`;
     rules.push(...aclRules(g, sz, section, path));
-    if (!b.global) rules.push(denyRule(`${g.acl} implicit deny`, sz, ZoneSet.ANY, g.line, path, section));
+    if (!b.global)
+      rules.push(implicitDeny(g, denyRule(`${g.acl} implicit deny`, sz, ZoneSet.ANY, g.line, path, section)));
   }
   if (b.global) {
     const section = `access-group ${b.global.acl} global`;
     rules.push(...aclRules(b.global, ZoneSet.ANY, section, path));
     rules.push(
-      denyRule(`${b.global.acl} implicit deny`, ZoneSet.ANY, ZoneSet.ANY, b.global.line, path, section),
+      implicitDeny(
+        b.global,
+        denyRule(`${b.global.acl} implicit deny`, ZoneSet.ANY, ZoneSet.ANY, b.global.line, path, section),
+      ),
     );
     return rules;
   }
@@ -480,21 +495,17 @@ function outboundBlock(g: Binding, inbound: readonly Rule[], input: BuildInput):
   }
   const rules: Rule[] = [];
   for (const ace of aces) {
-    if (!ace.enabled) {
-      rules.push({ ...ace, destinationZones: egress });
-      continue;
-    }
-    if (ace.action === 'deny') {
-      rules.push({ ...ace, destinationZones: egress });
+    if (!ace.enabled || ace.action === 'deny') {
+      rules.push(setOrigin({ ...ace, destinationZones: egress }, originOf(ace)));
       continue;
     }
     for (const r of stage) {
       if (!r.enabled) continue;
       const combined = combineRules(r, ace, egress);
-      if (combined) rules.push(combined);
+      if (combined) rules.push(setOrigin(combined, originOf(r)));
     }
   }
-  rules.push(denyRule(`${g.acl} implicit deny`, ZoneSet.ANY, egress, g.line, path, section));
+  rules.push(implicitDeny(g, denyRule(`${g.acl} implicit deny`, ZoneSet.ANY, egress, g.line, path, section)));
   notes.push(
     `outbound ACL "${g.acl}" on ${g.interface}: each of its permits is combined with the inbound rules, so traffic leaving through ${g.interface} must pass both`,
   );
