@@ -114,6 +114,8 @@ function request(
       ? { destinationZones: zones(scope.destinationZones) ?? egress }
       : {}),
     ruleNames: new Set(),
+    scope,
+    earlier: [],
   };
 }
 
@@ -158,7 +160,7 @@ export async function remediate(check: CheckResult): Promise<Remediation[]> {
         out.push(fail(req));
         continue;
       }
-      const fix = reader.remediate({ ...req, ruleNames: taken });
+      const fix = reader.remediate({ ...req, ruleNames: taken, earlier: proposals.map((p) => p.fix) });
       if ('unfixable' in fix) {
         out.push(fail(fix.unfixable));
         continue;

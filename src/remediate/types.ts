@@ -2,6 +2,7 @@ import type { InputFile } from '../input/input-file.js';
 import type { Flow } from '../model/flow.js';
 import type { IntervalSet } from '../model/interval-set.js';
 import type { Policy, Rule } from '../model/policy.js';
+import type { Scope } from '../evaluate/zone-scope.js';
 
 /** Text to insert before a 1-based line of a file (line = the file's line count + 1 appends). */
 export interface Edit {
@@ -43,6 +44,13 @@ export interface FixRequest {
   destinationZones?: readonly string[];
   /** Names already taken in the policy (rules), so a new name doesn't clash. */
   ruleNames: ReadonlySet<string>;
+  /** The check's own evaluation scope (sources, zones, overrides), for a module that re-evaluates. */
+  scope: Scope;
+  /**
+   * Fixes already written for this policy in this run, in order: objects they define may be reused (they
+   * are proven together first; on their own only where that fails).
+   */
+  earlier: readonly ProposedFix[];
 }
 
 /** A vendor's proposed rule: the edits to the committed export and the commands for the device. */
