@@ -3,6 +3,7 @@ import type { Policy } from '../../model/policy.js';
 import type { FormatReader } from '../format-reader.js';
 import { azureFirewallFormat } from './detect.js';
 import { buildPolicies } from './policy-builder.js';
+import { remediateAzureFirewall } from './remediate.js';
 import { collectResources } from './resources.js';
 
 /**
@@ -17,4 +18,5 @@ export const azureFirewallReader: FormatReader = {
   read(files: readonly InputFile[]): Policy[] {
     return buildPolicies(collectResources(files));
   },
+  remediate: remediateAzureFirewall,
 };
