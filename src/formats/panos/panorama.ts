@@ -16,7 +16,7 @@ import type { XmlDocument, XmlElement } from './xml-tree.js';
  * `readonly/devices/entry/device-group/entry/parent-dg` (PAN-OS 8.0 and later) or
  * `readonly/dg-meta-data/dginfo/entry/parent-dg` (earlier releases). No parent means Shared.
  */
-function deviceGroupParents(
+export function deviceGroupParents(
   doc: XmlDocument,
   config: XmlElement,
 ): Map<string, { parent: string; at: XmlElement }> {

@@ -6,6 +6,7 @@ import { HOW_TO_EXPORT, panosFormat } from './detect.js';
 import { firewallPolicies } from './firewall.js';
 import { panoramaPolicies } from './panorama.js';
 import { DocumentResolvers } from './policy-assembly.js';
+import { remediatePanos } from './remediate.js';
 import { parseXmlDocument, type XmlDocument, type XmlElement } from './xml-tree.js';
 
 /** The `<config>` element: the root, or inside the XML API's `<response><result>`. */
@@ -55,4 +56,5 @@ export const panosReader: FormatReader = {
   read(files: readonly InputFile[]): Policy[] {
     return files.flatMap(readPanosFile);
   },
+  remediate: remediatePanos,
 };

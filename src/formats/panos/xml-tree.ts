@@ -80,6 +80,16 @@ export class XmlDocument {
     return this.lineAt(this.t.start[el]!);
   }
 
+  /** Offset of the element's start tag. */
+  startOffset(el: XmlElement): number {
+    return this.t.start[el]!;
+  }
+
+  /** Offset just after the element's end tag (or its `/>`). */
+  endOffset(el: XmlElement): number {
+    return this.t.end[el]!;
+  }
+
   error(el: XmlElement, message: string): InputError {
     return new InputError(this.path, this.lineOf(el), message);
   }

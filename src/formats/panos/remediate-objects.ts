@@ -1,0 +1,198 @@
+import type { IntervalSet } from '../../model/interval-set.js';
+import { normalizeHost } from '../../model/names.js';
+import { parseIpNetmask, parseIpRange } from './address-values.js';
+import { xmlAttr, xmlText, shortHash } from './remediate-syntax.js';
+import type { Definition, Scope } from './scopes.js';
+import { parsePortList } from './services.js';
+import type { XmlDocument } from './xml-tree.js';
+
+/** An object the fix defines: its `<entry>` lines and its CLI words (after `set [scope]`). */
+export interface NewObject {
+  list: 'address' | 'service';
+  name: string;
+  lines: (pad: string, step: string) => string[];
+  cli: string[];
+}
+
+/**
+ * Objects the fixes of one run have defined so far, by scope and name (their value as a key): a later
+ * fix of the same policy reuses them instead of defining them twice.
+ */
+export type RunObjects = Map<string, Map<string, string>>;
+
+/** PAN-OS object names: up to 63 characters ("Objects > Addresses"). */
+const MAX_NAME = 63;
+
+/** Canonical text of a port list: sorted, merged ranges. */
+function portsKey(ranges: readonly (readonly [number, number])[]): string {
+  const sorted = [...ranges].sort((a, b) => a[0] - b[0]);
+  const out: [number, number][] = [];
+  for (const [lo, hi] of sorted) {
+    const last = out[out.length - 1];
+    if (last && lo <= last[1] + 1) last[1] = Math.max(last[1], hi);
+    else out.push([lo, hi]);
+  }
+  return out.map(([lo, hi]) => (lo === hi ? `${lo}` : `${lo}-${hi}`)).join(',');
+}
+
+/** The objects a fix uses from `scope` (found or defined there), for the rule it writes in that scope. */
+export class ObjectPlan {
+  readonly created: NewObject[] = [];
+  private readonly key: string;
+  /** What this run defined in the scope, this fix's objects included once it is written. */
+  private readonly mine: Map<string, string>;
+
+  constructor(
+    private readonly doc: XmlDocument,
+    private readonly scope: Scope,
+    private readonly run: RunObjects,
+  ) {
+    this.key = `${doc.path}\u0000${scope.label}`;
+    this.mine = new Map(run.get(this.key));
+  }
+
+  /** Records this fix's objects for the run's later fixes (once the fix is written). */
+  commit(): void {
+    this.run.set(this.key, this.mine);
+  }
+
+  /** The scope's definitions of a kind visible from it (not hidden by a nearer one of the same name). */
+  private *visible(kind: 'address' | 'address-group' | 'service'): Generator<Definition> {
+    const ns = kind === 'service' ? 'service' : 'address';
+    for (let s: Scope | undefined = this.scope; s; s = s.parent) {
+      for (const def of s.definitions(kind)) if (this.scope.find(ns, def.name) === def) yield def;
+    }
+  }
+
+  private fqdnOf(def: Definition): string | undefined {
+    const t = this.doc.childText(def.el, 'fqdn');
+    return t === undefined ? undefined : normalizeHost(t);
+  }
+
+  /** The host names of a static group made only of FQDN objects (nested groups included), else undefined. */
+  private groupHosts(def: Definition, depth = 0): Set<string> | undefined {
+    const doc = this.doc;
+    if (depth > 16 || doc.child(def.el, 'dynamic') !== undefined) return undefined;
+    const from = def.scope.isShared ? def.scope : this.scope;
+    const hosts = new Set<string>();
+    for (const m of doc.memberTexts(doc.child(def.el, 'static') ?? def.el)) {
+      const d = from.find('address', m);
+      if (d?.kind === 'address' && this.fqdnOf(d) !== undefined) hosts.add(this.fqdnOf(d)!);
+      else if (d?.kind === 'address-group') {
+        const inner = this.groupHosts(d, depth + 1);
+        if (!inner) return undefined;
+        inner.forEach((h) => hosts.add(h));
+      } else return undefined;
+    }
+    return hosts.size ? hosts : undefined;
+  }
+
+  /** Destinations for host names: one group holding exactly them, else one FQDN object each. */
+  hosts(hosts: readonly string[]): string[] {
+    const want = new Set(hosts.map(normalizeHost));
+    if (want.size > 1) {
+      for (const def of this.visible('address-group')) {
+        const got = this.groupHosts(def);
+        if (got && got.size === want.size && [...got].every((h) => want.has(h))) return [def.name];
+      }
+    }
+    return [...want].map((h) => this.fqdn(h));
+  }
+
+  private fqdn(host: string): string {
+    for (const def of this.visible('address')) if (this.fqdnOf(def) === host) return def.name;
+    const value = `fqdn:${host}`;
+    const base =
+      `rs-${host}`.length <= MAX_NAME ? `rs-${host}` : `rs-${host.slice(0, 50)}-${shortHash(host)}`;
+    return this.define('address', base, value, (name) => ({
+      list: 'address',
+      name,
+      lines: (pad, step) => [
+        `${pad}<entry name="${xmlAttr(name)}">`,
+        `${pad}${step}<fqdn>${xmlText(host)}</fqdn>`,
+        `${pad}</entry>`,
+      ],
+      cli: ['address', name, 'fqdn', host],
+    }));
+  }
+
+  /** A client address as written, or the address object (ip-netmask, ip-range) that is exactly it. */
+  source(text: string, set: IntervalSet): string {
+    for (const def of this.visible('address')) {
+      for (const [tag, parse] of [
+        ['ip-netmask', parseIpNetmask],
+        ['ip-range', parseIpRange],
+      ] as const) {
+        const v = this.doc.childText(def.el, tag);
+        if (v === undefined) continue;
+        try {
+          if (parse(v).equals(set)) return def.name;
+        } catch {
+          // A bad value is the reader's to report; it is no match here.
+        }
+      }
+    }
+    return text;
+  }
+
+  /**
+   * Services for ports of one protocol: a service that is exactly them, else one per port (found or
+   * defined). service-https is PAN-OS's predefined TCP 443 ("Objects > Services": "The HTTP and HTTPS
+   * services are predefined"), unless the config defines that name itself.
+   */
+  services(protocol: 'tcp' | 'udp', ports: readonly number[]): string[] {
+    const whole = this.exactService(protocol, portsKey(ports.map((p) => [p, p])));
+    if (whole) return [whole];
+    return ports.map((port) => {
+      const found = this.exactService(protocol, `${port}`);
+      if (found) return found;
+      if (protocol === 'tcp' && port === 443 && this.scope.find('service', 'service-https') === undefined)
+        return 'service-https';
+      return this.define('service', `rs-${protocol}-${port}`, `${protocol}:${port}`, (name) => ({
+        list: 'service',
+        name,
+        lines: (pad, step) => [
+          `${pad}<entry name="${xmlAttr(name)}">`,
+          `${pad}${step}<protocol>`,
+          `${pad}${step}${step}<${protocol}>`,
+          `${pad}${step}${step}${step}<port>${port}</port>`,
+          `${pad}${step}${step}</${protocol}>`,
+          `${pad}${step}</protocol>`,
+          `${pad}</entry>`,
+        ],
+        cli: ['service', name, 'protocol', protocol, 'port', `${port}`],
+      }));
+    });
+  }
+
+  private exactService(protocol: 'tcp' | 'udp', key: string): string | undefined {
+    const value = `${protocol}:${key}`;
+    for (const [name, v] of this.mine) if (v === value) return name;
+    for (const def of this.visible('service')) {
+      const proto = this.doc.child(def.el, 'protocol');
+      const kids = proto === undefined ? [] : this.doc.children(proto);
+      if (kids.length !== 1 || this.doc.name(kids[0]!) !== protocol) continue;
+      if (this.doc.child(kids[0]!, 'source-port') !== undefined) continue;
+      const ports = parsePortList(this.doc.childText(kids[0]!, 'port') ?? '');
+      if (typeof ports !== 'string' && portsKey(ports) === key) return def.name;
+    }
+    return undefined;
+  }
+
+  /** A new object's name (the base, else base-2 ...), unless this run defined the same value already. */
+  private define(
+    list: 'address' | 'service',
+    base: string,
+    value: string,
+    make: (name: string) => NewObject,
+  ): string {
+    for (const [name, v] of this.mine) if (v === value && name.startsWith(base)) return name;
+    const taken = (n: string) =>
+      this.mine.has(n) || this.scope.find(list === 'address' ? 'address' : 'service', n) !== undefined;
+    let name = base;
+    for (let i = 2; taken(name); i++) name = `${base}-${i}`;
+    this.mine.set(name, value);
+    this.created.push(make(name));
+    return name;
+  }
+}

@@ -1,0 +1,84 @@
+import type { XmlDocument, XmlElement } from './xml-tree.js';
+
+/**
+ * Where inserted lines go in a PAN-OS export: edits insert whole lines, so an element the fix goes before
+ * or into must start (or end) its line.
+ */
+export interface Insertion {
+  /** 1-based line to insert before. */
+  line: number;
+  /** Indentation of what is inserted at that level. */
+  pad: string;
+  /** Elements to open around the content (and close after it), outermost first. */
+  wrap: string[];
+}
+
+const lineStart = (text: string, offset: number) => text.lastIndexOf('\n', offset - 1) + 1;
+
+/** The white space before an offset on its line, or undefined when other text stands there. */
+function leadingSpace(text: string, offset: number): string | undefined {
+  const before = text.slice(lineStart(text, offset), offset);
+  return /^[ \t]*$/.test(before) ? before : undefined;
+}
+
+/** The file's indentation step: how far the root's first child is indented beyond the root. */
+export function indentStep(doc: XmlDocument): string {
+  const child = doc.firstChild(doc.root);
+  const inner = child >= 0 ? leadingSpace(doc.text, doc.startOffset(child)) : undefined;
+  const outer = leadingSpace(doc.text, doc.startOffset(doc.root)) ?? '';
+  if (inner && inner.length > outer.length) return inner.slice(outer.length);
+  return '  ';
+}
+
+/** Before an element (a rule `<entry>`), at its own indentation. */
+export function beforeElement(doc: XmlDocument, el: XmlElement): Insertion | string {
+  const start = doc.startOffset(el);
+  const pad = leadingSpace(doc.text, start);
+  if (pad === undefined) return `<${doc.name(el)}> at line ${doc.lineOf(el)} doesn't start its line`;
+  return { line: doc.lineAt(start), pad, wrap: [] };
+}
+
+/** Before an element's end tag: the end of its content. */
+function atEnd(doc: XmlDocument, el: XmlElement, step: string): Insertion | string {
+  const text = doc.text;
+  const end = doc.endOffset(el);
+  const name = doc.name(el);
+  if (text.startsWith('/>', end - 2)) {
+    return `<${name}/> at line ${doc.lineOf(el)} is an empty element; lines can't be inserted into it`;
+  }
+  const close = text.lastIndexOf('</', end - 1);
+  const pad = leadingSpace(text, close);
+  if (pad === undefined) return `</${name}> at line ${doc.lineAt(close)} doesn't start its line`;
+  const first = doc.firstChild(el);
+  const childPad = first >= 0 ? leadingSpace(text, doc.startOffset(first)) : undefined;
+  return { line: doc.lineAt(close), pad: childPad ?? pad + step, wrap: [] };
+}
+
+/**
+ * The end of the content of `base`'s descendant at `path` (`['rulebase', 'security', 'rules']`); where
+ * part of the path is missing, the end of the deepest element that exists, with the rest to create.
+ */
+export function endOfPath(
+  doc: XmlDocument,
+  base: XmlElement,
+  path: readonly string[],
+  step: string,
+): Insertion | string {
+  let el = base;
+  let i = 0;
+  for (; i < path.length; i++) {
+    const c = doc.child(el, path[i]!);
+    if (c === undefined) break;
+    el = c;
+  }
+  const at = atEnd(doc, el, step);
+  if (typeof at === 'string') return at;
+  return { ...at, wrap: path.slice(i) };
+}
+
+/** The lines of content wrapped in the insertion's missing elements, indented from its pad. */
+export function wrapLines(at: Insertion, step: string, content: (pad: string) => string[]): string[] {
+  const opens = at.wrap.map((tag, i) => `${at.pad}${step.repeat(i)}<${tag}>`);
+  const closes = at.wrap.map((tag, i) => `${at.pad}${step.repeat(i)}</${tag}>`).reverse();
+  return [...opens, ...content(at.pad + step.repeat(at.wrap.length)), ...closes];
+}
