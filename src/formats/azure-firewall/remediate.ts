@@ -30,13 +30,41 @@ interface Placement {
   group?: NewGroup;
 }
 
-const usedPriorities = (c: Container) => new Set(c.collections.map((x) => x.priority ?? -1));
+/** The collection priorities taken in a container, counting those earlier fixes insert. */
+const usedPriorities = (req: FixRequest, c: Container) =>
+  new Set([...c.collections.map((x) => x.priority ?? -1), ...earlierPriorities(req).collections]);
 
 /**
- * A policy's fixes are written one by one against the same export: each kind keeps to its own priorities
- * (web, media, DNS: the 1st, 2nd, 3rd free one) so that all of them can be applied together.
+ * A policy's fixes are written one by one against the same export: each kind keeps to its own free
+ * priorities (web, media, DNS: the 1st, 2nd, 3rd free one), and the priorities earlier fixes took count
+ * as used, so that all of them can be applied together.
  */
 const SLOT: Record<FixRequest['group']['kind'], number> = { web: 0, media: 1, dns: 2 };
+
+/** Priorities of the collections and groups earlier fixes of this run insert (read back from their JSON). */
+function earlierPriorities(req: FixRequest): { collections: Set<number>; groups: Set<number> } {
+  const out = { collections: new Set<number>(), groups: new Set<number>() };
+  const priorityOf = (o: Record<string, unknown>) =>
+    (o.priority ?? (o.properties as Record<string, unknown> | undefined)?.priority) as number | undefined;
+  for (const fix of req.earlier ?? []) {
+    for (const e of fix.edits) {
+      let obj: Record<string, unknown>;
+      try {
+        obj = JSON.parse(e.insert.trim().replace(/,$/, '')) as Record<string, unknown>;
+      } catch {
+        continue;
+      }
+      const props = (obj.properties ?? obj) as Record<string, unknown>;
+      const inner = props.ruleCollections as Record<string, unknown>[] | undefined;
+      const p = priorityOf(obj);
+      if (inner) {
+        if (p !== undefined) out.groups.add(p);
+        for (const c of inner) if (priorityOf(c) !== undefined) out.collections.add(priorityOf(c)!);
+      } else if (p !== undefined) out.collections.add(p);
+    }
+  }
+  return out;
+}
 
 /** A free priority right below `limit` (the slot-th free one counting down), if any. */
 function below(limit: number, used: ReadonlySet<number>, slot: number): number | undefined {
@@ -101,7 +129,7 @@ function beforeCollection(
   const slot = SLOT[req.group.kind];
   const reasons: string[] = [];
   if (anchor.priority !== undefined && uniqueGroup(layout, container)) {
-    const p = place(req, container, below(anchor.priority, usedPriorities(container), slot), anchor);
+    const p = place(req, container, below(anchor.priority, usedPriorities(req, container), slot), anchor);
     if (typeof p !== 'string') return p;
     reasons.push(p);
   }
@@ -109,7 +137,7 @@ function beforeCollection(
     return `no place for a rule collection before "${anchor.name}" (priority ${anchor.priority ?? '?'}) in "${container.name}": ${reasons.join('; ')}`;
   }
   const groups = layout.filter((c) => c.kind === 'group' && c.ownerKey === container.ownerKey);
-  const used = new Set(groups.map((c) => c.priority ?? -1));
+  const used = new Set([...groups.map((c) => c.priority ?? -1), ...earlierPriorities(req).groups]);
   const priority = below(container.priority, used, slot);
   const file = req.files.find((f) => f.path === container.resource.view.path);
   if (priority !== undefined && file) {
@@ -125,7 +153,7 @@ function beforeCollection(
     .sort((a, b) => b.priority! - a.priority!);
   for (const c of earlier) {
     if (!uniqueGroup(layout, c)) continue;
-    const p = place(req, c, last(usedPriorities(c), slot), undefined);
+    const p = place(req, c, last(usedPriorities(req, c), slot), undefined);
     if (typeof p !== 'string') return p;
     reasons.push(p);
   }
@@ -151,7 +179,7 @@ function anywhere(
   const reasons: string[] = [];
   for (const c of candidates) {
     if (!uniqueGroup(layout, c)) continue;
-    const p = place(req, c, last(usedPriorities(c), SLOT[req.group.kind]), undefined);
+    const p = place(req, c, last(usedPriorities(req, c), SLOT[req.group.kind]), undefined);
     if (typeof p !== 'string') return p;
     reasons.push(p);
   }
