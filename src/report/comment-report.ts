@@ -1,6 +1,12 @@
 import { flowLabel } from '../model/flow.js';
 import { BoundedLines, clip, utf16Length } from './bounded-lines.js';
-import { changeTableHead, changeTableRow, driftMarkdown, type RuleUrl } from './drift-markdown.js';
+import {
+  changeTableHead,
+  changeTableRow,
+  driftMarkdown,
+  linkTarget,
+  type RuleUrl,
+} from './drift-markdown.js';
 import { markdownCode, markdownText } from './escape.js';
 import { FLOW_TABLE_HEAD, failingFirst, flowTableRow, UNVERIFIED_NOTE, warningLines } from './flow-table.js';
 import type { JsonReport } from './json-report.js';
@@ -37,7 +43,7 @@ export function renderComment(report: JsonReport, options: CommentOptions): stri
   const out = new BoundedLines(options.maxChars, utf16Length);
   const label = options.label ? ` (${markdownText(options.label)})` : '';
   const summary = options.summaryUrl
-    ? `[job summary](${encodeURI(options.summaryUrl).replace(/[()]/g, encodeURIComponent)})`
+    ? `[job summary](${linkTarget(encodeURI(options.summaryUrl))})`
     : 'job summary';
   const notAllowed = failingFirst(report.flows).filter((f) => f.verdict !== 'allowed');
   const tail = [

@@ -27,8 +27,9 @@ const CHANGE_LABEL: Record<Change, string> = {
   unchanged: '',
 };
 
-/** A URL inside a Markdown link: nothing in it can end the link. */
-const linkTarget = (url: string) => encodeURI(url).replace(/[()]/g, encodeURIComponent);
+/** An already encoded URL inside a Markdown link: nothing in it can end the link. */
+export const linkTarget = (url: string) =>
+  url.replace(/[()<>\s"]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
 
 /** "rule (path:line)" escaped, linked to that line at the commit when a URL can be made. */
 function decider(

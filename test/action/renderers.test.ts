@@ -2,13 +2,15 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { inputFromBytes, type FileSource } from '../../src/check/file-source.js';
 import { runCheck } from '../../src/check/run-check.js';
+import { runDriftCheck } from '../../src/check/run-drift.js';
 import { capAnnotations, flowAnnotations, flowLocation } from '../../src/report/annotations.js';
-import { renderComment } from '../../src/report/comment-report.js';
+import { renderComment, type RuleUrl } from '../../src/report/comment-report.js';
 import { buildJsonReport } from '../../src/report/json-report.js';
 import { renderSummary } from '../../src/report/summary-report.js';
 import { workflowLogText } from '../../src/report/workflow-escape.js';
-import { bigCatalog, DENY_ALL_CONFIG } from './scenario-data.js';
+import { bigCatalog, DENY_ALL_CONFIG, PASSING_CONFIG } from './scenario-data.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'rsfc-render-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -86,5 +88,57 @@ describe('job summary', () => {
     const cut = renderSummary(big, { passed: false, maxBytes: 50_000 });
     expect(Buffer.byteLength(cut)).toBeLessThanOrEqual(50_000);
     expect(cut).toMatch(/truncated .*: \d+ of 1200 flows shown/);
+  });
+});
+
+describe('a compared change in the comment and summary', () => {
+  // A rule name that tries to close a link, open another, inject HTML and mention a team.
+  const hostile = 'x](https://evil.example) <img src=x> @org/team';
+  const baseText = PASSING_CONFIG;
+  const headText = PASSING_CONFIG.replace(
+    'rules:\n',
+    `rules:\n  - name: "${hostile}"\n    action: deny\n    sources: [any]\n    destinations: [any]\n    services: [tcp/53]\n`,
+  );
+  const path = join(dir, 'fw (1).yaml');
+  writeFileSync(path, headText);
+  const base: FileSource = {
+    describe: 'main at 1a2b3c4',
+    commit: '1a2b3c4'.padEnd(40, '0'),
+    read: (p, max) => Promise.resolve(inputFromBytes(p, Buffer.from(baseText), max)),
+  };
+  const ruleUrl: RuleUrl = (side, p, line) =>
+    `https://github.com/o/r/blob/${side}/${p.split('/').pop()!.replace(/ /g, '%20')}#L${line}`;
+  const compared = async () => {
+    const { head, drift } = await runDriftCheck(
+      { configs: [path], version: 'latest', mode: 'cloud', sources: ['10.40.0.0/16'] },
+      { ref: 'main', files: base },
+    );
+    return buildJsonReport(head, drift);
+  };
+
+  it('leads with the change; config text in causes and link texts is escaped, link targets stay whole', async () => {
+    const report = await compared();
+    const body = renderComment(report, { passed: false, failingCount: 1, maxChars: 65_000, ruleUrl });
+    const summary = renderSummary(report, { passed: false, ruleUrl });
+    for (const text of [body, summary]) {
+      expect(text).toContain('**Compared with main at 1a2b3c4: breaks 1 · fixes 0 · 0 already failing\\.**');
+      expect(text).not.toMatch(/<img/i);
+      expect(text).not.toContain('](https://evil');
+      expect(text).toContain('@\u200borg/team');
+      // The parenthesis in the file name can't end the link early.
+      expect(text).toContain('(https://github.com/o/r/blob/head/fw%20%281%29.yaml#L5)');
+      expect(text).toContain('(https://github.com/o/r/blob/base/fw%20%281%29.yaml#L5)');
+    }
+    expect(body.indexOf('**Breaks**')).toBeLessThan(body.indexOf('FAIL:'));
+  });
+
+  it('collapsed earlier failures are left out whole when they do not fit', async () => {
+    const report = await compared();
+    const still = { ...report, flows: report.flows.map((f) => ({ ...f, change: 'still-failing' as const })) };
+    const roomy = renderComment(still, { passed: false, failingCount: 1, maxChars: 65_000 });
+    expect(roomy).toContain('<details><summary>');
+    expect(roomy).toContain('</details>');
+    const tight = renderComment(still, { passed: false, failingCount: 1, maxChars: 3_000 });
+    expect(tight.includes('<details>')).toBe(tight.includes('</details>'));
   });
 });
