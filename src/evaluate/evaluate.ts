@@ -47,6 +47,8 @@ export interface PolicyFlowResult {
   allowedFrom?: { sources?: string; sourceZones?: string; destinationZones?: string };
   /** What the verdict rests on: the candidate egress zones it holds for, an inferred client zone ... */
   assumptions?: string[];
+  /** Where several candidate egress zones were checked: each one's own result, in candidate order. */
+  worlds?: PolicyFlowResult[];
 }
 
 const FAMILIES: Family[] = ['ipv4', 'ipv6'];
@@ -150,7 +152,7 @@ function combineWorlds(policy: Policy, ps: PolicyScope, results: PolicyFlowResul
   const verdicts = new Set(results.map((r) => r.verdict));
   if (verdicts.size === 1) {
     assumptions.push(`${ps.quantified}: every one gives the same verdict`);
-    return { ...results[0]!, assumptions };
+    return { ...results[0]!, assumptions, worlds: results };
   }
   const worst = results.reduce((a, b) => (RANK[b.verdict] > RANK[a.verdict] ? b : a));
   const byVerdict = new Map<Verdict, string[]>();
@@ -165,6 +167,7 @@ function combineWorlds(policy: Policy, ps: PolicyScope, results: PolicyFlowResul
     verdict: 'unknown',
     detail: `depends on which zone reaches the internet, which the config doesn't tell: ${parts.join('; ')}; name it with --destination-zone. Where it is ${ps.worlds[results.indexOf(worst)]!.label}: ${worst.detail}`,
     assumptions,
+    worlds: results,
   };
 }
 

@@ -48,9 +48,11 @@ export function fixGroups(flows: readonly Flow[]): FixGroup[] {
  * only the default does (after the last rule). Undefined when the flow wasn't evaluated.
  */
 export function placementFor(result: PolicyFlowResult): number | undefined {
-  if (result.families.length === 0) return undefined;
+  // Where the egress zone is one of several candidates, the rule must come first in every one of them.
+  const families = (result.worlds ?? [result]).flatMap((w) => w.families);
+  if (families.length === 0) return undefined;
   let first = Infinity;
-  for (const f of result.families) {
+  for (const f of families) {
     for (const p of f.pieces) {
       if (p.outcome === ALLOW) continue;
       const at = p.doubt?.rule ?? p.by;

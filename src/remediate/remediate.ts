@@ -1,6 +1,6 @@
 import type { CheckResult } from '../check/run-check.js';
 import { evaluateAll, type PolicyFlowResult, type Verdict } from '../evaluate/evaluate.js';
-import { policyName } from '../evaluate/zone-scope.js';
+import { policyName, policyScope } from '../evaluate/zone-scope.js';
 import { readPolicies, type ReadInput } from '../formats/registry.js';
 import { InputError } from '../input/input-error.js';
 import type { InputFile } from '../input/input-file.js';
@@ -96,6 +96,9 @@ function request(
   const scope = check.evaluation.scope;
   const sourceTexts = check.scope.sources;
   const decider = results.map((r) => r.decidedBy).find((i): i is number => i !== undefined && i >= 0);
+  // The clients' zone as the evaluation took it: given, or inferred from interface subnets.
+  const world = policyScope(policy, scope).worlds[0];
+  const clientZones = world?.szPinned ? world.sz : scope.sourceZones;
   const zones = (z: { names: ReadonlySet<string>; complement: boolean } | undefined) =>
     z && !z.complement && z.names.size ? [...z.names] : undefined;
   const egress =
@@ -109,7 +112,7 @@ function request(
     before: before === Infinity ? -1 : before,
     ...(scope.sources && sourceTexts ? { sources: { texts: sourceTexts, set: scope.sources } } : {}),
     ...(decider !== undefined ? { fallbackSourcesOf: policy.rules[decider]! } : {}),
-    ...(zones(scope.sourceZones) ? { sourceZones: zones(scope.sourceZones) } : {}),
+    ...(zones(clientZones) ? { sourceZones: zones(clientZones) } : {}),
     ...((zones(scope.destinationZones) ?? egress)
       ? { destinationZones: zones(scope.destinationZones) ?? egress }
       : {}),
