@@ -57,10 +57,11 @@ function gitMessage(e: unknown): string {
 export function gitRevisionSource(rev: string): FileSource {
   const tops = new Map<string, { top: string; commit: string }>();
   const repoOf = (path: string) => {
-    const dir = dirname(resolve(path));
+    // A file the change removed may have taken its folder with it: ask git from the nearest one left.
+    let dir = dirname(resolve(path));
+    while (!existsSync(dir) && dirname(dir) !== dir) dir = dirname(dir);
     let found = tops.get(dir);
     if (found) return found;
-    if (!existsSync(dir)) throw new InputError(path, undefined, 'cannot be read (ENOENT)');
     let top: string;
     try {
       top = git(dir, ['rev-parse', '--show-toplevel']).toString().trim();

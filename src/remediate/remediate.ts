@@ -172,15 +172,26 @@ export async function remediate(check: CheckResult): Promise<Remediation[]> {
       proposals.push({ req, fix, group, flows });
     }
     if (proposals.length === 0) continue;
-    const together = await verifyFix(
+    // Offered fixes must hold together (a patch applies them all): all at once, else one by one, each
+    // kept only when it proves itself on top of those already kept.
+    const all = await verifyFix(
       check,
       policy,
       proposals.flatMap((p) => p.fix.edits),
       proposals.flatMap((p) => p.group.flows),
     );
+    const kept: typeof proposals = [];
     for (const p of proposals) {
       const why =
-        together === undefined ? undefined : await verifyFix(check, policy, p.fix.edits, p.group.flows);
+        all === undefined
+          ? undefined
+          : await verifyFix(
+              check,
+              policy,
+              [...kept, p].flatMap((k) => k.fix.edits),
+              [...kept, p].flatMap((k) => k.group.flows),
+            );
+      if (why === undefined) kept.push(p);
       out.push(offer(policy, p.req, p.fix, base, p.flows, why));
     }
   }
