@@ -1,4 +1,4 @@
-import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { setOutput } from '@actions/core';
 import { CatalogUsageError } from '../catalog/index.js';
 import { UsageError } from '../check/usage-error.js';
@@ -29,7 +29,10 @@ import {
 import { splitSources } from './source-spec.js';
 import { sourceWarning } from './source-warning.js';
 import { postTrackingIssue } from './tracking-issue-sink.js';
-import { resolveConfigFiles } from './workspace-files.js';
+import { assertInWorkspace, resolveConfigFiles } from './workspace-files.js';
+import { remediate } from '../remediate/remediate.js';
+import { renderSarif } from '../report/sarif.js';
+import { mkdirSync, writeFileSync } from 'node:fs';
 
 /** Exit status for bad input, as the CLI's. */
 const INPUT_ERROR = 2;
@@ -41,6 +44,8 @@ interface Prepared {
   notes: string[];
   /** What the check was compared with (the pull request's base), for the log and the rule links. */
   baseline: BaselineRun;
+  /** The config texts as read, for the SARIF log's fixes. */
+  texts: Map<string, string>;
 }
 
 /** Files and the check itself, for settings already read: everything else that may fail on the input. */
@@ -66,7 +71,13 @@ async function prepare(settings: ActionSettings, root: string, cwd: string): Pro
     catalog,
   });
   const notes = [sourceWarning(sources, zones), ...baselineNotes].filter((n): n is string => n !== undefined);
-  return { report: buildJsonReport(check, drift), key: commentKey(settings.configs), notes, baseline };
+  return {
+    report: buildJsonReport(check, drift, await remediate(check)),
+    key: commentKey(settings.configs),
+    notes,
+    baseline,
+    texts: new Map(check.evaluation.inputs.map((i) => [i.file.path, i.file.text])),
+  };
 }
 
 async function guard<T>(log: ActionLog, what: string, fn: () => T | Promise<T>): Promise<T | undefined> {
@@ -200,6 +211,17 @@ export async function runAction(
     writeReportFile(prepared.report, key, env),
   );
   await guard(log, 'Setting outputs', () => setVerdictOutputs(outcome, reportPath));
+  const sarif = settings.sarif;
+  if (sarif) {
+    await guard(log, 'Writing the SARIF log', () => {
+      assertInWorkspace(root, sarif, 'sarif');
+      mkdirSync(dirname(resolve(root, sarif)), { recursive: true });
+      writeFileSync(
+        resolve(root, sarif),
+        renderSarif(prepared.report, { uriFor: workspacePath, texts: prepared.texts }),
+      );
+    });
+  }
   await guard(log, 'Writing the job summary', () =>
     writeJobSummary(report, outcome, label, reportPath, notes, ruleUrl),
   );

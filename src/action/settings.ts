@@ -26,6 +26,7 @@ export const SETTING_NAMES = [
   'fail-on',
   'baseline',
   'tracking-issue',
+  'sarif',
 ] as const;
 export type SettingName = (typeof SETTING_NAMES)[number];
 
@@ -54,6 +55,8 @@ export interface ActionSettings {
   baseline: string;
   /** `auto`: kept on schedule and workflow_dispatch runs. */
   trackingIssue: TrackingIssueMode;
+  /** Where to write the SARIF log for code scanning (workspace-relative), when asked. */
+  sarif?: string;
 }
 
 const list = (v: RawValue | undefined): string[] =>
@@ -135,6 +138,7 @@ export function resolveSettings(file: RawSettings, inputs: RawSettings): ActionS
     failOn: oneOf('fail-on', raw['fail-on'], FAIL_ON, 'required'),
     baseline: text('baseline', raw.baseline) ?? 'auto',
     trackingIssue: oneOf('tracking-issue', raw['tracking-issue'], TRACKING_ISSUE_MODES, 'auto'),
+    ...(text('sarif', raw.sarif) ? { sarif: text('sarif', raw.sarif) } : {}),
   };
 }
 

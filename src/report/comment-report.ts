@@ -1,5 +1,6 @@
 import { flowLabel } from '../model/flow.js';
 import { BoundedLines, clip, utf16Length } from './bounded-lines.js';
+import { fixMarkdownBlocks } from './fix-markdown.js';
 import {
   changeTableHead,
   changeTableRow,
@@ -125,6 +126,18 @@ export function renderComment(report: JsonReport, options: CommentOptions): stri
       ],
       reserve,
     );
+  }
+  const fixes = fixMarkdownBlocks(report);
+  if (fixes.length) {
+    out.add('', reserve);
+    out.add("The missing rules, in this config's own syntax:", reserve);
+    // Each fix whole or not at all: a cut block would not close its fence.
+    for (const block of fixes) {
+      const lines = ['', ...block];
+      const need = lines.reduce((n, l) => n + utf16Length(l) + 1, 0);
+      if (out.size + need + reserve > options.maxChars) break;
+      out.addAll(lines, reserve);
+    }
   }
   let text = out.text();
   if (shown < notAllowed.length) text += `${truncation(notAllowed.length - shown)}\n`;

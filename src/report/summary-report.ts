@@ -1,4 +1,5 @@
 import { flowLabel } from '../model/flow.js';
+import { fixMarkdownBlocks } from './fix-markdown.js';
 import { BoundedLines, clip, utf8Length } from './bounded-lines.js';
 import { changeTableHead, changeTableRow, driftMarkdown, type RuleUrl } from './drift-markdown.js';
 import { markdownCode, markdownText } from './escape.js';
@@ -130,6 +131,8 @@ export function renderSummary(report: JsonReport, options: SummaryOptions): stri
     ]);
   }
 
+  const fixes = fixMarkdownBlocks(report);
+  if (fixes.length) section(['', '### The missing rules', '', ...fixes.flatMap((b) => [...b, ''])]);
   if (report.warnings.length) section(['', '### Warnings', '', ...warningLines(report)]);
   const assumptions = assumptionsOf(report);
   if (assumptions.length)

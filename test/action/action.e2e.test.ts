@@ -312,6 +312,37 @@ describe('untrusted config text', () => {
   });
 });
 
+describe('the missing rules', () => {
+  it('the comment shows the proven fix in a collapsed block, and the sarif input writes a SARIF log', async () => {
+    const ws = workspace({ 'firewall/branch.yaml': FAILING_CONFIG });
+    const run = await runPr(ws, {
+      inputs: { config: 'firewall/*.yaml', source: '10.40.0.0/16', sarif: 'results/rsfc.sarif' },
+    });
+    expect(run.status).toBe(1);
+    const [comment] = ourComments();
+    expect(comment!.body).toContain('The missing rules, in this config');
+    expect(comment!.body).toMatch(/<details>\n<summary>Fix for .*`allow-remotespark-media`/);
+    expect(comment!.body).toMatch(/```+\n *- name: allow-remotespark-media\n/);
+    const sarif = JSON.parse(readFileSync(join(ws, 'results/rsfc.sarif'), 'utf8'));
+    const results = sarif.runs[0].results as {
+      locations: { physicalLocation: { artifactLocation: { uri: string } } }[];
+      fixes?: unknown[];
+    }[];
+    expect(results.length).toBeGreaterThan(0);
+    expect(results[0]!.locations[0]!.physicalLocation.artifactLocation.uri).toBe('firewall/branch.yaml');
+    expect(results.some((r) => r.fixes?.length)).toBe(true);
+  });
+
+  it('a sarif path outside the workspace is refused with a warning, the verdict stands', async () => {
+    const ws = workspace({ 'firewall/branch.yaml': FAILING_CONFIG });
+    const run = await runPr(ws, { inputs: { config: 'firewall/*.yaml', sarif: '../escape.sarif' } });
+    expect(run.status).toBe(1);
+    expect(annotations(run, 'warning').some((w) => /SARIF/.test(w.data) && /workspace/.test(w.data))).toBe(
+      true,
+    );
+  });
+});
+
 describe('events and input errors', () => {
   it('merge_group: the verdict and annotations, no comment; the API only reads the base', async () => {
     const event = mergeGroup();
