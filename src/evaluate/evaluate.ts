@@ -9,7 +9,7 @@ import { boxSubtract, type Box } from './box.js';
 import {
   ALLOW,
   DENY,
-  firstMatch,
+  stagedMatch,
   MAX_REGIONS,
   type Decided,
   type FlowTarget,
@@ -132,7 +132,7 @@ function evaluateWorld(
       protocol: flow.protocol,
       clientsOutside: world.clientsOutside,
     };
-    const pieces = firstMatch(policy, query, target, cache);
+    const pieces = stagedMatch(policy, query, target, cache);
     families.push({ family, query, pieces, okRegion: okRegion(query, pieces, open) });
   }
   return describeResult(policy, flow, families, open.s, verdictOf(families, open.s));

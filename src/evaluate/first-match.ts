@@ -215,6 +215,8 @@ export function firstMatch(
   query: Box,
   target: FlowTarget,
   cache: TouchingCache = newTouchingCache(),
+  /** Only the rules with an index in [start, end): one stage of a staged policy. */
+  range?: readonly [number, number],
 ): Decided[] {
   const decided: Decided[] = [];
   if (boxIsEmpty(query)) return decided;
@@ -223,6 +225,7 @@ export function firstMatch(
   // The rules that can touch the query at all, in order; every region below lies inside the query.
   const candidates: { index: number; region: RuleRegion; bit: 1 | 2; sameZone: boolean }[] = [];
   for (const t of touchingRules(policy, query, target, cache)) {
+    if (range && (t.side.index < range[0] || t.side.index >= range[1])) continue;
     const region = ruleRegion(t, query, matchDestination);
     const rule = t.side.rule;
     if (region)
@@ -304,4 +307,43 @@ export function firstMatch(
     }
   }
   return decided;
+}
+
+/**
+ * A staged policy (Policy.stages): the query goes through each stage's first-match in turn. What a stage
+ * surely denies is final; what it allows, or may, goes on to the next stage; what passes every stage is
+ * allowed (or may be, where some stage could not tell), decided by the last stage's rule. The touching
+ * cache is built from the full query by the first stage, so later stages' smaller boxes can share it.
+ */
+export function stagedMatch(
+  policy: Policy,
+  query: Box,
+  target: FlowTarget,
+  cache: TouchingCache = newTouchingCache(),
+): Decided[] {
+  const stages = policy.stages;
+  if (!stages?.length) return firstMatch(policy, query, target, cache);
+  const final: Decided[] = [];
+  // Each region still going, as the last stage decided it, and whether an earlier stage may have denied it.
+  let pending: { piece: Decided; maybe: boolean }[] = [
+    { piece: { box: query, outcome: ALLOW, by: -1 }, maybe: false },
+  ];
+  for (const stage of stages) {
+    const next: typeof pending = [];
+    for (const { piece: before, maybe } of pending) {
+      for (const piece of firstMatch(policy, before.box, target, cache, [stage.start, stage.end])) {
+        if (piece.outcome === DENY) final.push(piece);
+        else {
+          const doubt = before.doubt ?? piece.doubt;
+          next.push({
+            piece: { ...piece, ...(doubt ? { doubt } : {}) },
+            maybe: maybe || piece.outcome === 3,
+          });
+        }
+      }
+    }
+    pending = next;
+  }
+  for (const { piece, maybe } of pending) final.push({ ...piece, outcome: maybe ? 3 : ALLOW });
+  return final;
 }

@@ -67,6 +67,13 @@ export interface PolicyWarning {
   location?: SourceLocation;
 }
 
+/** One stage of a policy: `rules[start]` up to (not including) `rules[end]`. */
+export interface PolicyStage {
+  name: string;
+  start: number;
+  end: number;
+}
+
 /** What happens to traffic no rule matches. */
 export interface DefaultDecision {
   action: Action;
@@ -99,6 +106,14 @@ export interface Policy {
   zones?: ZoneFacts;
   /** Problems in the input that were read around (shown with file:line in every output). */
   warnings?: readonly PolicyWarning[];
+  /**
+   * Stages a packet must all pass, in order (nftables base chains on one hook, ASA inbound then outbound
+   * ACLs, pfSense floating then interface rules, Check Point layers, an NSG in front of a firewall): each
+   * a range of `rules`, an ordered first-match list of its own. An accept ends only its own stage; a deny
+   * in any stage is final. A stage's default is a catch-all rule at its end (so it has a line); where a
+   * stage has none, `default` applies. Absent: `rules` is one stage.
+   */
+  stages?: readonly PolicyStage[];
   /** Assumptions the reader made that a user should know about. */
   notes: readonly string[];
 }

@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Action, Policy } from '../../src/model/policy.js';
+import type { Action, Policy, PolicyStage, Rule } from '../../src/model/policy.js';
 import type { Protocol } from '../../src/model/service.js';
 import { ZoneSet } from '../../src/model/zone-set.js';
-import { firstMatch, type Decided } from '../../src/evaluate/first-match.js';
+import { stagedMatch, type Decided } from '../../src/evaluate/first-match.js';
 import { okRegion, type OpenDims } from '../../src/evaluate/evaluate.js';
 import type { Box } from '../../src/evaluate/box.js';
 import { arbRule, inBox, intervalsOf, oracle, packets, ZONES, type Packet } from './oracle.js';
@@ -15,8 +15,50 @@ import { arbRule, inBox, intervalsOf, oracle, packets, ZONES, type Packet } from
 
 const RUNS = Number(process.env.ORACLE_RUNS ?? 10_000);
 
+/** Stage ranges from cut points (undefined: no stages). */
+function stagesOf(n: number, cuts: number[]): PolicyStage[] | undefined {
+  if (cuts.length === 0) return undefined;
+  const points = [...new Set([0, ...cuts.map((x) => Math.min(x, n)), n])].sort((a, b) => a - b);
+  const stages: PolicyStage[] = [];
+  for (let i = 0; i + 1 < points.length; i++)
+    stages.push({ name: `s${i}`, start: points[i]!, end: points[i + 1]! });
+  return stages.length ? stages : [{ name: 's0', start: 0, end: n }];
+}
+
+/**
+ * The packet through every stage, each a first-match list with the policy's default: a deny anywhere is
+ * final; an allow goes on; what passes them all is allowed by the last stage's decider (maybe, where some
+ * stage could not tell).
+ */
+function stagedOracle(
+  rules: Rule[],
+  stages: PolicyStage[] | undefined,
+  def: Action,
+  pk: Packet,
+  port: number,
+  proto: Protocol,
+): { outcome: number; by: number } {
+  if (!stages) return oracle(rules, def, pk, port, proto);
+  let maybe = false;
+  let by = -1;
+  for (const st of stages) {
+    // Rules outside the stage are switched off, so indices stay the policy's.
+    const only = rules.map((r, i) => (i >= st.start && i < st.end ? r : { ...r, enabled: false }));
+    const r = oracle(only, def, pk, port, proto);
+    if (r.outcome === 2) return r;
+    if (r.outcome === 3) maybe = true;
+    by = r.by;
+  }
+  return { outcome: maybe ? 3 : 1, by };
+}
+
 const arbCase = fc.record({
   rules: fc.array(arbRule, { maxLength: 8 }),
+  /** Where stages split the rule list (none: one list, the single-stage model). */
+  cuts: fc.oneof(
+    fc.constant([] as number[]),
+    fc.uniqueArray(fc.integer({ min: 0, max: 8 }), { minLength: 1, maxLength: 2 }),
+  ),
   defaultAction: fc.constantFrom<Action>('allow', 'deny'),
   port: fc.integer({ min: 1, max: 6 }),
   protocol: fc.constantFrom<Protocol>('tcp', 'udp'),
@@ -32,15 +74,17 @@ describe('evaluator vs brute-force oracle', () => {
     let nonTrivial = 0;
     fc.assert(
       fc.property(arbCase, (c) => {
+        const stages = stagesOf(c.rules.length, c.cuts);
         const policy: Policy = {
           format: 'test',
           paths: ['p'],
           rules: c.rules,
+          ...(stages ? { stages } : {}),
           default: { action: c.defaultAction, name: 'default' },
           notes: [],
         };
         const query: Box = { sz: ZoneSet.of(c.qsz), dz: ZoneSet.of(c.qdz), s: c.qs, d: c.qd };
-        const pieces: Decided[] = firstMatch(policy, query, {
+        const pieces: Decided[] = stagedMatch(policy, query, {
           family: 'ipv4',
           dstContext: { kind: 'addresses' },
           port: c.port,
@@ -52,7 +96,7 @@ describe('evaluator vs brute-force oracle', () => {
         for (const pk of all) {
           const holders = pieces.filter((p) => inBox(p.box, pk));
           expect(holders.length).toBe(1);
-          const want = oracle(c.rules, c.defaultAction, pk, c.port, c.protocol);
+          const want = stagedOracle(c.rules, stages, c.defaultAction, pk, c.port, c.protocol);
           expect(holders[0]!.outcome).toBe(want.outcome);
           expect(holders[0]!.by).toBe(want.by);
           outcomeOf.set(pk, want.outcome);
