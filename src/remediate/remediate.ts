@@ -8,6 +8,8 @@ import { flowLabel, type Flow } from '../model/flow.js';
 import type { Policy } from '../model/policy.js';
 import { policyKey } from '../drift/rule-identity.js';
 import { applyEdits } from './apply-edits.js';
+import { IntervalSet } from '../model/interval-set.js';
+import { formatAddressSet } from '../model/ip.js';
 import { fixGroups, placementFor } from './groups.js';
 import type { Edit, FixGroup, FixRequest, ProposedFix } from './types.js';
 
@@ -182,6 +184,8 @@ export async function remediate(check: CheckResult): Promise<Remediation[]> {
     );
     const kept: typeof proposals = [];
     for (const p of proposals) {
+      const opened = overrides(check, policy, index, p.req);
+      if (opened) p.fix.notes = [...(p.fix.notes ?? []), opened];
       const why =
         all === undefined
           ? undefined
@@ -196,6 +200,25 @@ export async function remediate(check: CheckResult): Promise<Remediation[]> {
     }
   }
   return out;
+}
+
+/**
+ * A fix placed before a rule that denies the flows for part of the clients overrides that rule for them:
+ * say so, naming the rule and those sources, so a reviewer can narrow the clients instead.
+ */
+function overrides(check: CheckResult, policy: Policy, index: number, req: FixRequest): string | undefined {
+  if (req.before < 0) return undefined;
+  const rule = policy.rules[req.before]!;
+  if (rule.action !== 'deny') return undefined;
+  const denied = req.group.flows.flatMap((f) => {
+    const r = check.results.find((x) => x.flow === f)!.perPolicy[index]!;
+    return (r.worlds ?? [r]).flatMap((w) =>
+      w.families.flatMap((fam) => fam.pieces.filter((p) => p.by === req.before).map((p) => p.box.s)),
+    );
+  });
+  if (denied.length === 0) return undefined;
+  const set = IntervalSet.unionAll(denied);
+  return `placed before rule "${rule.name}" (${rule.location.path}:${rule.location.line}), which denies these flows for ${formatAddressSet(set, 4)}: the new rule allows them for those clients too; if they are not RemoteSpark clients, narrow --source and check again`;
 }
 
 function offer(

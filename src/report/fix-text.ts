@@ -26,7 +26,7 @@ export function fixTextLines(report: JsonReport): string[] {
     );
     for (const e of r.edits) {
       out.push(`  insert before line ${e.line} of ${plainText(e.path)}:`);
-      for (const l of e.insert.replace(/\n$/, '').split('\n')) out.push(`    ${plainText(l)}`);
+      for (const l of e.insert.replace(/\n+$/, '').split('\n')) out.push(l ? `    ${plainText(l)}` : '');
     }
     if (r.commands.length) {
       out.push('  on the device:');

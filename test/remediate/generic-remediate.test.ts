@@ -63,6 +63,23 @@ describe('generic fixes, proven by applying them', () => {
   }
 });
 
+describe('what a fix overrides', () => {
+  it('a fix placed before a deny for part of the clients says which rule and sources it opens', async () => {
+    const check = await runCheck({
+      configs: ['fixtures/generic/office-egress.yaml'],
+      version: 'latest',
+      mode: 'cloud',
+      sources: ['10.20.0.0/16'],
+    });
+    const media = (await remediate(check)).find((f) => f.flows.includes('*:3478/udp'))!;
+    expect(media.verified).toBe(true);
+    expect(media.placement).toMatchObject({ before: { name: 'block-guest-wifi', line: 19 } });
+    expect(media.notes?.join(' ')).toMatch(
+      /which denies these flows for 10\.20\.5\.0\/24: the new rule allows them for those clients too/,
+    );
+  });
+});
+
 describe('verification', () => {
   it('catches a fix placed after the rule that blocks the flow', async () => {
     const before = await runCheck({
