@@ -7,6 +7,7 @@ import type { FormatDescriptor, FormatReader } from './format-reader.js';
 import { fortigateFormat } from './fortigate/detect.js';
 import { genericFormat } from './generic/detect.js';
 import { panosFormat } from './panos/detect.js';
+import { opnsenseFormat, pfsenseFormat } from './pfsense/detect.js';
 import { recogniseUnsupported } from './unsupported-formats.js';
 
 /** A format as registered: its descriptor (id, name, detection) and how to load its reader. */
@@ -27,6 +28,8 @@ export const FORMATS: readonly RegisteredFormat[] = [
   register(asaFormat, async () => (await import('./asa/asa-reader.js')).asaReader),
   register(fortigateFormat, async () => (await import('./fortigate/fortigate-reader.js')).fortigateReader),
   register(panosFormat, async () => (await import('./panos/panos-reader.js')).panosReader),
+  register(pfsenseFormat, async () => (await import('./pfsense/pfsense-reader.js')).pfsenseReader),
+  register(opnsenseFormat, async () => (await import('./pfsense/pfsense-reader.js')).opnsenseReader),
   register(
     azureFirewallFormat,
     async () => (await import('./azure-firewall/azure-firewall-reader.js')).azureFirewallReader,

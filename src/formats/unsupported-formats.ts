@@ -49,8 +49,6 @@ const UNSUPPORTED: readonly Unsupported[] = [
     name: 'Juniper Junos configuration (SRX)',
     test: [/^set (?:version|security|interfaces|system|firewall) /m, /^security \{\r?$/m],
   },
-  { name: 'pfSense config.xml', test: [/<pfsense>/] },
-  { name: 'OPNsense config.xml', test: [/<opnsense>/] },
 ];
 
 /** The product a file that no reader took is an export of, when it is one this tool knows it can't read. */
