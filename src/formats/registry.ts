@@ -6,6 +6,7 @@ import { azureFirewallFormat } from './azure-firewall/detect.js';
 import type { FormatDescriptor, FormatReader } from './format-reader.js';
 import { fortigateFormat } from './fortigate/detect.js';
 import { genericFormat } from './generic/detect.js';
+import { iptablesFormat } from './iptables/detect.js';
 import { panosFormat } from './panos/detect.js';
 import { opnsenseFormat, pfsenseFormat } from './pfsense/detect.js';
 import { recogniseUnsupported } from './unsupported-formats.js';
@@ -28,6 +29,7 @@ export const FORMATS: readonly RegisteredFormat[] = [
   register(asaFormat, async () => (await import('./asa/asa-reader.js')).asaReader),
   register(fortigateFormat, async () => (await import('./fortigate/fortigate-reader.js')).fortigateReader),
   register(panosFormat, async () => (await import('./panos/panos-reader.js')).panosReader),
+  register(iptablesFormat, async () => (await import('./iptables/iptables-reader.js')).iptablesReader),
   register(pfsenseFormat, async () => (await import('./pfsense/pfsense-reader.js')).pfsenseReader),
   register(opnsenseFormat, async () => (await import('./pfsense/pfsense-reader.js')).opnsenseReader),
   register(

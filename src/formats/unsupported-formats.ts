@@ -44,7 +44,6 @@ const UNSUPPORTED: readonly Unsupported[] = [
     name: 'nftables ruleset (nft script or nft list ruleset)',
     test: [/^#!\S*\/nft\b/, /^[ \t]*table[ \t]+(?:ip|ip6|inet|arp|bridge|netdev)[ \t]+\S+[ \t]*\{/m],
   },
-  { name: 'iptables-save output', test: [/^\*(?:filter|nat|mangle|raw)\r?\n(?:[\s\S]*\n)?COMMIT\b/m] },
   {
     name: 'Juniper Junos configuration (SRX)',
     test: [/^set (?:version|security|interfaces|system|firewall) /m, /^security \{\r?$/m],

@@ -1,0 +1,113 @@
+import { ipsExpr } from '../../model/address.js';
+import type { IntervalSet } from '../../model/interval-set.js';
+import type { SourceLocation, UnknownPart } from '../../model/location.js';
+import type { Action, Rule } from '../../model/policy.js';
+import { ANY_SERVICE, unionServiceExprs, type PortRange, type ServiceExpr } from '../../model/service.js';
+import type { ZoneSet } from '../../model/zone-set.js';
+import type { Entry } from './flatten.js';
+import { ALL_PORTS, ALL_PROTOCOLS, type Match } from './match.js';
+
+/** Where an entry's chain sits, for names and locations of its rules. */
+export interface EntryPlace {
+  path: string;
+  table: string;
+  /** The built-in chain the entry was flattened from. */
+  chain: string;
+  /** Its policy word and the line declaring it (or the table's line where the save doesn't declare it). */
+  policyWord: string;
+  policyLine: number;
+}
+
+const ranges = (s: IntervalSet): PortRange[] =>
+  [...s.ranges()].map(([lo, hi]) => [Number(lo), Number(hi)] as const);
+
+/** The services a match allows: tcp and udp ports exactly, other protocols by number. */
+export function servicesOf(m: Match): ServiceExpr {
+  const allPorts = m.dport.covers(ALL_PORTS) && m.sport.covers(ALL_PORTS);
+  if (m.proto.covers(ALL_PROTOCOLS) && allPorts) return ANY_SERVICE;
+  const members: ServiceExpr[] = [];
+  for (const [protocol, n] of [
+    ['tcp', 6n],
+    ['udp', 17n],
+  ] as const) {
+    if (!m.proto.has(n)) continue;
+    members.push({
+      kind: 'ports',
+      protocol,
+      ports: ranges(m.dport),
+      ...(m.sport.covers(ALL_PORTS) ? {} : { sourcePorts: ranges(m.sport) }),
+    });
+  }
+  // Other protocols never carry a RemoteSpark flow; a few are kept so reports show them.
+  let shown = 0;
+  for (const [lo, hi] of m.proto.ranges()) {
+    for (let p = lo; p <= hi && shown < 8; p++) {
+      if (p === 6n || p === 17n) continue;
+      members.push({ kind: 'protocol', number: Number(p) });
+      shown++;
+    }
+  }
+  return unionServiceExprs(members);
+}
+
+const WILDCARD: UnknownPart = {
+  reason: 'an interface the save never names may or may not match the rule\'s "+" wildcard',
+};
+
+/**
+ * The model's rules for one flattened entry: interfaces the rule surely matches as zones, the part a `+`
+ * wildcard may match on interfaces the save doesn't name as a rule of its own with an unknown condition,
+ * and an `unknown` target (DNAT, NFQUEUE ...) as a possible deny followed by a possible accept, so that
+ * whatever comes after it can't be told.
+ */
+export function entryRules(e: Entry, place: EntryPlace): Rule[] {
+  const m = e.match;
+  const location: SourceLocation = { path: place.path, line: e.at?.rule.line ?? place.policyLine };
+  const name = e.at ? `${e.at.chain} rule ${e.at.index}` : `${place.chain} policy ${place.policyWord}`;
+  const via = e.via.map((v) => `${v.chain} rule ${v.index}`);
+  const section = `${place.table} ${place.chain}${via.length ? ` via ${via.join(', ')}` : ''}`;
+  const key = `${place.table}|${place.chain}|${via.join('>')}|${e.at ? `${e.at.chain}|${e.at.rule.args.map((a) => a.text).join(' ')}` : 'policy'}`;
+  const services = servicesOf(m);
+  const sources = ipsExpr(m.src);
+  const destinations = ipsExpr(m.dst);
+  const zones: { sz: ZoneSet; dz: ZoneSet; extra?: UnknownPart }[] = [
+    { sz: m.sz.yes, dz: m.dz.yes },
+    { sz: m.sz.maybe, dz: m.dz.yes.union(m.dz.maybe), extra: WILDCARD },
+    { sz: m.sz.yes, dz: m.dz.maybe, extra: WILDCARD },
+  ].filter((z) => !z.sz.isEmpty() && !z.dz.isEmpty());
+  const actions: { action: Action; extra?: UnknownPart }[] =
+    e.action === 'unknown'
+      ? (['deny', 'allow'] as const).map((action) => ({
+          action,
+          extra: {
+            reason:
+              e.parsed?.target.kind === 'unknown'
+                ? `${e.parsed.target.reason} (line ${location.line})`
+                : `the policy of ${place.chain} is not in the save`,
+            location,
+          },
+        }))
+      : [{ action: e.action }];
+  const vendorAction = e.at ? e.parsed?.targetWord || 'ACCEPT' : `policy ${place.policyWord}`;
+  const out: Rule[] = [];
+  for (const a of actions)
+    for (const z of zones) {
+      const conditions = [...m.unknowns, ...(z.extra ? [z.extra] : []), ...(a.extra ? [a.extra] : [])];
+      out.push({
+        name,
+        key,
+        enabled: true,
+        action: a.action,
+        vendorAction,
+        sourceZones: z.sz,
+        destinationZones: z.dz,
+        sources,
+        destinations,
+        services,
+        ...(conditions.length ? { conditions } : {}),
+        location,
+        section,
+      });
+    }
+  return out;
+}

@@ -1,0 +1,280 @@
+import { ipsExpr } from '../../model/address.js';
+import { FAMILY_RANGE, type Family } from '../../model/ip.js';
+import type { Policy, PolicyStage, PolicyWarning, Rule } from '../../model/policy.js';
+import { ANY_SERVICE } from '../../model/service.js';
+import { ZoneSet } from '../../model/zone-set.js';
+import { entryRules, type EntryPlace } from './entry-rules.js';
+import { flattenChain } from './flatten.js';
+import type { IpSet } from './ipsets.js';
+import { MATCH_ALL, type Match } from './match.js';
+import { setOrigin, type RuleOrigin } from './rule-origin.js';
+import { parseRule, type ParsedRule, type RuleContext } from './rule-args.js';
+import type { SaveFile, SaveRule, SaveTable } from './save-file.js';
+
+export interface FamilyFile {
+  save: SaveFile;
+  family: Family;
+  familyNote: string;
+}
+
+/**
+ * The chains a flow's first packet traverses, in order (iptables(8) TABLES; the netfilter packet flow):
+ * forwarded by a router, or sent by the host itself. The nat table sees only a flow's first packet.
+ */
+const ROUTER_PATH: readonly (readonly [string, string])[] = [
+  ['raw', 'PREROUTING'],
+  ['mangle', 'PREROUTING'],
+  ['nat', 'PREROUTING'],
+  ['mangle', 'FORWARD'],
+  ['filter', 'FORWARD'],
+  ['security', 'FORWARD'],
+  ['mangle', 'POSTROUTING'],
+];
+const HOST_PATH: readonly (readonly [string, string])[] = [
+  ['raw', 'OUTPUT'],
+  ['mangle', 'OUTPUT'],
+  ['nat', 'OUTPUT'],
+  ['filter', 'OUTPUT'],
+  ['security', 'OUTPUT'],
+  ['mangle', 'POSTROUTING'],
+];
+
+const INTERFACE_OPTIONS = new Set(['-i', '-o', '--in-interface', '--out-interface']);
+
+function allRules(save: SaveFile): SaveRule[] {
+  return [...save.tables.values()].flatMap((t) => [...t.chains.values()].flatMap((c) => c.rules));
+}
+
+/** Interface names the rules name (wildcards excluded): the zones a rule's `+` wildcard is matched against. */
+function interfaceNames(group: readonly FamilyFile[]): string[] {
+  const names = new Set<string>();
+  for (const f of group)
+    for (const r of allRules(f.save))
+      r.args.forEach((a, i) => {
+        const v = r.args[i + 1]?.text;
+        if (INTERFACE_OPTIONS.has(a.text) && v && !v.endsWith('+')) names.add(v);
+      });
+  return [...names].sort();
+}
+
+/** Sets a `-j SET --add-set/--del-set` rule changes at run time. */
+function dynamicSets(group: readonly FamilyFile[]): Set<string> {
+  const out = new Set<string>();
+  for (const f of group)
+    for (const r of allRules(f.save))
+      r.args.forEach((a, i) => {
+        const v = r.args[i + 1]?.text;
+        if ((a.text === '--add-set' || a.text === '--del-set') && v) out.add(v);
+      });
+  return out;
+}
+
+const words = (r: SaveRule) => r.args.map((a) => a.text);
+const targetOf = (r: SaveRule) => {
+  const w = words(r);
+  const i = Math.max(w.lastIndexOf('-j'), w.lastIndexOf('--jump'));
+  return i >= 0 ? w[i + 1] : undefined;
+};
+
+const hasContent = (t: SaveTable | undefined, chain: string) => {
+  const c = t?.chains.get(chain);
+  return c !== undefined && (c.rules.length > 0 || c.policy === 'DROP');
+};
+
+/** Router or host, from the rules: which built-in chain client traffic meets, and why. */
+function pickPath(group: readonly FamilyFile[]): { router: boolean; why: string } {
+  for (const f of group) {
+    const filter = f.save.tables.get('filter');
+    const fwd = filter?.chains.get('FORWARD');
+    if (fwd && fwd.rules.length > 0)
+      return { router: true, why: `FORWARD has rules (${f.save.path}:${fwd.rules[0]!.line})` };
+    if (fwd?.policy === 'DROP')
+      return { router: true, why: `FORWARD's policy is DROP (${f.save.path}:${fwd.line})` };
+    const post = f.save.tables.get('nat')?.chains.get('POSTROUTING');
+    const snat = post?.rules.find((r) => ['MASQUERADE', 'SNAT'].includes(targetOf(r) ?? ''));
+    if (snat)
+      return {
+        router: true,
+        why: `nat POSTROUTING translates forwarded traffic (${f.save.path}:${snat.line})`,
+      };
+    if (hasContent(f.save.tables.get('mangle'), 'FORWARD'))
+      return { router: true, why: 'mangle FORWARD has rules' };
+  }
+  return {
+    router: false,
+    why: 'FORWARD has no rules, its policy is ACCEPT and nothing is masqueraded, so this is read as a host firewall',
+  };
+}
+
+/** Where nat masquerades out of an interface: likely the one reaching the internet. */
+function masqueradeHints(group: readonly FamilyFile[]): string[] {
+  const out: string[] = [];
+  for (const f of group)
+    for (const r of f.save.tables.get('nat')?.chains.get('POSTROUTING')?.rules ?? []) {
+      const w = words(r);
+      const o = w.indexOf('-o');
+      if (o >= 0 && w[o - 1] !== '!' && ['MASQUERADE', 'SNAT'].includes(targetOf(r) ?? ''))
+        out.push(
+          `nat POSTROUTING translates traffic leaving by ${w[o + 1]} (${f.save.path}:${r.line}): likely the interface reaching the internet; --destination-zone ${w[o + 1]} checks with it`,
+        );
+    }
+  return out;
+}
+
+/** A rule only for the family no save in the group covers: whatever follows can't be told for it. */
+function missingFamilyRules(family: Family, path: string, line: number): Rule[] {
+  const reason = `no ${family === 'ipv6' ? 'ip6tables-save' : 'iptables-save'} output in the input: its ${family === 'ipv6' ? 'IPv6' : 'IPv4'} rules are not known`;
+  return (['deny', 'allow'] as const).map((action) => ({
+    name: `${family === 'ipv6' ? 'IPv6' : 'IPv4'} rules not in the input`,
+    enabled: true,
+    action,
+    sourceZones: ZoneSet.ANY,
+    destinationZones: ZoneSet.ANY,
+    sources: ipsExpr(FAMILY_RANGE[family]),
+    destinations: ipsExpr(FAMILY_RANGE[family]),
+    services: ANY_SERVICE,
+    conditions: [{ reason }],
+    location: { path, line },
+    section: 'input',
+  }));
+}
+
+/** One firewall's saves (an IPv4 one, an IPv6 one, or both) as one staged policy. */
+export function buildPolicy(group: readonly FamilyFile[], sets: ReadonlyMap<string, IpSet>): Policy {
+  const main = group[0]!;
+  const interfaces = interfaceNames(group);
+  const dynamic = dynamicSets(group);
+  const path = pickPath(group);
+  const topChain = path.router ? 'FORWARD' : 'OUTPUT';
+  const notes: string[] = group.map((f) => f.familyNote);
+  const warnings: PolicyWarning[] = [];
+  notes.push(
+    path.router
+      ? `client traffic is checked in the FORWARD chain, as on a router: ${path.why}; OUTPUT (the firewall's own traffic) is not checked`
+      : `client traffic is checked in the OUTPUT chain: ${path.why}`,
+  );
+  notes.push(...masqueradeHints(group));
+
+  const rules: Rule[] = [];
+  const stages: PolicyStage[] = [];
+  const missing = (['ipv4', 'ipv6'] as const)
+    .filter((family) => !group.some((f) => f.family === family))
+    .flatMap((family) => missingFamilyRules(family, main.save.path, 1));
+
+  const parsedBy = new Map<SaveRule, ParsedRule>();
+  const contexts = new Map<SaveTable, RuleContext>();
+  for (const f of group) {
+    const raw = f.save.tables.get('raw');
+    const mayBeUntracked = raw
+      ? [...raw.chains.values()].some((c) =>
+          c.rules.some((r) => targetOf(r) === 'NOTRACK' || words(r).includes('--notrack')),
+        )
+      : false;
+    for (const table of f.save.tables.values()) {
+      const ctx: RuleContext = {
+        path: f.save.path,
+        family: f.family,
+        host: !path.router,
+        interfaces,
+        sets,
+        dynamicSets: dynamic,
+        mayBeUntracked,
+        table: table.name,
+        chains: new Set([...table.chains.values()].filter((c) => !c.builtin).map((c) => c.name)),
+      };
+      contexts.set(table, ctx);
+      // Every rule is read, also in chains no flow meets: a save iptables-restore would refuse is refused.
+      for (const chain of table.chains.values())
+        for (const r of chain.rules) parsedBy.set(r, parseRule(r, ctx));
+    }
+    for (const name of f.save.repeated)
+      warnings.push({
+        message: `table *${name} appears more than once; iptables-restore keeps the last one, and so does this check`,
+        location: { path: f.save.path, line: f.save.tables.get(name)!.line },
+      });
+    if (mayBeUntracked)
+      notes.push(
+        `${f.save.path}: the raw table marks some traffic untracked, so state matches that leave out UNTRACKED are unknown for it`,
+      );
+  }
+
+  const stagesSeen: string[] = [];
+  for (const [tableName, chainName] of path.router ? ROUTER_PATH : HOST_PATH) {
+    const isMain = tableName === 'filter' && chainName === topChain;
+    if (!isMain && !group.some((f) => hasContent(f.save.tables.get(tableName), chainName))) continue;
+    const start = rules.length;
+    if (start === 0) rules.push(...missing);
+    for (const f of group) {
+      const table = f.save.tables.get(tableName);
+      const family = FAMILY_RANGE[f.family];
+      const startMatch: Match = { ...MATCH_ALL, src: family, dst: family };
+      if (!table) {
+        // A table iptables-save leaves out is not in use: it lets everything through.
+        if (isMain)
+          notes.push(
+            `${f.save.path}: no *filter table (iptables-save leaves out tables not in use): nothing filters ${f.family} traffic`,
+          );
+        const place: EntryPlace = {
+          path: f.save.path,
+          table: tableName,
+          chain: chainName,
+          policyWord: 'ACCEPT',
+          policyLine: 1,
+        };
+        rules.push(...entryRules({ match: startMatch, action: 'allow', via: [] }, place));
+        continue;
+      }
+      const chain = table.chains.get(chainName)!;
+      if (chain.policy === undefined)
+        warnings.push({
+          message: `built-in chain ${chainName} of *${tableName} has no ":${chainName} POLICY" line: its policy is unknown`,
+          location: { path: f.save.path, line: table.line },
+        });
+      const place: EntryPlace = {
+        path: f.save.path,
+        table: tableName,
+        chain: chainName,
+        policyWord: chain.policy ?? 'unknown',
+        policyLine: chain.line ?? table.line,
+      };
+      const entries = flattenChain(f.save.path, table, chain, startMatch, (r) => parsedBy.get(r)!);
+      for (const e of entries) {
+        const topRule = e.via[0] ?? e.at;
+        const origin: RuleOrigin = {
+          path: f.save.path,
+          family: f.family,
+          table: tableName,
+          chain: chainName,
+          ...(topRule ? { top: { line: topRule.rule.line, index: topRule.index } } : {}),
+          commitLine: table.commitLine,
+        };
+        for (const r of entryRules(e, place)) rules.push(setOrigin(r, origin));
+      }
+    }
+    stages.push({ name: `${tableName} ${chainName}`, start, end: rules.length });
+    stagesSeen.push(`${tableName} ${chainName}`);
+  }
+  if (stagesSeen.length > 1) {
+    notes.push(
+      `the flows' first packets pass ${stagesSeen.join(', then ')}: an ACCEPT ends only its own chain, a DROP or REJECT anywhere is final; DNAT/REDIRECT in nat make the flows they catch unknown`,
+    );
+  }
+
+  const mainChain = main.save.tables.get('filter')?.chains.get(topChain);
+  const usesEgress = rules.some((r) => !r.destinationZones.isAny());
+  return {
+    format: 'iptables',
+    paths: group.map((f) => f.save.path),
+    rules,
+    stages,
+    default: {
+      action: mainChain?.policy === 'DROP' ? 'deny' : 'allow',
+      name: `${topChain} policy ${mainChain?.policy ?? 'ACCEPT'}`,
+      location: { path: main.save.path, line: mainChain?.line ?? 1 },
+    },
+    ...(usesEgress ? { egressZones: 'unknown' as const } : {}),
+    zones: { known: interfaces, incomplete: true },
+    ...(warnings.length ? { warnings } : {}),
+    notes,
+  };
+}
