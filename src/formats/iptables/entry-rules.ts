@@ -63,7 +63,11 @@ const WILDCARD: UnknownPart = {
 export function entryRules(e: Entry, place: EntryPlace): Rule[] {
   const m = e.match;
   const location: SourceLocation = { path: place.path, line: e.at?.rule.line ?? place.policyLine };
-  const name = e.at ? `${e.at.chain} rule ${e.at.index}` : `${place.chain} policy ${place.policyWord}`;
+  // Rules of the filter table are named by chain alone; others say their table (mangle FORWARD rule 1).
+  const table = place.table === 'filter' ? '' : `${place.table} `;
+  const name = e.at
+    ? `${table}${e.at.chain} rule ${e.at.index}`
+    : `${table}${place.chain} policy ${place.policyWord}`;
   const via = e.via.map((v) => `${v.chain} rule ${v.index}`);
   const section = `${place.table} ${place.chain}${via.length ? ` via ${via.join(', ')}` : ''}`;
   const key = `${place.table}|${place.chain}|${via.join('>')}|${e.at ? `${e.at.chain}|${e.at.rule.args.map((a) => a.text).join(' ')}` : 'policy'}`;

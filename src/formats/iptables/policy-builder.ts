@@ -52,7 +52,7 @@ function interfaceNames(group: readonly FamilyFile[]): string[] {
     for (const r of allRules(f.save))
       r.args.forEach((a, i) => {
         const v = r.args[i + 1]?.text;
-        if (INTERFACE_OPTIONS.has(a.text) && v && !v.endsWith('+')) names.add(v);
+        if (INTERFACE_OPTIONS.has(a.text) && v && !v.endsWith('+') && v !== 'lo') names.add(v);
       });
   return [...names].sort();
 }

@@ -246,6 +246,11 @@ export function parseRule(rule: SaveRule, ctx: RuleContext): ParsedRule {
         if (!/^[^\s/]{1,15}$/.test(name))
           throw err(`"${name}" is not an interface name (at most 15 characters)`);
         const input = o.name === '-i' || o.name === '--in-interface';
+        // Loopback carries only the machine's own local traffic, never a flow to a public address.
+        if (name === 'lo') {
+          decide(false, o.neg, '');
+          continue;
+        }
         if (input && ctx.host) {
           // Locally generated packets have no input interface: only "+" matches an empty name.
           decide(name === '+', o.neg, '');
@@ -544,7 +549,11 @@ function interfaceMatch(name: string, known: readonly string[]): ZoneTri {
   if (!name.endsWith('+')) return { yes: ZoneSet.of([name]), maybe: ZoneSet.NONE };
   const prefix = name.slice(0, -1);
   if (prefix === '') return { yes: ZoneSet.ANY, maybe: ZoneSet.NONE };
-  return { yes: ZoneSet.of(known.filter((k) => k.startsWith(prefix))), maybe: ZoneSet.allBut(known) };
+  // Unnamed interfaces may match; loopback never carries client traffic (see -i/-o lo above).
+  return {
+    yes: ZoneSet.of(known.filter((k) => k.startsWith(prefix))),
+    maybe: ZoneSet.allBut([...known, 'lo']),
+  };
 }
 
 function targetOf(word: string, isGoto: boolean, ctx: RuleContext, err: (m: string) => InputError): Target {

@@ -2,6 +2,6 @@ import { iptablesReader } from '../../../src/formats/iptables/iptables-reader.js
 import { describeExpectedVerdicts } from '../expected-verdicts.js';
 
 describeExpectedVerdicts('fixtures/iptables', iptablesReader, {
-  'dual-stack.rules.v4': ['dual-stack.rules.v6'],
-  'host-ipset.rules': ['host-ipset.ipset'],
+  'dual-stack-v4.rules': ['dual-stack-v6.rules'],
+  'host-ipset.rules': ['host-ipset.ipset.save'],
 });
