@@ -42,12 +42,13 @@ const cases: { path: string; sources?: string[] }[] = [
 const RANK = { allowed: 0, unknown: 1, partial: 2, blocked: 3 } as const;
 const label = (f: { host: string; port: number; protocol: string }) => `${f.host}:${f.port}/${f.protocol}`;
 
-async function check(path: string, sources?: string[]) {
+async function check(path: string, sources?: string[], more: Partial<CheckOptions> = {}) {
   const options: CheckOptions = {
     configs: [path],
     version: 'latest',
     mode: 'cloud',
     ...(sources ? { sources } : {}),
+    ...more,
   };
   const before = await runCheck(options);
   return { options, before, fixes: await remediate(before) };
@@ -205,6 +206,19 @@ describe('placement and syntax', () => {
     );
   });
 
+  it('finds each ACL in turn, past what an entry already there leaves (its IPv6 clients)', async () => {
+    // Without --source the entry is any4: IPv6 from wifi stays denied by OUTSIDE_OUT after its entry,
+    // and WIFI_IN still needs one for IPv4.
+    const { options, fixes } = await check('fixtures/asa/outbound-acl.asa', undefined, {
+      sourceZones: ['wifi'],
+    });
+    const media = fixes.find((f) => f.flows.includes('*:3478/udp'))!;
+    expect(media.verified, media.reason).toBe(true);
+    const acls = media.commands.filter((c) => c.includes(' extended permit ')).map((c) => c.split(' ')[1]);
+    expect(acls.sort()).toEqual(['OUTSIDE_OUT', 'WIFI_IN']);
+    await applyAndRecheck('fixtures/asa/outbound-acl.asa', options, fixes);
+  });
+
   it('without --source, takes the deciding rule’s own sources, and says so', async () => {
     const { fixes } = await check('fixtures/asa/branch-office.asa');
     const media = fixes.find((f) => f.rule === 'allow-remotespark-media')!;
@@ -260,6 +274,34 @@ describe('what no entry can fix', () => {
       expect(f.edits).toEqual([]);
       expect(f.reason).toMatch(/no ACL is applied inbound .* security levels decide/);
     }
+  });
+});
+
+describe('several ACLs and security levels', () => {
+  it('writes the entry an ACL can take where security levels also deny some clients', async () => {
+    // No default route: every interface may be the egress. Where it is "high", security levels deny
+    // traffic from "wan" and "peer" (no entry changes that); where it is "wan", WAN_OUT denies, which an
+    // entry fixes, and the flows are allowed from some interface whichever it is.
+    const path = join(tempDir(), 'out.asa');
+    const intf = (n: number, name: string, level: number) =>
+      `interface GigabitEthernet0/${n}\n nameif ${name}\n security-level ${level}\n ip address 10.${n}.0.1 255.255.255.0\n!\n`;
+    writeFileSync(
+      path,
+      config(`${intf(0, 'wan', 50)}${intf(1, 'peer', 50)}${intf(2, 'low', 10)}${intf(3, 'high', 100)}same-security-traffic permit inter-interface
+same-security-traffic permit intra-interface
+access-list WAN_OUT extended permit tcp any any eq https
+access-list LOW_IN extended permit ip any any
+access-group WAN_OUT out interface wan
+access-group LOW_IN in interface low
+`),
+    );
+    const { options, fixes } = await check(path);
+    const media = fixes.find((f) => f.flows.includes('*:3478/udp'))!;
+    expect(media.verified, media.reason).toBe(true);
+    expect(media.commands.filter((c) => c.includes(' extended permit ')).map((c) => c.split(' ')[1])).toEqual(
+      ['WAN_OUT'],
+    );
+    await applyAndRecheck(path, options, fixes);
   });
 });
 

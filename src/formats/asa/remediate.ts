@@ -1,12 +1,12 @@
-import { evaluateFlow, type Scope } from '../../evaluate/evaluate.js';
+import { evaluateFlow, type PolicyFlowResult, type Scope } from '../../evaluate/evaluate.js';
+import { ALLOW } from '../../evaluate/first-match.js';
 import { InputError } from '../../input/input-error.js';
 import type { InputFile } from '../../input/input-file.js';
 import { flowLabel } from '../../model/flow.js';
 import { FAMILY_RANGE, type Family } from '../../model/ip.js';
-import type { Rule } from '../../model/policy.js';
+import type { Policy, Rule } from '../../model/policy.js';
 import { ZoneSet } from '../../model/zone-set.js';
 import { applyEdits } from '../../remediate/apply-edits.js';
-import { placementFor } from '../../remediate/groups.js';
 import { fixRuleName } from '../../remediate/naming.js';
 import type { Edit, FixRequest, ProposedFix, Unfixable } from '../../remediate/types.js';
 import type { AccessList } from './access-lists.js';
@@ -20,7 +20,10 @@ import { originOf } from './rule-origin.js';
  */
 type Position = { acl: string; before?: { aclLine: number; line: number }; why: string };
 
-/** An ACL decides in two stages (inbound or global, then outbound); each gets its entry, so few rounds. */
+/**
+ * A flow passes two stages (the egress interface's outbound ACL, then the inbound or global ACL), and only
+ * the first that denies it is seen per round; each gets its entry, so few rounds.
+ */
 const MAX_ROUNDS = 4;
 
 const DESCRIBE = { web: 'web endpoints', media: 'STUN/TURN media', dns: 'DNS' } as const;
@@ -28,8 +31,9 @@ const DESCRIBE = { web: 'web endpoints', media: 'STUN/TURN media', dns: 'DNS' } 
 /**
  * The ASA's fix: one permit ACE (with a remark naming it) in each ACL that denies the flows, before the
  * deciding entry, or after the ACL's last line where its implicit deny decides. The ACL that decides is
- * found by evaluating: the clients' inbound (or the global) ACL first, and an outbound ACL on the egress
- * interface, which must permit the traffic too ("Access Rules": "Inbound and Outbound Rules").
+ * found by evaluating: the clients' inbound (or the global) ACL, and an outbound ACL on the egress
+ * interface, which must permit the traffic too ("Access Rules": "Inbound and Outbound Rules"); each policy
+ * rule comes from one entry of one ACL (rule-origin.ts).
  *
  * Commands: `access-list NAME line N remark ...` and `access-list NAME line N+1 extended permit ...`
  * insert at ACL line N, pushing the entry there down; without `line` an entry is appended ("Cisco ASA
@@ -71,24 +75,36 @@ export function remediateAsa(req: FixRequest, read: (file: InputFile) => AsaConf
       if (positions.length === 0) return { unfixable: 'the flows are already allowed' };
       return proposal(file, original, name, ace, positions);
     }
-    let at = Infinity;
-    for (const { flow, result } of failing) {
-      const p = placementFor(result);
-      if (p === undefined)
-        return { unfixable: `${flowLabel(flow)} could not be evaluated: ${result.detail}` };
-      at = Math.min(at, p < 0 ? Infinity : p);
+    const patched = new Set(positions.map((p) => p.acl));
+    const next = deciders(
+      failing.map((f) => f.result),
+      current.policy,
+      patched,
+    );
+    if ('unevaluated' in next) {
+      const flow = failing.find((f) => f.result === next.unevaluated)!.flow;
+      return { unfixable: `${flowLabel(flow)} could not be evaluated: ${next.unevaluated.detail}` };
     }
-    const rule = at === Infinity ? undefined : current.policy.rules[at];
-    const position = rule
-      ? positionFor(rule, original)
-      : 'only the implicit deny of the whole device decides';
-    if (typeof position === 'string') return { unfixable: position };
-    if (positions.some((p) => p.acl === position.acl)) {
+    if (next.rules.length === 0) {
       const still = failing[0]!;
       return {
-        unfixable: `with the new entry in access-list ${position.acl}, ${flowLabel(still.flow)} is still ${still.result.verdict} (${still.result.detail})`,
+        unfixable: `with the new entry in access-list ${[...patched].join(' and ')}, ${flowLabel(still.flow)} is still ${still.result.verdict} (${still.result.detail})`,
       };
     }
+    // The first an entry can fix; else why the first can't be.
+    let position: Position | string | undefined;
+    for (const i of next.rules) {
+      const p =
+        i < 0
+          ? 'only the implicit deny of the whole device decides'
+          : positionFor(current.policy.rules[i]!, original);
+      if (typeof p !== 'string') {
+        position = p;
+        break;
+      }
+      position ??= p;
+    }
+    if (typeof position !== 'object') return { unfixable: position! };
     positions.push(position);
     try {
       current = read({ ...file, text: applyEdits(file.text, edits(file, original, name, ace, positions)) });
@@ -98,6 +114,34 @@ export function remediateAsa(req: FixRequest, read: (file: InputFile) => AsaConf
     }
   }
   return { unfixable: `more than ${MAX_ROUNDS} access lists would need an entry` };
+}
+
+/**
+ * The rules a new entry may have to come before next, best first: those that deny a flow, may deny it or
+ * leave it undecided, outside the ACLs this fix already has an entry in (what those still decide the
+ * entry can't change: IPv6 clients of an any4 entry, say). The inbound stage's first, as the ASA checks
+ * the inbound ACL before the outbound one; then by index; -1 (the policy's default) last. A stage shows
+ * only what passed the ones before it, so each round finds the next ACL.
+ */
+function deciders(
+  results: readonly PolicyFlowResult[],
+  policy: Policy,
+  patched: ReadonlySet<string>,
+): { rules: number[] } | { unevaluated: PolicyFlowResult } {
+  const inbound = policy.stages?.at(-1)?.start ?? 0;
+  const rank = (i: number) => (i < 0 ? Infinity : i >= inbound ? i - policy.rules.length : i);
+  const found = new Set<number>();
+  for (const result of results) {
+    const families = (result.worlds ?? [result]).flatMap((w) => w.families);
+    if (families.length === 0) return { unevaluated: result };
+    for (const p of families.flatMap((f) => f.pieces)) {
+      if (p.outcome === ALLOW) continue;
+      const at = p.doubt?.rule ?? p.by;
+      const origin = at < 0 ? undefined : originOf(policy.rules[at]!);
+      if (!origin || !patched.has(origin.acl)) found.add(at);
+    }
+  }
+  return { rules: [...found].sort((a, b) => rank(a) - rank(b)) };
 }
 
 interface AceBody {
