@@ -354,17 +354,16 @@ describe('ASA: semantics beyond the fixtures', () => {
     });
   });
 
-  it('combines an inbound service group with an outbound ACL exactly', () => {
-    const p = read(
-      asa(`object-group service WEB
+  it('puts the outbound ACL and the inbound ACLs in two stages, each entry one rule', () => {
+    const text = asa(`object-group service WEB
  service-object tcp destination eq https
  service-object tcp destination eq www
 access-list IN extended permit object-group WEB any any
 access-list OUT extended permit tcp any any eq https
 access-group IN in interface inside
 access-group OUT out interface outside
-`),
-    );
+`);
+    const p = read(text);
     expect(verdict(p, '*:443/tcp', { zone: 'inside' })).toMatchObject({
       verdict: 'allowed',
       rule: 'IN line 1',
@@ -377,9 +376,37 @@ access-group OUT out interface outside
       verdict: 'blocked',
       rule: 'OUT implicit deny',
     });
-    const combined = rule(p, 'IN line 1');
-    expect(combined.destinationZones).toEqual(ZoneSet.of(['outside']));
-    expect(combined.section).toMatch(/leaving through access-group OUT out interface outside: OUT line 1/);
+    const names = p.rules.map((r) => r.name);
+    expect(names.filter((n) => n === 'IN line 1')).toHaveLength(1);
+    const inbound = rule(p, 'IN line 1');
+    expect(inbound.sourceZones).toEqual(ZoneSet.of(['inside']));
+    expect(inbound.destinationZones).toEqual(ZoneSet.ANY);
+    expect(inbound.key).toBe(
+      'access-group IN in interface inside\u0000access-list IN extended permit object-group WEB any any',
+    );
+    const outbound = rule(p, 'OUT line 1');
+    expect(outbound.sourceZones).toEqual(ZoneSet.ANY);
+    expect(outbound.destinationZones).toEqual(ZoneSet.of(['outside']));
+    expect(outbound.section).toBe('access-group OUT out interface outside');
+    const stages = p.stages!.map((s) => ({ ...s, rules: names.slice(s.start, s.end) }));
+    expect(stages.map((s) => s.name)).toEqual(['same security level and outbound ACLs', 'inbound ACLs']);
+    expect(stages[0]!.end).toBe(stages[1]!.start);
+    expect(stages[1]!.end).toBe(names.length);
+    expect(stages[0]!.rules).toEqual([
+      'same interface: in and out of outside',
+      'same interface: in and out of inside',
+      'OUT line 1',
+      'OUT implicit deny',
+      'no outbound ACL on inside',
+      'no outbound ACL on other interfaces',
+    ]);
+    expect(stages[1]!.rules).toEqual([
+      'IN line 1',
+      'IN implicit deny',
+      'security level: outside (0) to lower levels',
+      'security level: outside (0) to higher levels',
+    ]);
+    expect(rule(p, 'no outbound ACL on inside').location.line).toBe(lineOf(text, 'nameif inside'));
   });
 
   it("reads port and protocol names with the ASA's own values, which are all it predefines", () => {

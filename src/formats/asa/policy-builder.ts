@@ -1,24 +1,17 @@
 import { ANY_ADDRESS, ipsExpr } from '../../model/address.js';
 import { FAMILY_RANGE } from '../../model/ip.js';
-import type { SourceLocation, UnknownPart } from '../../model/location.js';
-import type { Action, Policy, Rule, ZoneFacts } from '../../model/policy.js';
+import type { UnknownPart } from '../../model/location.js';
+import type { Action, Policy, PolicyStage, Rule, ZoneFacts } from '../../model/policy.js';
 import { ANY_SERVICE } from '../../model/service.js';
 import { ZoneSet } from '../../model/zone-set.js';
 import type { AccessList } from './access-lists.js';
-import { combineRules } from './combine.js';
 import { lineError } from './config-lines.js';
 import { securityLevelOf, type AccessGroup, type AsaInterface, type DeviceSettings } from './interfaces.js';
 import { asaFormat } from './detect.js';
-import { originOf, setOrigin } from './rule-origin.js';
+import { setOrigin } from './rule-origin.js';
 import type { StaleReferences } from './stale-references.js';
 
 export const FORMAT_ID = asaFormat.id;
-
-/**
- * Past this many combined rules (inbound rules x outbound ACEs) the outbound ACL is not combined exactly;
- * traffic leaving through that interface is then unknown rather than guessed.
- */
-const MAX_COMBINED_RULES = 500_000;
 
 interface BuildInput {
   path: string;
@@ -61,8 +54,10 @@ interface Unseen {
  *    traffic from a higher security interface to a lower one is allowed; lower to higher is not).
  * 3. Outbound: E's outbound ACL, if any, must permit the traffic as well ("Inbound and Outbound Rules").
  *
- * First-match over one rule list expresses 2 and 3 together by combining each permit of E's outbound ACL
- * with every inbound rule (see combineRules), ahead of the inbound rules for the other interfaces.
+ * As two stages (Policy.stages) a packet must both pass: 1 and 3 (the outbound ACL of the interface it
+ * leaves by), then 2. The ASA checks 2 before 3, but whether a packet passes both doesn't depend on the
+ * order; this one names, for an allowed flow, the inbound rule that let it in (the last stage decides an
+ * allowed flow), not the outbound check it also passed.
  */
 export function buildPolicy(input: BuildInput): Policy {
   const { path, settings, acls, notes } = input;
@@ -70,42 +65,20 @@ export function buildPolicy(input: BuildInput): Policy {
   const unseen = unseenInterfaces(input);
   const bindings = checkBindings(input, unseen);
   const rules: Rule[] = [];
-  const location = (line: number): SourceLocation => ({ path, line });
+  const stages: PolicyStage[] = [];
+  const stage = (name: string, list: readonly Rule[]) => {
+    stages.push({ name, start: rules.length, end: rules.length + list.length });
+    rules.push(...list);
+  };
 
-  if (settings.version && settings.version.major < 9) {
-    // Before 9.0, IPv4 ACLs don't filter IPv6 at all: separate `ipv6 access-list`s do. A rule that may
-    // allow and one that may deny make IPv6 traffic unknown, whatever follows.
-    const v6 = {
-      reason: `ASA ${settings.version.major}.${settings.version.minor} filters IPv6 with separate "ipv6 access-list" rules, which this reader does not read`,
-      location: location(settings.version.line),
-    };
-    for (const action of ['allow', 'deny'] as const) {
-      rules.push({
-        name: 'IPv6 before ASA 9.0',
-        enabled: true,
-        action,
-        sourceZones: ZoneSet.ANY,
-        destinationZones: ZoneSet.ANY,
-        sources: ipsExpr(FAMILY_RANGE.ipv6),
-        destinations: ANY_ADDRESS,
-        services: ANY_SERVICE,
-        conditions: [v6],
-        location: location(settings.version.line),
-        section: 'version',
-      });
-    }
-    notes.push(
-      `ASA ${settings.version.major}.${settings.version.minor}: "any" in an ACE is IPv4 only, and IPv6 flows are unknown (pre-9.0 IPv6 access lists are not read)`,
-    );
-  }
-
-  rules.push(...sameSecurityRules(settings, path, unseen));
-
-  const inbound = inboundRules(input, bindings, unseen);
-  for (const out of bindings.outbound.values()) {
-    rules.push(...outboundBlock(out, inbound, input));
-  }
-  rules.push(...inbound);
+  const v6 = ipv6BeforeNine(settings, path, notes);
+  stage('same security level and outbound ACLs', [
+    ...v6,
+    ...sameSecurityRules(settings, path, unseen),
+    ...outboundRules(input, bindings, unseen),
+  ]);
+  // Pre-9.0 IPv6 is unknown in each stage: the inbound one must not decide it either.
+  stage('inbound ACLs', [...v6.map((r) => ({ ...r })), ...inboundRules(input, bindings, unseen)]);
 
   if (bindings.inbound.size === 0 && !bindings.global && interfaces.length > 0) {
     notes.push(
@@ -130,6 +103,7 @@ export function buildPolicy(input: BuildInput): Policy {
     paths: [path],
     ...(settings.hostname !== undefined ? { name: settings.hostname } : {}),
     rules,
+    stages,
     default: { action: 'deny', name: 'implicit deny' },
     egressZones,
     zones: zoneFacts(settings, unseen, path),
@@ -264,12 +238,18 @@ function checkBindings(input: BuildInput, unseen: Unseen): Bindings {
   return b;
 }
 
-function aclRules(g: Binding, sourceZones: ZoneSet, section: string, path: string): Rule[] {
+function aclRules(
+  g: Binding,
+  sourceZones: ZoneSet,
+  section: string,
+  path: string,
+  destinationZones = ZoneSet.ANY,
+): Rule[] {
   const acl = g.list;
   if (!('aces' in acl)) {
     // An ACL the export doesn't show may permit, deny or pass on to what follows.
     return (['allow', 'deny'] as const).map((action) => ({
-      ...maybeRule(`${g.acl} (not in this export)`, action, sourceZones, ZoneSet.ANY, acl, g.line, path),
+      ...maybeRule(`${g.acl} (not in this export)`, action, sourceZones, destinationZones, acl, g.line, path),
       section,
     }));
   }
@@ -282,7 +262,7 @@ function aclRules(g: Binding, sourceZones: ZoneSet, section: string, path: strin
         action: ace.action,
         vendorAction: ace.action === 'allow' ? 'permit' : 'deny',
         sourceZones,
-        destinationZones: ZoneSet.ANY,
+        destinationZones,
         sources: ace.sources,
         destinations: ace.destinations,
         services: ace.services,
@@ -459,57 +439,70 @@ function inboundRules(input: BuildInput, b: Bindings, unseen: Unseen): Rule[] {
 }
 
 /**
- * Step 3 for one interface with an outbound ACL: each deny ACE stays a deny for traffic leaving there;
- * each permit ACE is combined with the whole inbound list (which ends in a catch-all deny, so a permit's
- * traffic never falls through to the next ACE); what no ACE matches meets the ACL's implicit deny.
+ * Step 3: each outbound ACL for the traffic leaving by its interface, ending in its implicit deny; traffic
+ * leaving by an interface without one passes ("no outbound ACL", at its nameif line). An outbound ACL the
+ * export doesn't show may drop the traffic.
  */
-function outboundBlock(g: Binding, inbound: readonly Rule[], input: BuildInput): Rule[] {
-  const { path, notes } = input;
-  const egress = ZoneSet.of([g.interface!]);
-  const section = `access-group ${g.acl} out interface ${g.interface}`;
-  if (!('aces' in g.list)) {
-    // Traffic must pass an outbound ACL the export doesn't show as well: it may be dropped there.
-    const name = `${g.acl} (not in this export)`;
-    return [{ ...maybeRule(name, 'deny', ZoneSet.ANY, egress, g.list, g.line, path), section }];
-  }
-  const aces = aclRules(g, ZoneSet.ANY, section, path);
-  const stage = [...inbound, denyRule('implicit deny', ZoneSet.ANY, ZoneSet.ANY, g.line, path, 'inbound')];
-  const permits = aces.filter((r) => r.enabled && r.action === 'allow').length;
-  if (permits * stage.length > MAX_COMBINED_RULES) {
-    notes.push(
-      `outbound ACL "${g.acl}" on ${g.interface} is too large to combine with the inbound rules (${permits} permits x ${stage.length} rules): traffic leaving through ${g.interface} is unknown`,
-    );
-    return [
-      {
-        ...denyRule(`${g.acl} (not combined)`, ZoneSet.ANY, egress, g.line, path, section),
-        action: 'allow',
-        conditions: [
-          {
-            reason: `outbound ACL "${g.acl}" too large to combine exactly`,
-            location: { path, line: g.line },
-          },
-        ],
-      },
-      denyRule(`${g.acl} (not combined)`, ZoneSet.ANY, egress, g.line, path, section),
-    ];
-  }
+function outboundRules(input: BuildInput, b: Bindings, unseen: Unseen): Rule[] {
+  const { path, settings } = input;
   const rules: Rule[] = [];
-  for (const ace of aces) {
-    if (!ace.enabled || ace.action === 'deny') {
-      rules.push(setOrigin({ ...ace, destinationZones: egress }, originOf(ace)));
+  for (const g of b.outbound.values()) {
+    const egress = ZoneSet.of([g.interface!]);
+    const section = `access-group ${g.acl} out interface ${g.interface}`;
+    if (!('aces' in g.list)) {
+      const name = `${g.acl} (not in this export)`;
+      rules.push({ ...maybeRule(name, 'deny', ZoneSet.ANY, egress, g.list, g.line, path), section });
       continue;
     }
-    for (const r of stage) {
-      if (!r.enabled) continue;
-      const combined = combineRules(r, ace, egress);
-      if (combined) rules.push(setOrigin(combined, originOf(r)));
-    }
+    rules.push(...aclRules(g, ZoneSet.ANY, section, path, egress));
+    rules.push(
+      implicitDeny(g, denyRule(`${g.acl} implicit deny`, ZoneSet.ANY, egress, g.line, path, section)),
+    );
+    input.notes.push(
+      `outbound ACL "${g.acl}" on ${g.interface}: traffic leaving through ${g.interface} must pass it as well as the inbound check`,
+    );
   }
-  rules.push(implicitDeny(g, denyRule(`${g.acl} implicit deny`, ZoneSet.ANY, egress, g.line, path, section)));
-  notes.push(
-    `outbound ACL "${g.acl}" on ${g.interface}: each of its permits is combined with the inbound rules, so traffic leaving through ${g.interface} must pass both`,
-  );
+  const passes = (name: string, dz: ZoneSet, line: number): Rule => ({
+    ...denyRule(name, ZoneSet.ANY, dz, line, path, 'no outbound ACL'),
+    action: 'allow',
+  });
+  for (const intf of settings.interfaces.values()) {
+    if (!b.outbound.has(intf.name))
+      rules.push(passes(`no outbound ACL on ${intf.name}`, ZoneSet.of([intf.name]), intf.nameifLine));
+  }
+  // Interfaces without a section (and outbound ACLs the export doesn't show, after their maybe-deny).
+  rules.push(passes('no outbound ACL on other interfaces', ZoneSet.ANY, unseen.line));
   return rules;
+}
+
+/**
+ * Before 9.0, IPv4 ACLs don't filter IPv6 at all: separate `ipv6 access-list`s do. A rule that may allow
+ * and one that may deny make IPv6 traffic unknown, whatever follows in the stage.
+ */
+function ipv6BeforeNine(settings: DeviceSettings, path: string, notes: string[]): Rule[] {
+  const version = settings.version;
+  if (!version || version.major >= 9) return [];
+  const location = { path, line: version.line };
+  const v6 = {
+    reason: `ASA ${version.major}.${version.minor} filters IPv6 with separate "ipv6 access-list" rules, which this reader does not read`,
+    location,
+  };
+  notes.push(
+    `ASA ${version.major}.${version.minor}: "any" in an ACE is IPv4 only, and IPv6 flows are unknown (pre-9.0 IPv6 access lists are not read)`,
+  );
+  return (['allow', 'deny'] as const).map((action) => ({
+    name: 'IPv6 before ASA 9.0',
+    enabled: true,
+    action,
+    sourceZones: ZoneSet.ANY,
+    destinationZones: ZoneSet.ANY,
+    sources: ipsExpr(FAMILY_RANGE.ipv6),
+    destinations: ANY_ADDRESS,
+    services: ANY_SERVICE,
+    conditions: [v6],
+    location,
+    section: 'version',
+  }));
 }
 
 /**
