@@ -11,7 +11,7 @@ afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })))
 
 const BRANCH = 'fixtures/pfsense/branch-office.xml';
 const HQ = 'fixtures/opnsense/hq.xml';
-const FACTORY = 'fixtures/pfsense/factory-default.xml';
+const HOME = 'fixtures/pfsense/home-default.xml';
 const cases: { path: string; sources?: string[]; zones?: string[] }[] = [
   { path: BRANCH, sources: ['192.168.10.0/24'] },
   { path: BRANCH, sources: ['10.50.0.0/24'] },
@@ -19,7 +19,7 @@ const cases: { path: string; sources?: string[]; zones?: string[] }[] = [
   { path: BRANCH, zones: ['opt2'] },
   { path: HQ, sources: ['172.16.2.0/24'] },
   { path: HQ, sources: ['172.16.3.0/24'] },
-  { path: FACTORY, sources: ['192.168.1.0/24'] },
+  { path: HOME, sources: ['192.168.1.0/24'] },
 ];
 
 const RANK = { allowed: 0, unknown: 1, partial: 2, blocked: 3 } as const;
