@@ -88,6 +88,7 @@ function groupFiles(files: FamilyFile[]): FamilyFile[][] {
  * beside it, into one staged policy per firewall.
  */
 export function readIptables(files: readonly InputFile[]): Policy[] {
+  if (files.length === 0) return [];
   const saves = files.map(parseSaveFile);
   const sets = new Map<string, IpSet>();
   for (const s of saves) {
@@ -116,5 +117,5 @@ export function readIptables(files: readonly InputFile[]): Policy[] {
 export const iptablesReader: FormatReader = {
   ...iptablesFormat,
   read: readIptables,
-  remediate: remediateIptables,
+  remediate: (request) => remediateIptables(request, readIptables),
 };

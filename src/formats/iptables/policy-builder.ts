@@ -243,9 +243,11 @@ export function buildPolicy(group: readonly FamilyFile[], sets: ReadonlyMap<stri
         const origin: RuleOrigin = {
           path: f.save.path,
           family: f.family,
+          host: !path.router,
           table: tableName,
           chain: chainName,
           ...(topRule ? { top: { line: topRule.rule.line, index: topRule.index } } : {}),
+          ...(chain.rules[0] ? { first: chain.rules[0].line } : {}),
           commitLine: table.commitLine,
         };
         for (const r of entryRules(e, place)) rules.push(setOrigin(r, origin));

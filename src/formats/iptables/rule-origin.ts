@@ -9,9 +9,13 @@ import type { Rule } from '../../model/policy.js';
 export interface RuleOrigin {
   path: string;
   family: Family;
+  /** The host's OUTPUT path (no input interface), not a router's FORWARD path. */
+  host: boolean;
   table: string;
   chain: string;
   top?: { line: number; index: number };
+  /** The line of the chain's first rule, where a rule inserted at its head goes. */
+  first?: number;
   commitLine: number;
 }
 
