@@ -146,8 +146,10 @@ export function parseSaveFile(file: InputFile): SaveFile {
     readCommand(open, words, lineNo, err);
   });
   if (open) {
+    let last = lines.length;
+    while (last > 1 && lines[last - 1]!.trim() === '') last--;
     throw err(
-      lines.length,
+      last,
       `COMMIT expected at the end of the file (table *${open.name} opened at line ${open.line})`,
     );
   }
