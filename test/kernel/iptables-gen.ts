@@ -25,6 +25,12 @@ const IN_IFS = ['lan0', 'wan0', 'lan+', 'l+', 'eth0', 'wan+', '+', 'dmz0'];
 const OUT_IFS = ['wan0', 'lan0', 'wan+', 'w+', 'eth1', 'lan+', '+', 'dmz+'];
 const COMMENTS = ['allow web', 'block-bad', 'RemoteSpark "media"', 'x'];
 const STATES = ['NEW', 'ESTABLISHED', 'RELATED', 'INVALID', 'UNTRACKED'];
+/**
+ * Source ports either hold every ephemeral port (1024-65535, which clients send from) or none of them, so
+ * the kernel's answer doesn't depend on the port the lab happens to send from (10000-60999).
+ */
+const SOURCE_PORTS = ['53', '123', '0:1023', '500:1023', '1024:65535', '1:65535'];
+const SOURCE_LISTS = ['22', '53', '80', '123', '443', '500:600', '1024:65535'];
 
 interface Ctx {
   rng: Rng;
@@ -81,13 +87,16 @@ function matches(
     };
     const k = rng.next();
     if (k < 0.5) {
-      const sport = c.opts.sourcePorts && rng.chance(0.2) ? `${neg(c)}--sport ${port()} ` : '';
+      const sport =
+        c.opts.sourcePorts && rng.chance(0.2) ? `${neg(c)}--sport ${rng.pick(SOURCE_PORTS)} ` : '';
       if (sport) c.features.add('source-port');
       out.push(`-m ${proto} ${sport}${neg(c)}--dport ${port()}`);
     } else if (k < 0.75) {
       c.features.add('multiport');
-      const list = Array.from({ length: rng.int(1, 4) }, port).join(',');
       const flag = c.opts.sourcePorts && rng.chance(0.2) ? rng.pick(['--ports', '--sports']) : '--dports';
+      const some = (items: readonly string[]) => rng.some(items, rng.int(1, 3)).join(',');
+      const list =
+        flag === '--dports' ? Array.from({ length: rng.int(1, 4) }, port).join(',') : some(SOURCE_LISTS);
       if (flag !== '--dports') c.features.add('source-port');
       out.push(`-m multiport ${neg(c)}${flag} ${list}`);
     }

@@ -31,7 +31,7 @@ describe.skipIf(skip !== undefined)(`iptables against the kernel${skip ? ` (skip
     `${RUNS} random rulesets: every sampled flow's verdict is the kernel's${missing ? ` (skipped: ${missing})` : ''}`,
     async () => {
       const report = await runOracle(lab, 'iptables', RUNS, SEED, (rng) => {
-        const rs = generateIptables(rng);
+        const rs = generateIptables(rng, { sourcePorts: true, log: true });
         const seed = rng.seed;
         return {
           features: rs.features,
