@@ -7,6 +7,7 @@ import type { FormatDescriptor, FormatReader } from './format-reader.js';
 import { fortigateFormat } from './fortigate/detect.js';
 import { genericFormat } from './generic/detect.js';
 import { iptablesFormat } from './iptables/detect.js';
+import { nftablesFormat } from './nftables/detect.js';
 import { panosFormat } from './panos/detect.js';
 import { opnsenseFormat, pfsenseFormat } from './pfsense/detect.js';
 import { recogniseUnsupported } from './unsupported-formats.js';
@@ -30,6 +31,7 @@ export const FORMATS: readonly RegisteredFormat[] = [
   register(fortigateFormat, async () => (await import('./fortigate/fortigate-reader.js')).fortigateReader),
   register(panosFormat, async () => (await import('./panos/panos-reader.js')).panosReader),
   register(iptablesFormat, async () => (await import('./iptables/iptables-reader.js')).iptablesReader),
+  register(nftablesFormat, async () => (await import('./nftables/nftables-reader.js')).nftablesReader),
   register(pfsenseFormat, async () => (await import('./pfsense/pfsense-reader.js')).pfsenseReader),
   register(opnsenseFormat, async () => (await import('./pfsense/pfsense-reader.js')).opnsenseReader),
   register(

@@ -39,11 +39,6 @@ const UNSUPPORTED: readonly Unsupported[] = [
       /"domain-type"\s*:\s*"[^"]*"[\s\S]*"uid"\s*:|"uid"\s*:[\s\S]*"domain-type"\s*:/,
     ],
   },
-  { name: 'nftables JSON (nft -j list ruleset)', test: [/^\s*\{\s*"nftables"\s*:\s*\[/] },
-  {
-    name: 'nftables ruleset (nft script or nft list ruleset)',
-    test: [/^#!\S*\/nft\b/, /^[ \t]*table[ \t]+(?:ip|ip6|inet|arp|bridge|netdev)[ \t]+\S+[ \t]*\{/m],
-  },
   {
     name: 'Juniper Junos configuration (SRX)',
     test: [/^set (?:version|security|interfaces|system|firewall) /m, /^security \{\r?$/m],

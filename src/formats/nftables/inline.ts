@@ -1,0 +1,187 @@
+import { InputError } from '../../input/input-error.js';
+import type { SourceLocation } from '../../model/location.js';
+import { andAlternatives, type Cond } from './condition.js';
+import type { MatchScope } from './matches.js';
+import { ruleMeaning, type RuleMeaning } from './rule-meaning.js';
+import type { ChainDef, TableDef, Verdict } from './ruleset.js';
+
+/** Where an emitted rule comes from: a rule of a chain, or a base chain's policy. */
+export type Origin =
+  | { kind: 'rule'; table: TableDef; chain: ChainDef; index: number }
+  | { kind: 'policy'; table: TableDef; chain: ChainDef };
+
+/** One first-match rule of a stage: where it matches, what it decides, and the nft rule it stands for. */
+export interface Emitted {
+  cond: Cond;
+  action: 'allow' | 'deny';
+  /** The vendor's word: accept, drop, reject, masquerade, policy drop ... */
+  vendorAction: string;
+  origin: Origin;
+  location: SourceLocation;
+}
+
+/** Deeper than this the chains must loop (the kernel refuses loops when a ruleset is loaded). */
+const MAX_DEPTH = 64;
+
+interface Frame {
+  chain: ChainDef;
+  index: number;
+}
+
+export class StageTooLarge extends Error {}
+
+/**
+ * Flattens a base chain and the chains it jumps to into one first-match list, exactly (nft(8), "VERDICT
+ * STATEMENT"): `jump` continues at the first rule of the target and comes back after the end of it or a
+ * `return`; `goto` comes back to the caller's caller; `return` in a base chain applies its policy; accept
+ * and drop end the evaluation. A `return` is exact by copying the rest of the calling chains, guarded by
+ * the returning packets, at the point of the return; they then can't reach the rest of the called chain.
+ */
+export class ChainInliner {
+  readonly out: Emitted[] = [];
+  private readonly meanings = new Map<string, RuleMeaning>();
+
+  constructor(
+    private readonly path: string,
+    private readonly table: TableDef,
+    private readonly base: ChainDef,
+    private readonly familyCond: Cond,
+    private readonly scopeAt: (line: number) => MatchScope,
+    private readonly maxRules: number,
+  ) {}
+
+  run(): Emitted[] {
+    this.walk([{ chain: this.base, index: 0 }], [this.familyCond], true);
+    return this.out;
+  }
+
+  private meaning(chain: ChainDef, index: number): RuleMeaning {
+    const key = `${chain.name}\u0000${index}`;
+    let m = this.meanings.get(key);
+    if (!m) {
+      const rule = chain.rules[index]!;
+      m = ruleMeaning(rule, this.familyCond, this.scopeAt(rule.line));
+      this.meanings.set(key, m);
+    }
+    return m;
+  }
+
+  private emit(
+    guard: readonly Cond[],
+    action: 'allow' | 'deny',
+    vendorAction: string,
+    origin: Origin,
+    line: number,
+  ) {
+    for (const cond of guard) {
+      this.out.push({ cond, action, vendorAction, origin, location: { path: this.path, line } });
+    }
+    if (this.out.length > this.maxRules) throw new StageTooLarge();
+  }
+
+  /** A verdict the ruleset can't tell: a maybe-drop then an allow make the region unknown, never allowed. */
+  private emitUnknown(guard: readonly Cond[], reason: string, origin: Origin, line: number, word: string) {
+    const where = { path: this.path, line };
+    const doubtful = guard.map((c) => ({ ...c, unknown: [...c.unknown, { reason, location: where }] }));
+    this.emit(doubtful, 'deny', word, origin, line);
+    this.emit(guard, 'allow', word, origin, line);
+  }
+
+  private and(guard: readonly Cond[], alts: readonly Cond[], line: number): Cond[] {
+    const scope = this.scopeAt(line);
+    const out = andAlternatives(guard, alts, scope.knownIfs, scope.limit);
+    if (!out) throw new StageTooLarge();
+    return out;
+  }
+
+  private policy(guard: readonly Cond[]): void {
+    const b = this.base.base!;
+    const action = b.policy === 'drop' ? 'deny' : 'allow';
+    this.emit(
+      guard,
+      action,
+      `policy ${b.policy}`,
+      { kind: 'policy', table: this.table, chain: this.base },
+      b.policyLine ?? b.line,
+    );
+  }
+
+  private target(name: string, line: number): ChainDef {
+    const c = this.table.chains.get(name);
+    if (!c)
+      throw new InputError(
+        this.path,
+        line,
+        `chain ${name} is not defined in table ${this.table.family} ${this.table.name}`,
+      );
+    if (c.base)
+      throw new InputError(this.path, line, `chain ${name} is a base chain; rules can't jump to it`);
+    return c;
+  }
+
+  private walk(stack: readonly Frame[], guard: readonly Cond[], full: boolean): void {
+    if (stack.length > MAX_DEPTH) {
+      throw new InputError(
+        this.path,
+        stack[stack.length - 1]!.chain.line,
+        `chains jump into each other in a loop (chain ${stack[stack.length - 1]!.chain.name})`,
+      );
+    }
+    const top = stack[stack.length - 1]!;
+    const rules = top.chain.rules;
+    for (let i = top.index; i < rules.length; i++) {
+      const m = this.meaning(top.chain, i);
+      if (m.alts.length === 0) continue;
+      const line = rules[i]!.line;
+      const g = this.and(guard, m.alts, line);
+      if (g.length === 0) continue;
+      const origin: Origin = { kind: 'rule', table: this.table, chain: top.chain, index: i };
+      const here: Frame = { chain: top.chain, index: i + 1 };
+      const effect = m.effect;
+      if (effect.kind === 'vmap') {
+        for (const e of effect.entries) {
+          const ge = this.and(g, e.alts, line);
+          if (ge.length > 0) this.verdict(e.verdict, ge, stack, here, origin, line);
+        }
+      } else if (effect.kind === 'verdict') this.verdict(effect.verdict, g, stack, here, origin, line);
+      else if (effect.kind === 'nat-accept') this.emit(g, 'allow', effect.text, origin, line);
+      else if (effect.kind === 'unknown') this.emitUnknown(g, effect.reason, origin, line, 'unknown');
+    }
+    if (!full) return;
+    if (stack.length === 1) this.policy(guard);
+    else this.walk(stack.slice(0, -1), guard, true);
+  }
+
+  private verdict(
+    v: Verdict,
+    g: readonly Cond[],
+    stack: readonly Frame[],
+    here: Frame,
+    origin: Origin,
+    line: number,
+  ): void {
+    const parents = stack.slice(0, -1);
+    switch (v.kind) {
+      case 'accept':
+        return this.emit(g, 'allow', 'accept', origin, line);
+      case 'drop':
+      case 'reject':
+        return this.emit(g, 'deny', v.kind, origin, line);
+      case 'queue':
+        return this.emitUnknown(g, 'queue hands the packet to a userspace program', origin, line, 'queue');
+      case 'continue':
+        return;
+      case 'jump':
+        return this.walk([...parents, here, { chain: this.target(v.chain, line), index: 0 }], g, false);
+      case 'goto':
+        return this.walk([...parents, { chain: this.target(v.chain, line), index: 0 }], g, true);
+      case 'return': {
+        if (parents.length === 0) {
+          const p = this.base.base!.policy;
+          return this.emit(g, p === 'drop' ? 'deny' : 'allow', `return (policy ${p})`, origin, line);
+        }
+        return this.walk(parents, g, true);
+      }
+    }
+  }
+}

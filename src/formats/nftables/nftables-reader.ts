@@ -1,0 +1,33 @@
+import type { InputFile } from '../../input/input-file.js';
+import type { Policy } from '../../model/policy.js';
+import type { FormatReader } from '../format-reader.js';
+import { nftablesFormat } from './detect.js';
+import { parseJson } from './json-parser.js';
+import { buildPolicy } from './policy-builder.js';
+import { remediateNftables } from './remediate.js';
+import type { Ruleset } from './ruleset.js';
+import { parseText } from './text-parser.js';
+
+/** Reads one file, text or JSON, into its ruleset. Throws InputError naming file:line. */
+export function readRuleset(file: InputFile): Ruleset {
+  return /^\s*\{/.test(file.text) ? parseJson(file) : parseText(file);
+}
+
+/** Reads one nftables file into its policy. */
+export function readNftablesFile(file: InputFile): Policy {
+  const rs = readRuleset(file);
+  return buildPolicy(file.path, rs);
+}
+
+/**
+ * nftables: `nft list ruleset` listings (with `-a` handles or without), `nft -f` scripts and `nft -j list
+ * ruleset` JSON. One file is one machine's ruleset; its base chains on the hooks client traffic passes are
+ * the policy's stages, in hook and priority order.
+ */
+export const nftablesReader: FormatReader = {
+  ...nftablesFormat,
+  read(files: readonly InputFile[]): Policy[] {
+    return files.map(readNftablesFile);
+  },
+  remediate: remediateNftables,
+};

@@ -1,0 +1,257 @@
+import type { Policy, PolicyStage, PolicyWarning, Rule } from '../../model/policy.js';
+import { trueCond, type Cond } from './condition.js';
+import { ChainInliner, StageTooLarge, type Emitted, type Origin } from './inline.js';
+import { formatValue, type MatchScope } from './matches.js';
+import type { ChainDef, Ruleset, Selector, TableDef, Value } from './ruleset.js';
+import { toRules } from './to-rules.js';
+
+/** Hooks a client's first packet passes, in order (nft(8), "ADDRESS FAMILIES": the Netfilter hooks). */
+const ROUTER_HOOKS = ['prerouting', 'forward', 'postrouting'];
+const HOST_HOOKS = ['output', 'postrouting'];
+const EVALUATED_FAMILIES = new Set(['ip', 'ip6', 'inet']);
+/** Chain types whose rules decide packets on those hooks (nft(8), "CHAINS", supported chain types). */
+const EVALUATED_TYPES = new Set(['filter', 'nat', 'route']);
+/** Most first-match rules one base chain may flatten into before it is read as unknown. */
+const MAX_STAGE_RULES = 200_000;
+/** Most alternatives one rule may expand into (concatenated sets, several interface wildcards). */
+const MAX_ALTERNATIVES = 4096;
+
+/** What a policy rule stands for, for the remediation module. */
+const origins = new WeakMap<Rule, Origin>();
+/** The ruleset a policy was read from. */
+const rulesets = new WeakMap<Policy, Ruleset>();
+
+export function originOf(rule: Rule): Origin | undefined {
+  return origins.get(rule);
+}
+
+export function rulesetOf(policy: Policy): Ruleset | undefined {
+  return rulesets.get(policy);
+}
+
+const isIfSelector = (s: Selector) =>
+  s.kind === 'meta' && ['iifname', 'iif', 'oifname', 'oif'].includes(s.key);
+
+/** Every interface name the rules spell (wildcards are not names; they are expanded against these). */
+function interfaceNames(rs: Ruleset): string[] {
+  const names = new Set<string>();
+  const add = (v: Value, table: TableDef, pick?: number) => {
+    const els =
+      v.kind === 'set' ? v.elements : v.kind === 'ref' ? (table.sets.get(v.name)?.elements ?? []) : [v];
+    for (let e of els) {
+      if (e.kind === 'mapping') e = e.key;
+      if (pick !== undefined) e = e.kind === 'concat' ? (e.parts[pick] ?? e) : e;
+      if (e.kind === 'atom' && !(e.text.endsWith('*') && !e.text.endsWith('\\*')))
+        names.add(e.text.replace(/\\\*$/, '*'));
+    }
+  };
+  for (const table of rs.tables) {
+    for (const chain of table.chains.values()) {
+      for (const rule of chain.rules) {
+        for (const item of rule.items) {
+          const sel =
+            item.kind === 'match' ? item.match.selector : item.kind === 'vmap' ? item.selector : undefined;
+          const value =
+            item.kind === 'match' ? item.match.value : item.kind === 'vmap' ? item.map : undefined;
+          if (!sel || !value) continue;
+          if (isIfSelector(sel)) add(value, table);
+          if (sel.kind === 'concat') sel.parts.forEach((p, k) => isIfSelector(p) && add(value, table, k));
+        }
+      }
+    }
+  }
+  return [...names].sort();
+}
+
+/**
+ * The first base chain on the forward hook: with one, the machine is read as a router (clients behind it);
+ * without, as a host whose own traffic the output hook decides.
+ */
+function forwards(rs: Ruleset): ChainDef | undefined {
+  for (const t of rs.tables) {
+    if (!EVALUATED_FAMILIES.has(t.family) || t.dormant) continue;
+    for (const c of t.chains.values()) if (c.base?.hook === 'forward') return c;
+  }
+  return undefined;
+}
+
+function familyCond(family: string): Cond {
+  return trueCond(family !== 'ip6', family !== 'ip');
+}
+
+interface StageChain {
+  table: TableDef;
+  chain: ChainDef;
+  order: number;
+}
+
+/** Reads a ruleset into one staged policy: one stage per base chain on the hooks clients' traffic passes. */
+export function buildPolicy(path: string, rs: Ruleset): Policy {
+  const notes: string[] = [];
+  if (rs.form === 'json') notes.push('read from nft -j JSON');
+  else if (rs.script)
+    notes.push('read as an nft script: define variables expanded, commands applied in order');
+  const warnings: PolicyWarning[] = [];
+  const router = forwards(rs);
+  const hooks = router ? ROUTER_HOOKS : HOST_HOOKS;
+  if (router) {
+    notes.push(
+      `read as a router: chain ${router.name} (line ${router.line}) is on the forward hook, so client traffic is checked as forwarded through the prerouting, forward and postrouting hooks (a machine that is itself the client is decided by its output hook)`,
+    );
+  } else {
+    notes.push(
+      "read as a host: no chain is on the forward hook, so the traffic checked is this machine's own, through the output and postrouting hooks",
+    );
+  }
+  const chains: StageChain[] = [];
+  let order = 0;
+  for (const table of rs.tables) {
+    if (table.dormant) {
+      notes.push(
+        `table ${table.family} ${table.name} (line ${table.line}) is dormant ("flags dormant"): not evaluated`,
+      );
+      continue;
+    }
+    if (!EVALUATED_FAMILIES.has(table.family)) {
+      if ([...table.chains.values()].some((c) => c.base))
+        notes.push(
+          `table ${table.family} ${table.name} (line ${table.line}): the ${table.family} family's chains are not evaluated (bridge, netdev and arp tables filter other traffic or before the IP layer)`,
+        );
+      continue;
+    }
+    for (const chain of table.chains.values()) {
+      if (!chain.base || !hooks.includes(chain.base.hook)) continue;
+      if (!EVALUATED_TYPES.has(chain.base.type)) continue;
+      chains.push({ table, chain, order: order++ });
+    }
+  }
+  chains.sort(
+    (a, b) =>
+      hooks.indexOf(a.chain.base!.hook) - hooks.indexOf(b.chain.base!.hook) ||
+      a.chain.base!.priority - b.chain.base!.priority ||
+      a.order - b.order,
+  );
+
+  const known = interfaceNames(rs);
+  const notrack = rs.tables
+    .flatMap((t) => [...t.chains.values()])
+    .flatMap((c) => c.rules)
+    .find((r) => r.items.some((i) => i.kind === 'notrack'));
+  const ctUnknown = notrack
+    ? `a rule (line ${notrack.line}) turns connection tracking off ("notrack"), so the conntrack state of a packet can't be told`
+    : undefined;
+
+  const rules: Rule[] = [];
+  const stages: PolicyStage[] = [];
+  for (const { table, chain } of chains) {
+    const hook = chain.base!.hook;
+    const updated = new Set(
+      [...table.chains.values()]
+        .flatMap((c) => c.rules)
+        .flatMap((r) => r.items.flatMap((i) => (i.kind === 'set-update' ? [i.set] : []))),
+    );
+    const scopeAt = (line: number): MatchScope => ({
+      path,
+      line,
+      table,
+      knownIfs: known,
+      noIif: !router || hook === 'postrouting',
+      noOif: hook === 'prerouting',
+      ...(ctUnknown ? { ctUnknown } : {}),
+      updatedSets: updated,
+      listing: rs.form === 'json' || !rs.script,
+      limit: MAX_ALTERNATIVES,
+    });
+    const fam = familyCond(table.family);
+    let emitted: Emitted[];
+    try {
+      emitted = new ChainInliner(path, table, chain, fam, scopeAt, MAX_STAGE_RULES).run();
+    } catch (e) {
+      if (!(e instanceof StageTooLarge)) throw e;
+      const b = chain.base!;
+      const origin: Origin = { kind: 'policy', table, chain };
+      const location = { path, line: b.line };
+      const reason = `chain ${chain.name} and the chains it jumps to flatten into more than ${MAX_STAGE_RULES} rules; its verdicts are not worked out`;
+      emitted = [
+        {
+          cond: { ...fam, unknown: [{ reason, location }] },
+          action: 'deny',
+          vendorAction: 'unknown',
+          origin,
+          location,
+        },
+        { cond: fam, action: 'allow', vendorAction: 'unknown', origin, location },
+      ];
+      warnings.push({ message: reason, location });
+    }
+    // A chain that can't drop anything (nat postrouting with masquerade, say) passes every packet.
+    if (!emitted.some((e) => e.action === 'deny')) {
+      notes.push(
+        `${table.family} ${table.name} ${chain.name} (line ${chain.line}) on hook ${hook} drops nothing`,
+      );
+      continue;
+    }
+    const start = rules.length;
+    for (const e of emitted) {
+      for (const r of toRules(e, known, !router)) {
+        origins.set(r, e.origin);
+        rules.push(r);
+      }
+    }
+    stages.push({
+      name: `${table.family} ${table.name} ${chain.name} (hook ${hook}, priority ${chain.base!.priority})`,
+      start,
+      end: rules.length,
+    });
+  }
+  if (chains.length === 0) {
+    notes.push(`no base chain on the ${hooks.join(', ')} hooks: nothing filters this traffic`);
+  }
+  const masquerade = masqueradeInterfaces(rs);
+  const usesInterfaces = rules.some((r) => !r.destinationZones.isAny() || !r.sourceZones.isAny());
+  if (usesInterfaces && masquerade.length) {
+    notes.push(
+      `the internet-facing interface is not stated in a ruleset; masquerade/snat rules name ${masquerade.map((m) => `"${m}"`).join(', ')} (pass --destination-zone to check one)`,
+    );
+  }
+  const policy: Policy = {
+    format: 'nftables',
+    paths: [path],
+    rules,
+    default: {
+      action: 'allow',
+      name: 'no chain of this address family on the hook (not filtered)',
+    },
+    stages,
+    ...(usesInterfaces || known.length
+      ? { zones: { known, incomplete: true }, egressZones: 'unknown' as const }
+      : {}),
+    ...(warnings.length ? { warnings } : {}),
+    notes,
+  };
+  rulesets.set(policy, rs);
+  return policy;
+}
+
+/** Interfaces named by `oifname` in rules that masquerade or snat: a hint of where the internet is. */
+function masqueradeInterfaces(rs: Ruleset): string[] {
+  const out = new Set<string>();
+  for (const t of rs.tables) {
+    for (const c of t.chains.values()) {
+      for (const r of c.rules) {
+        if (!r.items.some((i) => i.kind === 'nat' && (i.type === 'masquerade' || i.type === 'snat')))
+          continue;
+        for (const i of r.items) {
+          if (
+            i.kind === 'match' &&
+            i.match.selector.kind === 'meta' &&
+            ['oifname', 'oif'].includes(i.match.selector.key) &&
+            i.match.op !== '!='
+          )
+            out.add(formatValue(i.match.value).replace(/^"|"$/g, ''));
+        }
+      }
+    }
+  }
+  return [...out];
+}
