@@ -43,6 +43,8 @@ interface TableCtx {
   features: Set<string>;
   opts: NftOptions;
   defines: Defines;
+  /** Whether this table holds the router's input and output chains. */
+  hostChains: boolean;
   /** Named sets of this table by kind. */
   sets: { name: string; kind: 'addr4' | 'addr6' | 'port' | 'protoPort' | 'vmap4' | 'vmap6' }[];
 }
@@ -338,13 +340,14 @@ function table(c: TableCtx, name: string, priorities: string[]): string {
       lines.push(`\t\t${ruleLine(c, [], false, { iif: true, oif: false })}`);
     body.push(`\tchain pre {\n${lines.join('\n')}\n\t}`);
   }
-  if (rng.chance(0.3)) {
-    // The router's own input: never on the path of forwarded traffic.
-    const lines = [
-      `\t\ttype filter hook input priority filter; policy drop;`,
-      '\t\tct state established,related accept',
-    ];
-    body.push(`\tchain input {\n${lines.join('\n')}\n\t}`);
+  if (c.hostChains) {
+    // The router's own traffic: never on the path of forwarded traffic. These name the router's
+    // interfaces, as a real router's rules do, so wildcards are matched against known names (what a
+    // wildcard does on interfaces a ruleset never names is unknown by design: the reader's own tests).
+    body.push(
+      '\tchain input {\n\t\ttype filter hook input priority filter; policy drop;\n\t\tct state established,related accept\n\t\tiifname "lan0" tcp dport 22 accept\n\t}',
+      '\tchain output {\n\t\ttype filter hook output priority filter; policy accept;\n\t\toifname "wan0" accept\n\t}',
+    );
   }
   users.forEach((u, k) => {
     const lines: string[] = [];
@@ -368,7 +371,7 @@ export function generateNftables(rng: Rng, opts: NftOptions = {}): NftRuleset {
   }
   if (priorities.length > 1) features.add('several-base-chains');
   for (const [family, prios] of byTable) {
-    const c: TableCtx = { rng, family, features, opts, defines, sets: [] };
+    const c: TableCtx = { rng, family, features, opts, defines, sets: [], hostChains: tables.length === 0 };
     tables.push(table(c, family === 'inet' ? 'filter' : `f_${family}`, prios));
   }
   return {

@@ -31,7 +31,7 @@ describe.skipIf(skip !== undefined)(`nftables against the kernel${skip ? ` (skip
     `${RUNS} random rulesets: every sampled flow's verdict is the kernel's${missing ? ` (skipped: ${missing})` : ''}`,
     async () => {
       const report = await runOracle(lab, 'nftables', RUNS, SEED, (rng) => {
-        const rs = generateNftables(rng);
+        const rs = generateNftables(rng, { prerouting: true, log: true });
         const seed = rng.seed;
         return {
           features: rs.features,
