@@ -220,7 +220,7 @@ export function buildPolicy(path: string, rs: Ruleset): Policy {
     rules,
     default: {
       action: 'allow',
-      name: 'no chain of this address family on the hook (not filtered)',
+      name: 'accepted: no later chain on the hook filters its address family',
     },
     stages,
     ...(usesInterfaces || known.length

@@ -427,10 +427,20 @@ function startsSomething(ts: RuleTokens): boolean {
   return PAYLOAD_PROTOCOLS.has(w) && f !== undefined && f.kind === 'word' && /^[a-z]/.test(f.text);
 }
 
+/** Consumes a balanced `{ ... }` group whose content doesn't matter. */
+function skipBraces(ts: RuleTokens): void {
+  let depth = 0;
+  do {
+    const t = ts.next();
+    if (t.kind === 'punct' && t.text === '{') depth++;
+    if (t.kind === 'punct' && t.text === '}') depth--;
+  } while (depth > 0);
+}
+
 /** Consumes the rest of a statement whose arguments don't matter (NAT targets, dup, fwd ...). */
 function skipArguments(ts: RuleTokens): void {
   while (!ts.done() && ts.peekWord() !== 'comment') {
-    if (ts.isPunct('{')) parseSet(ts);
+    if (ts.isPunct('{')) skipBraces(ts);
     else ts.next();
   }
 }
@@ -551,7 +561,8 @@ function parseStatement(ts: RuleTokens): RuleItem | 'comment' | undefined {
       if (!ref || ref.kind !== 'word' || !ref.text.startsWith('@')) return undefined;
       ts.next();
       ts.next();
-      if (ts.isPunct('{')) parseSet(ts);
+      // `{ ip saddr timeout 1h }`: the element is an expression of the packet, read over.
+      if (ts.isPunct('{')) skipBraces(ts);
       return { kind: 'set-update', set: ref.text.slice(1) };
     }
     case 'meter': {
@@ -561,7 +572,7 @@ function parseStatement(ts: RuleTokens): RuleItem | 'comment' | undefined {
         ts.next();
         ts.next();
       }
-      if (ts.isPunct('{')) parseSet(ts);
+      if (ts.isPunct('{')) skipBraces(ts);
       return { kind: 'unknown-match', text: `meter ${name}` };
     }
     case 'dup':
