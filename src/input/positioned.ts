@@ -2,6 +2,7 @@ import yaml from 'js-yaml';
 import { parseTree, printParseErrorCode, type Node as JsonNode, type ParseError } from 'jsonc-parser';
 import { InputError } from './input-error.js';
 import { LineIndex, type InputFile } from './input-file.js';
+import { jsonTooDeepAt, MAX_NESTING, nestingMessage } from './nesting.js';
 
 export type DocPath = readonly (string | number)[];
 
@@ -10,6 +11,8 @@ interface PosNode {
   line: number;
   /** Mapping keys and sequence indexes to child nodes. */
   children: Map<string | number, PosNode>;
+  /** A number's source text (`0x50`, `80.0`, `-0`), kept to say what an odd one is. */
+  number?: string;
 }
 
 /** A node's line and its children as plain JSON: `[line, [[key, child], ...]]`. */
@@ -47,6 +50,13 @@ export class PositionedDocument {
     return { path: this.path, value: this.value, root: snapshotOf(this.root) };
   }
 
+  /** How the number at `at` is written in the file, where the file was parsed (not a snapshot). */
+  numberSource(at: DocPath): string | undefined {
+    let node: PosNode | undefined = this.root;
+    for (const key of at) node = node?.children.get(key);
+    return node?.number;
+  }
+
   /** The line of the deepest node along `at` that exists (the whole path, where it does). */
   lineAt(at: DocPath): number {
     let node = this.root;
@@ -70,8 +80,13 @@ export function formatDocPath(at: DocPath): string {
   return out || '(document)';
 }
 
+/** js-yaml's nesting limit (its default, stated so it stays ours); its typings don't list the option. */
+const YAML_LIMITS = { maxDepth: MAX_NESTING };
+
 interface Frame {
   line: number;
+  start: number;
+  end: number;
   kind: string | null;
   result: unknown;
   children: Frame[];
@@ -82,34 +97,81 @@ interface Frame {
  * and closes in document order, so a mapping's children arrive as key, value, key, value ...
  */
 export function parseYamlDocument(file: InputFile): PositionedDocument {
-  const stack: Frame[] = [{ line: 0, kind: null, result: undefined, children: [] }];
+  const stack: Frame[] = [{ line: 0, start: 0, end: 0, kind: null, result: undefined, children: [] }];
   let value: unknown;
   try {
     value = yaml.load(file.text, {
       filename: file.path,
+      ...YAML_LIMITS,
       listener(event, state) {
         if (event === 'open') {
-          stack.push({ line: state.line, kind: null, result: undefined, children: [] });
+          stack.push({
+            line: state.line,
+            start: state.position,
+            end: state.position,
+            kind: null,
+            result: undefined,
+            children: [],
+          });
         } else {
           const frame = stack.pop()!;
           frame.kind = state.kind;
           frame.result = state.result;
+          frame.end = state.position;
           stack[stack.length - 1]!.children.push(frame);
         }
       },
     });
   } catch (e) {
-    if (e instanceof yaml.YAMLException) {
-      const line = e.mark ? e.mark.line + 1 : undefined;
-      throw new InputError(file.path, line, `invalid YAML: ${e.reason}`);
-    }
+    if (e instanceof yaml.YAMLException) throw yamlError(file, e);
     throw e;
   }
   const top = stack[0]!.children[0];
-  return new PositionedDocument(file.path, value, top ? toPosNode(top) : { line: 1, children: new Map() });
+  return new PositionedDocument(
+    file.path,
+    value,
+    top ? toPosNode(top, file.text) : { line: 1, children: new Map() },
+  );
 }
 
-function toPosNode(frame: Frame): PosNode {
+function yamlError(file: InputFile, e: yaml.YAMLException): InputError {
+  if (!e.mark && /single document/.test(e.reason)) {
+    return new InputError(
+      file.path,
+      secondDocumentLine(file.text),
+      'invalid YAML: a second document starts here; expected a single document',
+    );
+  }
+  const reason = /maxDepth/.test(e.reason) ? nestingMessage() : e.reason;
+  return new InputError(file.path, e.mark ? e.mark.line + 1 : undefined, `invalid YAML: ${reason}`);
+}
+
+/**
+ * Where a multi-document stream's second document starts (js-yaml doesn't say): the line of the `---`
+ * that opens it, else the line its first node stands on.
+ */
+function secondDocumentLine(text: string): number | undefined {
+  const roots: number[] = [];
+  let depth = 0;
+  try {
+    yaml.loadAll(text, () => undefined, {
+      ...YAML_LIMITS,
+      listener(event, state) {
+        if (event === 'open' && depth++ === 0) roots.push(state.line);
+        else if (event === 'close') depth--;
+      },
+    });
+  } catch {
+    // A later document may be bad too; the roots seen so far are enough.
+  }
+  const root = roots[1];
+  if (root === undefined) return undefined;
+  const lines = text.split('\n', root + 1);
+  for (let i = root; i > roots[0]!; i--) if (/^---(?:\s|$)/.test(lines[i] ?? '')) return i + 1;
+  return root + 1;
+}
+
+function toPosNode(frame: Frame, text: string): PosNode {
   // A flow collection inside a block one is reported twice, the outer frame wrapping the same result.
   while (
     frame.children.length === 1 &&
@@ -119,19 +181,28 @@ function toPosNode(frame: Frame): PosNode {
     frame = frame.children[0]!;
   }
   const node: PosNode = { line: frame.line + 1, children: new Map() };
+  if (typeof frame.result === 'number') node.number = text.slice(frame.start, frame.end).trim();
   if (frame.kind === 'mapping') {
     for (let i = 0; i + 1 < frame.children.length; i += 2) {
       const key = frame.children[i]!;
-      node.children.set(String(key.result), toPosNode(frame.children[i + 1]!));
+      node.children.set(String(key.result), toPosNode(frame.children[i + 1]!, text));
     }
   } else if (frame.kind === 'sequence') {
-    frame.children.forEach((child, i) => node.children.set(i, toPosNode(child)));
+    frame.children.forEach((child, i) => node.children.set(i, toPosNode(child, text)));
   }
   return node;
 }
 
 /** Parses JSON (comments and trailing commas allowed, as in ARM templates) with jsonc-parser. */
 export function parseJsonDocument(file: InputFile): PositionedDocument {
+  // The parser and the walks below recurse once per level.
+  const deep = jsonTooDeepAt(file.text);
+  if (deep >= 0)
+    throw new InputError(
+      file.path,
+      new LineIndex(file.text).lineOf(deep),
+      `invalid JSON: ${nestingMessage()}`,
+    );
   const errors: ParseError[] = [];
   const tree = parseTree(file.text, errors, { allowTrailingComma: true, disallowComments: false });
   const lines = new LineIndex(file.text);
@@ -141,7 +212,11 @@ export function parseJsonDocument(file: InputFile): PositionedDocument {
     const what = first ? printParseErrorCode(first.error) : 'no JSON value';
     throw new InputError(file.path, line, `invalid JSON: ${what}`);
   }
-  return new PositionedDocument(file.path, jsonValue(tree, file.path, lines), jsonPos(tree, lines));
+  return new PositionedDocument(
+    file.path,
+    jsonValue(tree, file.path, lines),
+    jsonPos(tree, lines, file.text),
+  );
 }
 
 /** Builds the value, refusing duplicate keys (as YAML does) and keeping `__proto__` an ordinary key. */
@@ -172,15 +247,16 @@ function jsonValue(node: JsonNode, path: string, lines: LineIndex): unknown {
   }
 }
 
-function jsonPos(node: JsonNode, lines: LineIndex): PosNode {
+function jsonPos(node: JsonNode, lines: LineIndex, text: string): PosNode {
   const pos: PosNode = { line: lines.lineOf(node.offset), children: new Map() };
+  if (node.type === 'number') pos.number = text.slice(node.offset, node.offset + node.length);
   if (node.type === 'object') {
     for (const prop of node.children ?? []) {
       const [k, v] = prop.children ?? [];
-      if (k && v) pos.children.set(String(k.value), jsonPos(v, lines));
+      if (k && v) pos.children.set(String(k.value), jsonPos(v, lines, text));
     }
   } else if (node.type === 'array') {
-    (node.children ?? []).forEach((c, i) => pos.children.set(i, jsonPos(c, lines)));
+    (node.children ?? []).forEach((c, i) => pos.children.set(i, jsonPos(c, lines, text)));
   }
   return pos;
 }

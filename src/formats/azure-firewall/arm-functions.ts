@@ -1,3 +1,4 @@
+import { nestingMessage, nestsDeeperThan } from '../../input/nesting.js';
 import { buildResourceId } from './resource-id.js';
 import { isArmObject, makeObject, typeName, Unresolved, type ArmValue } from './arm-values.js';
 
@@ -202,11 +203,14 @@ export function callFunction(rawName: string, args: readonly ArmValue[], env: Fu
       return null;
     case 'json': {
       arity(args, 1, 1, rawName, env);
+      let parsed: ArmValue;
       try {
-        return JSON.parse(needString(args[0]!, env, rawName)) as ArmValue;
+        parsed = JSON.parse(needString(args[0]!, env, rawName)) as ArmValue;
       } catch {
         return env.fail('json(): the argument is not valid JSON');
       }
+      if (nestsDeeperThan(parsed)) env.fail(`json(): the value is ${nestingMessage()}`);
+      return parsed;
     }
     case 'replace':
       arity(args, 3, 3, rawName, env);

@@ -1,4 +1,5 @@
 import type { InputError } from '../../input/input-error.js';
+import { nestingMessage, nestsDeeperThan } from '../../input/nesting.js';
 import type { DocPath, PositionedDocument } from '../../input/positioned.js';
 import {
   ExpressionSyntaxError,
@@ -212,6 +213,8 @@ export class TemplateScope {
     this.evaluating.push(key);
     try {
       const result = compute();
+      // Each use may wrap the value again (createArray(variables('x'))): bound what a chain builds.
+      if (nestsDeeperThan(result.value)) throw this.doc.error(decl.path, nestingMessage());
       this.cache.set(key, result);
       for (const p of result.trace) trace.add(p);
       return result.value;
@@ -243,7 +246,34 @@ function envFor(ctx: EvalContext, trace: Trace, site: Site): FunctionEnv {
   };
 }
 
+/**
+ * Evaluation recurses through values, expressions and the variables and parameters they name, which a
+ * template can chain without end; a bound on the levels open at once keeps that off the stack's limit
+ * (a few hundred real levels overflow it). Real templates stay far below.
+ */
+const MAX_EVALUATION_DEPTH = 300;
+let evaluationDepth = 0;
+
+function nested<T>(site: Site, evaluate: () => T): T {
+  if (evaluationDepth >= MAX_EVALUATION_DEPTH) {
+    throw siteError(
+      site,
+      `the template's values, expressions and the variables and parameters they use nest more than ${MAX_EVALUATION_DEPTH} levels deep (the most this tool reads)`,
+    );
+  }
+  evaluationDepth++;
+  try {
+    return evaluate();
+  } finally {
+    evaluationDepth--;
+  }
+}
+
 function evaluateAst(ast: ArmAst, ctx: EvalContext, trace: Trace, site: Site): ArmValue {
+  return nested(site, () => evaluateAstNode(ast, ctx, trace, site));
+}
+
+function evaluateAstNode(ast: ArmAst, ctx: EvalContext, trace: Trace, site: Site): ArmValue {
   switch (ast.kind) {
     case 'string':
       return ast.value;
@@ -296,6 +326,10 @@ export function evaluateString(text: string, site: Site, ctx: EvalContext, trace
  * ("Property iteration in ARM templates").
  */
 export function evaluateDeep(raw: unknown, site: Site, ctx: EvalContext, trace: Trace): ArmValue {
+  return nested(site, () => evaluateValue(raw, site, ctx, trace));
+}
+
+function evaluateValue(raw: unknown, site: Site, ctx: EvalContext, trace: Trace): ArmValue {
   if (typeof raw === 'string') return evaluateString(raw, site, ctx, trace);
   if (Array.isArray(raw))
     return raw.map((x, i) => evaluateDeep(x, { ...site, path: [...site.path, i] }, ctx, trace));

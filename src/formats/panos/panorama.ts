@@ -68,6 +68,13 @@ function templateZones(doc: XmlDocument, config: XmlElement): string[] {
 }
 
 /**
+ * Panorama nests device groups "in a tree hierarchy of up to four levels" (PAN-OS Web Interface Help,
+ * Override or Revert an Object, https://docs.paloaltonetworks.com/pan-os/9-1/pan-os-web-interface-help/objects/move-clone-override-or-revert-objects/override-or-revert-an-object).
+ * The reader walks the chain recursively, so a deeper one (not a real export) is refused, with room to spare.
+ */
+const MAX_DEVICE_GROUP_DEPTH = 16;
+
+/**
  * One policy per Panorama device group, as the firewalls of that group evaluate it (Panorama
  * Administrator's Guide, "Device Group Policies",
  * https://docs.paloaltonetworks.com/panorama/9-1/panorama-admin/panorama-overview/centralized-firewall-configuration-and-update-management/device-groups/device-group-policies):
@@ -92,6 +99,7 @@ export function panoramaPolicies(
   }
   const parents = deviceGroupParents(doc, config);
   const scopes = new Map<string, Scope>();
+  const depths = new Map<string, number>();
   const scopeOf = (name: string, path: string[]): Scope => {
     const done = scopes.get(name);
     if (done) return done;
@@ -109,7 +117,17 @@ export function panoramaPolicies(
         `device group "${name}" has parent "${p.parent}", which is not a device group of this config`,
       );
     }
+    const tooDeep = () =>
+      doc.error(
+        p!.at,
+        `device group "${name}" is nested more than ${MAX_DEVICE_GROUP_DEPTH} levels deep; Panorama allows four`,
+      );
+    // Checked on the way up (the chain being resolved) and down (parents resolved before).
+    if (p && path.length >= MAX_DEVICE_GROUP_DEPTH) throw tooDeep();
     const parent = p ? scopeOf(p.parent, [...path, name]) : shared;
+    const depth = p ? depths.get(p.parent)! + 1 : 1;
+    if (depth > MAX_DEVICE_GROUP_DEPTH) throw tooDeep();
+    depths.set(name, depth);
     const scope = new Scope(doc, `device group "${name}"`, groups.get(name), parent, false);
     scopes.set(name, scope);
     return scope;

@@ -1,0 +1,144 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runCli } from '../cli/cli-io.js';
+
+/**
+ * Inputs nested thousands of levels deep, generated here (never committed): each is bad input named at
+ * file:line, never a stack overflow or another internal error.
+ */
+const dir = mkdtempSync(join(tmpdir(), 'rsfc-deep-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const DEEP = 20_000;
+const file = (name: string, text: string) => {
+  const p = join(dir, name);
+  writeFileSync(p, text);
+  return p;
+};
+const range = (n: number) => Array.from({ length: n }, (_, i) => i);
+const brackets = (n: number) => `${'['.repeat(n)}${']'.repeat(n)}`;
+const ARM =
+  '"$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",\n"contentVersion": "1.0.0.0"';
+const POLICY_RESOURCE = (name: string) =>
+  `"resources": [{"type": "Microsoft.Network/firewallPolicies", "apiVersion": "2023-09-01", "name": "${name}", "properties": {}}]`;
+const GENERIC = 'format: generic/v1\ndefault: deny\nrules: []\n';
+
+async function expectInputError(args: string[], path: string, line: number, message: RegExp) {
+  const r = await runCli('check', ...args);
+  expect(r.stderr).not.toMatch(/internal error/);
+  expect(r.status).toBe(2);
+  expect(r.stderr).toContain(`${path}:${line}: `);
+  expect(r.stderr).toMatch(message);
+}
+
+describe('deep nesting is an input error at file:line', () => {
+  it('generic JSON', async () => {
+    const p = file(
+      'deep.json',
+      `{\n"format": "generic/v1",\n"default": "deny",\n"rules": [],\n"x": ${brackets(DEEP)}}`,
+    );
+    await expectInputError([p], p, 5, /invalid JSON: nested more than 100 levels deep/);
+  });
+  it('generic YAML, flow and block style', async () => {
+    const flow = file('flow.yaml', `${GENERIC}x: ${brackets(DEEP)}\n`);
+    await expectInputError([flow], flow, 4, /invalid YAML: nested more than 100 levels deep/);
+    const steps = range(3000).map((i) => `${' '.repeat(i + 1)}- `);
+    const block = file('block.yaml', `${GENERIC}x:\n${steps.join('\n')}1\n`);
+    await expectInputError([block], block, 104, /invalid YAML: nested more than 100 levels deep/);
+  });
+  it('Azure template JSON', async () => {
+    const p = file(
+      'arm.json',
+      `{${ARM},\n"parameters": {"p": {"type": "array", "defaultValue": ${brackets(DEEP)}}},\n${POLICY_RESOURCE('x')}}`,
+    );
+    await expectInputError([p], p, 3, /invalid JSON: nested more than 100 levels deep/);
+  });
+  it('Azure variables chained through each other', async () => {
+    const vars = range(DEEP).map(
+      (i) => `"v${i}": "${i + 1 < DEEP ? `[createArray(variables('v${i + 1}'))]` : 'x'}"`,
+    );
+    const p = file(
+      'chain.json',
+      `{${ARM},\n"variables": {${vars.join(',\n')}},\n${POLICY_RESOURCE("[string(variables('v0'))]")}}`,
+    );
+    const r = await runCli('check', p);
+    expect(r.stderr).not.toMatch(/internal error/);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/chain\.json:\d+: .*nest more than 300 levels deep/);
+  });
+  it('Azure variables built up one level each, evaluated from the innermost', async () => {
+    const n = 500;
+    const vars = range(n).map((i) => `"v${i}": "${i > 0 ? `[createArray(variables('v${i - 1}'))]` : 'x'}"`);
+    // Names used from v0 up: each is evaluated when the one before is cached, so no chain is open at once.
+    const uses = range(n).map((i) => `"t${i}": "[string(variables('v${i}'))]"`);
+    const p = file(
+      'wrap.json',
+      `{${ARM},\n"variables": {${vars.join(',\n')}},\n"outputs": {${uses.join(',\n')}},\n${POLICY_RESOURCE("[string(variables('v499'))]")}}`,
+    );
+    const r = await runCli('check', p);
+    expect(r.stderr).not.toMatch(/internal error/);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/wrap\.json:\d+: .*nest/);
+  });
+  it('Azure json() of a deep string', async () => {
+    const p = file('json-fn.json', `{${ARM},\n${POLICY_RESOURCE(`[string(json('${brackets(DEEP)}'))]`)}}`);
+    await expectInputError([p], p, 3, /json\(\): the value is nested more than 100 levels deep/);
+  });
+  it('PAN-OS XML reads deep elements without recursion', async () => {
+    const p = file(
+      'deep.xml',
+      `<config version="10.1.0"><devices><entry name="localhost.localdomain"><vsys><entry name="vsys1"><address>${'<x>'.repeat(DEEP * 5)}${'</x>'.repeat(DEEP * 5)}</address><rulebase><security><rules>${'<entry name="r">'.repeat(DEEP)}${'</entry>'.repeat(DEEP)}</rules></security></rulebase></entry></vsys></entry></devices></config>\n`,
+    );
+    await expectInputError([p], p, 1, /rule "r" has no <action>/);
+  });
+  it.each([
+    ['top-down', (i: number) => i],
+    ['bottom-up', (i: number) => DEEP / 10 - 1 - i],
+  ])('Panorama device groups chained %s', async (name, order) => {
+    const n = DEEP / 10;
+    const dgs = range(n).map((i) => `<entry name="dg${order(i)}"><devices/></entry>`);
+    const parents = range(n).map((j) => {
+      const i = order(j);
+      return `<entry name="dg${i}">${i > 0 ? `<parent-dg>dg${i - 1}</parent-dg>` : ''}<id>${i + 1}</id></entry>`;
+    });
+    const p = file(
+      `pano-${name}.xml`,
+      `<?xml version="1.0"?>\n<config version="10.1.0" urldb="paloaltonetworks"><shared/><devices><entry name="localhost.localdomain"><device-group>${dgs.join('')}</device-group></entry></devices><readonly><devices><entry name="localhost.localdomain"><device-group>${parents.join('\n')}</device-group></entry></devices></readonly></config>\n`,
+    );
+    const r = await runCli('check', p);
+    expect(r.stderr).not.toMatch(/internal error/);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(
+      new RegExp(`pano-${name}\\.xml:\\d+: device group "dg\\d+" is nested more than 16 levels deep`),
+    );
+  });
+  it('FortiGate config blocks', async () => {
+    const p = file(
+      'deep.conf',
+      `#config-version=FGT80E-6.2.9-FW-build1234-210301:opmode=0:vdom=0:user=admin\nconfig firewall policy\n${'edit 1\nconfig a\n'.repeat(DEEP)}${'end\nnext\n'.repeat(DEEP)}end\n`,
+    );
+    const r = await runCli('check', p);
+    expect(r.stderr).not.toMatch(/internal error/);
+    expect([0, 1, 2]).toContain(r.status);
+    if (r.status === 2) expect(r.stderr).toMatch(/deep\.conf:\d+: /);
+  });
+  it('catalog YAML and JSON', async () => {
+    const ok = file('ok.yaml', GENERIC);
+    const yaml = file('catalog.yaml', `catalogVersion: 1.0.0\nx: ${brackets(DEEP)}\n`);
+    await expectInputError(
+      ['--catalog', yaml, ok],
+      yaml,
+      2,
+      /invalid YAML: nested more than 100 levels deep/,
+    );
+    const json = file('catalog.json', `{"catalogVersion": "1.0.0",\n"x": ${brackets(DEEP)}}`);
+    await expectInputError(
+      ['--catalog', json, ok],
+      json,
+      2,
+      /invalid JSON: nested more than 100 levels deep/,
+    );
+  });
+});
