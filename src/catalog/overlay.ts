@@ -1,5 +1,6 @@
 import schema from '../../catalog/overlay.schema.json' with { type: 'json' };
 import { formatDocPath, type DocPath, type PositionedDocument } from '../input/positioned.js';
+import { checkPortLiterals } from '../input/number-literal.js';
 import { checkDocument, compileSchema } from '../input/schema-check.js';
 import type { Provenance, Severity } from '../model/flow.js';
 import type { Protocol } from '../model/service.js';
@@ -174,6 +175,7 @@ function readFlow(doc: PositionedDocument, base: Catalog, at: DocPath, f: RawFlo
       );
     }
   });
+  checkPortLiterals(doc, [...at, 'ports'], f.ports.length, OVERLAY_WHAT);
   return {
     hosts: f.hosts.map((h, i) => checkHostSpec(doc, [...at, 'hosts', i], h, OVERLAY_WHAT)),
     ports: f.ports,

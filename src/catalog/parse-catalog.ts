@@ -1,5 +1,6 @@
 import schema from '../../catalog/remotespark.schema.json' with { type: 'json' };
 import { formatDocPath, type PositionedDocument } from '../input/positioned.js';
+import { checkPortLiterals } from '../input/number-literal.js';
 import { checkDocument, compileSchema } from '../input/schema-check.js';
 import type { Severity } from '../model/flow.js';
 import type { Protocol } from '../model/service.js';
@@ -90,6 +91,7 @@ export function catalogFromDocument(
       const hosts = e.hosts.map((h, hi) => checkHostSpec(doc, [...at, 'hosts', hi], h, CATALOG_WHAT));
       const dup = hosts.findIndex((h, i) => hosts.indexOf(h) !== i);
       if (dup >= 0) throw duplicate(doc, [...at, 'hosts', dup], 'host', hosts[dup]!);
+      checkPortLiterals(doc, [...at, 'ports'], e.ports.length, CATALOG_WHAT);
       return {
         role: e.role,
         modes: e.modes,

@@ -1,4 +1,5 @@
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import { oddNumberLiteral } from './number-literal.js';
 import { formatDocPath, type DocPath, type PositionedDocument } from './positioned.js';
 
 const ajv = new Ajv2020({ allErrors: false, strict: true, allowUnionTypes: true });
@@ -46,5 +47,8 @@ export function checkDocument(doc: PositionedDocument, validator: SchemaValidato
   const at: DocPath = pathOf(error);
   const key =
     error.keyword === 'additionalProperties' ? [...at, String(error.params.additionalProperty)] : at;
-  throw doc.error(key, `${formatDocPath(at)}: ${describe(error)} (${what})`);
+  // A number written oddly (1e999, -0) is named, so the message isn't about a value the file doesn't show.
+  const source = doc.numberSource(at);
+  const odd = source === undefined ? undefined : oddNumberLiteral(source);
+  throw doc.error(key, `${formatDocPath(at)}: ${odd ? `${odd}; ` : ''}${describe(error)} (${what})`);
 }

@@ -111,7 +111,8 @@ describe('bad catalog files: InputError with path, line and key', () => {
     });
     expect(thrown(() => loadCatalogText({ path: 'c.yaml', text: text('44.5') }))).toMatchObject({
       line: 8,
-      message: 'releases[0].entries[0].ports[0]: must be integer (RemoteSpark catalog)',
+      message:
+        'releases[0].entries[0].ports[0]: 44.5 is not a whole number; must be integer (RemoteSpark catalog)',
     });
   });
 });

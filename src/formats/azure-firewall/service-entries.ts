@@ -4,6 +4,7 @@ import {
   intersectServiceExprs,
   unionServiceExprs,
 } from '../../model/service.js';
+import { oddNumberLiteral } from '../../input/number-literal.js';
 import { locationOf, unresolvedReason } from './address-entries.js';
 import { preview, Unresolved } from './arm-values.js';
 import type { View } from './view.js';
@@ -26,10 +27,26 @@ function badService(view: View, message: string): ServiceExpr {
 
 type Port = { ranges: PortRange[] } | { unknown: ServiceExpr };
 
+/** A port written as a JSON number other than a plain integer (`-0`, `1e999`, `80.0`): what it is. */
+function oddPort(view: View, v: unknown): string | undefined {
+  if (typeof v !== 'number') return undefined;
+  const source = view.site.doc.numberSource(view.site.path);
+  return source !== undefined && Object.is(Number(source), v) ? oddNumberLiteral(source) : undefined;
+}
+
 /** `*`, `443`, `8000-8100`: one destination port entry of a network or DNAT rule. */
 function portEntry(view: View, role: string): Port {
   const v = view.scalar(role);
   if (v instanceof Unresolved) return { unknown: unknownService(unresolvedReason(view, role, v), view) };
+  const odd = oddPort(view, v);
+  if (odd) {
+    return {
+      unknown: badService(
+        view,
+        `${role}: ${odd}; expected *, a port 0-${MAX_PORT} written as a plain integer, or a range like 8000-8100`,
+      ),
+    };
+  }
   const text = String(v).trim();
   if (text === '*') return { ranges: [[0, MAX_PORT]] };
   const m = /^(\d{1,5})(?:\s*-\s*(\d{1,5}))?$/.exec(text);
@@ -131,6 +148,11 @@ export function applicationServices(protocols: View[]): ServiceExpr {
       port = p.scalar('port');
       if (port instanceof Unresolved) {
         members.push(unknownService(unresolvedReason(p, 'application rule port', port), p));
+        continue;
+      }
+      const odd = oddPort(p, port);
+      if (odd) {
+        members.push(badService(p, `protocols[].port: ${odd}; expected a port 1-${MAX_PORT}`));
         continue;
       }
       if (typeof port === 'string' && !/^\d{1,5}$/.test(port.trim())) {

@@ -1,3 +1,4 @@
+import { oddNumberLiteral } from '../../input/number-literal.js';
 import { ANY_SERVICE, type ServiceExpr } from '../../model/service.js';
 import { EntryError, GROUP_NAME } from './entry-error.js';
 
@@ -27,6 +28,9 @@ export const SERVICE_FORMS =
 
 function parsePort(text: string, entry: string): number {
   if (!/^\d{1,10}$/.test(text)) {
+    // A number in another notation (0x50, 80.0, -0, 1e999) is named as what it is.
+    const odd = text !== '' && !Number.isNaN(Number(text)) ? oddNumberLiteral(text) : undefined;
+    if (odd) throw new EntryError(`"${entry}": ${odd}, not a port; expected a decimal number 0-65535`);
     throw new EntryError(`"${entry}": "${text}" is not a port; expected a number 0-65535`);
   }
   const port = Number(text);
