@@ -9,7 +9,7 @@ try {
     color,
   });
 } catch (e) {
-  // A bug, not bad input: say so plainly and fail closed (never exit 0).
+  // cliMain reports its own bugs with the files read; this is the last resort (output failing, say).
   const message = e instanceof Error ? e.message : String(e);
   process.stderr.write(
     `internal error: ${message}\nThis is a bug in remotespark-firewall-check; please report it.\n`,

@@ -12,6 +12,7 @@ import { relative, resolve, sep } from 'node:path';
 import { formatIds } from '../formats/registry.js';
 import { UsageError } from '../check/usage-error.js';
 import { InputError } from '../input/input-error.js';
+import { MAX_INPUT_MB } from '../input/input-file.js';
 import { buildJsonReport, type JsonReport } from '../report/json-report.js';
 import { renderMarkdown } from '../report/markdown-report.js';
 import { plainText } from '../report/escape.js';
@@ -62,7 +63,7 @@ check options:
   --output F             text (default), json, markdown, sarif (code scanning: a result per failing
                          flow and policy, fixes attached), or patch (the proven fixes as a unified
                          diff for git apply)
-  --max-input-mb N       refuse inputs larger than N MiB (default 128)
+  --max-input-mb N       refuse inputs larger than N MiB (default 128, at most ${MAX_INPUT_MB})
 
 Exit status: 0 every required flow allowed; 1 a required flow not allowed; 2 usage or input error.
 `;
@@ -111,6 +112,11 @@ function parseMaxMb(text: string | undefined): number | undefined {
   const n = Number(text);
   if (!Number.isFinite(n) || n <= 0)
     throw new UsageError(`--max-input-mb "${text}" is not a positive number`);
+  if (n > MAX_INPUT_MB) {
+    throw new UsageError(
+      `--max-input-mb "${text}" is over ${MAX_INPUT_MB}, the most this version can read (a file is held as one string, which Node.js limits to 512 MiB)`,
+    );
+  }
   return Math.floor(n * 1024 * 1024);
 }
 
@@ -182,7 +188,39 @@ function catalogPath(values: Values, io: CliIo): Promise<string | undefined> {
   });
 }
 
-/** Runs the CLI; resolves to the exit status. Never rejects for bad input or usage. */
+/**
+ * A bug, not bad input: says so, naming the files the check was reading (a bug found by one input is
+ * reproduced with it), and fails closed with exit 2, the check could not run (README, Exit status).
+ */
+function internalError(e: unknown, argv: readonly string[], io: CliIo): number {
+  const message = e instanceof Error ? e.message : String(e);
+  const files = inputFiles(argv);
+  const reading = files.length ? ` while checking ${files.join(', ')}` : '';
+  io.stderr(
+    `internal error${reading}: ${plainText(message)}\nThis is a bug in ${TOOL_NAME}; please report it with the file.\n`,
+  );
+  if (process.env.REMOTESPARK_DEBUG && e instanceof Error) io.stderr(`${e.stack}\n`);
+  return 2;
+}
+
+/** The files a command line reads: the configs after `check`, and a local --catalog. */
+function inputFiles(argv: readonly string[]): string[] {
+  try {
+    const { values, positionals } = parseArgs({
+      args: [...argv],
+      options: OPTIONS,
+      allowPositionals: true,
+      strict: false,
+    });
+    const configs = positionals[0] === 'check' ? positionals.slice(1) : [];
+    const catalog = typeof values.catalog === 'string' ? [values.catalog] : [];
+    return [...configs, ...catalog];
+  } catch {
+    return [];
+  }
+}
+
+/** Runs the CLI; resolves to the exit status. Never rejects: bad input, usage and bugs all end in 2. */
 export async function cliMain(argv: readonly string[], io: CliIo): Promise<number> {
   try {
     const { values, positionals } = parseArgs({
@@ -255,7 +293,7 @@ export async function cliMain(argv: readonly string[], io: CliIo): Promise<numbe
       e instanceof UsageError ||
       e instanceof CatalogUsageError ||
       (e instanceof TypeError && 'code' in e && String(e.code).startsWith('ERR_PARSE_ARGS'));
-    if (!(e instanceof InputError) && !usage) throw e;
+    if (!(e instanceof InputError) && !usage) return internalError(e, argv, io);
     if (wantsJson(argv)) io.stdout(`${JSON.stringify(jsonError(e), null, 2)}\n`);
     if (e instanceof InputError) io.stderr(`error: ${plainText(e.format())}\n`);
     else io.stderr(`error: ${plainText(e.message)}\nRun "${TOOL_NAME} --help" for usage.\n`);

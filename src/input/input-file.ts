@@ -1,3 +1,4 @@
+import { constants } from 'node:buffer';
 import { readFileSync, statSync } from 'node:fs';
 import { InputError } from './input-error.js';
 
@@ -21,6 +22,15 @@ export class BinaryInputError extends InputError {
 
 export const DEFAULT_MAX_INPUT_BYTES = 128 * 1024 * 1024;
 
+/**
+ * The most a file may hold for this version to read it: its text is one string, and the engine caps a
+ * string's length (2^29 - 24 characters in V8). A UTF-8 or UTF-16 file never has more characters than bytes.
+ */
+export const MAX_READABLE_BYTES = constants.MAX_STRING_LENGTH;
+
+/** The largest --max-input-mb that the reader can honour. */
+export const MAX_INPUT_MB = Math.floor(MAX_READABLE_BYTES / 1024 / 1024);
+
 const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MiB`;
 
 /**
@@ -39,6 +49,13 @@ export function readInputFile(path: string, maxBytes = DEFAULT_MAX_INPUT_BYTES):
   } catch (e) {
     if (e instanceof InputError) throw e;
     throw new InputError(path, undefined, `cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  if (size > MAX_READABLE_BYTES) {
+    throw new InputError(
+      path,
+      undefined,
+      `is ${mb(size)}, more than the ${MAX_INPUT_MB} MiB a file may have for this version to read it`,
+    );
   }
   if (size > maxBytes) {
     throw new InputError(
