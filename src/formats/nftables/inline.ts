@@ -7,8 +7,8 @@ import type { ChainDef, TableDef, Verdict } from './ruleset.js';
 
 /** Where an emitted rule comes from: a rule of a chain, or a base chain's policy. */
 export type Origin =
-  | { kind: 'rule'; table: TableDef; chain: ChainDef; index: number }
-  | { kind: 'policy'; table: TableDef; chain: ChainDef };
+  | { kind: 'rule'; table: TableDef; chain: ChainDef; index: number; base: ChainDef }
+  | { kind: 'policy'; table: TableDef; chain: ChainDef; base: ChainDef };
 
 /** One first-match rule of a stage: where it matches, what it decides, and the nft rule it stands for. */
 export interface Emitted {
@@ -101,7 +101,7 @@ export class ChainInliner {
       guard,
       action,
       `policy ${b.policy}`,
-      { kind: 'policy', table: this.table, chain: this.base },
+      { kind: 'policy', table: this.table, chain: this.base, base: this.base },
       b.policyLine ?? b.line,
     );
   }
@@ -135,7 +135,7 @@ export class ChainInliner {
       const line = rules[i]!.line;
       const g = this.and(guard, m.alts, line);
       if (g.length === 0) continue;
-      const origin: Origin = { kind: 'rule', table: this.table, chain: top.chain, index: i };
+      const origin: Origin = { kind: 'rule', table: this.table, chain: top.chain, index: i, base: this.base };
       const here: Frame = { chain: top.chain, index: i + 1 };
       const effect = m.effect;
       if (effect.kind === 'vmap') {

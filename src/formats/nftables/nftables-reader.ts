@@ -2,16 +2,9 @@ import type { InputFile } from '../../input/input-file.js';
 import type { Policy } from '../../model/policy.js';
 import type { FormatReader } from '../format-reader.js';
 import { nftablesFormat } from './detect.js';
-import { parseJson } from './json-parser.js';
 import { buildPolicy } from './policy-builder.js';
 import { remediateNftables } from './remediate.js';
-import type { Ruleset } from './ruleset.js';
-import { parseText } from './text-parser.js';
-
-/** Reads one file, text or JSON, into its ruleset. Throws InputError naming file:line. */
-export function readRuleset(file: InputFile): Ruleset {
-  return /^\s*\{/.test(file.text) ? parseJson(file) : parseText(file);
-}
+import { readRuleset } from './read-ruleset.js';
 
 /** Reads one nftables file into its policy. */
 export function readNftablesFile(file: InputFile): Policy {

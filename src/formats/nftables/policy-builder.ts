@@ -169,7 +169,7 @@ export function buildPolicy(path: string, rs: Ruleset): Policy {
     } catch (e) {
       if (!(e instanceof StageTooLarge)) throw e;
       const b = chain.base!;
-      const origin: Origin = { kind: 'policy', table, chain };
+      const origin: Origin = { kind: 'policy', table, chain, base: chain };
       const location = { path, line: b.line };
       const reason = `chain ${chain.name} and the chains it jumps to flatten into more than ${MAX_STAGE_RULES} rules; its verdicts are not worked out`;
       emitted = [
