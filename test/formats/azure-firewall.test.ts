@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { parse as parseJsonc } from 'jsonc-parser';
-import { expectReadOrInputError } from './damaged-input.js';
+import { expectReadOrInputError, fuzzParameters } from './damaged-input.js';
 import { describe, expect, it } from 'vitest';
 import { parseFlowSpec } from '../../src/check/flow-spec.js';
 import { evaluateFlow } from '../../src/evaluate/evaluate.js';
@@ -920,7 +920,7 @@ describe('azure-firewall: bad input', () => {
           );
         },
       ),
-      { numRuns: 400 },
+      fuzzParameters(400),
     );
   });
 });

@@ -37,3 +37,13 @@ export function lineEdits(noise: readonly string[]): fc.Arbitrary<(lines: readon
     return out;
   });
 }
+
+/**
+ * fast-check parameters for a damaged-input fuzz test: the test's own runs (and seed) by default;
+ * `DAMAGED_INPUT_RUNS=10000` makes a long random run (a new seed each time; fast-check prints it on failure).
+ */
+export function fuzzParameters(numRuns: number, seed?: number): fc.Parameters<unknown> {
+  const long = Number(process.env.DAMAGED_INPUT_RUNS);
+  if (Number.isInteger(long) && long > 0) return { numRuns: long };
+  return seed === undefined ? { numRuns } : { numRuns, seed };
+}

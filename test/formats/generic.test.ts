@@ -1,7 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import fc from 'fast-check';
 import yaml from 'js-yaml';
-import { expectReadOrInputError } from './damaged-input.js';
+import { expectReadOrInputError, fuzzParameters } from './damaged-input.js';
 import { describe, expect, it } from 'vitest';
 import { genericReader } from '../../src/formats/generic/generic-reader.js';
 import { formatById } from '../../src/formats/registry.js';
@@ -603,7 +603,7 @@ describe('generic format: bad input', () => {
           );
         },
       ),
-      { numRuns: 500 },
+      fuzzParameters(500),
     );
   });
 });

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, it } from 'vitest';
-import { expectReadOrInputError, lineEdits } from '../damaged-input.js';
+import { expectReadOrInputError, fuzzParameters, lineEdits } from '../damaged-input.js';
 import { fortigateReader } from '../../../src/formats/fortigate/fortigate-reader.js';
 import { fixture } from './helpers.js';
 
@@ -37,7 +37,7 @@ describe('FortiGate reader on damaged input', () => {
             out.length,
           );
         }),
-        { numRuns: 300, seed: 20240611 },
+        fuzzParameters(300, 20240611),
       );
     });
   }

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, it } from 'vitest';
-import { expectReadOrInputError, lineEdits } from '../damaged-input.js';
+import { expectReadOrInputError, fuzzParameters, lineEdits } from '../damaged-input.js';
 import { panosReader } from '../../../src/formats/panos/panos-reader.js';
 
 const FIXTURES = [
@@ -41,7 +41,7 @@ describe('PAN-OS reader on damaged input', () => {
             out.length,
           );
         }),
-        { numRuns: 250, seed: 20261124 },
+        fuzzParameters(250, 20261124),
       );
     });
   }
