@@ -20,7 +20,7 @@ import { renderText } from '../report/text-report.js';
 import { TOOL_NAME, TOOL_VERSION } from '../tool-info.js';
 import { catalogOutputs, runCatalogCommand } from './catalog-command.js';
 import { localCatalogPath } from './catalog-option.js';
-import { jsonError, wantsJson } from './json-error.js';
+import { jsonError, jsonInternalError, wantsJson } from './json-error.js';
 
 export interface CliIo {
   stdout: (s: string) => void;
@@ -200,6 +200,7 @@ function internalError(e: unknown, argv: readonly string[], io: CliIo): number {
     `internal error${reading}: ${plainText(message)}\nThis is a bug in ${TOOL_NAME}; please report it with the file.\n`,
   );
   if (process.env.REMOTESPARK_DEBUG && e instanceof Error) io.stderr(`${e.stack}\n`);
+  if (wantsJson(argv)) io.stdout(`${JSON.stringify(jsonInternalError(message, files), null, 2)}\n`);
   return 2;
 }
 

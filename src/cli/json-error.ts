@@ -10,8 +10,8 @@ export interface JsonError {
   schemaVersion: number;
   tool: { name: string; version: string };
   error: {
-    /** `input`: a file could not be read; `usage`: the options were wrong. */
-    kind: 'input' | 'usage';
+    /** `input`: a file could not be read; `usage`: the options were wrong; `internal`: a bug. */
+    kind: 'input' | 'usage' | 'internal';
     /** The file at fault (input errors), else null. */
     path: string | null;
     /** 1-based, or null where the problem is the whole file or not a file at all. */
@@ -32,6 +32,15 @@ export function jsonError(e: InputError | UsageError | CatalogUsageError | TypeE
       line: input ? (e.line ?? null) : null,
       message: e.message,
     },
+  };
+}
+
+/** The JSON error for a bug met while checking `files` (the first named as the path). */
+export function jsonInternalError(message: string, files: readonly string[]): JsonError {
+  return {
+    schemaVersion: ERROR_SCHEMA_VERSION,
+    tool: { name: TOOL_NAME, version: TOOL_VERSION },
+    error: { kind: 'internal', path: files[0] ?? null, line: null, message: `internal error: ${message}` },
   };
 }
 

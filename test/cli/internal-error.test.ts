@@ -27,4 +27,17 @@ describe('an internal error', () => {
       `internal error while checking ${p}: Cannot read properties of undefined (reading 'rules')\nThis is a bug in remotespark-firewall-check; please report it with the file.\n`,
     );
   });
+
+  it('with --json, prints an error object of kind internal naming the file', async () => {
+    const p = join(dir, 'office.yaml');
+    writeFileSync(p, 'format: generic/v1\ndefault: deny\nrules: []\n');
+    const r = await runCli('check', p, '--json');
+    expect(r.status).toBe(2);
+    expect(JSON.parse(r.stdout).error).toEqual({
+      kind: 'internal',
+      path: p,
+      line: null,
+      message: "internal error: Cannot read properties of undefined (reading 'rules')",
+    });
+  });
 });
