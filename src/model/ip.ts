@@ -178,12 +178,15 @@ export function formatAddress(value: bigint): string {
   return (ipaddr.fromByteArray(bytes) as ipaddr.IPv6).toRFC5952String();
 }
 
-/** Splits an interval into the fewest CIDR blocks, stopping once there are more than `max`. */
-function intervalToCidrs(lo: bigint, hi: bigint, max: number): string[] {
+/**
+ * The fewest CIDR blocks covering [lo, hi] exactly, as [first address, prefix length], stopping once there
+ * are more than `max`.
+ */
+export function cidrBlocks(lo: bigint, hi: bigint, max = Infinity): [bigint, number][] {
   const family = familyOf(lo);
   const base = familyBase(family);
   const bits = familyBits(family);
-  const out: string[] = [];
+  const out: [bigint, number][] = [];
   let cur = lo - base;
   const end = hi - base;
   while (cur <= end && out.length <= max) {
@@ -195,10 +198,15 @@ function intervalToCidrs(lo: bigint, hi: bigint, max: number): string[] {
     ) {
       size++;
     }
-    out.push(`${formatAddress(base + cur)}/${bits - size}`);
+    out.push([base + cur, bits - size]);
     cur += 1n << BigInt(size);
   }
   return out;
+}
+
+/** Splits an interval into the fewest CIDR blocks, stopping once there are more than `max`. */
+function intervalToCidrs(lo: bigint, hi: bigint, max: number): string[] {
+  return cidrBlocks(lo, hi, max).map(([first, prefix]) => `${formatAddress(first)}/${prefix}`);
 }
 
 /** Human form of a set: CIDRs where they are few, first-last ranges otherwise; `limit` caps the list. */

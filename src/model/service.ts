@@ -113,3 +113,15 @@ export function matchService(expr: ServiceExpr, port: number, protocol: Protocol
     }
   }
 }
+
+/** Merges port ranges into sorted, non-overlapping ones. */
+export function mergePorts(ranges: readonly PortRange[]): PortRange[] {
+  const sorted = [...ranges].sort((a, b) => a[0] - b[0]);
+  const out: [number, number][] = [];
+  for (const [lo, hi] of sorted) {
+    const last = out[out.length - 1];
+    if (last && lo <= last[1] + 1) last[1] = Math.max(last[1], hi);
+    else out.push([lo, hi]);
+  }
+  return out;
+}

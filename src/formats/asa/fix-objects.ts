@@ -1,6 +1,6 @@
 import type { AddressExpr } from '../../model/address.js';
 import { IntervalSet } from '../../model/interval-set.js';
-import { familyOf, formatAddress, FAMILY_RANGE, type Family } from '../../model/ip.js';
+import { cidrBlocks, familyOf, formatAddress, type Family } from '../../model/ip.js';
 import { isValidHostName, normalizeHost } from '../../model/names.js';
 import type { ServiceExpr } from '../../model/service.js';
 import type { AsaConfig } from './asa-reader.js';
@@ -51,28 +51,6 @@ function plainSet(expr: AddressExpr): IntervalSet | undefined {
     sets.push(s);
   }
   return IntervalSet.unionAll(sets);
-}
-
-/** The fewest CIDR blocks covering [lo, hi] exactly, as [first address, prefix length]. */
-function cidrBlocks(lo: bigint, hi: bigint): [bigint, number][] {
-  const family = familyOf(lo);
-  const bits = family === 'ipv4' ? 32 : 128;
-  const base = FAMILY_RANGE[family].min()!;
-  const out: [bigint, number][] = [];
-  let cur = lo - base;
-  const end = hi - base;
-  while (cur <= end) {
-    let size = 0;
-    while (
-      size < bits &&
-      (cur & ((1n << BigInt(size + 1)) - 1n)) === 0n &&
-      cur + (1n << BigInt(size + 1)) - 1n <= end
-    )
-      size++;
-    out.push([base + cur, bits - size]);
-    cur += 1n << BigInt(size);
-  }
-  return out;
 }
 
 function v4Mask(prefix: number): string {

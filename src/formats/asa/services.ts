@@ -9,7 +9,8 @@ import {
 import { lineError, type ConfigLine } from './config-lines.js';
 import type { ObjectGroupDef, ObjectTables } from './objects.js';
 import { describeKind } from './objects.js';
-import { mergePorts, parsePortOperator, PORT_OPERATORS, PortSyntaxError } from './ports.js';
+import { mergePorts } from '../../model/service.js';
+import { parsePortOperator, PORT_OPERATORS, PortSyntaxError } from './ports.js';
 import { PORT_PROTOCOL_NAMES, parseProtocol, PROTOCOL_FORMS, type AsaProtocol } from './protocols.js';
 import type { StaleReferences } from './stale-references.js';
 

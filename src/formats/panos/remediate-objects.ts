@@ -1,3 +1,4 @@
+import { mergePorts } from '../../model/service.js';
 import type { IntervalSet } from '../../model/interval-set.js';
 import { normalizeHost } from '../../model/names.js';
 import { parseIpNetmask, parseIpRange } from './address-values.js';
@@ -25,14 +26,9 @@ const MAX_NAME = 63;
 
 /** Canonical text of a port list: sorted, merged ranges. */
 function portsKey(ranges: readonly (readonly [number, number])[]): string {
-  const sorted = [...ranges].sort((a, b) => a[0] - b[0]);
-  const out: [number, number][] = [];
-  for (const [lo, hi] of sorted) {
-    const last = out[out.length - 1];
-    if (last && lo <= last[1] + 1) last[1] = Math.max(last[1], hi);
-    else out.push([lo, hi]);
-  }
-  return out.map(([lo, hi]) => (lo === hi ? `${lo}` : `${lo}-${hi}`)).join(',');
+  return mergePorts(ranges)
+    .map(([lo, hi]) => (lo === hi ? `${lo}` : `${lo}-${hi}`))
+    .join(',');
 }
 
 /** The objects a fix uses from `scope` (found or defined there), for the rule it writes in that scope. */
