@@ -18,6 +18,8 @@ export interface IptablesOptions {
   sourcePorts?: boolean;
   /** `-j LOG` (a non-terminating target). */
   log?: boolean;
+  /** conntrack/state matches in the raw table, which runs before conntrack (a first packet is INVALID there). */
+  rawConntrack?: boolean;
 }
 
 const USER_CHAINS = ['lan_in', 'svc', 'CHK-1', 'blocklist', 'web.allow', 'x'];
@@ -216,7 +218,7 @@ function earlyTables(c: Ctx): string[] {
     c.features.add('raw');
     const lines = ['*raw', ':PREROUTING ACCEPT [0:0]', ':OUTPUT ACCEPT [0:0]'];
     for (let i = rng.int(1, 3); i > 0; i--) {
-      const m = matches(c, { inIf: true, outIf: false, conntrack: false });
+      const m = matches(c, { inIf: true, outIf: false, conntrack: !!c.opts.rawConntrack });
       lines.push(rule('PREROUTING', [...m.text, rng.pick(['-j DROP', '-j DROP', '-j ACCEPT'])]));
     }
     out.push([...lines, 'COMMIT'].join('\n'));

@@ -67,6 +67,40 @@ describe.skipIf(skip !== undefined)(`kernel lab${skip ? ` (skipped: ${skip})` : 
     expect(await lab.probe(PROBES)).toEqual(PROBES.map((p) => p.family === 'ipv6'));
   });
 
+  // Conntrack runs at prerouting priority -200: a chain before it (the raw table, nft priority -300) sees
+  // no connection yet, which ct state calls invalid (nft_ct.c and xt_conntrack.c: no conntrack entry and
+  // not untracked = INVALID); the forward hook sees the first packet as new.
+  it('sees a first packet as INVALID before conntrack and NEW after it (nftables)', async () => {
+    await lab.loadNftables(`table inet t {
+  chain pre {
+    type filter hook prerouting priority -300; policy accept;
+    meta l4proto udp ct state invalid drop
+    ct state new drop
+  }
+  chain forward {
+    type filter hook forward priority 0; policy drop;
+    meta l4proto tcp ct state new accept
+  }
+}
+`);
+    expect(await lab.probe(PROBES)).toEqual(PROBES.map((p) => p.proto === 'tcp'));
+  });
+
+  it('sees a first packet as INVALID in the raw table and NEW in filter FORWARD (iptables)', async () => {
+    const rules = (raw: string) =>
+      `*raw\n:PREROUTING ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n${raw}COMMIT\n` +
+      filter('-A FORWARD -p tcp -m conntrack --ctstate NEW -j ACCEPT\n');
+    await lab.loadIptables({
+      v4: rules(
+        '-A PREROUTING -p udp -m conntrack --ctstate INVALID -j DROP\n-A PREROUTING -m conntrack --ctstate NEW -j DROP\n',
+      ),
+      v6: rules(
+        '-A PREROUTING -p udp -m state --state INVALID -j DROP\n-A PREROUTING -m state --state NEW -j DROP\n',
+      ),
+    });
+    expect(await lab.probe(PROBES)).toEqual(PROBES.map((p) => p.proto === 'tcp'));
+  });
+
   it('drops what a REJECT rule rejects while later flows still pass', async () => {
     await lab.loadNftables(`table inet f {
   chain forward {

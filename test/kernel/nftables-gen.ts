@@ -20,6 +20,8 @@ export interface NftOptions {
   prerouting?: boolean;
   /** `log` statements. */
   log?: boolean;
+  /** Prerouting chains at priority -300 too, before conntrack (-200): a first packet's ct state is invalid there. */
+  beforeConntrack?: boolean;
 }
 
 type TableFamily = 'inet' | 'ip' | 'ip6';
@@ -175,8 +177,11 @@ function matches(
     parts.push(`meta nfproto ${rng.pick(['ipv4', 'ipv6'])}`);
   }
   if (f) {
+    const before = parts.length;
     if (rng.chance(0.35)) parts.push(addressMatch(c, f, 'saddr'));
     if (rng.chance(0.35)) parts.push(addressMatch(c, f, 'daddr'));
+    // In an inet table the family is pinned only by an address match actually written.
+    if (c.family === 'inet' && parts.length === before) f = undefined;
   }
   const proto = rng.chance(0.7) ? serviceMatch(c, parts) : undefined;
   if (rng.chance(0.2)) {
@@ -191,7 +196,13 @@ function matches(
   return { parts, proto, f };
 }
 
-function verdict(c: TableCtx, proto: string | undefined, later: string[], inUserChain: boolean): string {
+function verdict(
+  c: TableCtx,
+  m: { proto?: string; f?: 'ip' | 'ip6' },
+  later: string[],
+  inUserChain: boolean,
+): string {
+  const { proto, f } = m;
   const { rng } = c;
   const r = rng.next();
   if (later.length && r < 0.18) {
@@ -219,7 +230,9 @@ function verdict(c: TableCtx, proto: string | undefined, later: string[], inUser
       `reject with ${icmp} type port-unreachable`,
       `reject with ${icmp} type admin-prohibited`,
     ];
-    if (proto === 'tcp') kinds.push('reject with tcp reset');
+    // A listing drops the `meta nfproto` nft puts before `reject with tcp reset` in an inet table, so the
+    // reader can't tell its family there unless the rule matches addresses of one (unknown by design).
+    if (proto === 'tcp' && (c.family !== 'inet' || f)) kinds.push('reject with tcp reset');
     return rng.pick(kinds);
   }
   return rng.chance(0.55) ? 'accept' : 'drop';
@@ -272,7 +285,7 @@ function ruleLine(
     stmts.push('log prefix "fw: "');
   }
   if (rng.chance(0.08)) stmts.push(vmapRule(c, m, later));
-  else stmts.push(verdict(c, m.proto, later, inUserChain));
+  else stmts.push(verdict(c, m, later, inUserChain));
   if (rng.chance(0.1)) {
     c.features.add('comment');
     stmts.push(`comment ${JSON.stringify(rng.pick(COMMENTS))}`);
@@ -334,7 +347,7 @@ function table(c: TableCtx, name: string, priorities: string[]): string {
   if (c.opts.prerouting && rng.chance(0.2)) {
     c.features.add('prerouting');
     const lines = [
-      `\t\ttype filter hook prerouting priority ${rng.pick(['-150', 'filter', '-300'])}; policy accept;`,
+      `\t\ttype filter hook prerouting priority ${rng.pick(c.opts.beforeConntrack ? ['-150', 'filter', '-300'] : ['-150', 'filter'])}; policy accept;`,
     ];
     for (let i = rng.int(1, 3); i > 0; i--)
       lines.push(`\t\t${ruleLine(c, [], false, { iif: true, oif: false })}`);

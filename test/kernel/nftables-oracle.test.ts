@@ -31,7 +31,7 @@ describe.skipIf(skip !== undefined)(`nftables against the kernel${skip ? ` (skip
     `${RUNS} random rulesets: every sampled flow's verdict is the kernel's${missing ? ` (skipped: ${missing})` : ''}`,
     async () => {
       const report = await runOracle(lab, 'nftables', RUNS, SEED, (rng) => {
-        const rs = generateNftables(rng, { prerouting: true, log: true });
+        const rs = generateNftables(rng, { prerouting: true, log: true, beforeConntrack: true });
         const seed = rng.seed;
         return {
           features: rs.features,
@@ -50,9 +50,9 @@ describe.skipIf(skip !== undefined)(`nftables against the kernel${skip ? ` (skip
         };
       });
       console.log(summary('nftables kernel oracle', report, SEED));
-      expect(report.readErrors, explain('read errors', report.readErrors)).toEqual([]);
-      expect(report.wrong, explain('disagreements with the kernel', report.wrong)).toEqual([]);
-      expect(report.undecided, explain('unknown/partial verdicts', report.undecided)).toEqual([]);
+      expect.soft(report.readErrors, explain('read errors', report.readErrors)).toEqual([]);
+      expect.soft(report.wrong, explain('disagreements with the kernel', report.wrong)).toEqual([]);
+      expect.soft(report.undecided, explain('unknown/partial verdicts', report.undecided)).toEqual([]);
       // A broken lab (nothing forwarded, or no rule effective) would make agreement meaningless.
       expect(report.delivered).toBeGreaterThan(report.probes * 0.05);
       expect(report.delivered).toBeLessThan(report.probes * 0.95);
