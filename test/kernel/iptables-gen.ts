@@ -92,7 +92,10 @@ function matches(
       const sport =
         c.opts.sourcePorts && rng.chance(0.2) ? `${neg(c)}--sport ${rng.pick(SOURCE_PORTS)} ` : '';
       if (sport) c.features.add('source-port');
-      out.push(`-m ${proto} ${sport}${neg(c)}--dport ${port()}`);
+      // Not both ports inverted in one match: iptables-nft and iptables-legacy match that differently,
+      // and the reader says unknown for it (src/formats/iptables/rule-args.ts).
+      const dportNeg = sport.startsWith('!') ? '' : neg(c);
+      out.push(`-m ${proto} ${sport}${dportNeg}--dport ${port()}`);
     } else if (k < 0.75) {
       c.features.add('multiport');
       const flag = c.opts.sourcePorts && rng.chance(0.2) ? rng.pick(['--ports', '--sports']) : '--dports';

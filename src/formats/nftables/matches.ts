@@ -17,6 +17,11 @@ export interface MatchScope {
   noOif: boolean;
   /** Why conntrack state can't be told (a `notrack` in the ruleset), if it can't. */
   ctUnknown?: string;
+  /**
+   * The state a flow's first packet has in this chain: `new`, or `invalid` in a prerouting/output chain
+   * with a priority below conntrack's (-200), which runs before a connection exists.
+   */
+  firstState: 'new' | 'invalid';
   /** Named sets that rules add to or update at run time. */
   updatedSets: ReadonlySet<string>;
   /** Read from a listing (text or JSON), which leaves out some matches nft adds (see rule-meaning.ts). */
@@ -383,7 +388,8 @@ export function matchAlternatives(m: Match, scope: MatchScope): Cond[] {
     case 'ctstate': {
       if (m.mask) return [withUnknown(dep, `"${text}" is not modelled`, scope)];
       let hit: boolean;
-      if (els.isSet) hit = els.elements.some((e) => ctStates(e)?.length === 1 && ctStates(e)![0] === 'new');
+      const first = scope.firstState;
+      if (els.isSet) hit = els.elements.some((e) => ctStates(e)?.length === 1 && ctStates(e)![0] === first);
       else {
         const states = ctStates(m.value);
         if (!states)
@@ -391,8 +397,8 @@ export function matchAlternatives(m: Match, scope: MatchScope): Cond[] {
         // A bitmask compared without an operator tests for any of the bits; "==" for the exact value.
         hit =
           m.op === '==' || m.op === '!='
-            ? states.length === 1 && states[0] === 'new'
-            : states.includes('new');
+            ? states.length === 1 && states[0] === first
+            : states.includes(first);
       }
       return truth(m.op === '!=' ? !hit : hit, dep);
     }

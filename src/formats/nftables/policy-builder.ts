@@ -150,6 +150,17 @@ export function buildPolicy(path: string, rs: Ruleset): Policy {
         .flatMap((c) => c.rules)
         .flatMap((r) => r.items.flatMap((i) => (i.kind === 'set-update' ? [i.set] : []))),
     );
+    // Conntrack runs at priority -200 on prerouting and output; before it a first packet has no connection
+    // and `ct state` sees it as invalid (shown on the kernel by test/kernel/lab.test.ts). At -200 itself the
+    // order among hooks of one priority can't be told.
+    const conntrackHook = hook === 'prerouting' || hook === 'output';
+    const priority = chain.base!.priority;
+    const atConntrack = conntrackHook && priority === -200;
+    const chainCtUnknown =
+      ctUnknown ??
+      (atConntrack
+        ? `the chain's priority is conntrack's own (-200), so whether a packet already has its conntrack state can't be told`
+        : undefined);
     const scopeAt = (line: number): MatchScope => ({
       path,
       line,
@@ -157,7 +168,8 @@ export function buildPolicy(path: string, rs: Ruleset): Policy {
       knownIfs: known,
       noIif: !router || hook === 'postrouting',
       noOif: hook === 'prerouting',
-      ...(ctUnknown ? { ctUnknown } : {}),
+      ...(chainCtUnknown ? { ctUnknown: chainCtUnknown } : {}),
+      firstState: conntrackHook && priority < -200 ? 'invalid' : 'new',
       updatedSets: updated,
       listing: rs.form === 'json' || !rs.script,
       limit: MAX_ALTERNATIVES,
