@@ -90,14 +90,11 @@ const CHECKPOINT_RULEBASE = `{
 }
 `;
 
-
-
 const JUNOS = `set version 21.4R3-S2
 set security zones security-zone trust interfaces ge-0/0/1.0
 set security policies from-zone trust to-zone untrust policy web match source-address any
 set security policies from-zone trust to-zone untrust policy web then permit
 `;
-
 
 const CASES: [string, string, RegExp][] = [
   ['gcp.json', GCP_EFFECTIVE, /Google Cloud VPC firewall rules or effective firewalls/],
