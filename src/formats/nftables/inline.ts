@@ -26,6 +26,8 @@ const MAX_DEPTH = 64;
 interface Frame {
   chain: ChainDef;
   index: number;
+  /** Jumps and gotos taken to get here: a goto keeps the stack's height, so loops show only here. */
+  hops?: number;
 }
 
 export class StageTooLarge extends Error {}
@@ -120,7 +122,7 @@ export class ChainInliner {
   }
 
   private walk(stack: readonly Frame[], guard: readonly Cond[], full: boolean): void {
-    if (stack.length > MAX_DEPTH) {
+    if (stack.length > MAX_DEPTH || (stack[stack.length - 1]!.hops ?? 0) > MAX_DEPTH) {
       throw new InputError(
         this.path,
         stack[stack.length - 1]!.chain.line,
@@ -136,7 +138,7 @@ export class ChainInliner {
       const g = this.and(guard, m.alts, line);
       if (g.length === 0) continue;
       const origin: Origin = { kind: 'rule', table: this.table, chain: top.chain, index: i, base: this.base };
-      const here: Frame = { chain: top.chain, index: i + 1 };
+      const here: Frame = { chain: top.chain, index: i + 1, hops: top.hops ?? 0 };
       const effect = m.effect;
       if (effect.kind === 'vmap') {
         for (const e of effect.entries) {
@@ -172,9 +174,17 @@ export class ChainInliner {
       case 'continue':
         return;
       case 'jump':
-        return this.walk([...parents, here, { chain: this.target(v.chain, line), index: 0 }], g, false);
+        return this.walk(
+          [...parents, here, { chain: this.target(v.chain, line), index: 0, hops: (here.hops ?? 0) + 1 }],
+          g,
+          false,
+        );
       case 'goto':
-        return this.walk([...parents, { chain: this.target(v.chain, line), index: 0 }], g, true);
+        return this.walk(
+          [...parents, { chain: this.target(v.chain, line), index: 0, hops: (here.hops ?? 0) + 1 }],
+          g,
+          true,
+        );
       case 'return': {
         if (parents.length === 0) {
           const p = this.base.base!.policy;

@@ -191,3 +191,20 @@ describe('nftables semantics', () => {
     expect(json.rules.map((r) => [r.name, r.action])).toEqual(text.rules.map((r) => [r.name, r.action]));
   });
 });
+
+describe('chain loops', () => {
+  it('a chain that goes to itself is an input error at its line, not a stack overflow', () => {
+    const e = readError(`table inet filter {
+	chain media {
+		udp dport 3478 goto media
+	}
+	chain forward {
+		type filter hook forward priority filter; policy drop;
+		goto media
+	}
+}
+`);
+    expect(e.line).toBe(2);
+    expect(e.message).toMatch(/chains jump into each other in a loop \(chain media\)/);
+  });
+});
