@@ -7,7 +7,13 @@
 // - drift: the same PAN-OS export in a git repository, one rule edited; `check --baseline HEAD` (both
 //   revisions checked and compared) beside the single check, interleaved, 5 runs each, medians (target:
 //   at most 2x plus the git read).
-// BENCH_ONLY=generic,fortigate,panos,drift picks parts; BENCH_SIZES=10000,... the generic sizes.
+// - iptables: a 200k-rule `iptables-save` (scripts/bench-iptables-config.mjs); the reader alone (a fresh
+//   process running scripts/bench-read-worker.ts) and the whole check from the RemoteSpark clients beside
+//   `unshare -n iptables-restore --test` on the same file, interleaved, 5 runs each, medians (target: the
+//   reader within 3x the vendor's parse).
+// - nftables: a ruleset with a 100k-element interval set (scripts/bench-nftables-config.mjs), the same way
+//   beside `unshare -n nft -c -f`.
+// BENCH_ONLY=generic,fortigate,panos,drift,iptables,nftables picks parts; BENCH_SIZES=10000,... the generic sizes.
 import { build } from 'esbuild';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -16,11 +22,12 @@ import { rawText, yamlDocument } from './esbuild-plugins.mjs';
 
 const OUT = 'bench-out';
 mkdirSync(OUT, { recursive: true });
-const only = (process.env.BENCH_ONLY ?? 'generic,fortigate,panos,drift').split(',');
+const only = (process.env.BENCH_ONLY ?? 'generic,fortigate,panos,drift,iptables,nftables').split(',');
 
 await build({
-  entryPoints: ['scripts/bench-worker.ts'],
-  outfile: `${OUT}/bench-worker.mjs`,
+  entryPoints: ['scripts/bench-worker.ts', 'scripts/bench-read-worker.ts'],
+  outdir: OUT,
+  outExtension: { '.js': '.mjs' },
   bundle: true,
   platform: 'node',
   format: 'esm',
@@ -161,4 +168,57 @@ if (only.includes('drift') && existsSync('scripts/bench-panos-config.mjs')) {
   console.log(`  single check: ${fmt(a)}`);
   console.log(`  --baseline HEAD (read at HEAD with git, both checked, compared): ${fmt(b)}`);
   console.log(`  ratio of medians ${(median(b) / median(a)).toFixed(2)}x (target <= 2x plus the git read)`);
+}
+
+/**
+ * Our reader alone and our whole check beside a vendor tool's own parse of the same file (run in a fresh
+ * network namespace as root, so the host's tables are never touched), interleaved.
+ */
+function vendorComparison(label, path, check, vendor) {
+  if (process.getuid?.() !== 0) {
+    console.log(`${label}: the vendor comparison needs root (unshare -n); skipped`);
+    return;
+  }
+  const probe = spawnSync('unshare', ['-n', ...vendor], { stdio: 'ignore' });
+  if (probe.error || probe.status !== 0) {
+    console.log(
+      `${label}: \`unshare -n ${vendor.join(' ')}\` failed (${probe.error?.message ?? `exit ${probe.status}`}); skipped`,
+    );
+    return;
+  }
+  const reader = [process.execPath, ['--max-old-space-size=4096', `${OUT}/bench-read-worker.mjs`, path]];
+  const whole = [process.execPath, ['dist/cli.js', 'check', path, '--json', ...check]];
+  const [r, w, v] = interleaved([reader, whole, ['unshare', ['-n', ...vendor]]]);
+  const { rules } = JSON.parse(spawnSync(process.execPath, reader[1], { encoding: 'utf8' }).stdout);
+  const fmt = (xs) => `median ${median(xs).toFixed(0)} ms (min ${Math.min(...xs).toFixed(0)})`;
+  console.log(
+    `${label}: ${mb(path).toFixed(1)} MB, ${rules} rules read, node ${process.version}, 5 interleaved runs each:`,
+  );
+  console.log(`  reader alone (process start, detect, read): ${fmt(r)}`);
+  console.log(`  whole check (node dist/cli.js check --json ${check.join(' ')}): ${fmt(w)}`);
+  console.log(`  unshare -n ${vendor.join(' ')}: ${fmt(v)}`);
+  console.log(
+    `  ratio of medians: reader ${(median(r) / median(v)).toFixed(2)}x (target <= 3x), whole check ${(median(w) / median(v)).toFixed(2)}x`,
+  );
+}
+
+if (only.includes('iptables')) {
+  const { generateIptablesSave } = await import('./bench-iptables-config.mjs');
+  const path = `${OUT}/iptables-200k.rules`;
+  generateIptablesSave(path, { rules: 200000 });
+  // From the clients: "any source" over 200k random CIDR rules splits the region past what the evaluator
+  // handles in reasonable time (see docs/formats/iptables.md, Speed).
+  vendorComparison(
+    'iptables 200k rules',
+    path,
+    ['--source', '10.20.0.0/16', '--flow', '*:443/tcp'],
+    ['iptables-restore', '--test', path],
+  );
+}
+
+if (only.includes('nftables')) {
+  const { generateNftSet } = await import('./bench-nftables-config.mjs');
+  const path = `${OUT}/nft-set-100k.nft`;
+  generateNftSet(path, { elements: 100000 });
+  vendorComparison('nftables 100k-element set', path, ['--flow', '*:443/tcp'], ['nft', '-c', '-f', path]);
 }
