@@ -99,8 +99,9 @@ export function evaluateFlow(
   flow: Flow,
   scope: Scope,
   cache: PolicyCache = new Map(),
+  /** The policy's worlds, when the caller worked them out once for many flows. */
+  ps: PolicyScope = policyScope(policy, scope),
 ): PolicyFlowResult {
-  const ps = policyScope(policy, scope);
   if (ps.worlds.length === 0) return describeUndecided(policy, ps.empty ?? 'no zone to evaluate');
   const results = ps.worlds.map((world) => {
     let c = cache.get(world.label);
@@ -202,8 +203,10 @@ const RANK: Record<Verdict, number> = { allowed: 0, unknown: 1, partial: 2, bloc
 export function evaluateAll(policies: readonly Policy[], flows: readonly Flow[], scope: Scope): FlowResult[] {
   // One cache per policy: flows of one family, port and protocol share the rules that can touch them.
   const caches = policies.map((): PolicyCache => new Map());
+  // What the config and the options say of zones doesn't depend on the flow: worked out once per policy.
+  const scopes = policies.map((p) => policyScope(p, scope));
   return flows.map((flow) => {
-    const perPolicy = policies.map((p, i) => evaluateFlow(p, flow, scope, caches[i]));
+    const perPolicy = policies.map((p, i) => evaluateFlow(p, flow, scope, caches[i], scopes[i]));
     const primary = perPolicy.reduce((a, b) => (RANK[b.verdict] > RANK[a.verdict] ? b : a));
     return { flow, verdict: primary.verdict, primary, perPolicy };
   });

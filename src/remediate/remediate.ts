@@ -6,6 +6,7 @@ import { InputError } from '../input/input-error.js';
 import type { InputFile } from '../input/input-file.js';
 import { flowLabel, type Flow } from '../model/flow.js';
 import type { Policy } from '../model/policy.js';
+import type { ZoneSet } from '../model/zone-set.js';
 import { policyKey } from '../drift/rule-identity.js';
 import { applyEdits } from './apply-edits.js';
 import { IntervalSet } from '../model/interval-set.js';
@@ -98,15 +99,13 @@ function request(
   const scope = check.evaluation.scope;
   const sourceTexts = check.scope.sources;
   const decider = results.map((r) => r.decidedBy).find((i): i is number => i !== undefined && i >= 0);
-  // The clients' zone as the evaluation took it: given, or inferred from interface subnets.
-  const world = policyScope(policy, scope).worlds[0];
-  const clientZones = world?.szPinned ? world.sz : scope.sourceZones;
-  const zones = (z: { names: ReadonlySet<string>; complement: boolean } | undefined) =>
-    z && !z.complement && z.names.size ? [...z.names] : undefined;
-  const egress =
-    policy.egressZones instanceof Object && 'names' in policy.egressZones
-      ? zones(policy.egressZones)
-      : undefined;
+  // The zones as the evaluation took them: clients' given or inferred from subnets; the egress from the
+  // config, an override or a fill-in option, where one world decides it (several: any zone).
+  const ps = policyScope(policy, scope);
+  const first = ps.worlds[0];
+  const names = (z: ZoneSet | undefined) => (z && !z.complement && z.names.size ? [...z.names] : undefined);
+  const sourceZones = first?.szPinned ? names(first.sz) : undefined;
+  const destinationZones = ps.worlds.length === 1 ? names(first?.dz) : undefined;
   return {
     policy,
     files,
@@ -114,10 +113,8 @@ function request(
     before: before === Infinity ? -1 : before,
     ...(scope.sources && sourceTexts ? { sources: { texts: sourceTexts, set: scope.sources } } : {}),
     ...(decider !== undefined ? { fallbackSourcesOf: policy.rules[decider]! } : {}),
-    ...(zones(clientZones) ? { sourceZones: zones(clientZones) } : {}),
-    ...((zones(scope.destinationZones) ?? egress)
-      ? { destinationZones: zones(scope.destinationZones) ?? egress }
-      : {}),
+    ...(sourceZones ? { sourceZones } : {}),
+    ...(destinationZones ? { destinationZones } : {}),
     ruleNames: new Set(),
     scope,
     earlier: [],
