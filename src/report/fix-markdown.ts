@@ -5,10 +5,11 @@ import type { Remediation } from '../remediate/remediate.js';
 
 /** A fenced block that config text can't close: the fence is longer than any backtick run inside. */
 function fenced(text: string, lang = ''): string[] {
-  const body = plainText(text).replace(/\\x0a/g, '\n');
-  const longest = Math.max(2, ...(body.match(/`+/g) ?? []).map((r) => r.length));
+  // Line by line, so a literal "\x0a" in config text stays text.
+  const lines = text.split('\n').map(plainText);
+  const longest = Math.max(2, ...lines.flatMap((l) => l.match(/`+/g) ?? []).map((r) => r.length));
   const fence = '`'.repeat(longest + 1);
-  return [`${fence}${lang}`, ...body.split('\n'), fence];
+  return [`${fence}${lang}`, ...lines, fence];
 }
 
 function where(r: Remediation): string {
