@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { dirname, relative, resolve, sep } from 'node:path';
 import { existsSync } from 'node:fs';
 import { InputError } from '../input/input-error.js';
-import { decodeText, readInputFile, type InputFile } from '../input/input-file.js';
+import { inputFromBytes, readInputFile, type InputFile } from '../input/input-file.js';
 import { RevisionError } from './revision-error.js';
 
 /**
@@ -29,17 +29,7 @@ export const WORKING_TREE: FileSource = {
 
 const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MiB`;
 
-/** Bytes from any source, checked like a file on disk (size, binary content, encoding). */
-export function inputFromBytes(path: string, bytes: Uint8Array, maxBytes: number): InputFile {
-  if (bytes.length > maxBytes) {
-    throw new InputError(
-      path,
-      undefined,
-      `is ${mb(bytes.length)}, over the ${mb(maxBytes)} input limit (raise it with --max-input-mb)`,
-    );
-  }
-  return { path, text: decodeText(path, bytes) };
-}
+export { inputFromBytes };
 
 function git(cwd: string, args: string[], maxBuffer = 1 << 20): Buffer {
   return execFileSync('git', args, { cwd, maxBuffer, stdio: ['ignore', 'pipe', 'pipe'] });

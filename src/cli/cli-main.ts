@@ -12,7 +12,6 @@ import { relative, resolve, sep } from 'node:path';
 import { formatIds } from '../formats/registry.js';
 import { UsageError } from '../check/usage-error.js';
 import { InputError } from '../input/input-error.js';
-import { MAX_INPUT_MB } from '../input/input-file.js';
 import { buildJsonReport, type JsonReport } from '../report/json-report.js';
 import { renderMarkdown } from '../report/markdown-report.js';
 import { plainText } from '../report/escape.js';
@@ -63,7 +62,8 @@ check options:
   --output F             text (default), json, markdown, sarif (code scanning: a result per failing
                          flow and policy, fixes attached), or patch (the proven fixes as a unified
                          diff for git apply)
-  --max-input-mb N       refuse inputs larger than N MiB (default 128, at most ${MAX_INPUT_MB})
+  --max-input-mb N       refuse inputs larger than N MiB (default 2048: a guard against giving the
+                         wrong file; PAN-OS and FortiGate exports of any size are read in chunks)
 
 Exit status: 0 every required flow allowed; 1 a required flow not allowed; 2 usage or input error.
 `;
@@ -112,11 +112,6 @@ function parseMaxMb(text: string | undefined): number | undefined {
   const n = Number(text);
   if (!Number.isFinite(n) || n <= 0)
     throw new UsageError(`--max-input-mb "${text}" is not a positive number`);
-  if (n > MAX_INPUT_MB) {
-    throw new UsageError(
-      `--max-input-mb "${text}" is over ${MAX_INPUT_MB}, the most this version can read (a file is held as one string, which Node.js limits to 512 MiB)`,
-    );
-  }
   return Math.floor(n * 1024 * 1024);
 }
 

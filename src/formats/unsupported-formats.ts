@@ -1,4 +1,4 @@
-import type { InputFile } from '../input/input-file.js';
+import { headOf, type InputFile } from '../input/input-file.js';
 
 /**
  * Exports of products this tool does not read yet, recognised so that a refusal says what the file is
@@ -47,6 +47,6 @@ const UNSUPPORTED: readonly Unsupported[] = [
 
 /** The product a file that no reader took is an export of, when it is one this tool knows it can't read. */
 export function recogniseUnsupported(file: InputFile): string | undefined {
-  const head = file.text.length > HEAD ? file.text.slice(0, HEAD) : file.text;
+  const head = headOf(file, HEAD);
   return UNSUPPORTED.find((u) => u.test.some((re) => re.test(head)))?.name;
 }

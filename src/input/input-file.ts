@@ -1,11 +1,20 @@
 import { constants } from 'node:buffer';
-import { readFileSync, statSync } from 'node:fs';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { InputError } from './input-error.js';
 
-/** A text input, decoded, with what is needed to point at its lines. */
+/**
+ * A text input. `text` is the whole file decoded (files on disk decode it on first use, so a reader that
+ * streams never holds it); `chunks` gives the same text in pieces, decoded as read, for readers of big
+ * exports; `head` is the text's start (at most HEAD_CHARS characters), for recognising the format.
+ * Object literals `{ path, text }` are inputs too: use textChunks() and headOf() to read any input.
+ */
 export interface InputFile {
-  path: string;
-  text: string;
+  readonly path: string;
+  readonly text: string;
+  /** The file's size in bytes, when known. */
+  readonly size?: number;
+  readonly head?: string;
+  chunks?(): Iterable<string>;
 }
 
 /** A file refused as binary; `head` is its start as Latin-1 text, for readers to recognise a near miss. */
@@ -20,22 +29,202 @@ export class BinaryInputError extends InputError {
   }
 }
 
-export const DEFAULT_MAX_INPUT_BYTES = 128 * 1024 * 1024;
+/**
+ * A guard against mistakes (a disk image given as the config), not a limit of the readers: PAN-OS and
+ * FortiGate exports are read in chunks, so their size is bounded by memory for what the model keeps.
+ */
+export const DEFAULT_MAX_INPUT_BYTES = 2 * 1024 * 1024 * 1024;
 
 /**
- * The most a file may hold for this version to read it: its text is one string, and the engine caps a
- * string's length (2^29 - 24 characters in V8). A UTF-8 or UTF-16 file never has more characters than bytes.
+ * The most a file may hold for a reader that takes its text whole: the engine caps a string's length
+ * (2^29 - 24 characters in V8). A UTF-8 or UTF-16 file never has more characters than bytes.
  */
-export const MAX_READABLE_BYTES = constants.MAX_STRING_LENGTH;
+export const MAX_WHOLE_TEXT_BYTES = constants.MAX_STRING_LENGTH;
 
-/** The largest --max-input-mb that the reader can honour. */
-export const MAX_INPUT_MB = Math.floor(MAX_READABLE_BYTES / 1024 / 1024);
+/** How much of an input's start the format detectors see. */
+export const HEAD_CHARS = 1024 * 1024;
+
+/** Bytes read at a time when streaming (a multiple of 4, so UTF-16 pairs never straddle for long). */
+const CHUNK_BYTES = 4 * 1024 * 1024;
 
 const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MiB`;
 
+/** The text of any input in pieces, in order. */
+export function textChunks(file: InputFile): Iterable<string> {
+  return file.chunks ? file.chunks() : [file.text];
+}
+
+/** The start of an input's text, at most `chars` characters (never more than HEAD_CHARS from a stream). */
+export function headOf(file: InputFile, chars = HEAD_CHARS): string {
+  const head = file.head ?? file.text;
+  return head.length > chars ? head.slice(0, chars) : head;
+}
+
+type Encoding = 'utf-8' | 'utf-16le' | 'utf-16be';
+
+/** How the bytes are encoded (a byte-order mark, else UTF-8), refusing binary content. */
+function sniff(path: string, start: Uint8Array): { encoding: Encoding; skip: number } {
+  if (start.length === 0) throw new InputError(path, 1, 'file is empty; expected a firewall export');
+  if (start[0] === 0xff && start[1] === 0xfe) return { encoding: 'utf-16le', skip: 2 };
+  if (start[0] === 0xfe && start[1] === 0xff) return { encoding: 'utf-16be', skip: 2 };
+  const nul = start.subarray(0, 65536).indexOf(0);
+  if (nul >= 0) {
+    const line = countLines(start, nul);
+    const head = new TextDecoder('latin1').decode(start.subarray(0, 4096));
+    throw new BinaryInputError(
+      path,
+      line,
+      `binary content (NUL byte at offset ${nul}); expected a text firewall export`,
+      head,
+    );
+  }
+  return { encoding: 'utf-8', skip: 0 };
+}
+
+/** Decodes pieces of bytes in order into text, dropping a leading byte-order mark. */
+function* decodePieces(pieces: Iterable<Uint8Array>, encoding: Encoding): Generator<string> {
+  const decoder = new TextDecoder(encoding);
+  let first = true;
+  for (const piece of pieces) {
+    let text = decoder.decode(piece, { stream: true });
+    if (first && text.length > 0) {
+      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+      first = false;
+    }
+    if (text.length > 0) yield text;
+  }
+  const rest = decoder.decode();
+  if (rest.length > 0) yield first && rest.charCodeAt(0) === 0xfeff ? rest.slice(1) : rest;
+}
+
+function tooBigForWholeText(path: string, size: number): InputError {
+  return new InputError(
+    path,
+    undefined,
+    `is ${mb(size)}, more than the ${Math.floor(MAX_WHOLE_TEXT_BYTES / 1024 / 1024)} MiB this format's reader can hold as one text (the PAN-OS and FortiGate readers stream any size)`,
+  );
+}
+
+/** A file on disk: its head decoded at once, the whole text only on demand. */
+class DiskInput implements InputFile {
+  private whole?: string;
+
+  constructor(
+    readonly path: string,
+    readonly size: number,
+    private readonly encoding: Encoding,
+    readonly head: string,
+  ) {
+    // A small file's head is all of it.
+    if (head !== '' && size <= HEAD_CHARS) this.whole = head;
+  }
+
+  get text(): string {
+    if (this.whole === undefined) {
+      if (this.size > MAX_WHOLE_TEXT_BYTES) throw tooBigForWholeText(this.path, this.size);
+      let text = '';
+      for (const piece of this.chunks()) text += piece;
+      this.whole = text;
+    }
+    return this.whole;
+  }
+
+  *chunks(): Generator<string> {
+    if (this.whole !== undefined) {
+      yield this.whole;
+      return;
+    }
+    yield* decodePieces(readPieces(this.path), this.encoding);
+  }
+}
+
+function* readPieces(path: string): Generator<Uint8Array> {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (e) {
+    throw new InputError(path, undefined, `cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  try {
+    for (;;) {
+      // A fresh buffer each time: the decoder may keep no reference, but callers may hold a piece.
+      const buf = Buffer.allocUnsafe(CHUNK_BYTES);
+      let n: number;
+      try {
+        n = readSync(fd, buf, 0, CHUNK_BYTES, null);
+      } catch (e) {
+        throw new InputError(
+          path,
+          undefined,
+          `cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'})`,
+        );
+      }
+      if (n === 0) return;
+      yield buf.subarray(0, n);
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Bytes held in memory (a git blob, an API download), read like a file on disk. */
+class BytesInput implements InputFile {
+  private whole?: string;
+
+  constructor(
+    readonly path: string,
+    private readonly bytes: Uint8Array,
+    private readonly encoding: Encoding,
+    private readonly skip: number,
+    readonly head: string,
+  ) {}
+
+  get size(): number {
+    return this.bytes.length;
+  }
+
+  get text(): string {
+    if (this.whole === undefined) {
+      if (this.bytes.length > MAX_WHOLE_TEXT_BYTES) throw tooBigForWholeText(this.path, this.bytes.length);
+      let text = '';
+      for (const piece of this.chunks()) text += piece;
+      this.whole = text;
+    }
+    return this.whole;
+  }
+
+  *chunks(): Generator<string> {
+    if (this.whole !== undefined) {
+      yield this.whole;
+      return;
+    }
+    const bytes = this.bytes.subarray(this.skip);
+    const pieces = function* () {
+      for (let i = 0; i < bytes.length; i += CHUNK_BYTES) yield bytes.subarray(i, i + CHUNK_BYTES);
+    };
+    yield* decodePieces(pieces(), this.encoding);
+  }
+}
+
+/** The decoded start of some text pieces, at most HEAD_CHARS characters. */
+function headFrom(pieces: Iterable<string>): string {
+  let head = '';
+  for (const piece of pieces) {
+    head += piece;
+    if (head.length >= HEAD_CHARS) break;
+  }
+  return head.length > HEAD_CHARS ? head.slice(0, HEAD_CHARS) : head;
+}
+
+function checkNotBlank(path: string, head: string, whole: boolean): void {
+  if (whole && head.trim() === '')
+    throw new InputError(path, 1, 'file holds only white space; expected a firewall export');
+}
+
 /**
- * Reads a file as text, refusing what can't be a firewall export: a directory, an empty or oversized
+ * Opens a file as text input, refusing what can't be a firewall export: a directory, an empty or oversized
  * file, binary content. UTF-16 with a byte-order mark (PowerShell's `>` redirect writes it) is decoded.
+ * Only the head is read here; the rest when a reader asks for it.
  */
 export function readInputFile(path: string, maxBytes = DEFAULT_MAX_INPUT_BYTES): InputFile {
   let size: number;
@@ -50,13 +239,6 @@ export function readInputFile(path: string, maxBytes = DEFAULT_MAX_INPUT_BYTES):
     if (e instanceof InputError) throw e;
     throw new InputError(path, undefined, `cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
   }
-  if (size > MAX_READABLE_BYTES) {
-    throw new InputError(
-      path,
-      undefined,
-      `is ${mb(size)}, more than the ${MAX_INPUT_MB} MiB a file may have for this version to read it`,
-    );
-  }
   if (size > maxBytes) {
     throw new InputError(
       path,
@@ -64,39 +246,37 @@ export function readInputFile(path: string, maxBytes = DEFAULT_MAX_INPUT_BYTES):
       `is ${mb(size)}, over the ${mb(maxBytes)} input limit (raise it with --max-input-mb)`,
     );
   }
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(path);
-  } catch (e) {
-    throw new InputError(path, undefined, `cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
-  }
-  return { path, text: decodeText(path, bytes) };
+  const first = readPieces(path).next();
+  const start = first.done ? new Uint8Array(0) : first.value;
+  const { encoding } = sniff(path, start);
+  const input = new DiskInput(path, size, encoding, '');
+  const head = headFrom(input.chunks());
+  checkNotBlank(path, head, size <= HEAD_CHARS);
+  return new DiskInput(path, size, encoding, head);
 }
 
-export function decodeText(path: string, bytes: Uint8Array): string {
-  if (bytes.length === 0) throw new InputError(path, 1, 'file is empty; expected a firewall export');
-  let text: string;
-  if (bytes[0] === 0xff && bytes[1] === 0xfe) text = new TextDecoder('utf-16le').decode(bytes.subarray(2));
-  else if (bytes[0] === 0xfe && bytes[1] === 0xff)
-    text = new TextDecoder('utf-16be').decode(bytes.subarray(2));
-  else {
-    const nul = bytes.subarray(0, 65536).indexOf(0);
-    if (nul >= 0) {
-      const line = countLines(bytes, nul);
-      const head = new TextDecoder('latin1').decode(bytes.subarray(0, 4096));
-      throw new BinaryInputError(
-        path,
-        line,
-        `binary content (NUL byte at offset ${nul}); expected a text firewall export`,
-        head,
-      );
-    }
-    text = new TextDecoder('utf-8').decode(bytes);
+/** Bytes from any source, checked like a file on disk (size, binary content, encoding). */
+export function inputFromBytes(
+  path: string,
+  bytes: Uint8Array,
+  maxBytes = DEFAULT_MAX_INPUT_BYTES,
+): InputFile {
+  if (bytes.length > maxBytes) {
+    throw new InputError(
+      path,
+      undefined,
+      `is ${mb(bytes.length)}, over the ${mb(maxBytes)} input limit (raise it with --max-input-mb)`,
+    );
   }
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  if (text.trim() === '')
-    throw new InputError(path, 1, 'file holds only white space; expected a firewall export');
-  return text;
+  const { encoding, skip } = sniff(path, bytes);
+  const head = headFrom(new BytesInput(path, bytes, encoding, skip, '').chunks());
+  checkNotBlank(path, head, bytes.length <= HEAD_CHARS);
+  return new BytesInput(path, bytes, encoding, skip, head);
+}
+
+/** Decodes a whole file's bytes (binary content refused, UTF-16 with a byte-order mark decoded). */
+export function decodeText(path: string, bytes: Uint8Array): string {
+  return inputFromBytes(path, bytes, Infinity).text;
 }
 
 function countLines(bytes: Uint8Array, upTo: number): number {

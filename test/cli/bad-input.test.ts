@@ -109,16 +109,16 @@ const CASES: { name: string; make: () => string; line: number | null; message: R
     message: /is a directory/,
   },
   {
-    name: 'a 200 MB file',
+    name: 'a 3 GiB file',
     make: () => {
       const p = join(dir, 'huge.yaml');
       const fd = openSync(p, 'w');
-      ftruncateSync(fd, 200 * 1024 * 1024); // sparse: no 200 MB written to disk
+      ftruncateSync(fd, 3 * 1024 ** 3); // sparse: nothing written to disk
       closeSync(fd);
       return p;
     },
     line: null,
-    message: /200\.0 MiB, over the 128\.0 MiB input limit/,
+    message: /3072\.0 MiB, over the 2048\.0 MiB input limit/,
   },
   {
     name: 'a missing file',

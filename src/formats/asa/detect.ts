@@ -1,4 +1,4 @@
-import type { InputFile } from '../../input/input-file.js';
+import { headOf, type InputFile } from '../../input/input-file.js';
 import type { Detection, FormatDescriptor } from '../format-reader.js';
 
 /** Only the head of a file is looked at for the version banners; the rest with anchored line regexes. */
@@ -40,7 +40,7 @@ const INTERFACE_OR_HOSTNAME = /^(?:interface|hostname) \S/m;
  * PIX 6, the multiple-context system space and IOS router configs are near misses.
  */
 export function detectAsa(file: InputFile): Detection {
-  const text = file.text.length > SCAN ? file.text.slice(0, SCAN) : file.text;
+  const text = headOf(file, SCAN);
   const head = text.slice(0, HEAD);
   const asaBanner = ASA_VERSION.test(head);
   if (FTD_MARKERS.some((re) => re.test(text)) || (!asaBanner && FTD_COMMENT.test(head))) {

@@ -1,4 +1,4 @@
-import type { InputFile } from '../../input/input-file.js';
+import { headOf, type InputFile } from '../../input/input-file.js';
 import type { Detection, FormatDescriptor } from '../format-reader.js';
 
 /** JSON (comments allowed, as ARM templates have them): the first significant character opens it. */
@@ -22,8 +22,9 @@ const NSG = /"Microsoft\.Network\/networkSecurityGroups"|"securityRules"\s*:/i;
  * and parameters files read with them. Near misses: NSG exports and ARM templates without a firewall.
  */
 export function detectAzureFirewall(file: InputFile): Detection {
+  // The head first, so a big export of another format is never decoded whole here.
+  if (!JSON_START.test(headOf(file))) return { kind: 'no' };
   const text = file.text;
-  if (!JSON_START.test(text)) return { kind: 'no' };
   if (FIREWALL_TYPE.test(text) || GROUP_SHAPE.test(text) || CLASSIC_SHAPE.test(text)) return { kind: 'yes' };
   if (IP_GROUP_TYPE.test(text) || PARAMETERS_FILE.test(text)) return { kind: 'yes' };
   if (NSG.test(text)) {

@@ -1,4 +1,4 @@
-import type { InputFile } from '../../input/input-file.js';
+import { headOf, type InputFile } from '../../input/input-file.js';
 import type { Detection, FormatDescriptor } from '../format-reader.js';
 
 export const ENCRYPTED_REASON = 'encrypted FortiGate backup: export it without a password';
@@ -37,7 +37,7 @@ function firstLines(text: string, max: number): string[] {
  * grammar is an encrypted backup: a near miss with the reason.
  */
 export function detectFortigate(file: InputFile): Detection {
-  const head = file.text.slice(0, HEAD);
+  const head = headOf(file, HEAD);
   const lines = firstLines(head, 8);
   let k = 0;
   if (lines[k] !== undefined && PROMPT.test(lines[k]!) && !lines[k]!.startsWith('#')) k++;

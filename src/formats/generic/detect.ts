@@ -1,4 +1,4 @@
-import type { InputFile } from '../../input/input-file.js';
+import { headOf, type InputFile } from '../../input/input-file.js';
 import type { Detection, FormatDescriptor } from '../format-reader.js';
 
 export const FORMAT_MARKER = 'generic/v1';
@@ -20,7 +20,7 @@ const JSON_RULES = /"rules"\s*:\s*\[/;
  */
 export function detectGeneric(file: InputFile): Detection {
   // The marker is a top-level key written at the top; a large export of another vendor isn't scanned whole.
-  const text = file.text.length > SCAN ? file.text.slice(0, SCAN) : file.text;
+  const text = headOf(file, SCAN);
   const formats: string[] = [];
   const yamlFormat = YAML_FORMAT.exec(text)?.[3];
   if (yamlFormat !== undefined) formats.push(yamlFormat.trim());

@@ -1,4 +1,4 @@
-import type { InputFile } from '../../input/input-file.js';
+import { headOf, type InputFile } from '../../input/input-file.js';
 import type { Detection, FormatDescriptor } from '../format-reader.js';
 
 /** Detection reads the first MiB: a table header and a chain line sit at the top of every save. */
@@ -16,7 +16,7 @@ const IPSET = /^create[ \t]+\S+[ \t]+(?:hash|bitmap|list):\S+/m;
  * content alone: a table header such as `*filter` with chain lines or rules.
  */
 export function detectIptables(file: InputFile): Detection {
-  const text = file.text.length > SCAN ? file.text.slice(0, SCAN) : file.text;
+  const text = headOf(file, SCAN);
   if (TABLE.test(text) && (CHAIN.test(text) || RULE.test(text))) return { kind: 'yes' };
   if (IPSET.test(text) && !/^\s*[{<]/.test(text)) return { kind: 'yes' };
   if (RULE.test(text) && /^-[AI][ \t]+(?:INPUT|FORWARD|OUTPUT)\b/m.test(text)) {

@@ -1,4 +1,4 @@
-import type { InputFile } from '../../input/input-file.js';
+import { headOf, type InputFile } from '../../input/input-file.js';
 import type { Detection, FormatDescriptor } from '../format-reader.js';
 
 /** Detection reads the first MiB: the signs of an nft ruleset are its first table or command. */
@@ -22,7 +22,7 @@ const CHAIN_HOOK = /^[ \t]*type[ \t]+(?:filter|nat|route)[ \t]+hook[ \t]+\w+/m;
  * `add rule ...`) or `nft -j list ruleset` JSON.
  */
 export function detectNftables(file: InputFile): Detection {
-  const text = file.text.length > SCAN ? file.text.slice(0, SCAN) : file.text;
+  const text = headOf(file, SCAN);
   if (JSON_RULESET.test(text)) return { kind: 'yes' };
   if (SCRIPT_SIGNS.some((re) => re.test(text))) return { kind: 'yes' };
   if (

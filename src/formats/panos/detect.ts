@@ -1,4 +1,4 @@
-import type { InputFile } from '../../input/input-file.js';
+import { headOf, type InputFile } from '../../input/input-file.js';
 import type { Detection, FormatDescriptor } from '../format-reader.js';
 
 /** How much of a file detection looks at: the root element and the first sections are near the start. */
@@ -49,7 +49,7 @@ export function rootElementName(text: string): string | undefined {
  * a PAN-OS config, and an XML file that is cut before its `<config>` root.
  */
 export function detectPanos(file: InputFile): Detection {
-  const head = file.text.slice(0, HEAD);
+  const head = headOf(file, HEAD);
   const root = rootElementName(head);
   if (root === 'config') {
     if (CONFIG_SECTIONS.test(head) || /^\s*(?:<\?[^]*?\?>\s*)?<config\s[^>]*\burldb=/.test(head))

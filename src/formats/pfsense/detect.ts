@@ -1,4 +1,4 @@
-import type { InputFile } from '../../input/input-file.js';
+import { headOf, type InputFile } from '../../input/input-file.js';
 import { rootElementName } from '../panos/detect.js';
 import type { Detection, FormatDescriptor } from '../format-reader.js';
 
@@ -10,7 +10,7 @@ const HEAD = 64 * 1024;
 
 function detectRoot(flavor: Flavor) {
   return (file: InputFile): Detection => {
-    const root = rootElementName(file.text.slice(0, HEAD));
+    const root = rootElementName(headOf(file, HEAD));
     return root === flavor ? { kind: 'yes' } : { kind: 'no' };
   };
 }
