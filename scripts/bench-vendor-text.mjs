@@ -1,0 +1,90 @@
+// The large vendor exports of issue 12: PAN-OS beside `xmllint --stream --noout`, FortiGate beside a bare
+// Node read-and-split, and the opt-in ~1 GB PAN-OS export under the CLI's default settings.
+import { statSync } from 'node:fs';
+import {
+  CLI,
+  checkSide,
+  comparePair,
+  fileMb,
+  generated,
+  interleave,
+  record,
+  rssTargetMb,
+  verdict,
+} from './bench-lib.mjs';
+import { generateFortigateConfig } from './bench-fortigate-config.mjs';
+import { generatePanosConfig } from './bench-panos-config.mjs';
+
+const PANOS_GENERATOR = new URL('./bench-panos-config.mjs', import.meta.url);
+const FORTIGATE_GENERATOR = new URL('./bench-fortigate-config.mjs', import.meta.url);
+
+/** A PAN-OS running-config of about `mb` MB: 500 rules and 2,000 address objects per MB (50k rules: 107 MiB). */
+export function panosFile(mb) {
+  const params = { rules: 500 * mb, addresses: 2000 * mb };
+  return generated(`panos-${mb}mb.xml`, PANOS_GENERATOR, params, (path) => generatePanosConfig(path, params));
+}
+
+const xmllint = (path) => ({
+  name: 'xmllint --stream --noout',
+  cmd: 'xmllint',
+  args: ['--stream', '--noout', path],
+});
+
+export function panosPair(mb) {
+  const path = panosFile(mb);
+  comparePair(
+    `pan-os ${fileMb(path).toFixed(0)} MiB: whole check vs xmllint`,
+    [
+      { ...checkSide('check --json', path), target: 2.5 },
+      { ...checkSide('check --json --source 10.0.0.0/8', path, ['--source', '10.0.0.0/8']), target: 2.5 },
+    ],
+    xmllint(path),
+    { rssTarget: rssTargetMb(statSync(path).size) },
+  );
+}
+
+export function fortigatePair(mb) {
+  const params = { sizeMb: mb };
+  const path = generated(`fortigate-${mb}mb.conf`, FORTIGATE_GENERATOR, params, (p) =>
+    generateFortigateConfig(p, params),
+  );
+  comparePair(
+    `fortigate ${fileMb(path).toFixed(0)} MiB: whole check vs a bare Node read-and-split`,
+    [{ ...checkSide('check --json', path), target: 4 }],
+    {
+      name: 'node scripts/bench-floor-split.mjs',
+      cmd: process.execPath,
+      args: [new URL('./bench-floor-split.mjs', import.meta.url).pathname, path],
+      node: true,
+    },
+    { rssTarget: rssTargetMb(statSync(path).size) },
+  );
+}
+
+/** One run each (a run takes minutes): the whole check with no options beyond --json, and xmllint. */
+export function panosHuge() {
+  const path = panosFile(1000);
+  const bytes = statSync(path).size;
+  const check = {
+    name: 'check --json (default settings)',
+    cmd: process.execPath,
+    args: [CLI, 'check', path, '--json'],
+    ok: [0, 1],
+    node: true,
+  };
+  console.log(`pan-os ${fileMb(path).toFixed(0)} MiB (BENCH_HUGE): 1 run each`);
+  const [ours, floor] = interleave([check, xmllint(path)], 1);
+  const checked = ours.error === undefined;
+  console.log(
+    `  whole check: ${checked ? `${(ours.times[0] / 1000).toFixed(1)} s, peak RSS ${ours.rss[0]?.toFixed(0) ?? 'n/a'} MiB` : `FAILED: ${ours.error}`}`,
+  );
+  console.log(`  xmllint --stream --noout: ${floor.error ?? `${(floor.times[0] / 1000).toFixed(1)} s`}`);
+  record('pan-os 1 GB checks under default settings', checked, checked ? 'checked' : 'failed');
+  if (checked && !floor.error) {
+    const ratio = ours.times[0] / floor.times[0];
+    console.log(`  ratio ${ratio.toFixed(2)}x (one run each; for information)`);
+  }
+  const target = rssTargetMb(bytes);
+  const v = verdict('pan-os 1 GB: peak RSS', ours.rss[0], target, ' MiB');
+  console.log(`  peak RSS target <= ${target.toFixed(0)} MiB: ${v}\n`);
+}
