@@ -139,6 +139,7 @@ type Comparable = Pick<
   | 'sourceZones'
   | 'destinationZones'
   | 'destinationZoneOverrides'
+  | 'read'
   | 'relays'
   | 'requireRecommended'
   | 'format'
@@ -153,6 +154,7 @@ function comparable(s: ActionSettings): Comparable {
     sourceZones: zones,
     destinationZones: s.destinationZones,
     destinationZoneOverrides: s.destinationZoneOverrides,
+    read: { chain: s.chain },
     relays: s.relays,
     requireRecommended: s.requireBackups,
     format: s.format,

@@ -19,6 +19,7 @@ const FLAG_TO_INPUT: Readonly<Record<string, string>> = {
   version: 'the "remotespark-version" input',
   mode: 'the "mode" input',
   'require-backups': 'the "require-backups" input',
+  chain: 'the "chain" input',
 };
 
 // A flag as a word of its own: not inside a longer flag (--source in --source-zone) or another word.

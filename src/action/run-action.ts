@@ -65,6 +65,7 @@ async function prepare(settings: ActionSettings, root: string, cwd: string): Pro
     sourceZones: zones,
     destinationZones: settings.destinationZones,
     destinationZoneOverrides: settings.destinationZoneOverrides,
+    read: { chain: settings.chain },
     relays: settings.relays,
     requireRecommended: settings.requireBackups,
     format: settings.format,

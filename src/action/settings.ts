@@ -1,6 +1,8 @@
 import { MODES, type Mode } from '../catalog/index.js';
 import { UsageError } from '../check/usage-error.js';
 import { splitList } from './list-input.js';
+import { parseChainOption } from '../check/chain-option.js';
+import type { TrafficChain } from '../formats/read-options.js';
 
 export const COMMENT_MODES = ['always', 'on-failure', 'never'] as const;
 export const FAIL_ON = ['required', 'recommended', 'new', 'never'] as const;
@@ -17,6 +19,7 @@ export const SETTING_NAMES = [
   'source',
   'destination-zone',
   'destination-zone-override',
+  'chain',
   'relay',
   'format',
   'catalog',
@@ -43,6 +46,8 @@ export interface ActionSettings {
   destinationZones: string[];
   /** `POLICY=ZONE[,ZONE...]`, one per policy. */
   destinationZoneOverrides: string[];
+  /** iptables/nftables: the chain carrying client traffic, where the rules don't tell the user's intent. */
+  chain?: TrafficChain;
   relays: string[];
   format: string;
   /** A file in the repository, or a URL pinned by catalogSha256. */
@@ -129,6 +134,7 @@ export function resolveSettings(file: RawSettings, inputs: RawSettings): ActionS
     sources: list(raw.source),
     destinationZones: list(raw['destination-zone']),
     destinationZoneOverrides: overrides(list(raw['destination-zone-override'])),
+    ...chainSetting(raw.chain),
     relays: list(raw.relay),
     format: text('format', raw.format) ?? 'auto',
     catalog: text('catalog', raw.catalog),
@@ -160,4 +166,9 @@ export function commentSettingsLoosely(
   const t = typeof mode === 'string' ? mode.trim() : '';
   const comment = (COMMENT_MODES as readonly string[]).includes(t) ? (t as CommentMode) : 'on-failure';
   return { configs, comment };
+}
+
+function chainSetting(value: RawValue | undefined): { chain?: TrafficChain } {
+  const chain = parseChainOption(text('chain', value), '--chain');
+  return chain ? { chain } : {};
 }

@@ -1,3 +1,4 @@
+import type { ReadOptions } from '../formats/read-options.js';
 import {
   loadBuiltinCatalog,
   loadCatalogText,
@@ -47,6 +48,8 @@ export interface CheckOptions {
   policies?: readonly string[];
   /** Where config and catalog files are read from (default: the working tree). */
   files?: FileSource;
+  /** How to read the configs (--chain). */
+  read?: ReadOptions;
 }
 
 export interface InputSummary {
@@ -87,7 +90,7 @@ export interface CheckResult {
   policies: Policy[];
   results: FlowResult[];
   /** What the evaluation used, for re-checking a patched policy the same way (remediation). */
-  evaluation: { scope: Scope; flows: Flow[]; inputs: ReadInput[] };
+  evaluation: { scope: Scope; flows: Flow[]; inputs: ReadInput[]; read: ReadOptions };
 }
 
 function parseSources(texts: readonly string[]): IntervalSet {
@@ -173,7 +176,8 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
     else missing.push(path);
   }
   if (inputs.length === 0) throw new MissingAtSourceError(options.configs);
-  const read = await readPolicies(inputs);
+  const readOptions = options.read ?? {};
+  const read = await readPolicies(inputs, readOptions);
   const policies = selectPolicies(read, nonEmpty(options.policies));
   checkZoneOptions(policies, { sourceZones, destinationZones });
   const overrides = nonEmpty(options.destinationZoneOverrides);
@@ -213,6 +217,6 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
     }),
     policies,
     results,
-    evaluation: { scope, flows, inputs },
+    evaluation: { scope, flows, inputs, read: readOptions },
   };
 }

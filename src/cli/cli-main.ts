@@ -1,3 +1,4 @@
+import { parseChainOption } from '../check/chain-option.js';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { CatalogUsageError, isCatalogUrl, MODES, withLocalFile, type Mode } from '../catalog/index.js';
 import { gitRevisionSource } from '../check/file-source.js';
@@ -50,6 +51,8 @@ check options:
   --relay CIDR           STUN/TURN relay addresses from Kognitiv Spark Support (repeatable)
   --require-backups      treat recommended flows (redundancies, backups) as required
   --policy NAME          check only this vsys, VDOM, device group or firewall of the input (repeatable)
+  --chain C              iptables/nftables: FORWARD (a router: clients behind it) or OUTPUT (a host:
+                         the machine is the client); default: worked out from the rules
   --format ID            reader to use instead of detection (auto, ${formatIds().join(', ')})
   --catalog PATH         catalog file or overlay (default: the built-in catalog); or an https:// URL,
                          downloaded once into the user's cache directory, with:
@@ -79,6 +82,7 @@ const OPTIONS = {
   policy: { type: 'string', multiple: true },
   relay: { type: 'string', multiple: true },
   'require-backups': { type: 'boolean' },
+  chain: { type: 'string' },
   format: { type: 'string' },
   catalog: { type: 'string' },
   'catalog-sha256': { type: 'string' },
@@ -270,6 +274,7 @@ export async function cliMain(argv: readonly string[], io: CliIo): Promise<numbe
       catalog: await catalogPath(values, io),
       maxInputBytes: parseMaxMb(values['max-input-mb']),
       policies: values.policy,
+      read: { chain: parseChainOption(values.chain) },
     };
     const { check, drift } = values.baseline
       ? await driftCheck(options, values.baseline, values)

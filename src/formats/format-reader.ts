@@ -1,6 +1,7 @@
 import type { InputFile } from '../input/input-file.js';
 import type { Policy } from '../model/policy.js';
 import type { Remediator } from '../remediate/types.js';
+import type { ReadOptions } from './read-options.js';
 
 /**
  * What a reader says of a file it was shown:
@@ -29,7 +30,7 @@ export interface FormatReader extends FormatDescriptor {
    * Reads every input file of this format at once (some vendors split one firewall over several files)
    * into one policy per firewall. Throws InputError naming file:line on anything it can't read.
    */
-  read(files: readonly InputFile[]): Policy[];
+  read(files: readonly InputFile[], options?: ReadOptions): Policy[];
   /** Writes the missing rule in the vendor's syntax (edits to the export, device commands); see src/remediate. */
   remediate?: Remediator;
 }

@@ -1,3 +1,4 @@
+import type { ReadOptions } from './read-options.js';
 import { InputError } from '../input/input-error.js';
 import type { BinaryInputError, InputFile } from '../input/input-file.js';
 import type { Policy } from '../model/policy.js';
@@ -88,7 +89,10 @@ export interface ReadInput {
 }
 
 /** Groups files by format and reads each group at once; returns the policies in input order. */
-export async function readPolicies(inputs: readonly ReadInput[]): Promise<Policy[]> {
+export async function readPolicies(
+  inputs: readonly ReadInput[],
+  options: ReadOptions = {},
+): Promise<Policy[]> {
   const groups = new Map<RegisteredFormat, InputFile[]>();
   for (const { file, format } of inputs) {
     const list = groups.get(format) ?? [];
@@ -96,7 +100,7 @@ export async function readPolicies(inputs: readonly ReadInput[]): Promise<Policy
     groups.set(format, list);
   }
   const policies: Policy[] = [];
-  for (const [format, files] of groups) policies.push(...(await format.load()).read(files));
+  for (const [format, files] of groups) policies.push(...(await format.load()).read(files, options));
   const order = new Map(inputs.map((x, i) => [x.file.path, i]));
   return policies.sort((a, b) => (order.get(a.paths[0]!) ?? 0) - (order.get(b.paths[0]!) ?? 0));
 }

@@ -1,3 +1,4 @@
+import type { ReadOptions } from '../formats/read-options.js';
 import type { CheckResult } from '../check/run-check.js';
 import { evaluateAll, type PolicyFlowResult, type Verdict } from '../evaluate/evaluate.js';
 import { policyName, policyScope } from '../evaluate/zone-scope.js';
@@ -40,6 +41,7 @@ async function reread(
   policy: Policy,
   inputs: readonly ReadInput[],
   edits: readonly Edit[],
+  read: ReadOptions,
 ): Promise<Policy | undefined> {
   const mine = inputs.filter((i) => policy.paths.includes(i.file.path));
   const patched: ReadInput[] = mine.map(({ file, format }) => {
@@ -48,7 +50,7 @@ async function reread(
     return { file: { path: file.path, text } as InputFile, format };
   });
   const key = policyKey(policy);
-  return (await readPolicies(patched)).find((p) => policyKey(p) === key);
+  return (await readPolicies(patched, read)).find((p) => policyKey(p) === key);
 }
 
 /**
@@ -63,7 +65,7 @@ export async function verifyFix(
 ): Promise<string | undefined> {
   let after: Policy | undefined;
   try {
-    after = await reread(policy, check.evaluation.inputs, edits);
+    after = await reread(policy, check.evaluation.inputs, edits, check.evaluation.read);
   } catch (e) {
     if (e instanceof InputError) return `the patched export does not read: ${e.format()}`;
     throw e;
@@ -117,6 +119,7 @@ function request(
     ...(destinationZones ? { destinationZones } : {}),
     ruleNames: new Set(),
     scope,
+    read: check.evaluation.read,
     earlier: [],
   };
 }

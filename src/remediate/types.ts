@@ -3,6 +3,7 @@ import type { Flow } from '../model/flow.js';
 import type { IntervalSet } from '../model/interval-set.js';
 import type { Policy, Rule } from '../model/policy.js';
 import type { Scope } from '../evaluate/zone-scope.js';
+import type { ReadOptions } from '../formats/read-options.js';
 
 /** Text to insert before a 1-based line of a file (line = the file's line count + 1 appends). */
 export interface Edit {
@@ -46,6 +47,8 @@ export interface FixRequest {
   ruleNames: ReadonlySet<string>;
   /** The check's own evaluation scope (sources, zones, overrides), for a module that re-evaluates. */
   scope: Scope;
+  /** How the check read the configs (--chain), for a module that reads its patched files again. */
+  read: ReadOptions;
   /**
    * Fixes already written for this policy in this run, in order: objects they define may be reused (they
    * are proven together first; on their own only where that fails).

@@ -46,6 +46,15 @@ describe('settings', () => {
     );
   });
 
+  it('chain takes FORWARD or OUTPUT in any case; anything else names the input', () => {
+    expect(resolveSettings({}, { config: 'x', chain: 'output' }).chain).toBe('OUTPUT');
+    expect(resolveSettings({ chain: 'FORWARD' }, { config: 'x' }).chain).toBe('FORWARD');
+    expect(resolveSettings({}, { config: 'x' }).chain).toBeUndefined();
+    expect(() => resolveSettings({}, { config: 'x', chain: 'INPUT' })).toThrow(
+      /--chain "INPUT" is not FORWARD \(clients routed through the firewall\) or OUTPUT/,
+    );
+  });
+
   it('refuses what it cannot use, naming the setting', () => {
     expect(() => resolveSettings({}, {})).toThrow(/no config given/);
     expect(() => resolveSettings({}, { config: 'x', mode: 'moon' })).toThrow(

@@ -4,6 +4,7 @@ import type { InputFile } from '../../input/input-file.js';
 import type { Family } from '../../model/ip.js';
 import type { Policy } from '../../model/policy.js';
 import type { FormatReader } from '../format-reader.js';
+import type { ReadOptions } from '../read-options.js';
 import { iptablesFormat } from './detect.js';
 import { readIpsets, type IpSet } from './ipsets.js';
 import { buildPolicy, type FamilyFile } from './policy-builder.js';
@@ -87,7 +88,7 @@ function groupFiles(files: FamilyFile[]): FamilyFile[][] {
  * Reads `iptables-save` / `ip6tables-save` output (iptables-save(8)), with any `ipset save` output given
  * beside it, into one staged policy per firewall.
  */
-export function readIptables(files: readonly InputFile[]): Policy[] {
+export function readIptables(files: readonly InputFile[], options: ReadOptions = {}): Policy[] {
   if (files.length === 0) return [];
   const saves = files.map(parseSaveFile);
   const sets = new Map<string, IpSet>();
@@ -111,11 +112,11 @@ export function readIptables(files: readonly InputFile[]): Policy[] {
       'ipset save output alone: give it together with the iptables-save output whose rules use the sets',
     );
   }
-  return groupFiles(ruleFiles.map(withFamily)).map((group) => buildPolicy(group, sets));
+  return groupFiles(ruleFiles.map(withFamily)).map((group) => buildPolicy(group, sets, options.chain));
 }
 
 export const iptablesReader: FormatReader = {
   ...iptablesFormat,
   read: readIptables,
-  remediate: (request) => remediateIptables(request, readIptables),
+  remediate: (request) => remediateIptables(request, (files) => readIptables(files, request.read)),
 };

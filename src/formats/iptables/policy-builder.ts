@@ -1,3 +1,4 @@
+import type { TrafficChain } from '../read-options.js';
 import { ipsExpr } from '../../model/address.js';
 import { FAMILY_RANGE, type Family } from '../../model/ip.js';
 import type { Policy, PolicyStage, PolicyWarning, Rule } from '../../model/policy.js';
@@ -140,11 +141,15 @@ function missingFamilyRules(family: Family, path: string, line: number): Rule[] 
 }
 
 /** One firewall's saves (an IPv4 one, an IPv6 one, or both) as one staged policy. */
-export function buildPolicy(group: readonly FamilyFile[], sets: ReadonlyMap<string, IpSet>): Policy {
+export function buildPolicy(
+  group: readonly FamilyFile[],
+  sets: ReadonlyMap<string, IpSet>,
+  chain?: TrafficChain,
+): Policy {
   const main = group[0]!;
   const interfaces = interfaceNames(group);
   const dynamic = dynamicSets(group);
-  const path = pickPath(group);
+  const path = chain ? { router: chain === 'FORWARD', why: `--chain ${chain} was given` } : pickPath(group);
   const topChain = path.router ? 'FORWARD' : 'OUTPUT';
   const notes: string[] = group.map((f) => f.familyNote);
   const warnings: PolicyWarning[] = [];

@@ -1,15 +1,16 @@
 import type { InputFile } from '../../input/input-file.js';
 import type { Policy } from '../../model/policy.js';
 import type { FormatReader } from '../format-reader.js';
+import type { ReadOptions } from '../read-options.js';
 import { nftablesFormat } from './detect.js';
 import { buildPolicy } from './policy-builder.js';
 import { remediateNftables } from './remediate.js';
 import { readRuleset } from './read-ruleset.js';
 
 /** Reads one nftables file into its policy. */
-export function readNftablesFile(file: InputFile): Policy {
+export function readNftablesFile(file: InputFile, options: ReadOptions = {}): Policy {
   const rs = readRuleset(file);
-  return buildPolicy(file.path, rs);
+  return buildPolicy(file.path, rs, options.chain);
 }
 
 /**
@@ -19,8 +20,8 @@ export function readNftablesFile(file: InputFile): Policy {
  */
 export const nftablesReader: FormatReader = {
   ...nftablesFormat,
-  read(files: readonly InputFile[]): Policy[] {
-    return files.map(readNftablesFile);
+  read(files: readonly InputFile[], options?: ReadOptions): Policy[] {
+    return files.map((f) => readNftablesFile(f, options));
   },
   remediate: remediateNftables,
 };

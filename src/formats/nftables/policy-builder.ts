@@ -1,3 +1,4 @@
+import type { TrafficChain } from '../read-options.js';
 import type { Policy, PolicyStage, PolicyWarning, Rule } from '../../model/policy.js';
 import { trueCond, type Cond } from './condition.js';
 import { ChainInliner, StageTooLarge, type Emitted, type Origin } from './inline.js';
@@ -86,17 +87,24 @@ interface StageChain {
 }
 
 /** Reads a ruleset into one staged policy: one stage per base chain on the hooks clients' traffic passes. */
-export function buildPolicy(path: string, rs: Ruleset): Policy {
+export function buildPolicy(path: string, rs: Ruleset, chain?: TrafficChain): Policy {
   const notes: string[] = [];
   if (rs.form === 'json') notes.push('read from nft -j JSON');
   else if (rs.script)
     notes.push('read as an nft script: define variables expanded, commands applied in order');
   const warnings: PolicyWarning[] = [];
-  const router = forwards(rs);
+  const fwd = forwards(rs);
+  const router = chain ? chain === 'FORWARD' : fwd !== undefined;
   const hooks = router ? ROUTER_HOOKS : HOST_HOOKS;
-  if (router) {
+  if (chain) {
     notes.push(
-      `read as a router: chain ${router.name} (line ${router.line}) is on the forward hook, so client traffic is checked as forwarded through the prerouting, forward and postrouting hooks (a machine that is itself the client is decided by its output hook)`,
+      router
+        ? `read as a router (--chain FORWARD was given): client traffic is checked as forwarded through the prerouting, forward and postrouting hooks`
+        : `read as a host (--chain OUTPUT was given): the traffic checked is this machine's own, through the output and postrouting hooks`,
+    );
+  } else if (fwd) {
+    notes.push(
+      `read as a router: chain ${fwd.name} (line ${fwd.line}) is on the forward hook, so client traffic is checked as forwarded through the prerouting, forward and postrouting hooks (a machine that is itself the client is decided by its output hook)`,
     );
   } else {
     notes.push(

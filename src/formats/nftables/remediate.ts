@@ -104,7 +104,11 @@ export function remediateNftables(req: FixRequest): ProposedFix | Unfixable {
     positions.push(position);
     applied = [...earlier, ...edits(req, rs, file, name, positions)];
     try {
-      current = buildPolicy(file.path, readRuleset({ ...file, text: applyEdits(file.text, applied) }));
+      current = buildPolicy(
+        file.path,
+        readRuleset({ path: file.path, text: applyEdits(file.text, applied) }),
+        req.read.chain,
+      );
     } catch (e) {
       if (e instanceof InputError) return { unfixable: `the patched ruleset does not read: ${e.format()}` };
       throw e;
