@@ -1,3 +1,4 @@
+import { inputTexts } from '../check/input-texts.js';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { setOutput } from '@actions/core';
 import { CatalogUsageError } from '../catalog/index.js';
@@ -45,7 +46,7 @@ interface Prepared {
   /** What the check was compared with (the pull request's base), for the log and the rule links. */
   baseline: BaselineRun;
   /** The config texts as read, for the SARIF log's fixes. */
-  texts: Map<string, string>;
+  texts: Pick<ReadonlyMap<string, string>, 'get'>;
 }
 
 /** Files and the check itself, for settings already read: everything else that may fail on the input. */
@@ -77,7 +78,7 @@ async function prepare(settings: ActionSettings, root: string, cwd: string): Pro
     key: commentKey(settings.configs),
     notes,
     baseline,
-    texts: new Map(check.evaluation.inputs.map((i) => [i.file.path, i.file.text])),
+    texts: inputTexts(check),
   };
 }
 

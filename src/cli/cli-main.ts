@@ -1,3 +1,4 @@
+import { inputTexts } from '../check/input-texts.js';
 import { parseChainOption } from '../check/chain-option.js';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { CatalogUsageError, isCatalogUrl, MODES, withLocalFile, type Mode } from '../catalog/index.js';
@@ -148,9 +149,6 @@ async function driftCheck(
   return { check: head, drift };
 }
 
-const textsOf = (check: CheckResult) =>
-  new Map(check.evaluation.inputs.map((i) => [i.file.path, i.file.text]));
-
 /** SARIF artifact URIs: relative to the root of the git repository around the working directory, else to it. */
 function repoRelative(): (path: string) => string {
   let root = process.cwd();
@@ -283,8 +281,8 @@ export async function cliMain(argv: readonly string[], io: CliIo): Promise<numbe
     if (output === 'json') io.stdout(`${JSON.stringify(report, null, 2)}\n`);
     else if (output === 'markdown') io.stdout(renderMarkdown(report));
     else if (output === 'sarif')
-      io.stdout(renderSarif(report, { uriFor: repoRelative(), texts: textsOf(check) }));
-    else if (output === 'patch') io.stdout(renderPatch(report, textsOf(check)));
+      io.stdout(renderSarif(report, { uriFor: repoRelative(), texts: inputTexts(check) }));
+    else if (output === 'patch') io.stdout(renderPatch(report, inputTexts(check)));
     else io.stdout(renderText(report, { color: io.color }));
     const outcome = exitStatus(report, failOn);
     if (outcome.note) io.stderr(`note: ${outcome.note}\n`);

@@ -13,7 +13,7 @@ import { applyEdits } from './apply-edits.js';
 import { IntervalSet } from '../model/interval-set.js';
 import { formatAddressSet } from '../model/ip.js';
 import { fixGroups, placementFor } from './groups.js';
-import type { Edit, FixGroup, FixRequest, ProposedFix } from './types.js';
+import type { Edit, FixGroup, FixRequest, ProposedFix, Unfixable } from './types.js';
 
 /** One missing rule, in the customer's syntax, with whether the tool proved it (DESIGN.md, "Remediation"). */
 export interface Remediation {
@@ -46,8 +46,8 @@ async function reread(
   const mine = inputs.filter((i) => policy.paths.includes(i.file.path));
   const patched: ReadInput[] = mine.map(({ file, format }) => {
     const own = edits.filter((e) => e.path === file.path);
-    const text = own.length ? applyEdits(file.text, own) : file.text;
-    return { file: { path: file.path, text } as InputFile, format };
+    if (own.length === 0) return { file, format };
+    return { file: { path: file.path, text: applyEdits(file.text, own) }, format };
   });
   const key = policyKey(policy);
   return (await readPolicies(patched, read)).find((p) => policyKey(p) === key);
@@ -165,7 +165,15 @@ export async function remediate(check: CheckResult): Promise<Remediation[]> {
         out.push(fail(req));
         continue;
       }
-      const fix = reader.remediate({ ...req, ruleNames: taken, earlier: proposals.map((p) => p.fix) });
+      let fix: ProposedFix | Unfixable;
+      try {
+        fix = reader.remediate({ ...req, ruleNames: taken, earlier: proposals.map((p) => p.fix) });
+      } catch (e) {
+        // A file too big to hold as one text (a fix edits the text), say: the check stands, with no fix.
+        if (!(e instanceof InputError)) throw e;
+        out.push(fail(`no fix can be written: ${e.format()}`));
+        continue;
+      }
       if ('unfixable' in fix) {
         out.push(fail(fix.unfixable));
         continue;

@@ -38,7 +38,7 @@ export function fixTextLines(report: JsonReport): string[] {
 }
 
 /** Every verified edit as one unified diff that `git apply` takes (paths as the report names them). */
-export function renderPatch(report: JsonReport, texts: ReadonlyMap<string, string>): string {
+export function renderPatch(report: JsonReport, texts: Pick<ReadonlyMap<string, string>, 'get'>): string {
   const byPath = new Map<string, Remediation['edits']>();
   for (const r of report.remediations ?? []) {
     if (!r.verified) continue;

@@ -8,7 +8,7 @@ export interface SarifOptions {
   /** The artifact URI for a report path: relative to the repository root, forward slashes. */
   uriFor: (path: string) => string;
   /** File texts by report path, for fixes that append at the end of a file. */
-  texts?: ReadonlyMap<string, string>;
+  texts?: Pick<ReadonlyMap<string, string>, 'get'>;
 }
 
 const SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
