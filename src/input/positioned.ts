@@ -3,6 +3,7 @@ import { parseTree, printParseErrorCode, type Node as JsonNode, type ParseError 
 import { InputError } from './input-error.js';
 import { LineIndex, type InputFile } from './input-file.js';
 import { jsonTooDeepAt, MAX_NESTING, nestingMessage } from './nesting.js';
+import { oddNumberLiteral } from './number-literal.js';
 
 export type DocPath = readonly (string | number)[];
 
@@ -209,7 +210,7 @@ export function parseJsonDocument(file: InputFile): PositionedDocument {
   const first = errors[0];
   if (first || !tree) {
     const line = first ? lines.lineOf(first.offset) : 1;
-    const what = first ? printParseErrorCode(first.error) : 'no JSON value';
+    const what = first ? jsonErrorText(file.text, first) : 'no JSON value';
     throw new InputError(file.path, line, `invalid JSON: ${what}`);
   }
   return new PositionedDocument(
@@ -217,6 +218,20 @@ export function parseJsonDocument(file: InputFile): PositionedDocument {
     jsonValue(tree, file.path, lines),
     jsonPos(tree, lines, file.text),
   );
+}
+
+const NUMBER_CHAR = /[\w.+-]/;
+
+/** A parse error's reason; a number JSON can't hold (080, NaN, 0x50, +80) is named as what it is. */
+function jsonErrorText(text: string, e: ParseError): string {
+  let from = e.offset;
+  let to = e.offset + e.length;
+  while (from > 0 && NUMBER_CHAR.test(text[from - 1]!)) from--;
+  while (to < text.length && NUMBER_CHAR.test(text[to]!)) to++;
+  const word = text.slice(from, to);
+  const odd = /^[-+]?(\.?\d|\.?nan$|infinity$)/i.test(word) ? oddNumberLiteral(word) : undefined;
+  if (odd) return `${odd}; a JSON number is a plain decimal like 443`;
+  return printParseErrorCode(e.error);
 }
 
 /** Builds the value, refusing duplicate keys (as YAML does) and keeping `__proto__` an ordinary key. */

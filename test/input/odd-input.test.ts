@@ -44,7 +44,14 @@ describe('numbers written other than as plain decimal integers', () => {
     ['0x50', 'hexadecimal'],
     ['0o120', 'octal'],
     ['1e999', 'too large for a number'],
-    ['.inf', 'too large for a number'],
+    ['.inf', 'is infinity'],
+    ['-.inf', 'is minus infinity'],
+    ['.nan', 'stands for no number (NaN)'],
+    ['NaN', 'stands for no number (NaN)'],
+    ['080', 'has a leading zero'],
+    ['00443', 'has a leading zero'],
+    ['0b101', 'binary'],
+    ['+80', 'plus sign'],
     ['-0', 'negative zero'],
     ['-0.0', 'negative zero'],
     ['-5', 'negative number'],
@@ -56,6 +63,7 @@ describe('numbers written other than as plain decimal integers', () => {
   });
   it('a plain decimal integer is not odd', () => {
     expect(oddNumberLiteral('443')).toBeUndefined();
+    expect(oddNumberLiteral('0')).toBeUndefined();
   });
 
   const CATALOG = (port: string) => `catalogVersion: 2026.1.1
@@ -85,6 +93,8 @@ releases:
     ['80.0', /ports\[1\]: 80\.0 is a decimal fraction/],
     ['-0', /ports\[1\]: -0 is negative zero; must be >= 1/],
     ['1.5', /ports\[1\]: 1\.5 is not a whole number; must be integer/],
+    ['080', /ports\[1\]: 080 has a leading zero/],
+    ['.nan', /ports\[1\]: \.nan stands for no number \(NaN\)/],
   ])('in a catalog: %s', async (port, message) => {
     const p = file(`catalog-${port}.yaml`, CATALOG(port));
     const r = await runCli('check', '--catalog', p, GENERIC);
@@ -158,13 +168,38 @@ releases:
     expect(r.stderr).toContain(`${p}:${line}: `);
     expect(r.stderr).toMatch(message);
   });
-  it('in a generic service entry', async () => {
+  it.each([
+    ['0x50', '0x50 is a hexadecimal number'],
+    ['080', '080 has a leading zero'],
+    ['-0', '-0 is negative zero'],
+    ['-5', '-5 is a negative number'],
+    ['80--0', '-0 is negative zero'],
+    ['NaN', 'NaN stands for no number (NaN)'],
+    ['1e3', '1e3 is a number in exponent notation'],
+    ['1e999', '1e999 is too large for a number'],
+  ])('in a generic service entry: tcp/%s', async (port, what) => {
     const p = file(
-      'svc.yaml',
-      'format: generic/v1\ndefault: deny\nrules:\n  - name: r\n    action: allow\n    sources: [any]\n    destinations: [any]\n    services: [tcp/0x50]\n',
+      `svc-${port}.yaml`,
+      `format: generic/v1\ndefault: deny\nrules:\n  - name: r\n    action: allow\n    sources: [any]\n    destinations: [any]\n    services: [tcp/${port}]\n`,
     );
     const r = await runCli('check', p);
     expect(r.status).toBe(2);
-    expect(r.stderr).toMatch(/svc\.yaml:8: .*0x50 is a hexadecimal number, not a port/);
+    expect(r.stderr).toContain(`${p}:8: rules[0].services[0]: "tcp/${port}": ${what}`);
+    expect(r.stderr).toMatch(/, not a port; expected a decimal number 0-65535/);
+  });
+  it.each([
+    ['080', '080 has a leading zero (read as octal by some tools)'],
+    ['NaN', 'NaN stands for no number (NaN)'],
+    ['-Infinity', '-Infinity is minus infinity'],
+    ['0x50', '0x50 is a hexadecimal number'],
+    ['+80', '+80 has a plus sign'],
+  ])('in JSON, where %s is no number at all', async (port, what) => {
+    const p = file(
+      `policy-${port}.json`,
+      `{\n"format": "generic/v1",\n"default": "deny",\n"rules": [{"name": "r", "action": "allow",\n"sources": ["any"], "destinations": ["any"],\n"ports": [${port}]}]\n}\n`,
+    );
+    const r = await runCli('check', p);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain(`${p}:6: invalid JSON: ${what}; a JSON number is a plain decimal like 443`);
   });
 });

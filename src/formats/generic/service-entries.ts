@@ -26,13 +26,18 @@ export const RESERVED_SERVICE_NAMES: readonly string[] = [
 export const SERVICE_FORMS =
   'any, tcp, udp, sctp, icmp, icmp6, PROTO/PORT (tcp/443), PROTO/LOW-HIGH (udp/8000-8100) with PROTO tcp, udp or sctp, ip/NUMBER (ip/47) or a service group name';
 
+/** A number in another notation (0x50, 080, 80.0, -0, 1e999, .nan) named as what it is. */
+function oddPort(text: string): string | undefined {
+  return text !== '' && (!Number.isNaN(Number(text)) || /^[-+]?\.?nan$/i.test(text))
+    ? oddNumberLiteral(text)
+    : undefined;
+}
+
 function parsePort(text: string, entry: string): number {
-  if (!/^\d{1,10}$/.test(text)) {
-    // A number in another notation (0x50, 80.0, -0, 1e999) is named as what it is.
-    const odd = text !== '' && !Number.isNaN(Number(text)) ? oddNumberLiteral(text) : undefined;
-    if (odd) throw new EntryError(`"${entry}": ${odd}, not a port; expected a decimal number 0-65535`);
+  const odd = oddPort(text);
+  if (odd) throw new EntryError(`"${entry}": ${odd}, not a port; expected a decimal number 0-65535`);
+  if (!/^\d{1,10}$/.test(text))
     throw new EntryError(`"${entry}": "${text}" is not a port; expected a number 0-65535`);
-  }
   const port = Number(text);
   if (port > 65535) throw new EntryError(`port ${port} in "${entry}" is out of range 0-65535`);
   return port;
@@ -49,12 +54,13 @@ export function parseServiceEntry(raw: string): ServiceExpr {
   if (lower === 'any') return ANY_SERVICE;
   const slash = lower.indexOf('/');
   const proto = slash < 0 ? lower : lower.slice(0, slash);
-  const rest = slash < 0 ? undefined : lower.slice(slash + 1);
+  const rest = slash < 0 ? undefined : text.slice(slash + 1);
 
   const portProto = PORT_PROTOCOLS.get(proto);
   if (portProto !== undefined) {
     if (rest === undefined) return { kind: 'protocol', number: portProto };
-    const m = /^([^-]*)(?:-(.*))?$/.exec(rest)!;
+    // A signed number (-0, -5, +80) is one port written oddly, not a range.
+    const m = oddPort(rest) ? [rest, rest] : /^([^-]*)(?:-(.*))?$/.exec(rest)!;
     const lo = parsePort(m[1]!, text);
     const hi = m[2] === undefined ? lo : parsePort(m[2], text);
     if (lo > hi)
