@@ -124,6 +124,103 @@ describe('deep nesting is an input error at file:line', () => {
     expect([0, 1, 2]).toContain(r.status);
     if (r.status === 2) expect(r.stderr).toMatch(/deep\.conf:\d+: /);
   });
+  const ASA = `: Saved
+ASA Version 9.16(4)
+hostname fw
+interface GigabitEthernet0/0
+ nameif outside
+ security-level 0
+ ip address 203.0.113.2 255.255.255.0
+interface GigabitEthernet0/1
+ nameif inside
+ security-level 100
+ ip address 10.0.0.1 255.255.255.0
+`;
+  const asaChain = (kind: string, inner: string, ace: string, order: (i: number) => number) =>
+    `${ASA}${range(DEEP)
+      .map(order)
+      .map(
+        (i) =>
+          `object-group ${kind.replace('NAME', `g${i}`)}\n ${i + 1 < DEEP ? `group-object g${i + 1}` : inner}\n`,
+      )
+      .join('')}access-list in extended permit ${ace}\naccess-group in in interface inside\n: end\n`;
+  it.each([
+    ['network NAME', 'network-object host 10.0.0.5', 'ip object-group g0 any'],
+    ['service NAME', 'service-object tcp destination eq 443', 'object-group g0 any any'],
+    ['service NAME tcp', 'port-object eq 443', 'tcp any any object-group g0'],
+    ['protocol NAME', 'protocol-object tcp', 'object-group g0 any any'],
+    ['icmp-type NAME', 'icmp-object echo', 'icmp any any object-group g0'],
+    ['user NAME', 'user LOCAL\\bob', 'ip object-group-user g0 any any'],
+  ])('Cisco ASA object-group %s chained through group-object', async (kind, inner, ace) => {
+    const p = file(
+      `asa-${kind.replace(/ /g, '-')}.asa`,
+      asaChain(kind, inner, ace, (i) => i),
+    );
+    // The 101st group opens from the group-object line of the 100th (g99, lines 12 + 2 * 99 and on).
+    await expectInputError(
+      [p],
+      p,
+      211,
+      /object-group "g0": groups nested more than 100 levels deep \(the most this tool reads\)/,
+    );
+  });
+  it('Cisco ASA groups defined inner first, as the ASA writes them, read at any depth', async () => {
+    const p = file(
+      'asa-inner-first.asa',
+      asaChain('network NAME', 'network-object host 10.0.0.5', 'ip object-group g0 any', (i) => DEEP - 1 - i),
+    );
+    const r = await runCli('check', p);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(1);
+  });
+  it('Cisco ASA groups in a cycle', async () => {
+    const p = file(
+      'asa-cycle.asa',
+      `${ASA}object-group network a\n group-object b\nobject-group network b\n group-object a\naccess-list in extended permit ip object-group a any\naccess-group in in interface inside\n: end\n`,
+    );
+    await expectInputError([p], p, 15, /object-group "a" contains itself \(a -> b -> a\)/);
+  });
+  it.each([
+    ['pfsense', 'filter><rule'],
+    ['opnsense', 'filter><rule><source'],
+  ])('%s XML elements nested deep', async (root, path) => {
+    const open = path.split('><').map((t) => `<${t}>`);
+    const close = [...open].reverse().map((t) => t.replace('<', '</'));
+    const p = file(
+      `${root}.xml`,
+      `<?xml version="1.0"?>\n<${root}>\n<version>24.1</version>\n<system>${'<x>'.repeat(DEEP)}${'</x>'.repeat(DEEP)}</system>\n${open[0]}${open.slice(1).join('').repeat(DEEP)}${close.slice(0, -1).join('').repeat(DEEP)}${close.at(-1)}\n</${root}>\n`,
+    );
+    const r = await runCli('check', p);
+    expect(r.stderr).not.toMatch(/internal error/);
+    expect([1, 2]).toContain(r.status);
+    if (r.status === 2) expect(r.stderr).toMatch(new RegExp(`${root}\\.xml:\\d+: `));
+  });
+  it('nftables JSON', async () => {
+    const p = file(
+      'nft.json',
+      `{"nftables": [{"metainfo": {"json_schema_version": 1}},\n{"table": {"family": "inet", "name": "f", "handle": 1}},\n{"x": ${brackets(DEEP)}}]}\n`,
+    );
+    await expectInputError([p], p, 3, /invalid JSON: nested more than 100 levels deep/);
+  });
+  it('nftables blocks opened and never closed', async () => {
+    const p = file('nft-blocks.nft', `table inet f {\n${'chain c {\n'.repeat(DEEP)}${'}\n'.repeat(DEEP)}}\n`);
+    const r = await runCli('check', p);
+    expect(r.stderr).not.toMatch(/internal error/);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/nft-blocks\.nft:\d+: /);
+  });
+  it.each([
+    ['jump', 'chain a is entered again from itself (FORWARD -> a -> b -> a)', '-A a -j b\n-A b -j a'],
+    ['goto', 'chain a is entered again from itself (FORWARD -> a -> a)', '-A a -g a'],
+  ])('iptables user chains in a %s loop', async (name, message, rules) => {
+    const p = file(
+      `ipt-${name}.rules`,
+      `*filter\n:INPUT ACCEPT [0:0]\n:FORWARD DROP [0:0]\n:OUTPUT ACCEPT [0:0]\n:a - [0:0]\n:b - [0:0]\n-A FORWARD -j a\n${rules}\nCOMMIT\n`,
+    );
+    const r = await runCli('check', p);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain(`${p}:${name === 'jump' ? 9 : 8}: ${message}`);
+  });
   it('catalog YAML and JSON', async () => {
     const ok = file('ok.yaml', GENERIC);
     const yaml = file('catalog.yaml', `catalogVersion: 1.0.0\nx: ${brackets(DEEP)}\n`);

@@ -19,6 +19,7 @@ import {
 } from '../../model/ip.js';
 import { isValidHostName, normalizeHost } from '../../model/names.js';
 import { lineError, type ConfigLine } from './config-lines.js';
+import { GroupNesting } from './group-nesting.js';
 import type { ObjectTables } from './objects.js';
 import type { StaleReferences } from './stale-references.js';
 
@@ -54,13 +55,14 @@ export class AddressResolver {
   private readonly objects = new Map<string, AddressExpr>();
   private readonly groups = new Map<string, AddressExpr>();
   private readonly inline = new Map<string, AddressExpr>();
-  /** Groups being resolved, in nesting order, for cycle reports. */
-  private readonly open: string[] = [];
+  private readonly nesting: GroupNesting;
 
   constructor(
     private readonly tables: ObjectTables,
     private readonly settings: AddressSettings,
-  ) {}
+  ) {
+    this.nesting = new GroupNesting(settings.path);
+  }
 
   private error(at: ConfigLine, message: string): Error {
     return lineError(this.settings.path, at, message);
@@ -336,17 +338,9 @@ export class AddressResolver {
         `object-group "${name}" (line ${group.line}) is a ${group.kind} group; expected a network group`,
       );
     }
-    const from = this.open.indexOf(name);
-    if (from >= 0) {
-      const cycle = [...this.open.slice(from), name];
-      throw this.error(
-        at,
-        `object-group "${name}" contains itself (${cycle.join(' -> ')}); groups may nest but not in a cycle`,
-      );
-    }
-    this.open.push(name);
+    this.nesting.enter(name, at);
     const members = group.members.map((m) => this.groupMember(m));
-    this.open.pop();
+    this.nesting.leave();
     const expr = members.length === 0 ? NO_ADDRESS : members.length === 1 ? members[0]! : unionExpr(members);
     this.groups.set(name, expr);
     return expr;

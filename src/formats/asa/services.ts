@@ -9,6 +9,7 @@ import {
 import { lineError, type ConfigLine } from './config-lines.js';
 import type { ObjectGroupDef, ObjectTables } from './objects.js';
 import { describeKind } from './objects.js';
+import { GroupNesting } from './group-nesting.js';
 import { mergePorts } from '../../model/service.js';
 import { parsePortOperator, PORT_OPERATORS, PortSyntaxError } from './ports.js';
 import { PORT_PROTOCOL_NAMES, parseProtocol, PROTOCOL_FORMS, type AsaProtocol } from './protocols.js';
@@ -72,13 +73,15 @@ export class ServiceResolver {
   private readonly portGroups = new Map<string, PortGroup>();
   private readonly protocolGroups = new Map<string, readonly AsaProtocol[]>();
   private readonly checkedGroups = new Set<string>();
-  private readonly open: string[] = [];
+  private readonly nesting: GroupNesting;
 
   constructor(
     private readonly path: string,
     private readonly tables: ObjectTables,
     private readonly stale: StaleReferences,
-  ) {}
+  ) {
+    this.nesting = new GroupNesting(path);
+  }
 
   hasGroup(name: string): boolean {
     return this.tables.groups.has(name);
@@ -131,22 +134,6 @@ export class ServiceResolver {
       );
     }
     return group;
-  }
-
-  private enter(name: string, at: ConfigLine): void {
-    const from = this.open.indexOf(name);
-    if (from >= 0) {
-      const cycle = [...this.open.slice(from), name];
-      throw this.error(
-        at,
-        `object-group "${name}" contains itself (${cycle.join(' -> ')}); groups may nest but not in a cycle`,
-      );
-    }
-    this.open.push(name);
-  }
-
-  private leave(): void {
-    this.open.pop();
   }
 
   /** `object service NAME`: `service PROTOCOL [source OP PORT] [destination OP PORT]`. */
@@ -229,7 +216,7 @@ export class ServiceResolver {
     const stale = this.staleGroup(name, at);
     if (stale) return { kind: 'unknown', part: stale };
     const group = this.group(name, at, ['service'], 'a service group');
-    this.enter(name, at);
+    this.nesting.enter(name, at);
     const members = group.members.map((m) => {
       if (m.words[0]!.toLowerCase() === 'group-object') {
         if (m.words[1] === undefined || m.words.length > 2)
@@ -238,7 +225,7 @@ export class ServiceResolver {
       }
       return this.serviceSpec(m.words.slice(1), m, true);
     });
-    this.leave();
+    this.nesting.leave();
     // An empty service group matches no traffic.
     const expr = members.length === 0 ? unionServiceExprs([]) : unionServiceExprs(members);
     this.services.set(name, expr);
@@ -252,7 +239,7 @@ export class ServiceResolver {
     const stale = this.staleGroup(name, at);
     if (stale) return { ports: [], unknown: stale };
     const group = this.group(name, at, ['port'], 'a port group (object-group service NAME tcp|udp|tcp-udp)');
-    this.enter(name, at);
+    this.nesting.enter(name, at);
     const ranges: PortRange[] = [];
     let unknown: UnknownPart | undefined;
     for (const m of group.members) {
@@ -273,7 +260,7 @@ export class ServiceResolver {
         throw this.error(m, `unexpected "${m.words[parsed.next]}" after the port`);
       ranges.push(...parsed.ports);
     }
-    this.leave();
+    this.nesting.leave();
     const result = { ports: mergePorts(ranges), ...(unknown ? { unknown } : {}) };
     this.portGroups.set(name, result);
     return result;
@@ -286,7 +273,7 @@ export class ServiceResolver {
     const stale = this.staleGroup(name, at);
     if (stale) return [{ kind: 'unknown', part: stale }];
     const group = this.group(name, at, ['protocol'], 'a protocol group');
-    this.enter(name, at);
+    this.nesting.enter(name, at);
     const list: AsaProtocol[] = [];
     for (const m of group.members) {
       const [kind, arg, extra] = m.words;
@@ -299,7 +286,7 @@ export class ServiceResolver {
       if (!p) throw this.error(m, `unknown protocol "${arg}"; expected ${PROTOCOL_FORMS}`);
       list.push(p);
     }
-    this.leave();
+    this.nesting.leave();
     this.protocolGroups.set(name, list);
     return list;
   }
@@ -312,13 +299,13 @@ export class ServiceResolver {
     if (this.staleGroup(name, at)) return;
     const group = this.group(name, at, [kind], what);
     if (this.checkedGroups.has(name)) return;
-    this.enter(name, at);
+    this.nesting.enter(name, at);
     for (const m of group.members) {
       if (m.words[0]!.toLowerCase() !== 'group-object') continue;
       if (m.words[1] === undefined || m.words.length > 2) throw this.error(m, 'expected "group-object NAME"');
       this.checkGroup(m.words[1], m, kind, what);
     }
-    this.leave();
+    this.nesting.leave();
     this.checkedGroups.add(name);
   }
 
