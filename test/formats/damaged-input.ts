@@ -40,10 +40,16 @@ export function lineEdits(noise: readonly string[]): fc.Arbitrary<(lines: readon
 
 /**
  * fast-check parameters for a damaged-input fuzz test: the test's own runs (and seed) by default;
- * `DAMAGED_INPUT_RUNS=10000` makes a long random run (a new seed each time; fast-check prints it on failure).
+ * `DAMAGED_INPUT_RUNS=10000` makes a long random run with a new seed, printed so the run can be recorded
+ * (and replayed with `DAMAGED_INPUT_SEED=S`); fast-check also prints the seed and path of a failure.
  */
 export function fuzzParameters(numRuns: number, seed?: number): fc.Parameters<unknown> {
   const long = Number(process.env.DAMAGED_INPUT_RUNS);
-  if (Number.isInteger(long) && long > 0) return { numRuns: long };
+  if (Number.isInteger(long) && long > 0) {
+    const given = Number(process.env.DAMAGED_INPUT_SEED);
+    const chosen = Number.isInteger(given) ? given : (Math.random() * 2 ** 31) | 0;
+    console.info(`damaged input: ${expect.getState().currentTestName}: ${long} runs, seed ${chosen}`);
+    return { numRuns: long, seed: chosen };
+  }
   return seed === undefined ? { numRuns } : { numRuns, seed };
 }

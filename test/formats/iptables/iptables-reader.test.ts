@@ -9,7 +9,7 @@ import { detectFormat } from '../../../src/formats/registry.js';
 import { InputError } from '../../../src/input/input-error.js';
 import { parseIpSpec } from '../../../src/model/ip.js';
 import { ZoneSet } from '../../../src/model/zone-set.js';
-import { expectReadOrInputError, lineEdits } from '../damaged-input.js';
+import { expectReadOrInputError, fuzzParameters, lineEdits } from '../damaged-input.js';
 
 const F = 'fixtures/iptables';
 const save = (
@@ -178,7 +178,7 @@ describe('damaged input', () => {
           const out = damage(lines);
           expectReadOrInputError((text) => read(text, name), out.join('\n'), out.length);
         }),
-        { numRuns: 300, seed: 20250106 },
+        fuzzParameters(300, 20250106),
       );
     });
   }

@@ -11,7 +11,7 @@ import { IntervalSet } from '../../../src/model/interval-set.js';
 import { parseIpSpec } from '../../../src/model/ip.js';
 import type { Policy } from '../../../src/model/policy.js';
 import { ZoneSet } from '../../../src/model/zone-set.js';
-import { expectReadOrInputError, lineEdits } from '../damaged-input.js';
+import { expectReadOrInputError, fuzzParameters, lineEdits } from '../damaged-input.js';
 
 const read = (text: string, path = 'fw.nft'): Policy => nftablesReader.read([{ path, text }])[0]!;
 
@@ -104,7 +104,7 @@ describe('nftables input errors name the line', () => {
           const copy = edit(lines);
           expectReadOrInputError((text) => read(text, f), copy.join('\n'), copy.length + 1);
         }),
-        { numRuns: 150 },
+        fuzzParameters(150),
       );
     }
   });

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, it } from 'vitest';
-import { expectReadOrInputError, lineEdits } from '../damaged-input.js';
+import { expectReadOrInputError, fuzzParameters, lineEdits } from '../damaged-input.js';
 import { opnsenseReader, pfsenseReader } from '../../../src/formats/pfsense/pfsense-reader.js';
 
 const CASES = [
@@ -30,7 +30,7 @@ describe('pfSense and OPNsense readers on damaged input', () => {
           const out = damage(lines);
           expectReadOrInputError((text) => reader.read([{ path, text }]), out.join('\n'), out.length);
         }),
-        { numRuns: 300, seed: 20260401 },
+        fuzzParameters(300, 20260401),
       );
     });
   }
