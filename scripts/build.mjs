@@ -4,8 +4,8 @@ import { build } from 'esbuild';
 import { rawText, yamlDocument } from './esbuild-plugins.mjs';
 import { readFile, rm } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { relative, resolve } from 'node:path';
+import { builtinModules, createRequire } from 'node:module';
+import { dirname, relative, resolve } from 'node:path';
 
 const require = createRequire(import.meta.url);
 
@@ -45,6 +45,77 @@ const sideEffectFree = {
       });
       return r.errors.length ? undefined : { path: r.path, external: r.external, sideEffects: false };
     });
+  },
+};
+
+/**
+ * @actions/core imports its OIDC client (and through it @actions/http-client, undici and `node:http`) for
+ * getIDToken, and @actions/exec (child_process, @actions/io, assert) for platform.getDetails; the action
+ * calls neither. As the tool cache uses the same packages, they landed in a chunk shared with the entry,
+ * so every run loaded them, and on Node 24 an ESM import of `node:http` alone loads Node's own undici (a
+ * third of the start-up). Here those two imports become dynamic ones: the same functions, loaded on their
+ * first call.
+ */
+const LAZY_IMPORTS = [
+  {
+    importer: /[\\/]@actions[\\/]core[\\/]lib[\\/]core\.js$/,
+    specifier: './oidc-utils.js',
+    contents: `export class OidcClient {
+  static async getIDToken(audience) {
+    const { OidcClient } = await import('./oidc-utils.js');
+    return OidcClient.getIDToken(audience);
+  }
+}`,
+  },
+  {
+    importer: /[\\/]@actions[\\/]core[\\/]lib[\\/]platform\.js$/,
+    specifier: '@actions/exec',
+    contents: `export async function getExecOutput(...args) {
+  const { getExecOutput } = await import('@actions/exec');
+  return getExecOutput(...args);
+}`,
+  },
+];
+const lazyImports = {
+  name: 'lazy-imports',
+  setup(b) {
+    b.onResolve({ filter: /.*/ }, (args) => {
+      if (args.pluginData === 'lazy-imports') return undefined;
+      const at = LAZY_IMPORTS.findIndex((l) => l.specifier === args.path && l.importer.test(args.importer));
+      if (at < 0) return undefined;
+      // Relative to the project, so that chunk hashes don't depend on where the checkout lives.
+      const importer = relative(process.cwd(), args.importer).split('\\').join('/');
+      return { path: `${importer}#${args.path}`, namespace: 'lazy-imports', pluginData: at };
+    });
+    b.onLoad({ filter: /.*/, namespace: 'lazy-imports' }, (args) => ({
+      contents: LAZY_IMPORTS[args.pluginData].contents,
+      loader: 'js',
+      resolveDir: dirname(resolve(args.path.slice(0, args.path.lastIndexOf('#')))),
+      pluginData: 'lazy-imports',
+    }));
+  },
+};
+
+/**
+ * Node's built-in modules through `require` (the banner's) rather than `import`: an ESM import builds the
+ * module's namespace, which reads every lazy getter (`fs.promises` loads readline and the REPL history,
+ * `crypto.webcrypto` all of Web Crypto, `http.WebSocket` Node's own undici), while `require` leaves them
+ * untouched. The modules are the very same objects; only what gets loaded at start-up differs.
+ */
+const builtinsByRequire = {
+  name: 'builtins-by-require',
+  setup(b) {
+    const builtins = new Set(builtinModules);
+    b.onResolve({ filter: /^[a-z_/:]+$/ }, (args) => {
+      if (args.namespace === 'builtin-require') return { path: args.path, external: true };
+      const name = args.path.replace(/^node:/, '');
+      if (!builtins.has(name) || args.kind !== 'import-statement') return undefined;
+      return { path: `node:${name}`, namespace: 'builtin-require' };
+    });
+    b.onLoad({ filter: /.*/, namespace: 'builtin-require' }, (args) => ({
+      contents: `module.exports = require(${JSON.stringify(args.path)});`,
+      loader: 'js',
+    }));
   },
 };
 
@@ -113,6 +184,6 @@ for (const [name, entry] of [
     outdir: 'dist',
     splitting: true,
     chunkNames: 'chunks/[name]-[hash]',
-    plugins: [rawText, yamlDocument, sideEffectFree, precompiledSchemas],
+    plugins: [lazyImports, rawText, yamlDocument, sideEffectFree, builtinsByRequire, precompiledSchemas],
   });
 }

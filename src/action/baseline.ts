@@ -64,7 +64,6 @@ function splitRepo(fullName: string | undefined): { owner: string; repo: string 
 function plan(setting: string, w: Where, checkouts: Checkouts, info: string[]): Plan | undefined {
   if (setting === 'off') return undefined;
   const eventName = w.env.GITHUB_EVENT_NAME ?? '';
-  const main = checkouts.main;
   let base: { sha?: string; ref: string; owner: string; repo: string; headSha?: string } | undefined;
   if (setting === 'auto') {
     base = baseRevision(eventName, eventPayload(w.env), w.env.GITHUB_REPOSITORY);
@@ -76,7 +75,7 @@ function plan(setting: string, w: Where, checkouts: Checkouts, info: string[]): 
     }
   } else {
     const repo = splitRepo(w.env.GITHUB_REPOSITORY);
-    const sha = main?.commit(setting);
+    const sha = checkouts.main?.commit(setting);
     if (!sha && !repo) {
       throw new UsageError(`the "baseline" input "${setting}" is not a revision of the checkout`);
     }
@@ -85,7 +84,8 @@ function plan(setting: string, w: Where, checkouts: Checkouts, info: string[]): 
 
   // The merge commit GitHub checks out for a pull request: its first parent is exactly what the pull
   // request merges into (fetch-depth: 2 fetches it), even when the base branch moved since the event.
-  const [first, second, ...more] = main?.parents() ?? [];
+  // (checkouts.main runs git: asked for only once a baseline is planned, so a push run starts no git.)
+  const [first, second, ...more] = checkouts.main?.parents() ?? [];
   const mergeParent = base.headSha && second === base.headSha && more.length === 0 ? first : undefined;
   const sha = mergeParent ?? base.sha;
   const used = new Set<'git' | 'api'>();
