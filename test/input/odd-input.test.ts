@@ -39,6 +39,32 @@ describe('a multi-document YAML file', () => {
   });
 });
 
+describe('a multi-document YAML file given to check', () => {
+  it.each([
+    [
+      'a policy',
+      (p: string) => [p],
+      'format: generic/v1\ndefault: deny\nrules: []\n---\nformat: generic/v1\n',
+    ],
+    [
+      'a catalog',
+      (p: string) => [
+        '--catalog',
+        p,
+        file('ok-policy.yaml', 'format: generic/v1\ndefault: deny\nrules: []\n'),
+      ],
+      'catalogVersion: 2026.1.1\nmodes: []\nroles: []\n---\nreleases: []\n',
+    ],
+  ])('names the line of the second document in %s', async (what, args, text) => {
+    const p = file(`multi-${what.replace(' ', '-')}.yaml`, text);
+    const r = await runCli('check', ...args(p));
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain(
+      `${p}:4: invalid YAML: a second document starts here; expected a single document`,
+    );
+  });
+});
+
 describe('numbers written other than as plain decimal integers', () => {
   it.each([
     ['0x50', 'hexadecimal'],
