@@ -114,6 +114,57 @@ describe('deep nesting is an input error at file:line', () => {
       new RegExp(`pano-${name}\\.xml:\\d+: device group "dg\\d+" is nested more than 16 levels deep`),
     );
   });
+  /** Groups g0 -> g1 -> ... -> leaf, one a line. */
+  const chain = (entry: (name: string, member: string) => string, leaf: string) =>
+    range(DEEP)
+      .map((i) => entry(`g${i}`, i + 1 < DEEP ? `g${i + 1}` : leaf))
+      .join('\n');
+  const panos = (objects: string, use: string) => {
+    const member = (field: string, other: string) => `<member>${use === field ? 'g0' : other}</member>`;
+    return `<?xml version="1.0"?>\n<config version="10.1.0"><devices><entry name="localhost.localdomain"><vsys><entry name="vsys1">${objects}<rulebase><security><rules><entry name="r"><from><member>any</member></from><to><member>any</member></to><source>${member('address', 'any')}</source><destination><member>any</member></destination><application>${member('application', 'any')}</application><service>${member('service', 'application-default')}</service><action>allow</action></entry></rules></security></rulebase></entry></vsys></entry></devices></config>\n`;
+  };
+  const members = (name: string, member: string) =>
+    `<entry name="${name}"><members><member>${member}</member></members></entry>`;
+  it.each([
+    [
+      'address',
+      `<address><entry name="h"><ip-netmask>10.0.0.5</ip-netmask></entry></address><address-group>\n${chain((name, member) => `<entry name="${name}"><static><member>${member}</member></static></entry>`, 'h')}</address-group>`,
+    ],
+    [
+      'service',
+      `<service><entry name="s"><protocol><tcp><port>443</port></tcp></protocol></entry></service><service-group>\n${chain(members, 's')}</service-group>`,
+    ],
+    ['application', `<application-group>\n${chain(members, 'ssl')}</application-group>`],
+  ])('PAN-OS %s groups chained through members', async (kind, objects) => {
+    const p = file(`pan-${kind}.xml`, panos(objects, kind));
+    // g0 stands on line 3; the group 200 levels in, on line 203, is refused.
+    await expectInputError([p], p, 203, new RegExp(`${kind} groups nest deeper than 200 levels`));
+  });
+  it.each([
+    ['firewall addrgrp', 'srcaddr', 'address', 'all'],
+    ['firewall service group', 'service', 'service', 'HTTPS'],
+  ])('FortiGate %s members chained', async (table, field, kind, leaf) => {
+    const groups = range(DEEP).map(
+      (i) => `edit "g${i}"\nset member "${i + 1 < DEEP ? `g${i + 1}` : leaf}"\nnext`,
+    );
+    const policy = { srcaddr: 'all', dstaddr: 'all', service: 'ALL', [field]: 'g0' };
+    const p = file(
+      `fgt-${kind}.conf`,
+      `#config-version=FGT60F-7.2.5-FW-build1517-230606:opmode=0:vdom=0:user=admin\nconfig ${table}\n${groups.join('\n')}\nend\nconfig firewall policy\nedit 1\nset srcintf "port1"\nset dstintf "port2"\nset srcaddr "${policy.srcaddr}"\nset dstaddr "${policy.dstaddr}"\nset action accept\nset schedule "always"\nset service "${policy.service}"\nnext\nend\n`,
+    );
+    // g499's member (line 4 + 3 * 499) is the 501st level.
+    await expectInputError([p], p, 1501, new RegExp(`${kind} groups nest deeper than 500 levels`));
+  });
+  it('generic groups chained through each other read at any depth', async () => {
+    const groups = range(DEEP).map((i) => `  g${i}: [${i + 1 < DEEP ? `g${i + 1}` : '10.0.0.5'}]`);
+    const p = file(
+      'generic-groups.yaml',
+      `format: generic/v1\ndefault: deny\naddresses:\n${groups.join('\n')}\nrules:\n  - name: r\n    action: allow\n    sources: [g0]\n    destinations: [any]\n    services: [any]\n`,
+    );
+    const r = await runCli('check', p, '--source', '10.0.0.5');
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+  });
   it('FortiGate config blocks', async () => {
     const p = file(
       'deep.conf',
