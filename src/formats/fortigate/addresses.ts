@@ -76,11 +76,14 @@ export class AddressBook {
 
   /** Whether the export (or FortiOS's defaults) defines the name. */
   defines(name: string): boolean {
-    return this.find(name) !== undefined;
+    return this.resolver.cached(name) !== undefined || this.find(name) !== undefined;
   }
 
   /** The expression for a name used at `ref`; an unknown part there when nothing defines it. */
   resolve(name: string, ref: Reference): AddressExpr {
+    // Resolved before: a factory default among them was noted then.
+    const known = this.resolver.cached(name);
+    if (known !== undefined) return known;
     const found = this.find(name);
     if (!found) return this.undefinedReference(name, ref);
     if (found.predefined) {

@@ -25,6 +25,11 @@ export class NamedResolver<T> {
     private readonly build: (name: string) => T,
   ) {}
 
+  /** The value of a name already resolved. */
+  cached(name: string): T | undefined {
+    return this.done.get(name);
+  }
+
   resolve(name: string, ref: Reference): T {
     const known = this.done.get(name);
     if (known !== undefined) return known;

@@ -369,6 +369,10 @@ export class RuleBuilder {
     negate: boolean | UnknownPart,
   ): AddressExpr {
     if (typeof negate === 'object') return unknownExpr(negate);
+    // One name: its own expression, shared by every rule naming it.
+    if (s.values.length === 1 && !negate) {
+      return book.resolve(s.values[0]!, { line: s.line, what: `${key} of ${label}` });
+    }
     // A list naming an undefined object is kept per line: its unknown part points at this reference.
     const stale = s.values.some((name) => !book.defines(name)) ? `@${s.line}` : '';
     const cacheKey = `${book.family}${negate ? '!' : '='}${s.values.join(SEP)}${stale}`;

@@ -61,10 +61,13 @@ export class ServiceBook {
 
   /** Whether the export (or FortiOS's defaults) defines the name. */
   defines(name: string): boolean {
-    return this.find(name) !== undefined;
+    return this.resolver.cached(name) !== undefined || this.find(name) !== undefined;
   }
 
   resolve(name: string, ref: Reference): ServiceExpr {
+    // Resolved before: a factory default among them was noted then.
+    const known = this.resolver.cached(name);
+    if (known !== undefined) return known;
     const found = this.find(name);
     if (!found) {
       this.log.undefinedName('service', q(name), `in ${ref.what}${this.where}`, ref.line);

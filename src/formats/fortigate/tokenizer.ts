@@ -12,7 +12,21 @@ export interface Statement {
    * in `""HTTPS"`): `words` holds the words before it, and the reason says what was wrong.
    */
   malformed?: { reason: string; at: number };
+  /** Set when the reader asked to skip the statement's values: `words` holds only the verb and key. */
+  skipped?: true;
 }
+
+/**
+ * Asked after a statement's first two words (the verb and, for `set`, the key): true skips the rest of
+ * the statement, scanned for its end but not split into words.
+ */
+export type SkipRest = (verb: string, key: string) => boolean;
+
+/**
+ * A statement longer than this (a quote that never closes, a file that is not a configuration) is refused:
+ * a real one is at most a certificate or a script, a few hundred kilobytes.
+ */
+export const MAX_STATEMENT_CHARS = 64 * 1024 * 1024;
 
 const SPACE = 32;
 const TAB = 9;
@@ -27,8 +41,12 @@ function isBlank(c: number): boolean {
   return c === SPACE || c === TAB || c === CR;
 }
 
+/** A malformed statement whose values are skipped: the reason is never read. */
+const SKIPPED_MALFORMED = { reason: '', at: 2 };
+
 /**
- * Splits a FortiOS configuration (backup file or `show` output) into statements, one per line.
+ * Splits a FortiOS configuration (backup file or `show` output), given as text pieces in order, into
+ * statements, one per line. Returns the number of the file's last line.
  *
  * The grammar, from the FortiOS CLI ("CLI basics" and "Subcommands", FortiOS Administration Guide,
  * https://docs.fortinet.com/document/fortigate/7.4.0/administration-guide/627485): words are separated by
@@ -37,131 +55,213 @@ function isBlank(c: number): boolean {
  * end of a line continues the statement on the next line; a line starting with `#` is a comment (the
  * backup header lines `#config-version=...` are comments too). CR before LF is ignored.
  *
- * Linear in the text: one pass over its characters; statements go to `visit` as they are read, so a large
- * backup is never held as a statement list.
+ * Linear in the text: each piece is scanned up to its last line break; a statement cut by the piece's end
+ * is scanned again with the next pieces (waiting until the text is twice as long, so a long statement is
+ * rescanned a bounded number of times). Statements go to `visit` as they are read.
  */
+export function tokenizePieces(
+  path: string,
+  pieces: Iterable<string>,
+  visit: (statement: Statement) => void,
+  skipRest?: SkipRest,
+  maxStatement = MAX_STATEMENT_CHARS,
+): number {
+  const scanner = new Scanner(path, visit, skipRest);
+  let carry = '';
+  let need = 0;
+  let endsWithLf = false;
+  for (const piece of pieces) {
+    if (piece.length === 0) continue;
+    endsWithLf = piece.charCodeAt(piece.length - 1) === LF;
+    const text = carry.length > 0 ? carry + piece : piece;
+    if (text.length < need) {
+      carry = text;
+      continue;
+    }
+    const limit = text.lastIndexOf('\n') + 1;
+    const stop = limit === 0 ? 0 : scanner.scan(text, limit, false);
+    carry = stop === text.length ? '' : text.slice(stop);
+    need = 2 * carry.length;
+    if (carry.length > maxStatement) {
+      throw new InputError(
+        path,
+        scanner.line,
+        `a statement starting here runs on for more than ${maxStatement >= 1 << 20 ? `${maxStatement / 1024 / 1024} MiB` : `${maxStatement} characters`} without ending; is a closing quote missing, or is this not a FortiOS configuration?`,
+      );
+    }
+  }
+  scanner.scan(carry, carry.length, true);
+  return Math.max(scanner.line - (endsWithLf ? 1 : 0), 1);
+}
+
+/** The statements of one whole text (see tokenizePieces). */
 export function tokenize(path: string, text: string, visit: (statement: Statement) => void): void {
-  const n = text.length;
-  let i = 0;
-  let line = 1;
-  while (i < n) {
-    // Skip blank space and empty lines before a statement.
-    let c = text.charCodeAt(i);
-    if (isBlank(c)) {
-      i++;
-      continue;
-    }
-    if (c === LF) {
-      line++;
-      i++;
-      continue;
-    }
-    if (c === HASH) {
-      const eol = text.indexOf('\n', i);
-      i = eol < 0 ? n : eol;
-      continue;
-    }
-    const start = line;
-    const words: string[] = [];
-    let malformed: Statement['malformed'];
-    // Read words until the end of the (logical) line.
+  tokenizePieces(path, [text], visit);
+}
+
+class Scanner {
+  /** The line the next statement starts on (or the line after the last, at the end). */
+  line = 1;
+
+  constructor(
+    private readonly path: string,
+    private readonly visit: (statement: Statement) => void,
+    private readonly skipRest: SkipRest | undefined,
+  ) {}
+
+  /**
+   * Reads the statements of `text` before offset `n`. Unless `final`, `n` follows a line break, and a
+   * statement not ended before it is left for the next call: returns the offset it starts at (else `n`).
+   */
+  scan(text: string, n: number, final: boolean): number {
+    let i = 0;
+    let line = this.line;
     while (i < n) {
-      c = text.charCodeAt(i);
+      // Skip blank space and empty lines before a statement.
+      let c = text.charCodeAt(i);
       if (isBlank(c)) {
         i++;
         continue;
       }
-      if (c === LF) break;
-      if (c === BACKSLASH && i + 1 < n && (text.charCodeAt(i + 1) === LF || text.charCodeAt(i + 1) === CR)) {
-        // Line continuation: `\` then Enter.
+      if (c === LF) {
+        line++;
         i++;
-        if (text.charCodeAt(i) === CR) i++;
-        if (text.charCodeAt(i) === LF) {
-          i++;
-          line++;
-        }
         continue;
       }
-      let word = '';
-      if (c === DQUOTE || c === SQUOTE) {
-        const quote = c;
-        const openLine = line;
-        i++;
-        let closed = false;
-        let chunk = i;
-        while (i < n) {
-          const d = text.charCodeAt(i);
-          if (d === BACKSLASH && i + 1 < n) {
-            word += text.slice(chunk, i);
-            const e = text.charCodeAt(i + 1);
-            if (e === LF) line++;
-            word += text[i + 1];
-            i += 2;
-            chunk = i;
-            continue;
-          }
-          if (d === quote) {
-            word += text.slice(chunk, i);
-            i++;
-            closed = true;
-            break;
-          }
-          if (d === LF) line++;
-          i++;
-        }
-        if (!closed) {
-          throw new InputError(
-            path,
-            openLine,
-            `unterminated quoted string (the ${quote === DQUOTE ? 'double' : 'single'} quote opened here never closes); is the export truncated?`,
-          );
-        }
-        // Inside quotes, CR LF line breaks read as LF.
-        if (word.includes('\r')) word = word.replace(/\r\n/g, '\n');
-        const next = i < n ? text.charCodeAt(i) : LF;
-        if (!isBlank(next) && next !== LF) {
-          malformed = {
-            at: words.length,
-            reason: `a quoted value must be followed by a space or the end of the line, but the quote closing at line ${line} is followed by "${text.slice(i, i + 12).split('\n')[0]}"`,
-          };
-        }
-      } else {
-        const begin = i;
-        let chunk = i;
-        while (i < n) {
-          const d = text.charCodeAt(i);
-          if (isBlank(d) || d === LF) break;
-          if (
-            d === BACKSLASH &&
-            i + 1 < n &&
-            text.charCodeAt(i + 1) !== LF &&
-            text.charCodeAt(i + 1) !== CR
-          ) {
-            word += text.slice(chunk, i) + text[i + 1];
-            i += 2;
-            chunk = i;
-            continue;
-          }
-          if (d === DQUOTE) {
-            malformed = {
-              at: words.length,
-              reason: `a double quote inside the unquoted word "${text.slice(begin, Math.min(i + 1, begin + 40))}"`,
-            };
-            break;
-          }
-          i++;
-        }
-        if (!malformed) word += text.slice(chunk, i);
-      }
-      if (malformed) {
-        // The rest of the physical line can't be split reliably: skip it.
+      if (c === HASH) {
         const eol = text.indexOf('\n', i);
         i = eol < 0 ? n : eol;
-        break;
+        continue;
       }
-      words.push(word);
+      const begin = i;
+      const start = line;
+      const words: string[] = [];
+      let malformed: Statement['malformed'];
+      let collect = true;
+      let ended = false;
+      // Read words until the end of the (logical) line.
+      while (i < n) {
+        c = text.charCodeAt(i);
+        if (isBlank(c)) {
+          i++;
+          continue;
+        }
+        if (c === LF) {
+          ended = true;
+          break;
+        }
+        if (
+          c === BACKSLASH &&
+          i + 1 < n &&
+          (text.charCodeAt(i + 1) === LF || text.charCodeAt(i + 1) === CR)
+        ) {
+          // Line continuation: `\` then Enter.
+          i++;
+          if (text.charCodeAt(i) === CR) i++;
+          if (text.charCodeAt(i) === LF) {
+            i++;
+            line++;
+          }
+          continue;
+        }
+        let word = '';
+        if (c === DQUOTE || c === SQUOTE) {
+          const quote = c;
+          const openLine = line;
+          i++;
+          let closed = false;
+          let chunk = i;
+          while (i < n) {
+            const d = text.charCodeAt(i);
+            if (d === BACKSLASH && i + 1 < n) {
+              if (collect) word += text.slice(chunk, i) + text[i + 1];
+              if (text.charCodeAt(i + 1) === LF) line++;
+              i += 2;
+              chunk = i;
+              continue;
+            }
+            if (d === quote) {
+              if (collect) word += text.slice(chunk, i);
+              i++;
+              closed = true;
+              break;
+            }
+            if (d === LF) line++;
+            i++;
+          }
+          if (!closed) {
+            if (!final) {
+              this.line = start;
+              return begin;
+            }
+            throw new InputError(
+              this.path,
+              openLine,
+              `unterminated quoted string (the ${quote === DQUOTE ? 'double' : 'single'} quote opened here never closes); is the export truncated?`,
+            );
+          }
+          // Inside quotes, CR LF line breaks read as LF.
+          if (collect && word.includes('\r')) word = word.replace(/\r\n/g, '\n');
+          const next = i < n ? text.charCodeAt(i) : LF;
+          if (!isBlank(next) && next !== LF) {
+            malformed = collect
+              ? {
+                  at: words.length,
+                  reason: `a quoted value must be followed by a space or the end of the line, but the quote closing at line ${line} is followed by "${text.slice(i, i + 12).split('\n')[0]}"`,
+                }
+              : SKIPPED_MALFORMED;
+          }
+        } else {
+          const begin = i;
+          let chunk = i;
+          while (i < n) {
+            const d = text.charCodeAt(i);
+            if (isBlank(d) || d === LF) break;
+            if (
+              d === BACKSLASH &&
+              i + 1 < n &&
+              text.charCodeAt(i + 1) !== LF &&
+              text.charCodeAt(i + 1) !== CR
+            ) {
+              if (collect) word += text.slice(chunk, i) + text[i + 1];
+              i += 2;
+              chunk = i;
+              continue;
+            }
+            if (d === DQUOTE) {
+              malformed = collect
+                ? {
+                    at: words.length,
+                    reason: `a double quote inside the unquoted word "${text.slice(begin, Math.min(i + 1, begin + 40))}"`,
+                  }
+                : SKIPPED_MALFORMED;
+              break;
+            }
+            i++;
+          }
+          if (!malformed && collect) word += text.slice(chunk, i);
+        }
+        if (malformed) {
+          // The rest of the physical line can't be split reliably: skip it.
+          const eol = text.indexOf('\n', i);
+          i = eol < 0 ? n : eol;
+          ended = true;
+          break;
+        }
+        if (collect) {
+          words.push(word);
+          if (words.length === 2 && this.skipRest?.(words[0]!, word)) collect = false;
+        }
+      }
+      if (!ended && !final) {
+        this.line = start;
+        return begin;
+      }
+      if (!collect) this.visit({ line: start, words, skipped: true });
+      else if (words.length > 0 || malformed)
+        this.visit(malformed ? { line: start, words, malformed } : { line: start, words });
     }
-    if (words.length > 0 || malformed)
-      visit(malformed ? { line: start, words, malformed } : { line: start, words });
+    this.line = line;
+    return n;
   }
 }

@@ -1,0 +1,93 @@
+// FortiGate reader against its floor (issue 12), until `BENCH_ONLY=fortigate npm run bench` measures it:
+// the whole check (`node dist/cli.js check F --json`) and a bare Node read-and-split of the same file
+// (read in chunks, decode UTF-8, split into lines), alternated in fresh processes, with min, median and
+// peak RSS of each. `node scripts/bench-fortigate-stream.mjs [sizeMb...]` (default 30 100); BENCH_RUNS=N.
+// Run `npm run build` first. `--floor FILE` is the floor itself.
+import { Buffer } from 'node:buffer';
+import { spawnSync } from 'node:child_process';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import { TextDecoder } from 'node:util';
+import { generateFortigateConfig } from './bench-fortigate-config.mjs';
+
+if (process.argv[2] === '--floor') {
+  const fd = openSync(process.argv[3], 'r');
+  const buffer = Buffer.allocUnsafe(1 << 20);
+  const decoder = new TextDecoder('utf-8');
+  let carry = '';
+  let lines = 0;
+  for (;;) {
+    const n = readSync(fd, buffer, 0, buffer.length, null);
+    const parts = (carry + decoder.decode(buffer.subarray(0, n), { stream: n > 0 })).split('\n');
+    carry = parts.pop() ?? '';
+    lines += parts.length;
+    if (n === 0) break;
+  }
+  closeSync(fd);
+  process.stdout.write(`${lines + (carry ? 1 : 0)}\n`);
+  process.exit(0);
+}
+
+const RUNS = Math.max(1, Number(process.env.BENCH_RUNS ?? 5));
+const OUT = 'bench-out';
+const RSS = `${OUT}/fortigate-rss.txt`;
+const hasTime = spawnSync('/usr/bin/time', ['-f', '%M', 'true'], { stdio: 'ignore' }).status === 0;
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+function run(args) {
+  rmSync(RSS, { force: true });
+  const t0 = performance.now();
+  const r = hasTime
+    ? spawnSync('/usr/bin/time', ['-f', '%M', '-o', RSS, process.execPath, ...args], {
+        encoding: 'utf8',
+        maxBuffer: 1 << 28,
+      })
+    : spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 28 });
+  const ms = performance.now() - t0;
+  if (r.status !== 0 && r.status !== 1) throw new Error(`${args.join(' ')} exited ${r.status}: ${r.stderr}`);
+  const rss = hasTime ? Number(readFileSync(RSS, 'utf8').trim().split('\n').pop()) / 1024 : NaN;
+  return { ms, rss };
+}
+
+mkdirSync(OUT, { recursive: true });
+console.log(
+  `node ${process.version}; ${RUNS} interleaved runs per side; peak RSS ${hasTime ? 'by /usr/bin/time' : 'not measured'}`,
+);
+const sizes = process.argv.slice(2).map(Number);
+for (const size of sizes.length ? sizes : [30, 100]) {
+  const path = `${OUT}/fortigate-${size}mb.conf`;
+  if (!existsSync(path)) generateFortigateConfig(path, { sizeMb: size });
+  const mb = statSync(path).size / 1024 / 1024;
+  const ours = [];
+  const floor = [];
+  for (let i = 0; i < RUNS; i++) {
+    ours.push(run(['dist/cli.js', 'check', path, '--json', '--max-input-mb', String(Math.ceil(mb) + 1)]));
+    floor.push(run([new URL(import.meta.url).pathname, '--floor', path]));
+  }
+  const row = (name, xs) =>
+    `  ${name.padEnd(6)} min ${Math.min(...xs.map((x) => x.ms))
+      .toFixed(0)
+      .padStart(6)} ms  median ${median(xs.map((x) => x.ms))
+      .toFixed(0)
+      .padStart(6)} ms  peak RSS median ${median(xs.map((x) => x.rss)).toFixed(0)} MB`;
+  const ratio = median(ours.map((x) => x.ms)) / median(floor.map((x) => x.ms));
+  const rss = median(ours.map((x) => x.rss));
+  console.log(`fortigate ${mb.toFixed(1)} MiB`);
+  console.log(row('check', ours));
+  console.log(row('floor', floor));
+  console.log(
+    `  ratio of medians ${ratio.toFixed(2)}x (target <= 4x); peak RSS ${rss.toFixed(0)} MB = ${(rss / mb).toFixed(2)}x the file (target <= 1.5x + 200 MB = ${(1.5 * mb + 200).toFixed(0)} MB)`,
+  );
+}

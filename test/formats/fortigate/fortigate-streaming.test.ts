@@ -1,0 +1,225 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { isDeepStrictEqual } from 'node:util';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { parseConfigTree, readConfigTree } from '../../../src/formats/fortigate/config-tree.js';
+import { readFortigateFile } from '../../../src/formats/fortigate/fortigate-reader.js';
+import { buildScopePolicy } from '../../../src/formats/fortigate/policy-builder.js';
+import { splitScopes } from '../../../src/formats/fortigate/scopes.js';
+import { Settings } from '../../../src/formats/fortigate/settings.js';
+import { tokenizePieces, type Statement } from '../../../src/formats/fortigate/tokenizer.js';
+import { InputError } from '../../../src/input/input-error.js';
+import type { InputFile } from '../../../src/input/input-file.js';
+import { ALLOW_ALL, backup, fixture, HEADER, policy } from './helpers.js';
+
+const FIXTURES = [
+  'hq-backup-7.2.conf',
+  'dual-stack-sdwan-7.4.conf',
+  'multi-vdom-6.2.conf',
+  'edge-show-6.2.txt',
+  'trimmed-show-policy-7.0.txt',
+];
+
+/** An input that hands its text over in the given pieces and throws if anything asks for it whole. */
+function streamed(path: string, pieces: readonly string[]): InputFile {
+  return {
+    path,
+    head: pieces.join('').slice(0, 4096),
+    get text(): string {
+      throw new Error('the reader asked for the whole text');
+    },
+    chunks: () => pieces,
+  };
+}
+
+/** `text` cut at the given offsets. */
+function cut(text: string, offsets: readonly number[]): string[] {
+  const at = [...new Set(offsets)].sort((a, b) => a - b);
+  const pieces: string[] = [];
+  let from = 0;
+  for (const o of at) {
+    pieces.push(text.slice(from, o));
+    from = o;
+  }
+  pieces.push(text.slice(from));
+  return pieces;
+}
+
+/** The policies, or the error's line and message. */
+function outcome(read: () => unknown): unknown {
+  try {
+    return read();
+  } catch (e) {
+    if (!(e instanceof InputError)) throw e;
+    return { line: e.line, message: e.message };
+  }
+}
+
+/** Statements and last line, skipping the values of `set` lines whose key starts with s-z. */
+function statements(path: string, pieces: readonly string[]): unknown {
+  const out: Statement[] = [];
+  return outcome(() => {
+    const last = tokenizePieces(
+      path,
+      pieces,
+      (s) => out.push(s),
+      (verb, key) => verb === 'set' && key >= 's',
+    );
+    return { out, last };
+  });
+}
+
+/** Quoted values over several lines, escapes, continuations, comments, CRLF and a missing last line break. */
+const TRICKY = `${HEADER}
+config firewall address
+    edit "lan"
+        set subnet 10.0.0.0 255.0.0.0
+        set comment "two\\nlines \\"quoted\\"
+and a real line break"
+    next
+    edit "srv"\r
+        set subnet 10.1.0.0 \\
+            255.255.0.0\r
+        set uuid 4b7f8a2e-0c3d-51ee-9a2b-6c0f1e2d3a4b
+    next
+end
+# a comment "with a quote
+config firewall service custom
+    edit "ALL"
+        set protocol IP
+    next
+end
+config firewall policy
+${policy(1, [...ALLOW_ALL.slice(0, 2), 'set srcaddr "lan" \'srv\'', ...ALLOW_ALL.slice(3), 'set comments "multi\nline comment"', 'set logtraffic all'])}${policy(2, [...ALLOW_ALL, 'set name "x"y"'])}end
+config router static
+    edit 1
+        set device "wan1"
+    next
+end`;
+
+describe('FortiGate reader: text in pieces', () => {
+  it('reads the same policies wherever one cut falls', () => {
+    const whole = outcome(() => readFortigateFile({ path: 't.conf', text: TRICKY }));
+    expect(whole).toMatchObject([{ rules: [{ id: '1' }, { id: '2' }] }]);
+    for (let k = 0; k <= TRICKY.length; k++) {
+      const got = outcome(() => readFortigateFile(streamed('t.conf', cut(TRICKY, [k]))));
+      if (!isDeepStrictEqual(got, whole)) expect({ cut: k, got }).toEqual({ cut: k, got: whole });
+    }
+  });
+
+  it('reads the same statements and errors wherever one cut falls in a fixture or a damaged one', () => {
+    const texts = FIXTURES.map((name) => [name, fixture(name).text] as const);
+    const [name, text] = texts[0]!;
+    texts.push(
+      [`${name} truncated in a quote`, text.slice(0, text.indexOf('set comments "') + 20)],
+      [`${name} truncated in an entry`, text.slice(0, text.indexOf('next', text.length / 2))],
+    );
+    for (const [path, text] of texts) {
+      const whole = JSON.stringify(statements(path, [text]));
+      for (let k = 0; k <= text.length; k++) {
+        const got = JSON.stringify(statements(path, cut(text, [k])));
+        if (got !== whole) expect({ path, cut: k, got }).toEqual({ path, cut: k, got: whole });
+      }
+    }
+  });
+
+  it('reads the same policies however a fixture is cut into pieces', () => {
+    for (const name of FIXTURES) {
+      const { text } = fixture(name);
+      const whole = readFortigateFile({ path: name, text });
+      fc.assert(
+        fc.property(fc.array(fc.nat(text.length), { maxLength: 12 }), (offsets) => {
+          expect(readFortigateFile(streamed(name, cut(text, offsets)))).toEqual(whole);
+        }),
+        { numRuns: 60, seed: 12 },
+      );
+    }
+  });
+
+  it('never asks for the whole text of a large export generated here', () => {
+    const policies = Array.from({ length: 3000 }, (_, i) =>
+      policy(i + 1, [
+        ...ALLOW_ALL,
+        `set name "p${i}"`,
+        `set uuid 00000000-0000-0000-0000-${String(i).padStart(12, '0')}`,
+        'set comments "generated"',
+      ]),
+    ).join('');
+    const text = backup(policies);
+    // Pieces of about 64 KiB, as a file on disk gives them (in 4 MiB pieces) at a smaller scale.
+    const pieces = cut(
+      text,
+      Array.from({ length: Math.floor(text.length / 65536) }, (_, i) => (i + 1) * 65536),
+    );
+    const [p] = readFortigateFile(streamed('big.conf', pieces));
+    expect(p!.rules).toHaveLength(3000);
+    expect(p!.rules[2999]).toMatchObject({
+      name: 'p2999',
+      location: { line: text.split('\n').findIndex((l) => l === '    edit 3000') + 1 },
+    });
+  });
+
+  it('refuses a statement that never ends, at the line it starts on', () => {
+    const text = `${HEADER}\nconfig firewall address\n    edit "a"\n        set comment "no closing quote\n${'x'.repeat(300)}\n`;
+    const pieces = cut(
+      text,
+      Array.from({ length: text.length }, (_, i) => i),
+    );
+    const e = outcome(() => tokenizePieces('t.conf', pieces, () => undefined, undefined, 200));
+    expect(e).toEqual({ line: 7, message: expect.stringContaining('runs on for more than') });
+  });
+});
+
+describe('FortiGate reader: only the settings it uses', () => {
+  const corpus = '../shared/corpus/fortigate';
+  const inputs = [
+    ...FIXTURES.map((n) => fixture(n)),
+    ...(existsSync(corpus)
+      ? readdirSync(corpus).map((n) => ({
+          path: `${corpus}/${n}`,
+          text: readFileSync(`${corpus}/${n}`, 'utf8'),
+        }))
+      : []),
+  ];
+  for (const { path, text } of inputs) {
+    it(`gives the policies a tree of every setting gives (${path})`, () => {
+      const full = splitScopes(path, parseConfigTree(path, text)).map(buildScopePolicy);
+      const kept = splitScopes(path, readConfigTree(path, [text])).map(buildScopePolicy);
+      expect(kept).toEqual(full);
+    });
+  }
+
+  it('keeps the line of a setting and drops what the check does not use', () => {
+    const text = backup(policy(7, [...ALLOW_ALL, 'set uuid 1c2d', 'set logtraffic all']));
+    const entry = readConfigTree('t', [text]).blocks.get('firewall policy')!.entries.get('7')!;
+    expect(entry.settings.keys()).toEqual([
+      'srcintf',
+      'dstintf',
+      'srcaddr',
+      'dstaddr',
+      'action',
+      'schedule',
+      'service',
+    ]);
+    expect(entry.settings.get('action')).toEqual({
+      key: 'action',
+      values: ['accept'],
+      line: text.split('\n').indexOf('        set action accept') + 1,
+    });
+    expect(() => entry.settings.get('uuid')).toThrow(/not kept/);
+  });
+
+  it('stores settings compactly and gives them back as set', () => {
+    const s = new Settings();
+    s.put('a', 3, ['x']);
+    s.put('b', 4, ['y', 'z']);
+    s.set({ key: 'c', values: ['w'], line: 5, malformed: 'a quote' });
+    s.put('a', 6, ['v']);
+    s.delete('b');
+    expect(s.values()).toEqual([
+      { key: 'a', values: ['v'], line: 6 },
+      { key: 'c', values: ['w'], line: 5, malformed: 'a quote' },
+    ]);
+    expect([s.size, s.has('b'), s.first('a')]).toEqual([2, false, 'v']);
+  });
+});
