@@ -121,8 +121,9 @@ export function readConfigTree(path: string, pieces: Iterable<string>, onlyKeptK
 class TreeBuilder {
   readonly root = new Block('', 0);
   private readonly stack: Frame[] = [];
-  /** One copy of each long kept word (see intern). */
+  /** One copy of each kept word (see intern). */
   private readonly words = new Map<string, string>();
+  private fresh = false;
 
   constructor(
     private readonly path: string,
@@ -138,14 +139,15 @@ class TreeBuilder {
   }
 
   /**
-   * A kept word that holds no piece of the text: V8 copies a slice shorter than 13 characters, a longer
-   * one shares the piece it comes from, so it is copied once (names recur across the file).
+   * One copy of a kept word: names recur across the file (each policy names its addresses, services and
+   * interfaces), and a slice of 13 characters or more would keep the piece it comes from alive (V8), so
+   * such a word is copied. `fresh` tells whether the word was new.
    */
   private intern(word: string): string {
-    if (word.length < 13) return word;
     let own = this.words.get(word);
+    this.fresh = own === undefined;
     if (own === undefined) {
-      own = (word + ' ').slice(0, -1);
+      own = word.length < 13 ? word : (word + ' ').slice(0, -1);
       this.words.set(own, own);
     }
     return own;
@@ -282,10 +284,12 @@ class TreeBuilder {
     const name = s.words[1]!;
     let entry: Entry | undefined;
     if (table) {
-      entry = table.entries.get(name);
+      const own = this.intern(name);
+      // A name never seen before can't be in the table.
+      entry = this.fresh ? undefined : table.entries.get(own);
       if (!entry) {
-        entry = new Entry(this.intern(name), s.line, table.kept);
-        table.entries.set(entry.name, entry);
+        entry = new Entry(own, s.line, table.kept);
+        table.entries.set(own, entry);
       }
     }
     const parent = this.top()!;
