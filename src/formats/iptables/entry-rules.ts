@@ -1,11 +1,11 @@
-import { ipsExpr } from '../../model/address.js';
+import { ipsExpr, type AddressExpr } from '../../model/address.js';
 import type { IntervalSet } from '../../model/interval-set.js';
 import type { SourceLocation, UnknownPart } from '../../model/location.js';
 import type { Action, Rule } from '../../model/policy.js';
 import { ANY_SERVICE, unionServiceExprs, type PortRange, type ServiceExpr } from '../../model/service.js';
 import type { ZoneSet } from '../../model/zone-set.js';
-import type { Entry } from './flatten.js';
-import { ALL_PORTS, ALL_PROTOCOLS, type Match } from './match.js';
+import type { Entry, RuleAt } from './flatten.js';
+import { ALL_PORTS, ALL_PROTOCOLS, full, type Match } from './match.js';
 
 /** Where an entry's chain sits, for names and locations of its rules. */
 export interface EntryPlace {
@@ -22,9 +22,9 @@ const ranges = (s: IntervalSet): PortRange[] =>
   [...s.ranges()].map(([lo, hi]) => [Number(lo), Number(hi)] as const);
 
 /** The services a match allows: tcp and udp ports exactly, other protocols by number. */
-export function servicesOf(m: Match): ServiceExpr {
-  const allPorts = m.dport.covers(ALL_PORTS) && m.sport.covers(ALL_PORTS);
-  if (m.proto.covers(ALL_PROTOCOLS) && allPorts) return ANY_SERVICE;
+export function servicesOf(m: Pick<Match, 'proto' | 'dport' | 'sport'>): ServiceExpr {
+  const allPorts = full(m.dport, ALL_PORTS) && full(m.sport, ALL_PORTS);
+  if (full(m.proto, ALL_PROTOCOLS) && allPorts) return ANY_SERVICE;
   const members: ServiceExpr[] = [];
   for (const [protocol, n] of [
     ['tcp', 6n],
@@ -35,7 +35,7 @@ export function servicesOf(m: Match): ServiceExpr {
       kind: 'ports',
       protocol,
       ports: ranges(m.dport),
-      ...(m.sport.covers(ALL_PORTS) ? {} : { sourcePorts: ranges(m.sport) }),
+      ...(full(m.sport, ALL_PORTS) ? {} : { sourcePorts: ranges(m.sport) }),
     });
   }
   // Other protocols never carry a RemoteSpark flow; a few are kept so reports show them.
@@ -55,12 +55,53 @@ const WILDCARD: UnknownPart = {
 };
 
 /**
+ * Parts many rules share, made once: one address expression per address set, one service per
+ * protocol-and-ports combination (the rules' sets are shared objects, see rule-args.ts), one section
+ * name per path of jumps. Shared parts also let the evaluator's per-object caches work across rules.
+ */
+export class EntryShapes {
+  private readonly addresses = new Map<IntervalSet, AddressExpr>();
+  private readonly services = new Map<IntervalSet, Map<IntervalSet, Map<IntervalSet, ServiceExpr>>>();
+  private readonly sections = new Map<readonly RuleAt[], { section: string; keyPrefix: string }>();
+
+  address(set: IntervalSet): AddressExpr {
+    let a = this.addresses.get(set);
+    if (!a) this.addresses.set(set, (a = ipsExpr(set)));
+    return a;
+  }
+
+  service(m: Match): ServiceExpr {
+    let byDport = this.services.get(m.proto);
+    if (!byDport) this.services.set(m.proto, (byDport = new Map()));
+    let bySport = byDport.get(m.dport);
+    if (!bySport) byDport.set(m.dport, (bySport = new Map()));
+    let s = bySport.get(m.sport);
+    if (!s) bySport.set(m.sport, (s = servicesOf(m)));
+    return s;
+  }
+
+  /** The section of rules reached by `via` (the jumps from the built-in chain), and their keys' start. */
+  section(place: EntryPlace, via: readonly RuleAt[]): { section: string; keyPrefix: string } {
+    let s = this.sections.get(via);
+    if (!s) {
+      const names = via.map((v) => `${v.chain} rule ${v.index}`);
+      s = {
+        section: `${place.table} ${place.chain}${names.length ? ` via ${names.join(', ')}` : ''}`,
+        keyPrefix: `${place.table}|${place.chain}|${names.join('>')}|`,
+      };
+      this.sections.set(via, s);
+    }
+    return s;
+  }
+}
+
+/**
  * The model's rules for one flattened entry: interfaces the rule surely matches as zones, the part a `+`
  * wildcard may match on interfaces the save doesn't name as a rule of its own with an unknown condition,
  * and an `unknown` target (DNAT, NFQUEUE ...) as a possible deny followed by a possible accept, so that
  * whatever comes after it can't be told.
  */
-export function entryRules(e: Entry, place: EntryPlace): Rule[] {
+export function entryRules(e: Entry, place: EntryPlace, shapes: EntryShapes = new EntryShapes()): Rule[] {
   const m = e.match;
   const location: SourceLocation = { path: place.path, line: e.at?.rule.line ?? place.policyLine };
   // Rules of the filter table are named by chain alone; others say their table (mangle FORWARD rule 1).
@@ -68,17 +109,20 @@ export function entryRules(e: Entry, place: EntryPlace): Rule[] {
   const name = e.at
     ? `${table}${e.at.chain} rule ${e.at.index}`
     : `${table}${place.chain} policy ${place.policyWord}`;
-  const via = e.via.map((v) => `${v.chain} rule ${v.index}`);
-  const section = `${place.table} ${place.chain}${via.length ? ` via ${via.join(', ')}` : ''}`;
-  const key = `${place.table}|${place.chain}|${via.join('>')}|${e.at ? `${e.at.chain}|${e.at.rule.args.map((a) => a.text).join(' ')}` : 'policy'}`;
-  const services = servicesOf(m);
-  const sources = ipsExpr(m.src);
-  const destinations = ipsExpr(m.dst);
-  const zones: { sz: ZoneSet; dz: ZoneSet; extra?: UnknownPart }[] = [
-    { sz: m.sz.yes, dz: m.dz.yes },
-    { sz: m.sz.maybe, dz: m.dz.yes.union(m.dz.maybe), extra: WILDCARD },
-    { sz: m.sz.yes, dz: m.dz.maybe, extra: WILDCARD },
-  ].filter((z) => !z.sz.isEmpty() && !z.dz.isEmpty());
+  const { section, keyPrefix } = shapes.section(place, e.via);
+  // A rule's text (without counters) names it across revisions of the save.
+  const key = e.at ? `${keyPrefix}${e.at.chain}|${e.at.rule.text}` : `${keyPrefix}policy`;
+  const services = shapes.service(m);
+  const sources = shapes.address(m.src);
+  const destinations = shapes.address(m.dst);
+  const zones: { sz: ZoneSet; dz: ZoneSet; extra?: UnknownPart }[] =
+    m.sz.maybe.isEmpty() && m.dz.maybe.isEmpty()
+      ? [{ sz: m.sz.yes, dz: m.dz.yes }]
+      : [
+          { sz: m.sz.yes, dz: m.dz.yes },
+          { sz: m.sz.maybe, dz: m.dz.yes.union(m.dz.maybe), extra: WILDCARD },
+          { sz: m.sz.yes, dz: m.dz.maybe, extra: WILDCARD },
+        ];
   const actions: { action: Action; extra?: UnknownPart }[] =
     e.action === 'unknown'
       ? (['deny', 'allow'] as const).map((action) => ({
@@ -96,7 +140,11 @@ export function entryRules(e: Entry, place: EntryPlace): Rule[] {
   const out: Rule[] = [];
   for (const a of actions)
     for (const z of zones) {
-      const conditions = [...m.unknowns, ...(z.extra ? [z.extra] : []), ...(a.extra ? [a.extra] : [])];
+      if (z.sz.isEmpty() || z.dz.isEmpty()) continue;
+      const conditions =
+        z.extra || a.extra
+          ? [...m.unknowns, ...(z.extra ? [z.extra] : []), ...(a.extra ? [a.extra] : [])]
+          : m.unknowns;
       out.push({
         name,
         key,

@@ -25,7 +25,8 @@ export interface Entry {
 export const MAX_FLAT_RULES = 2_000_000;
 
 /**
- * A built-in chain with its user chains inlined into one first-match list, exactly: a jump's rules carry
+ * A built-in chain with its user chains inlined into one first-match list (given to `emit` in order, so
+ * each entry can be turned into rules and let go at once), exactly: a jump's rules carry
  * the jump's own match ANDed in; RETURN (and a goto, whose chain returns to the caller's caller) leaves the
  * rest of its chain only to packets it doesn't match (`andNotMatch`); the policy ends the built-in chain
  * (iptables(8), TARGETS: "-j RETURN ... the policy of the chain determines the fate"; "-g ... unlike
@@ -37,26 +38,28 @@ export function flattenChain(
   top: SaveChain,
   start: Match,
   parse: (rule: SaveRule) => ParsedRule,
-): Entry[] {
-  const out: Entry[] = [];
+  emit: (entry: Entry) => void,
+): void {
+  let count = 0;
   const policy: Entry['action'] =
     top.policy === 'ACCEPT' ? 'allow' : top.policy === 'DROP' ? 'deny' : 'unknown';
   const push = (e: Entry) => {
-    if (out.length >= MAX_FLAT_RULES) {
+    if (count++ >= MAX_FLAT_RULES) {
       throw new InputError(
         path,
         e.at?.rule.line ?? table.line,
         `chain ${top.name} of table *${table.name} flattens to more than ${MAX_FLAT_RULES} rules (user chains jumped to from many places); not read`,
       );
     }
-    out.push(e);
+    emit(e);
   };
 
   const walk = (chain: SaveChain, contexts: Match[], via: RuleAt[], stack: string[]) => {
     let ctxs = contexts;
     chain.rules.forEach((rule, k) => {
-      if (ctxs.length === 0) return;
+      // Read also where no packet gets: every rule of a chain walked is read (and so checked) here.
       const parsed = parse(rule);
+      if (ctxs.length === 0) return;
       const at: RuleAt = { rule, chain: chain.name, index: k + 1 };
       const hits: Match[] = [];
       for (const c of ctxs)
@@ -104,5 +107,4 @@ export function flattenChain(
   walk(top, [start], [], [top.name]);
   // What no rule decided (or left the built-in chain by a goto'd chain's end) meets the policy.
   push({ match: start, action: policy, via: [] });
-  return out;
 }

@@ -22,7 +22,7 @@ function familyEvidence(save: SaveFile): { family: Family; why: string } | undef
   for (const table of save.tables.values())
     for (const chain of table.chains.values())
       for (const rule of chain.rules) {
-        const words = rule.args.map((a) => a.text);
+        const words = rule.words;
         for (let i = 0; i < words.length - 1; i++) {
           const w = words[i]!;
           const v = words[i + 1]!;

@@ -41,7 +41,30 @@ export const MATCH_ALL: Match = {
   unknowns: [],
 };
 
+/**
+ * Both sets, sharing an operand where the result is one of them (a single interval holding the other):
+ * the rules' sets are shared objects, and keeping them shared saves work and memory further on.
+ */
+export function meet(a: IntervalSet, b: IntervalSet): IntervalSet {
+  if (a === b || a.isEmpty()) return a;
+  if (b.isEmpty()) return b;
+  if (a.intervalCount === 1 && a.min()! <= b.min()! && b.max()! <= a.max()!) return b;
+  if (b.intervalCount === 1 && b.min()! <= a.min()! && a.max()! <= b.max()!) return a;
+  return a.intersect(b);
+}
+
+/** Whether `set` holds all of `all` (cheap where both are one interval, as port and protocol sets are). */
+export function full(set: IntervalSet, all: IntervalSet): boolean {
+  if (set === all) return true;
+  if (set.isEmpty()) return all.isEmpty();
+  if (all.intervalCount === 1 && set.intervalCount === 1)
+    return set.min()! <= all.min()! && set.max()! >= all.max()!;
+  return set.covers(all);
+}
+
 function zoneAnd(a: ZoneTri, b: ZoneTri): ZoneTri {
+  if (a === b || b === ANY_ZONE) return a;
+  if (a === ANY_ZONE) return b;
   const yes = a.yes.intersect(b.yes);
   const possible = a.yes.union(a.maybe).intersect(b.yes.union(b.maybe));
   return { yes, maybe: possible.subtract(yes) };
@@ -69,15 +92,35 @@ export function isEmptyMatch(m: Match): boolean {
 /** Both matches at once: each factor intersected, unknown parts kept together. */
 export function andMatch(a: Match, b: Match): Match {
   return {
-    src: a.src.intersect(b.src),
-    dst: a.dst.intersect(b.dst),
-    proto: a.proto.intersect(b.proto),
-    dport: a.dport.intersect(b.dport),
-    sport: a.sport.intersect(b.sport),
+    src: meet(a.src, b.src),
+    dst: meet(a.dst, b.dst),
+    proto: meet(a.proto, b.proto),
+    dport: meet(a.dport, b.dport),
+    sport: meet(a.sport, b.sport),
     sz: zoneAnd(a.sz, b.sz),
     dz: zoneAnd(a.dz, b.dz),
-    unknowns: b.unknowns.length === 0 ? a.unknowns : [...a.unknowns, ...b.unknowns],
+    unknowns:
+      b.unknowns.length === 0
+        ? a.unknowns
+        : a.unknowns.length === 0
+          ? b.unknowns
+          : [...a.unknowns, ...b.unknowns],
   };
+}
+
+/** `m` with the factors `piece` gives ANDed in (the others untouched). */
+export function restrict(m: Match, piece: Partial<Match>): Match {
+  const out = { ...m };
+  if (piece.src) out.src = meet(m.src, piece.src);
+  if (piece.dst) out.dst = meet(m.dst, piece.dst);
+  if (piece.proto) out.proto = meet(m.proto, piece.proto);
+  if (piece.dport) out.dport = meet(m.dport, piece.dport);
+  if (piece.sport) out.sport = meet(m.sport, piece.sport);
+  if (piece.sz) out.sz = zoneAnd(m.sz, piece.sz);
+  if (piece.dz) out.dz = zoneAnd(m.dz, piece.dz);
+  if (piece.unknowns?.length)
+    out.unknowns = m.unknowns.length === 0 ? piece.unknowns : [...m.unknowns, ...piece.unknowns];
+  return out;
 }
 
 /**
@@ -88,18 +131,18 @@ export function andNotMatch(ctx: Match, m: Match): Match[] {
   const out: Match[] = [];
   let acc = ctx;
   const push = (piece: Partial<Match>) => {
-    const p = andMatch(acc, { ...MATCH_ALL, ...piece });
+    const p = restrict(acc, piece);
     if (!isEmptyMatch(p)) out.push(p);
   };
   const step = (piece: Partial<Match>, keep: Partial<Match>) => {
     push(piece);
-    acc = andMatch(acc, { ...MATCH_ALL, ...keep });
+    acc = restrict(acc, keep);
   };
-  if (!m.src.covers(ALL_ADDRESSES)) step({ src: ALL_ADDRESSES.subtract(m.src) }, { src: m.src });
-  if (!m.dst.covers(ALL_ADDRESSES)) step({ dst: ALL_ADDRESSES.subtract(m.dst) }, { dst: m.dst });
-  if (!m.proto.covers(ALL_PROTOCOLS)) step({ proto: ALL_PROTOCOLS.subtract(m.proto) }, { proto: m.proto });
-  if (!m.dport.covers(ALL_PORTS)) step({ dport: ALL_PORTS.subtract(m.dport) }, { dport: m.dport });
-  if (!m.sport.covers(ALL_PORTS)) step({ sport: ALL_PORTS.subtract(m.sport) }, { sport: m.sport });
+  if (!full(m.src, ALL_ADDRESSES)) step({ src: ALL_ADDRESSES.subtract(m.src) }, { src: m.src });
+  if (!full(m.dst, ALL_ADDRESSES)) step({ dst: ALL_ADDRESSES.subtract(m.dst) }, { dst: m.dst });
+  if (!full(m.proto, ALL_PROTOCOLS)) step({ proto: ALL_PROTOCOLS.subtract(m.proto) }, { proto: m.proto });
+  if (!full(m.dport, ALL_PORTS)) step({ dport: ALL_PORTS.subtract(m.dport) }, { dport: m.dport });
+  if (!full(m.sport, ALL_PORTS)) step({ sport: ALL_PORTS.subtract(m.sport) }, { sport: m.sport });
   if (!zoneFull(m.sz)) step({ sz: zoneNot(m.sz) }, { sz: m.sz });
   if (!zoneFull(m.dz)) step({ dz: zoneNot(m.dz) }, { dz: m.dz });
   for (const u of m.unknowns) {

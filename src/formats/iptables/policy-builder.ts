@@ -4,12 +4,14 @@ import { FAMILY_RANGE, type Family } from '../../model/ip.js';
 import type { Policy, PolicyStage, PolicyWarning, Rule } from '../../model/policy.js';
 import { ANY_SERVICE } from '../../model/service.js';
 import { ZoneSet } from '../../model/zone-set.js';
-import { entryRules, type EntryPlace } from './entry-rules.js';
-import { flattenChain } from './flatten.js';
+import { entryRules, EntryShapes, type EntryPlace } from './entry-rules.js';
+import { flattenChain, type RuleAt } from './flatten.js';
+import { natEgress } from './nat-egress.js';
 import type { IpSet } from './ipsets.js';
 import { MATCH_ALL, type Match } from './match.js';
 import { setOrigin, type RuleOrigin } from './rule-origin.js';
-import { parseRule, type ParsedRule, type RuleContext } from './rule-args.js';
+import { newParseCache, type RuleContext } from './rule-args.js';
+import { RuleReads } from './rule-reads.js';
 import type { SaveFile, SaveRule, SaveTable } from './save-file.js';
 
 export interface FamilyFile {
@@ -46,31 +48,30 @@ function allRules(save: SaveFile): SaveRule[] {
   return [...save.tables.values()].flatMap((t) => [...t.chains.values()].flatMap((c) => c.rules));
 }
 
-/** Interface names the rules name (wildcards excluded): the zones a rule's `+` wildcard is matched against. */
-function interfaceNames(group: readonly FamilyFile[]): string[] {
+/**
+ * What reading any rule depends on, from all of them in one pass: the interface names the rules name
+ * (wildcards excluded: a `+` wildcard is matched against these) and the sets a `-j SET --add-set/--del-set`
+ * rule changes at run time.
+ */
+function scanRules(group: readonly FamilyFile[]): { interfaces: string[]; dynamicSets: Set<string> } {
   const names = new Set<string>();
+  const dynamicSets = new Set<string>();
   for (const f of group)
-    for (const r of allRules(f.save))
-      r.args.forEach((a, i) => {
-        const v = r.args[i + 1]?.text;
-        if (INTERFACE_OPTIONS.has(a.text) && v && !v.endsWith('+') && v !== 'lo') names.add(v);
-      });
-  return [...names].sort();
+    for (const r of allRules(f.save)) {
+      const w = r.words;
+      for (let i = 0; i < w.length - 1; i++) {
+        const a = w[i]!;
+        if (a.charCodeAt(0) !== 45 /* - */) continue;
+        const v = w[i + 1]!;
+        if (INTERFACE_OPTIONS.has(a)) {
+          if (!v.endsWith('+') && v !== 'lo') names.add(v);
+        } else if (a === '--add-set' || a === '--del-set') dynamicSets.add(v);
+      }
+    }
+  return { interfaces: [...names].sort(), dynamicSets };
 }
 
-/** Sets a `-j SET --add-set/--del-set` rule changes at run time. */
-function dynamicSets(group: readonly FamilyFile[]): Set<string> {
-  const out = new Set<string>();
-  for (const f of group)
-    for (const r of allRules(f.save))
-      r.args.forEach((a, i) => {
-        const v = r.args[i + 1]?.text;
-        if ((a.text === '--add-set' || a.text === '--del-set') && v) out.add(v);
-      });
-  return out;
-}
-
-const words = (r: SaveRule) => r.args.map((a) => a.text);
+const words = (r: SaveRule) => r.words;
 const targetOf = (r: SaveRule) => {
   const w = words(r);
   const i = Math.max(w.lastIndexOf('-j'), w.lastIndexOf('--jump'));
@@ -107,19 +108,30 @@ function pickPath(group: readonly FamilyFile[]): { router: boolean; why: string 
   };
 }
 
-/** Where nat masquerades out of an interface: likely the one reaching the internet. */
-function masqueradeHints(group: readonly FamilyFile[]): string[] {
-  const out: string[] = [];
+/**
+ * The egress zones nat's source translation shows (nat-egress.ts), with the note saying where they come
+ * from; else a hint naming the translating rules that didn't count.
+ */
+function egressFromNat(group: readonly FamilyFile[], notes: string[]): ZoneSet | undefined {
+  const found = natEgress(group);
+  if (found.length > 0) {
+    const names = [...new Set(found.map((e) => e.name))];
+    const where = found.map((e) => `-o ${e.name} at ${e.path}:${e.line}`).join(', ');
+    notes.push(
+      `the internet is taken to be reached through ${names.join(', ')}: nat POSTROUTING masquerades or SNATs the traffic leaving by ${names.length > 1 ? 'them' : 'it'} (${where}); clients are taken to be on another interface unless --source-zone says otherwise, and --destination-zone-override POLICY=INTERFACE replaces this`,
+    );
+    return ZoneSet.of(names);
+  }
   for (const f of group)
     for (const r of f.save.tables.get('nat')?.chains.get('POSTROUTING')?.rules ?? []) {
       const w = words(r);
       const o = w.indexOf('-o');
       if (o >= 0 && w[o - 1] !== '!' && ['MASQUERADE', 'SNAT'].includes(targetOf(r) ?? ''))
-        out.push(
-          `nat POSTROUTING translates traffic leaving by ${w[o + 1]} (${f.save.path}:${r.line}): likely the interface reaching the internet; --destination-zone ${w[o + 1]} checks with it`,
+        notes.push(
+          `nat POSTROUTING translates some traffic leaving by ${w[o + 1]} (${f.save.path}:${r.line}), but the rule has conditions besides sources, protocols and ports, so it is not taken as the interface reaching the internet; --destination-zone ${w[o + 1]} checks with it`,
         );
     }
-  return out;
+  return undefined;
 }
 
 /** A rule only for the family no save in the group covers: whatever follows can't be told for it. */
@@ -147,8 +159,7 @@ export function buildPolicy(
   chain?: TrafficChain,
 ): Policy {
   const main = group[0]!;
-  const interfaces = interfaceNames(group);
-  const dynamic = dynamicSets(group);
+  const { interfaces, dynamicSets: dynamic } = scanRules(group);
   const path = chain ? { router: chain === 'FORWARD', why: `--chain ${chain} was given` } : pickPath(group);
   const topChain = path.router ? 'FORWARD' : 'OUTPUT';
   const notes: string[] = group.map((f) => f.familyNote);
@@ -158,7 +169,7 @@ export function buildPolicy(
       ? `client traffic is checked in the FORWARD chain, as on a router: ${path.why}; OUTPUT (the firewall's own traffic) is not checked`
       : `client traffic is checked in the OUTPUT chain: ${path.why}`,
   );
-  notes.push(...masqueradeHints(group));
+  const natEgressZones = egressFromNat(group, notes);
 
   const rules: Rule[] = [];
   const stages: PolicyStage[] = [];
@@ -166,7 +177,6 @@ export function buildPolicy(
     .filter((family) => !group.some((f) => f.family === family))
     .flatMap((family) => missingFamilyRules(family, main.save.path, 1));
 
-  const parsedBy = new Map<SaveRule, ParsedRule>();
   const contexts = new Map<SaveTable, RuleContext>();
   for (const f of group) {
     const raw = f.save.tables.get('raw');
@@ -175,6 +185,7 @@ export function buildPolicy(
           c.rules.some((r) => targetOf(r) === 'NOTRACK' || words(r).includes('--notrack')),
         )
       : false;
+    const cache = newParseCache();
     for (const table of f.save.tables.values()) {
       const ctx: RuleContext = {
         path: f.save.path,
@@ -186,11 +197,9 @@ export function buildPolicy(
         mayBeUntracked,
         table: table.name,
         chains: new Set([...table.chains.values()].filter((c) => !c.builtin).map((c) => c.name)),
+        cache,
       };
       contexts.set(table, ctx);
-      // Every rule is read, also in chains no flow meets: a save iptables-restore would refuse is refused.
-      for (const chain of table.chains.values())
-        for (const r of chain.rules) parsedBy.set(r, parseRule(r, ctx));
     }
     for (const name of f.save.repeated)
       warnings.push({
@@ -203,6 +212,8 @@ export function buildPolicy(
       );
   }
 
+  const shapes = new EntryShapes();
+  const reads = new RuleReads(contexts);
   const stagesSeen: string[] = [];
   for (const [tableName, chainName] of path.router ? ROUTER_PATH : HOST_PATH) {
     const isMain = tableName === 'filter' && chainName === topChain;
@@ -226,7 +237,7 @@ export function buildPolicy(
           policyWord: 'ACCEPT',
           policyLine: 1,
         };
-        rules.push(...entryRules({ match: startMatch, action: 'allow', via: [] }, place));
+        rules.push(...entryRules({ match: startMatch, action: 'allow', via: [] }, place, shapes));
         continue;
       }
       const chain = table.chains.get(chainName)!;
@@ -242,25 +253,32 @@ export function buildPolicy(
         policyWord: chain.policy ?? 'unknown',
         policyLine: chain.line ?? table.line,
       };
-      const entries = flattenChain(f.save.path, table, chain, startMatch, (r) => parsedBy.get(r)!);
-      for (const e of entries) {
+      // Entries reached through the same rule of the built-in chain share one origin.
+      const origins = new Map<RuleAt | undefined, RuleOrigin>();
+      flattenChain(f.save.path, table, chain, startMatch, reads.reader(table), (e) => {
         const topRule = e.via[0] ?? e.at;
-        const origin: RuleOrigin = {
-          path: f.save.path,
-          family: f.family,
-          host: !path.router,
-          table: tableName,
-          chain: chainName,
-          ...(topRule ? { top: { line: topRule.rule.line, index: topRule.index } } : {}),
-          ...(chain.rules[0] ? { first: chain.rules[0].line } : {}),
-          commitLine: table.commitLine,
-        };
-        for (const r of entryRules(e, place)) rules.push(setOrigin(r, origin));
-      }
+        let origin = origins.get(topRule);
+        if (!origin) {
+          origin = {
+            path: f.save.path,
+            family: f.family,
+            host: !path.router,
+            table: tableName,
+            chain: chainName,
+            ...(topRule ? { top: { line: topRule.rule.line, index: topRule.index } } : {}),
+            ...(chain.rules[0] ? { first: chain.rules[0].line } : {}),
+            commitLine: table.commitLine,
+          };
+          origins.set(topRule, origin);
+        }
+        for (const r of entryRules(e, place, shapes)) rules.push(setOrigin(r, origin));
+      });
     }
     stages.push({ name: `${tableName} ${chainName}`, start, end: rules.length });
     stagesSeen.push(`${tableName} ${chainName}`);
   }
+  // Every rule is read, also in chains no flow meets: a save iptables-restore would refuse is refused.
+  reads.readTheRest();
   if (stagesSeen.length > 1) {
     notes.push(
       `the flows' first packets pass ${stagesSeen.join(', then ')}: an ACCEPT ends only its own chain, a DROP or REJECT anywhere is final; DNAT/REDIRECT in nat make the flows they catch unknown`,
@@ -279,7 +297,11 @@ export function buildPolicy(
       name: `${topChain} policy ${mainChain?.policy ?? 'ACCEPT'}`,
       location: { path: main.save.path, line: mainChain?.line ?? 1 },
     },
-    ...(usesEgress ? { egressZones: 'unknown' as const } : {}),
+    ...(natEgressZones
+      ? { egressZones: natEgressZones }
+      : usesEgress
+        ? { egressZones: 'unknown' as const }
+        : {}),
     zones: { known: interfaces, incomplete: true },
     ...(warnings.length ? { warnings } : {}),
     notes,

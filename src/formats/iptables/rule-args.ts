@@ -13,7 +13,7 @@ import type { UnknownPart } from '../../model/location.js';
 import { isValidHostName } from '../../model/names.js';
 import { ZoneSet } from '../../model/zone-set.js';
 import { setMembers, type IpSet } from './ipsets.js';
-import { ALL_PORTS, ALL_PROTOCOLS, andMatch, MATCH_ALL, type Match, type ZoneTri } from './match.js';
+import { ALL_PORTS, ALL_PROTOCOLS, full, MATCH_ALL, restrict, type Match, type ZoneTri } from './match.js';
 import type { SaveRule } from './save-file.js';
 
 /** What reading a rule depends on besides its own words. */
@@ -32,6 +32,26 @@ export interface RuleContext {
   /** The table's chains (jump targets) and its name. */
   table: string;
   chains: ReadonlySet<string>;
+  /** Values already read, by their text: one shared set per distinct address, port list or interface. */
+  cache: ParseCache;
+}
+
+/** What a save's rules repeat, read once (a cache for one save: its family and interfaces are fixed). */
+export interface ParseCache {
+  addresses: Map<string, IntervalSet | string>;
+  /** Port specs by text: single, list, negated single, negated list. */
+  ports: Map<string, IntervalSet>[];
+  protocols: Map<string, IntervalSet>;
+  interfaces: Map<string, ZoneTri>;
+}
+
+export function newParseCache(): ParseCache {
+  return {
+    addresses: new Map(),
+    ports: [new Map(), new Map(), new Map(), new Map()],
+    protocols: new Map(),
+    interfaces: new Map(),
+  };
 }
 
 export type Target =
@@ -188,7 +208,7 @@ export function parseRule(rule: SaveRule, ctx: RuleContext): ParsedRule {
   const options = groupOptions(rule, err);
   let products: Match[] = [MATCH_ALL];
   const and = (piece: Partial<Match>) => {
-    products = products.map((p) => andMatch(p, { ...MATCH_ALL, ...piece }));
+    products = products.map((p) => restrict(p, piece));
   };
   const never = () => {
     products = [];
@@ -213,7 +233,7 @@ export function parseRule(rule: SaveRule, ctx: RuleContext): ParsedRule {
     return o.values[0]!;
   };
 
-  const invertedPorts = new Map<string, { sport?: IntervalSet; dport?: IntervalSet }>();
+  let invertedPorts: Map<string, { sport?: IntervalSet; dport?: IntervalSet }> | undefined;
   for (const o of options) {
     switch (o.name) {
       case '-s':
@@ -222,7 +242,12 @@ export function parseRule(rule: SaveRule, ctx: RuleContext): ParsedRule {
       case '-d':
       case '--destination':
       case '--dst': {
-        const set = addressList(one(o), ctx, err);
+        const text = one(o);
+        let set = ctx.cache.addresses.get(text);
+        if (set === undefined) {
+          set = addressList(text, ctx, err);
+          ctx.cache.addresses.set(text, set);
+        }
         const side = o.name.startsWith('-s') || o.name.startsWith('--s') ? 'src' : 'dst';
         if (typeof set === 'string') unknown(set);
         else and({ [side]: o.neg ? FAMILY_RANGE[ctx.family].subtract(set) : set });
@@ -236,8 +261,13 @@ export function parseRule(rule: SaveRule, ctx: RuleContext): ParsedRule {
           unknown(`protocol "${one(o)}"`);
           continue;
         }
-        const set = n === 0 ? ALL_PROTOCOLS : IntervalSet.point(BigInt(n));
-        and({ proto: o.neg ? ALL_PROTOCOLS.subtract(set) : set });
+        const key = `${o.neg ? '!' : ''}${n}`;
+        let set = ctx.cache.protocols.get(key);
+        if (!set) {
+          const one = n === 0 ? ALL_PROTOCOLS : IntervalSet.point(BigInt(n));
+          ctx.cache.protocols.set(key, (set = o.neg ? ALL_PROTOCOLS.subtract(one) : one));
+        }
+        and({ proto: set });
         continue;
       }
       case '-i':
@@ -258,7 +288,11 @@ export function parseRule(rule: SaveRule, ctx: RuleContext): ParsedRule {
           decide(name === '+', o.neg, '');
           continue;
         }
-        const z = interfaceMatch(name, ctx.interfaces);
+        let z = ctx.cache.interfaces.get(name);
+        if (z === undefined) {
+          z = interfaceMatch(name, ctx.interfaces);
+          ctx.cache.interfaces.set(name, z);
+        }
         and({ [input ? 'sz' : 'dz']: o.neg ? { yes: z.yes.union(z.maybe).negate(), maybe: z.maybe } : z });
         continue;
       }
@@ -291,6 +325,7 @@ export function parseRule(rule: SaveRule, ctx: RuleContext): ParsedRule {
     if (!MODULE_OPTIONS[owner]) continue; // an unknown module: already an unknown part
     if ((owner === 'tcp' || owner === 'udp') && o.neg && isPortOption(o.name) && o.values.length === 1) {
       const side = o.name === '--sport' || o.name === '--source-port' ? 'sport' : 'dport';
+      invertedPorts ??= new Map();
       const seen = invertedPorts.get(owner) ?? {};
       seen[side] = portSpec(o.values[0]!, err);
       invertedPorts.set(owner, seen);
@@ -298,11 +333,10 @@ export function parseRule(rule: SaveRule, ctx: RuleContext): ParsedRule {
     const r = moduleOption(owner, o, ctx, err, unknown);
     if (r === 'comment') comment = o.values.join(' ');
     else if (r === 'never') never();
-    else if (Array.isArray(r))
-      products = products.flatMap((p) => r.map((q) => andMatch(p, { ...MATCH_ALL, ...q })));
+    else if (Array.isArray(r)) products = products.flatMap((p) => r.map((q) => restrict(p, q)));
     else if (r) and(r);
   }
-  for (const [owner, { sport, dport }] of invertedPorts) {
+  for (const [owner, { sport, dport }] of invertedPorts ?? []) {
     if (!sport || !dport) continue;
     // iptables-nft (the nf_tables backend; Debian 12's 1.8.9) compares one match's two inverted ports as
     // one pair, so the kernel matches when either port differs; iptables-extensions(8) and iptables-legacy
@@ -319,7 +353,7 @@ export function parseRule(rule: SaveRule, ctx: RuleContext): ParsedRule {
     ]);
   }
   for (const p of products) {
-    const ports = !p.dport.covers(ALL_PORTS) || !p.sport.covers(ALL_PORTS);
+    const ports = !full(p.dport, ALL_PORTS) || !full(p.sport, ALL_PORTS);
     if (ports && !p.proto.subtract(PORT_PROTOCOLS).isEmpty())
       throw err('a port match needs -p tcp, udp, sctp, dccp or udplite');
   }
@@ -331,11 +365,17 @@ function isPortOption(name: string): boolean {
 }
 
 function groupOptions(rule: SaveRule, err: (m: string) => InputError): Option[] {
-  const args = rule.args;
+  const args = rule.words;
+  const quoted = rule.quoted;
   const out: Option[] = [];
-  const isOption = (i: number) =>
-    i < args.length && !args[i]!.quoted && args[i]!.text.startsWith('-') && !/^-\d/.test(args[i]!.text);
-  const isBang = (i: number) => i < args.length && !args[i]!.quoted && args[i]!.text === '!';
+  const isOption = (i: number) => {
+    if (i >= args.length || quoted?.[i]) return false;
+    const w = args[i]!;
+    if (w.charCodeAt(0) !== 45 /* - */) return false;
+    const c = w.charCodeAt(1);
+    return !(c >= 48 && c <= 57);
+  };
+  const isBang = (i: number) => i < args.length && !quoted?.[i] && args[i] === '!';
   let i = 0;
   let neg = false;
   while (i < args.length) {
@@ -345,9 +385,8 @@ function groupOptions(rule: SaveRule, err: (m: string) => InputError): Option[] 
       i++;
       continue;
     }
-    if (!isOption(i))
-      throw err(`unexpected word "${args[i]!.text}"; expected an option such as -s, -p or -j`);
-    const name = args[i]!.text;
+    if (!isOption(i)) throw err(`unexpected word "${args[i]!}"; expected an option such as -s, -p or -j`);
+    const name = args[i]!;
     i++;
     // The old form "-s ! ADDRESS".
     if (isBang(i) && i + 1 < args.length && !isOption(i + 1)) {
@@ -355,7 +394,7 @@ function groupOptions(rule: SaveRule, err: (m: string) => InputError): Option[] 
       i++;
     }
     const values: string[] = [];
-    while (i < args.length && !isOption(i) && !isBang(i)) values.push(args[i++]!.text);
+    while (i < args.length && !isOption(i) && !isBang(i)) values.push(args[i++]!);
     out.push({ name, neg, values });
     neg = false;
   }
@@ -401,8 +440,7 @@ function moduleOption(
     case '--sport':
     case '--source-port': {
       if (v.length !== 1) throw err(`${o.name} takes one port or range`);
-      const set = portSpec(v[0]!, err);
-      const ports = o.neg ? ALL_PORTS.subtract(set) : set;
+      const ports = portsOf(v[0]!, o.neg, undefined, ctx.cache, err);
       return o.name === '--dport' || o.name === '--destination-port' ? { dport: ports } : { sport: ports };
     }
     case '--dports':
@@ -411,10 +449,8 @@ function moduleOption(
     case '--source-ports':
     case '--ports': {
       if (v.length !== 1) throw err(`${o.name} takes one comma-separated list`);
-      const items = v[0]!.split(',');
-      if (items.length > 15) throw err(`${o.name} lists ${items.length} ports; multiport takes at most 15`);
-      const set = IntervalSet.unionAll(items.map((p) => portSpec(p, err)));
-      const not = ALL_PORTS.subtract(set);
+      const set = portsOf(v[0]!, false, o.name, ctx.cache, err);
+      const not = o.neg || o.name === '--ports' ? portsOf(v[0]!, true, o.name, ctx.cache, err) : set;
       if (o.name === '--ports') {
         // Source or destination port in the list: two disjoint products; negated, neither is.
         return o.neg ? { dport: not, sport: not } : [{ dport: set }, { dport: not, sport: set }];
@@ -533,6 +569,31 @@ function firstPacketState(
   // SNAT/DNAT say whether the connection's addresses were translated, which the filter can't see here.
   if (hits > 0 || states.includes('SNAT') || states.includes('DNAT')) return 'unknown';
   return false;
+}
+
+/** A port, range or (multiport) list of them, or its complement, read once per distinct text. */
+function portsOf(
+  text: string,
+  neg: boolean,
+  /** The multiport option (a comma-separated list), or undefined for a single port or range. */
+  list: string | undefined,
+  cache: ParseCache,
+  err: (m: string) => InputError,
+): IntervalSet {
+  const map = cache.ports[(neg ? 2 : 0) + (list ? 1 : 0)]!;
+  let set = map.get(text);
+  if (set) return set;
+  if (neg) set = ALL_PORTS.subtract(portsOf(text, false, list, cache, err));
+  else if (list) {
+    const items = text.split(',');
+    if (items.length > 15) throw err(`${list} lists ${items.length} ports; multiport takes at most 15`);
+    set =
+      items.length === 1
+        ? portSpec(items[0]!, err)
+        : IntervalSet.unionAll(items.map((p) => portSpec(p, err)));
+  } else set = portSpec(text, err);
+  map.set(text, set);
+  return set;
 }
 
 function portSpec(text: string, err: (m: string) => InputError): IntervalSet {

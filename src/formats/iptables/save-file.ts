@@ -13,7 +13,11 @@ export interface SaveRule {
   chain: string;
   line: number;
   /** The words after `-A CHAIN`. */
-  args: Token[];
+  words: readonly string[];
+  /** Which of `words` were quoted (always values, never options); absent when none was. */
+  quoted?: readonly boolean[];
+  /** The rule as written after `-A CHAIN` (counters left out): what names it across revisions. */
+  text: string;
 }
 
 export interface SaveChain {
@@ -35,7 +39,6 @@ export interface SaveTable {
 
 export interface SaveFile {
   path: string;
-  lines: string[];
   tables: Map<string, SaveTable>;
   /** `ipset save` lines found in the file: `create`/`add`, with their line numbers. */
   ipsetLines: { line: number; words: Token[] }[];
@@ -54,37 +57,73 @@ export const BUILTIN_CHAINS: Record<string, readonly string[]> = {
   security: ['INPUT', 'FORWARD', 'OUTPUT'],
 };
 
-/** Splits a rule line as iptables-restore does: blanks separate words, double quotes group, `\` escapes. */
-export function tokenize(path: string, lineNo: number, text: string): Token[] {
-  const out: Token[] = [];
+/** A line's words, where each starts, and which were quoted. */
+interface Words {
+  words: string[];
+  starts: number[];
+  quoted?: boolean[];
+}
+
+const isBlank = (c: number) => c === 32 || c === 9 || c === 13;
+
+/**
+ * Splits a rule line as iptables-restore does: blanks separate words, double quotes group, `\` escapes
+ * inside quotes. Short words go through `intern`, so the many repeated ones (-p, tcp, -j ...) are one
+ * string each.
+ */
+function splitWords(path: string, lineNo: number, text: string, intern?: Map<string, string>): Words {
+  const words: string[] = [];
+  const starts: number[] = [];
+  let quoted: boolean[] | undefined;
   let i = 0;
-  while (i < text.length) {
-    const c = text[i]!;
-    if (c === ' ' || c === '\t' || c === '\r') {
+  const n = text.length;
+  while (i < n) {
+    if (isBlank(text.charCodeAt(i))) {
       i++;
       continue;
     }
-    let word = '';
-    let quoted = false;
-    while (i < text.length && !(text[i] === ' ' || text[i] === '\t' || text[i] === '\r')) {
-      if (text[i] === '"') {
-        quoted = true;
-        i++;
-        while (i < text.length && text[i] !== '"') {
-          if (text[i] === '\\' && i + 1 < text.length) i++;
+    const start = i;
+    while (i < n && !isBlank(text.charCodeAt(i)) && text.charCodeAt(i) !== 34) i++;
+    let word: string;
+    if (i >= n || isBlank(text.charCodeAt(i))) {
+      word = text.slice(start, i);
+      if (intern && word.length <= 12) {
+        const known = intern.get(word);
+        if (known === undefined) intern.set(word, word);
+        else word = known;
+      }
+    } else {
+      // A word with a quoted part: built character by character.
+      word = text.slice(start, i);
+      while (i < n && !isBlank(text.charCodeAt(i))) {
+        if (text.charCodeAt(i) === 34) {
+          i++;
+          while (i < n && text.charCodeAt(i) !== 34) {
+            if (text.charCodeAt(i) === 92 && i + 1 < n) i++;
+            word += text[i];
+            i++;
+          }
+          if (i >= n) throw new InputError(path, lineNo, 'a quoted word has no closing double quote');
+          i++;
+        } else {
           word += text[i];
           i++;
         }
-        if (i >= text.length) throw new InputError(path, lineNo, 'a quoted word has no closing double quote');
-        i++;
-      } else {
-        word += text[i];
-        i++;
       }
+      quoted ??= words.map(() => false);
+      quoted[words.length] = true;
     }
-    out.push({ text: word, quoted });
+    if (quoted && quoted.length < words.length + 1) quoted[words.length] = false;
+    words.push(word);
+    starts.push(start);
   }
-  return out;
+  return quoted ? { words, starts, quoted } : { words, starts };
+}
+
+/** Splits a line into words as iptables-restore does (see splitWords). */
+export function tokenize(path: string, lineNo: number, text: string): Token[] {
+  const { words, quoted } = splitWords(path, lineNo, text);
+  return words.map((w, k) => ({ text: w, quoted: quoted?.[k] ?? false }));
 }
 
 const CHAIN_NAME = /^[^\s!-][^\s]{0,28}$/;
@@ -92,24 +131,32 @@ const CHAIN_NAME = /^[^\s!-][^\s]{0,28}$/;
 /** Reads the structure of an iptables-save file: tables, chains with their policies, rule lines. */
 export function parseSaveFile(file: InputFile): SaveFile {
   const { path } = file;
-  const lines = file.text.split('\n');
+  const text = file.text;
   const tables = new Map<string, SaveTable>();
   const ipsetLines: SaveFile['ipsetLines'] = [];
   const repeated: string[] = [];
+  const intern = new Map<string, string>();
   let savedBy: Family | undefined;
   let open: SaveTable | undefined;
+  let lastContent = 1;
   const err = (line: number, message: string) => new InputError(path, line, message);
 
-  lines.forEach((raw, index) => {
-    const lineNo = index + 1;
-    const line = raw.replace(/\r$/, '').trim();
-    if (line === '') return;
-    if (line.startsWith('#')) {
+  let lineNo = 0;
+  for (let from = 0; from <= text.length;) {
+    let to = text.indexOf('\n', from);
+    if (to < 0) to = text.length;
+    lineNo++;
+    const line = text.slice(from, to).trim();
+    from = to + 1;
+    if (line === '') continue;
+    lastContent = lineNo;
+    const c = line.charCodeAt(0);
+    if (c === 35 /* # */) {
       const by = /^# Generated by (ip6?)tables(?:-[a-z]+)?-save\b/.exec(line);
       if (by && savedBy === undefined) savedBy = by[1] === 'ip6' ? 'ipv6' : 'ipv4';
-      return;
+      continue;
     }
-    if (line.startsWith('*')) {
+    if (c === 42 /* * */) {
       if (open)
         throw err(
           lineNo,
@@ -123,37 +170,36 @@ export function parseSaveFile(file: InputFile): SaveFile {
       open = { name, line: lineNo, commitLine: 0, chains: new Map() };
       for (const c of BUILTIN_CHAINS[name]!) open.chains.set(c, { name: c, builtin: true, rules: [] });
       tables.set(name, open);
-      return;
+      continue;
     }
     if (line === 'COMMIT') {
       if (!open)
         throw err(lineNo, 'COMMIT outside a table; expected a table header such as *filter before it');
       open.commitLine = lineNo;
       open = undefined;
-      return;
+      continue;
     }
-    if (/^(?:create|add)[ \t]/.test(line) && !open) {
+    if (!open && /^(?:create|add)[ \t]/.test(line)) {
       ipsetLines.push({ line: lineNo, words: tokenize(path, lineNo, line) });
-      return;
+      continue;
     }
     if (!open) throw err(lineNo, `"${clip(line)}" outside a table; expected a table header such as *filter`);
-    if (line.startsWith(':')) {
+    if (c === 58 /* : */) {
       readChainLine(open, line, lineNo, err);
-      return;
+      continue;
     }
-    const words = tokenize(path, lineNo, line);
-    if (words[0] && /^\[\d+:\d+\]$/.test(words[0].text)) words.shift();
-    readCommand(open, words, lineNo, err);
-  });
+    const split = splitWords(path, lineNo, line, intern);
+    // Counters `[packets:bytes]` in front (iptables-save -c).
+    const skip = split.words[0] && /^\[\d+:\d+\]$/.test(split.words[0]) ? 1 : 0;
+    readCommand(open, line, split, skip, lineNo, err);
+  }
   if (open) {
-    let last = lines.length;
-    while (last > 1 && lines[last - 1]!.trim() === '') last--;
     throw err(
-      last,
+      lastContent,
       `COMMIT expected at the end of the file (table *${open.name} opened at line ${open.line})`,
     );
   }
-  return { path, lines, tables, ipsetLines, savedBy, repeated };
+  return { path, tables, ipsetLines, savedBy, repeated };
 }
 
 type Err = (line: number, message: string) => InputError;
@@ -182,9 +228,18 @@ function readChainLine(table: SaveTable, line: string, lineNo: number, err: Err)
   table.chains.set(name!, { name: name!, builtin: false, line: lineNo, rules: [] });
 }
 
-function readCommand(table: SaveTable, words: Token[], lineNo: number, err: Err): void {
-  const cmd = words[0]?.text;
-  const chainName = words[1]?.text;
+function readCommand(
+  table: SaveTable,
+  line: string,
+  split: Words,
+  skip: number,
+  lineNo: number,
+  err: Err,
+): void {
+  const words = split.words;
+  const cmd = words[skip];
+  const chainName = words[skip + 1];
+  const count = words.length - skip;
   if ((cmd === '-A' || cmd === '--append' || cmd === '-I' || cmd === '--insert') && chainName) {
     const chain = table.chains.get(chainName);
     if (!chain)
@@ -192,33 +247,43 @@ function readCommand(table: SaveTable, words: Token[], lineNo: number, err: Err)
         lineNo,
         `chain "${clip(chainName)}" does not exist in table *${table.name}; declare it with ":${clip(chainName)} - [0:0]"`,
       );
-    let args = words.slice(2);
-    const rule = (a: Token[]): SaveRule => ({ table: table.name, chain: chainName, line: lineNo, args: a });
-    if (cmd === '-A' || cmd === '--append') {
-      chain.rules.push(rule(args));
-      return;
-    }
+    let first = skip + 2;
+    const append = cmd === '-A' || cmd === '--append';
     let at = 1;
-    if (args[0] && /^\d+$/.test(args[0].text)) {
-      at = Number(args[0].text);
-      args = args.slice(1);
+    if (!append && first < words.length && /^\d+$/.test(words[first]!)) {
+      at = Number(words[first]);
+      first++;
+    }
+    const rule: SaveRule = {
+      table: table.name,
+      chain: chainName,
+      line: lineNo,
+      words: words.slice(first),
+      ...(split.quoted && split.quoted.slice(first).includes(true)
+        ? { quoted: split.quoted.slice(first) }
+        : {}),
+      text: first < words.length ? line.slice(split.starts[first]) : '',
+    };
+    if (append) {
+      chain.rules.push(rule);
+      return;
     }
     if (at < 1 || at > chain.rules.length + 1)
       throw err(lineNo, `-I ${chainName} ${at}: the chain has ${chain.rules.length} rules`);
-    chain.rules.splice(at - 1, 0, rule(args));
+    chain.rules.splice(at - 1, 0, rule);
     return;
   }
-  if ((cmd === '-N' || cmd === '--new-chain') && chainName && words.length === 2) {
+  if ((cmd === '-N' || cmd === '--new-chain') && chainName && count === 2) {
     readChainLine(table, `:${chainName} -`, lineNo, err);
     return;
   }
-  if ((cmd === '-P' || cmd === '--policy') && chainName && words.length === 3) {
-    readChainLine(table, `:${chainName} ${words[2]!.text}`, lineNo, err);
+  if ((cmd === '-P' || cmd === '--policy') && chainName && count === 3) {
+    readChainLine(table, `:${chainName} ${words[skip + 2]!}`, lineNo, err);
     return;
   }
   throw err(
     lineNo,
-    `"${clip(words.map((w) => w.text).join(' '))}" is not a rule; expected "-A CHAIN ..." (iptables-save output)`,
+    `"${clip(words.slice(skip).join(' '))}" is not a rule; expected "-A CHAIN ..." (iptables-save output)`,
   );
 }
 
