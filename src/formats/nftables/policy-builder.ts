@@ -1,9 +1,11 @@
 import type { TrafficChain } from '../read-options.js';
 import type { Policy, PolicyStage, PolicyWarning, Rule } from '../../model/policy.js';
+import { ZoneSet } from '../../model/zone-set.js';
 import { trueCond, type Cond } from './condition.js';
 import { ChainInliner, StageTooLarge, type Emitted, type Origin } from './inline.js';
 import { formatValue, type MatchScope } from './matches.js';
 import type { ChainDef, Ruleset, Selector, TableDef, Value } from './ruleset.js';
+import { natEgress } from './nat-egress.js';
 import { toRules } from './to-rules.js';
 
 /** Hooks a client's first packet passes, in order (nft(8), "ADDRESS FAMILIES": the Netfilter hooks). */
@@ -227,12 +229,19 @@ export function buildPolicy(path: string, rs: Ruleset, chain?: TrafficChain): Po
   if (chains.length === 0) {
     notes.push(`no base chain on the ${hooks.join(', ')} hooks: nothing filters this traffic`);
   }
-  const masquerade = masqueradeInterfaces(rs);
   const usesInterfaces = rules.some((r) => !r.destinationZones.isAny() || !r.sourceZones.isAny());
-  if (usesInterfaces && masquerade.length) {
+  const egress = natEgress(rs);
+  const egressNames = [...new Set(egress.map((e) => e.name))];
+  if (egressNames.length) {
     notes.push(
-      `the internet-facing interface is not stated in a ruleset; masquerade/snat rules name ${masquerade.map((m) => `"${m}"`).join(', ')} (pass --destination-zone to check one)`,
+      `the internet is taken to be reached through ${egressNames.map((n) => `"${n}"`).join(', ')}: nat postrouting masquerades or snats the traffic leaving by ${egressNames.length > 1 ? 'them' : 'it'} (${egress.map((e) => `${path}:${e.line}`).join(', ')}); clients are taken to be on another interface unless --source-zone says otherwise, and --destination-zone-override POLICY=INTERFACE replaces this`,
     );
+  } else {
+    const masquerade = masqueradeInterfaces(rs);
+    if (usesInterfaces && masquerade.length)
+      notes.push(
+        `masquerade/snat rules name ${masquerade.map((m) => `"${m}"`).join(', ')}, but with conditions besides sources, protocols and ports, so they are not taken as the interface reaching the internet (pass --destination-zone to check one)`,
+      );
   }
   const policy: Policy = {
     format: 'nftables',
@@ -243,8 +252,11 @@ export function buildPolicy(path: string, rs: Ruleset, chain?: TrafficChain): Po
       name: 'accepted: no later chain on the hook filters its address family',
     },
     stages,
-    ...(usesInterfaces || known.length
-      ? { zones: { known, incomplete: true }, egressZones: 'unknown' as const }
+    ...(usesInterfaces || known.length || egressNames.length
+      ? {
+          zones: { known, incomplete: true },
+          egressZones: egressNames.length ? ZoneSet.of(egressNames) : ('unknown' as const),
+        }
       : {}),
     ...(warnings.length ? { warnings } : {}),
     notes,
