@@ -34,6 +34,8 @@ const cases: Case[] = [
   { configs: dual, sources: ['2001:db8:10::/48'], sourceZones: ['eth1'], destinationZones: ['ppp0'] },
   { configs: host, sources: ['10.1.0.5'] },
   { configs: edge, sources: ['10.5.0.0/16'], sourceZones: ['enp2s0'], destinationZones: ['enp1s0'] },
+  // Clients on an interface the save never names that "wlan+" matches: the fix says -i wlan+.
+  { configs: router, sources: ['10.40.0.0/16'], sourceZones: ['another interface named wlan…'] },
 ];
 
 const RANK = { allowed: 0, unknown: 1, partial: 2, blocked: 3 } as const;
@@ -159,7 +161,7 @@ describe('placement and syntax', () => {
   });
 
   it('never writes an interface name a shell or the save could misread', async () => {
-    const before = await runCheck(optionsOf({ ...cases[1]!, sourceZones: ['br0$(id)'] }));
+    const before = await runCheck(optionsOf({ ...cases[7]!, sourceZones: ['enp2s0$(id)'] }));
     for (const f of await remediate(before)) {
       expect(f.verified).toBe(false);
       expect(f.commands.join('\n')).not.toContain('$(id)');

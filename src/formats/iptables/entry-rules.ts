@@ -3,7 +3,6 @@ import type { IntervalSet } from '../../model/interval-set.js';
 import type { SourceLocation, UnknownPart } from '../../model/location.js';
 import type { Action, Rule } from '../../model/policy.js';
 import { ANY_SERVICE, unionServiceExprs, type PortRange, type ServiceExpr } from '../../model/service.js';
-import type { ZoneSet } from '../../model/zone-set.js';
 import type { Entry, RuleAt } from './flatten.js';
 import { ALL_PORTS, ALL_PROTOCOLS, full, type Match } from './match.js';
 
@@ -50,10 +49,6 @@ export function servicesOf(m: Pick<Match, 'proto' | 'dport' | 'sport'>): Service
   return unionServiceExprs(members);
 }
 
-const WILDCARD: UnknownPart = {
-  reason: 'an interface the save never names may or may not match the rule\'s "+" wildcard',
-};
-
 /**
  * Parts many rules share, made once: one address expression per address set, one service per
  * protocol-and-ports combination (the rules' sets are shared objects, see rule-args.ts), one section
@@ -96,9 +91,7 @@ export class EntryShapes {
 }
 
 /**
- * The model's rules for one flattened entry: interfaces the rule surely matches as zones, the part a `+`
- * wildcard may match on interfaces the save doesn't name as a rule of its own with an unknown condition,
- * and an `unknown` target (DNAT, NFQUEUE ...) as a possible deny followed by a possible accept, so that
+ * The model's rules for one flattened entry: its interfaces as zones, and an `unknown` target (DNAT, NFQUEUE ...) as a possible deny followed by a possible accept, so that
  * whatever comes after it can't be told.
  */
 export function entryRules(e: Entry, place: EntryPlace, shapes: EntryShapes = new EntryShapes()): Rule[] {
@@ -115,14 +108,6 @@ export function entryRules(e: Entry, place: EntryPlace, shapes: EntryShapes = ne
   const services = shapes.service(m);
   const sources = shapes.address(m.src);
   const destinations = shapes.address(m.dst);
-  const zones: { sz: ZoneSet; dz: ZoneSet; extra?: UnknownPart }[] =
-    m.sz.maybe.isEmpty() && m.dz.maybe.isEmpty()
-      ? [{ sz: m.sz.yes, dz: m.dz.yes }]
-      : [
-          { sz: m.sz.yes, dz: m.dz.yes },
-          { sz: m.sz.maybe, dz: m.dz.yes.union(m.dz.maybe), extra: WILDCARD },
-          { sz: m.sz.yes, dz: m.dz.maybe, extra: WILDCARD },
-        ];
   const actions: { action: Action; extra?: UnknownPart }[] =
     e.action === 'unknown'
       ? (['deny', 'allow'] as const).map((action) => ({
@@ -138,28 +123,23 @@ export function entryRules(e: Entry, place: EntryPlace, shapes: EntryShapes = ne
       : [{ action: e.action }];
   const vendorAction = e.at ? e.parsed?.targetWord || 'ACCEPT' : `policy ${place.policyWord}`;
   const out: Rule[] = [];
-  for (const a of actions)
-    for (const z of zones) {
-      if (z.sz.isEmpty() || z.dz.isEmpty()) continue;
-      const conditions =
-        z.extra || a.extra
-          ? [...m.unknowns, ...(z.extra ? [z.extra] : []), ...(a.extra ? [a.extra] : [])]
-          : m.unknowns;
-      out.push({
-        name,
-        key,
-        enabled: true,
-        action: a.action,
-        vendorAction,
-        sourceZones: z.sz,
-        destinationZones: z.dz,
-        sources,
-        destinations,
-        services,
-        ...(conditions.length ? { conditions } : {}),
-        location,
-        section,
-      });
-    }
+  for (const a of actions) {
+    const conditions = a.extra ? [...m.unknowns, a.extra] : m.unknowns;
+    out.push({
+      name,
+      key,
+      enabled: true,
+      action: a.action,
+      vendorAction,
+      sourceZones: m.sz,
+      destinationZones: m.dz,
+      sources,
+      destinations,
+      services,
+      ...(conditions.length ? { conditions } : {}),
+      location,
+      section,
+    });
+  }
   return out;
 }

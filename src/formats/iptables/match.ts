@@ -3,21 +3,14 @@ import { ALL_ADDRESSES } from '../../model/ip.js';
 import type { UnknownPart } from '../../model/location.js';
 import { ZoneSet } from '../../model/zone-set.js';
 
-/** Interfaces a rule may name: surely matched ones (`yes`) and ones it can't tell (`maybe`, disjoint). */
-export interface ZoneTri {
-  yes: ZoneSet;
-  maybe: ZoneSet;
-}
-
-export const ANY_ZONE: ZoneTri = { yes: ZoneSet.ANY, maybe: ZoneSet.NONE };
-
 export const ALL_PROTOCOLS = IntervalSet.range(0n, 255n);
 export const ALL_PORTS = IntervalSet.range(0n, 65535n);
 
 /**
  * What one iptables rule matches, as a conjunction of independent factors (a product), so that AND is
  * exact: addresses, IP protocol numbers, ports (restricted only where every protocol carries ports),
- * interfaces (three-valued for `+` wildcards), and parts the reader doesn't model (`unknowns`).
+ * interfaces (as zones, exact for wildcards too: interface-zones.ts), and parts the reader doesn't model
+ * (`unknowns`).
  */
 export interface Match {
   src: IntervalSet;
@@ -25,8 +18,8 @@ export interface Match {
   proto: IntervalSet;
   dport: IntervalSet;
   sport: IntervalSet;
-  sz: ZoneTri;
-  dz: ZoneTri;
+  sz: ZoneSet;
+  dz: ZoneSet;
   unknowns: readonly UnknownPart[];
 }
 
@@ -36,8 +29,8 @@ export const MATCH_ALL: Match = {
   proto: ALL_PROTOCOLS,
   dport: ALL_PORTS,
   sport: ALL_PORTS,
-  sz: ANY_ZONE,
-  dz: ANY_ZONE,
+  sz: ZoneSet.ANY,
+  dz: ZoneSet.ANY,
   unknowns: [],
 };
 
@@ -62,20 +55,11 @@ export function full(set: IntervalSet, all: IntervalSet): boolean {
   return set.covers(all);
 }
 
-function zoneAnd(a: ZoneTri, b: ZoneTri): ZoneTri {
-  if (a === b || b === ANY_ZONE) return a;
-  if (a === ANY_ZONE) return b;
-  const yes = a.yes.intersect(b.yes);
-  const possible = a.yes.union(a.maybe).intersect(b.yes.union(b.maybe));
-  return { yes, maybe: possible.subtract(yes) };
+function zoneAnd(a: ZoneSet, b: ZoneSet): ZoneSet {
+  if (a === b || b.isAny()) return a;
+  if (a.isAny()) return b;
+  return a.intersect(b);
 }
-
-function zoneNot(a: ZoneTri): ZoneTri {
-  return { yes: a.yes.union(a.maybe).negate(), maybe: a.maybe };
-}
-
-const zoneEmpty = (z: ZoneTri) => z.yes.isEmpty() && z.maybe.isEmpty();
-const zoneFull = (z: ZoneTri) => z.yes.isAny();
 
 export function isEmptyMatch(m: Match): boolean {
   return (
@@ -84,8 +68,8 @@ export function isEmptyMatch(m: Match): boolean {
     m.proto.isEmpty() ||
     m.dport.isEmpty() ||
     m.sport.isEmpty() ||
-    zoneEmpty(m.sz) ||
-    zoneEmpty(m.dz)
+    m.sz.isEmpty() ||
+    m.dz.isEmpty()
   );
 }
 
@@ -143,8 +127,8 @@ export function andNotMatch(ctx: Match, m: Match): Match[] {
   if (!full(m.proto, ALL_PROTOCOLS)) step({ proto: ALL_PROTOCOLS.subtract(m.proto) }, { proto: m.proto });
   if (!full(m.dport, ALL_PORTS)) step({ dport: ALL_PORTS.subtract(m.dport) }, { dport: m.dport });
   if (!full(m.sport, ALL_PORTS)) step({ sport: ALL_PORTS.subtract(m.sport) }, { sport: m.sport });
-  if (!zoneFull(m.sz)) step({ sz: zoneNot(m.sz) }, { sz: m.sz });
-  if (!zoneFull(m.dz)) step({ dz: zoneNot(m.dz) }, { dz: m.dz });
+  if (!m.sz.isAny()) step({ sz: m.sz.negate() }, { sz: m.sz });
+  if (!m.dz.isAny()) step({ dz: m.dz.negate() }, { dz: m.dz });
   for (const u of m.unknowns) {
     step({ unknowns: [{ ...u, reason: `whether it is not so: ${u.reason}` }] }, { unknowns: [u] });
   }

@@ -6,6 +6,7 @@ import { ANY_SERVICE } from '../../model/service.js';
 import { ZoneSet } from '../../model/zone-set.js';
 import { entryRules, EntryShapes, type EntryPlace } from './entry-rules.js';
 import { flattenChain, type RuleAt } from './flatten.js';
+import { InterfaceZones } from './interface-zones.js';
 import { natEgress } from './nat-egress.js';
 import type { IpSet } from './ipsets.js';
 import { MATCH_ALL, type Match } from './match.js';
@@ -53,8 +54,9 @@ function allRules(save: SaveFile): SaveRule[] {
  * (wildcards excluded: a `+` wildcard is matched against these) and the sets a `-j SET --add-set/--del-set`
  * rule changes at run time.
  */
-function scanRules(group: readonly FamilyFile[]): { interfaces: string[]; dynamicSets: Set<string> } {
+function scanRules(group: readonly FamilyFile[]): { interfaces: InterfaceZones; dynamicSets: Set<string> } {
   const names = new Set<string>();
+  const prefixes = new Set<string>();
   const dynamicSets = new Set<string>();
   for (const f of group)
     for (const r of allRules(f.save)) {
@@ -64,11 +66,12 @@ function scanRules(group: readonly FamilyFile[]): { interfaces: string[]; dynami
         if (a.charCodeAt(0) !== 45 /* - */) continue;
         const v = w[i + 1]!;
         if (INTERFACE_OPTIONS.has(a)) {
-          if (!v.endsWith('+') && v !== 'lo') names.add(v);
+          if (v.endsWith('+')) prefixes.add(v.slice(0, -1));
+          else if (v !== 'lo') names.add(v);
         } else if (a === '--add-set' || a === '--del-set') dynamicSets.add(v);
       }
     }
-  return { interfaces: [...names].sort(), dynamicSets };
+  return { interfaces: new InterfaceZones(names, prefixes), dynamicSets };
 }
 
 const words = (r: SaveRule) => r.words;
@@ -302,7 +305,8 @@ export function buildPolicy(
       : usesEgress
         ? { egressZones: 'unknown' as const }
         : {}),
-    zones: { known: interfaces, incomplete: true },
+    // With wildcards the zones name every interface (interface-zones.ts): a name outside them is refused.
+    zones: { known: interfaces.zones, incomplete: !interfaces.complete },
     ...(warnings.length ? { warnings } : {}),
     notes,
   };

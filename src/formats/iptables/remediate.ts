@@ -9,6 +9,7 @@ import { applyEdits } from '../../remediate/apply-edits.js';
 import { fixRuleName } from '../../remediate/naming.js';
 import type { Edit, FixRequest, ProposedFix, Unfixable } from '../../remediate/types.js';
 import type { InputFile } from '../../input/input-file.js';
+import { prefixOfZone } from './interface-zones.js';
 import { originOf, type RuleOrigin } from './rule-origin.js';
 
 /** A fix stands in front of what denies in one chain; a flow may be denied in several (raw, mangle, filter). */
@@ -91,9 +92,18 @@ function ruleSpecs(
       `iptables matches addresses, not host names: the rule allows the port to any destination (${g.hosts.join(', ')} resolve to addresses that change)`,
     );
   }
-  const ifName = /^[A-Za-z0-9_.:@-]{1,15}$/;
-  const ins = host ? [undefined] : (req.sourceZones ?? [undefined]);
-  const outs = req.destinationZones ?? [undefined];
+  const ifName = /^(?:[A-Za-z0-9_.:@-]{1,15}|[A-Za-z0-9_.:@-]{1,14}\+)$/;
+  // The zone of unnamed interfaces starting with P is written as the wildcard P+ (interface-zones.ts).
+  const written = (z: string | undefined) => {
+    const prefix = z === undefined ? undefined : prefixOfZone(z);
+    if (prefix === undefined) return z;
+    notes.push(
+      `"${z}" is written as -i/-o ${prefix}+, which also matches the named interfaces starting with ${prefix}`,
+    );
+    return `${prefix}+`;
+  };
+  const ins = host ? [undefined] : (req.sourceZones ?? [undefined]).map(written);
+  const outs = (req.destinationZones ?? [undefined]).map(written);
   for (const z of [...ins, ...outs])
     if (z !== undefined && !ifName.test(z)) return `interface "${z}" is not a name a rule can carry`;
   const byProtocol = new Map<string, number[]>();

@@ -12,8 +12,9 @@ import {
 import type { UnknownPart } from '../../model/location.js';
 import { isValidHostName } from '../../model/names.js';
 import { ZoneSet } from '../../model/zone-set.js';
+import type { InterfaceZones } from './interface-zones.js';
 import { setMembers, type IpSet } from './ipsets.js';
-import { ALL_PORTS, ALL_PROTOCOLS, full, MATCH_ALL, restrict, type Match, type ZoneTri } from './match.js';
+import { ALL_PORTS, ALL_PROTOCOLS, full, MATCH_ALL, restrict, type Match } from './match.js';
 import type { SaveRule } from './save-file.js';
 
 /** What reading a rule depends on besides its own words. */
@@ -22,8 +23,8 @@ export interface RuleContext {
   family: Family;
   /** The OUTPUT path: packets are locally generated and have no input interface. */
   host: boolean;
-  /** Interface names the input names anywhere (wildcards are matched against them). */
-  interfaces: readonly string[];
+  /** The interfaces as zones: the names the input spells and, with wildcards, the parts of the rest. */
+  interfaces: InterfaceZones;
   sets: ReadonlyMap<string, IpSet>;
   /** Sets a `-j SET` rule adds to or deletes from: their members change at run time. */
   dynamicSets: ReadonlySet<string>;
@@ -42,7 +43,7 @@ export interface ParseCache {
   /** Port specs by text: single, list, negated single, negated list. */
   ports: Map<string, IntervalSet>[];
   protocols: Map<string, IntervalSet>;
-  interfaces: Map<string, ZoneTri>;
+  interfaces: Map<string, ZoneSet>;
 }
 
 export function newParseCache(): ParseCache {
@@ -293,7 +294,7 @@ export function parseRule(rule: SaveRule, ctx: RuleContext): ParsedRule {
           z = interfaceMatch(name, ctx.interfaces);
           ctx.cache.interfaces.set(name, z);
         }
-        and({ [input ? 'sz' : 'dz']: o.neg ? { yes: z.yes.union(z.maybe).negate(), maybe: z.maybe } : z });
+        and({ [input ? 'sz' : 'dz']: o.neg ? z.negate() : z });
         continue;
       }
       case '-f':
@@ -641,16 +642,12 @@ function addressList(text: string, ctx: RuleContext, err: (m: string) => InputEr
   return IntervalSet.unionAll(sets);
 }
 
-/** An interface name or `prefix+` wildcard against the names the input knows (others: can't tell). */
-function interfaceMatch(name: string, known: readonly string[]): ZoneTri {
-  if (!name.endsWith('+')) return { yes: ZoneSet.of([name]), maybe: ZoneSet.NONE };
-  const prefix = name.slice(0, -1);
-  if (prefix === '') return { yes: ZoneSet.ANY, maybe: ZoneSet.NONE };
-  // Unnamed interfaces may match; loopback never carries client traffic (see -i/-o lo above).
-  return {
-    yes: ZoneSet.of(known.filter((k) => k.startsWith(prefix))),
-    maybe: ZoneSet.allBut([...known, 'lo']),
-  };
+/**
+ * An interface name, or a `prefix+` wildcard ("any interface which begins with this name will match",
+ * iptables(8)), as zones: exact (interface-zones.ts).
+ */
+function interfaceMatch(name: string, zones: InterfaceZones): ZoneSet {
+  return name.endsWith('+') ? zones.wildcard(name.slice(0, -1)) : ZoneSet.of([name]);
 }
 
 function targetOf(word: string, isGoto: boolean, ctx: RuleContext, err: (m: string) => InputError): Target {

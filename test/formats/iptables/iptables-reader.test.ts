@@ -123,15 +123,23 @@ describe('semantics', () => {
     expect(verdict(text, '*:443/tcp').verdict).toBe('allowed');
   });
 
-  it('interfaces: exact names, negation, and + wildcards over names the save knows', () => {
+  it('interfaces: exact names, negation, and + wildcards, also for interfaces the save never names', () => {
     const text = save(
       '-A FORWARD -i eth+ ! -o eth1 -j ACCEPT\n-A FORWARD -i br0 -o eth1 -j ACCEPT\n-A FORWARD -i eth0 -o eth9 -j DROP\n',
     );
-    expect(verdict(text, '*:443/tcp', '10.0.0.0/8', { sz: 'eth0', dz: 'ppp0' }).verdict).toBe('allowed');
+    const other = 'another interface (no wildcard matches its name)';
+    expect(read(text)[0]!.zones).toEqual({
+      known: ['br0', 'eth0', 'eth1', 'eth9', 'another interface named eth…', other],
+      incomplete: false,
+    });
+    expect(verdict(text, '*:443/tcp', '10.0.0.0/8', { sz: 'eth0', dz: other }).verdict).toBe('allowed');
     expect(verdict(text, '*:443/tcp', '10.0.0.0/8', { sz: 'eth0', dz: 'eth1' }).verdict).toBe('blocked');
     expect(verdict(text, '*:443/tcp', '10.0.0.0/8', { sz: 'br0', dz: 'eth1' }).verdict).toBe('allowed');
-    // eth7 is named nowhere: whether "eth+" covers it can't be told.
-    expect(verdict(text, '*:443/tcp', '10.0.0.0/8', { sz: 'eth7', dz: 'ppp0' }).verdict).toBe('unknown');
+    // eth7 is named nowhere: it is one of "another interface named eth…", which "eth+" matches.
+    const eth7 = 'another interface named eth…';
+    expect(verdict(text, '*:443/tcp', '10.0.0.0/8', { sz: eth7, dz: other }).verdict).toBe('allowed');
+    expect(verdict(text, '*:443/tcp', '10.0.0.0/8', { sz: eth7, dz: 'eth1' }).verdict).toBe('blocked');
+    expect(verdict(text, '*:443/tcp', '10.0.0.0/8', { sz: other, dz: 'eth0' }).verdict).toBe('blocked');
   });
 
   it('reads the host OUTPUT chain where FORWARD is empty and says so', () => {
