@@ -2,7 +2,8 @@
 // the whole check (`node dist/cli.js check F --json`) and a bare Node read-and-split of the same file
 // (read in chunks, decode UTF-8, split into lines), alternated in fresh processes, with min, median and
 // peak RSS of each. `node scripts/bench-fortigate-stream.mjs [sizeMb...]` (default 30 100); BENCH_RUNS=N.
-// Run `npm run build` first. `--floor FILE` is the floor itself.
+// Run `npm run build` first. BENCH_BASE_CLI=path/to/cli.js adds another build (say, before a change) to
+// the rotation. `--floor FILE` is the floor itself.
 import { Buffer } from 'node:buffer';
 import { spawnSync } from 'node:child_process';
 import {
@@ -70,11 +71,15 @@ for (const size of sizes.length ? sizes : [30, 100]) {
   const path = `${OUT}/fortigate-${size}mb.conf`;
   if (!existsSync(path)) generateFortigateConfig(path, { sizeMb: size });
   const mb = statSync(path).size / 1024 / 1024;
-  const ours = [];
-  const floor = [];
+  const sides = [
+    ['check', 'dist/cli.js'],
+    ...(process.env.BENCH_BASE_CLI ? [['base', process.env.BENCH_BASE_CLI]] : []),
+  ];
+  const times = new Map([...sides.map(([name]) => [name, []]), ['floor', []]]);
+  const limit = ['--max-input-mb', String(Math.ceil(mb) + 1)];
   for (let i = 0; i < RUNS; i++) {
-    ours.push(run(['dist/cli.js', 'check', path, '--json', '--max-input-mb', String(Math.ceil(mb) + 1)]));
-    floor.push(run([new URL(import.meta.url).pathname, '--floor', path]));
+    for (const [name, cli] of sides) times.get(name).push(run([cli, 'check', path, '--json', ...limit]));
+    times.get('floor').push(run([new URL(import.meta.url).pathname, '--floor', path]));
   }
   const row = (name, xs) =>
     `  ${name.padEnd(6)} min ${Math.min(...xs.map((x) => x.ms))
@@ -82,11 +87,16 @@ for (const size of sizes.length ? sizes : [30, 100]) {
       .padStart(6)} ms  median ${median(xs.map((x) => x.ms))
       .toFixed(0)
       .padStart(6)} ms  peak RSS median ${median(xs.map((x) => x.rss)).toFixed(0)} MB`;
+  const ours = times.get('check');
+  const floor = times.get('floor');
   const ratio = median(ours.map((x) => x.ms)) / median(floor.map((x) => x.ms));
   const rss = median(ours.map((x) => x.rss));
   console.log(`fortigate ${mb.toFixed(1)} MiB`);
-  console.log(row('check', ours));
-  console.log(row('floor', floor));
+  for (const [name, xs] of times) console.log(row(name, xs));
+  if (times.has('base')) {
+    const base = median(times.get('base').map((x) => x.ms)) / median(floor.map((x) => x.ms));
+    console.log(`  base: ratio of medians ${base.toFixed(2)}x`);
+  }
   console.log(
     `  ratio of medians ${ratio.toFixed(2)}x (target <= 4x); peak RSS ${rss.toFixed(0)} MB = ${(rss / mb).toFixed(2)}x the file (target <= 1.5x + 200 MB = ${(1.5 * mb + 200).toFixed(0)} MB)`,
   );
