@@ -2,14 +2,12 @@ import { IntervalSet } from '../../model/interval-set.js';
 import { ALL_ADDRESSES, FAMILY_RANGE } from '../../model/ip.js';
 import type { UnknownPart } from '../../model/location.js';
 
-/** Which interface names a condition lets through: the named ones the ruleset knows, and the rest. */
+/** Which interfaces a condition lets through: the zones that match (interface-zones.ts), and the rest. */
 export interface IfSet {
-  /** Names (from the ruleset) that match. */
+  /** Zones (names from the ruleset, parts of the others where it has wildcards) that match. */
   known: ReadonlySet<string>;
-  /** Names the ruleset never spells: all match (a negation), none, or maybe (a wildcard may cover some). */
-  others: 'all' | 'none' | 'maybe';
-  /** For `maybe`: the wildcard, for the report. */
-  why?: string;
+  /** Interfaces outside those zones (only where the ruleset has no wildcards): all match, or none. */
+  others: 'all' | 'none';
 }
 
 /** Every interface: conjunction's identity, told apart by identity (its `known` is not filled in). */
@@ -60,14 +58,7 @@ function ifAnd(a: IfSet, b: IfSet, allKnown: readonly string[]): IfSet {
   if (b === ANY_IF) return a;
   const known = new Set<string>();
   for (const n of allKnown) if (a.known.has(n) && b.known.has(n)) known.add(n);
-  const others =
-    a.others === 'none' || b.others === 'none'
-      ? 'none'
-      : a.others === 'maybe' || b.others === 'maybe'
-        ? 'maybe'
-        : 'all';
-  const why = a.others === 'maybe' ? a.why : b.why;
-  return others === 'maybe' && why !== undefined ? { known, others, why } : { known, others };
+  return { known, others: a.others === 'all' && b.others === 'all' ? 'all' : 'none' };
 }
 
 /** Both conditions at once, or undefined where no packet meets both. */

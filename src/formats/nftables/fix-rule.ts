@@ -1,3 +1,4 @@
+import { prefixOfZone } from '../iptables/interface-zones.js';
 import type { IntervalSet } from '../../model/interval-set.js';
 import { FAMILY_RANGE, formatAddress, type Family } from '../../model/ip.js';
 import type { FixRequest } from '../../remediate/types.js';
@@ -76,7 +77,11 @@ export function fixRuleBodies(req: FixRequest, place: FixPlace, name: string): s
     [req.destinationZones, 'oifname', useOif],
   ] as const) {
     if (!zones?.length || !ok) continue;
-    const quoted = zones.map(nftString);
+    // The zone of unnamed interfaces starting with P is written as the wildcard "P*" (interface-zones.ts).
+    const quoted = zones.map((z) => {
+      const prefix = prefixOfZone(z);
+      return prefix === undefined ? nftString(z) : nftString(`${prefix}*`);
+    });
     if (quoted.some((q) => q === undefined))
       return `interface ${zones.join(', ')} can't be written as an nft string`;
     parts.push(`${word} ${list(quoted as string[])}`);

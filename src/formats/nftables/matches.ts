@@ -3,6 +3,7 @@ import { IntervalSet } from '../../model/interval-set.js';
 import { AddressSyntaxError, FAMILY_RANGE, parseIpSpec, prefixBlock, parseAddress } from '../../model/ip.js';
 import { ALL_PORTS, ALL_PROTOS, andAlternatives, andCond, TRUE, type Cond, type IfSet } from './condition.js';
 import { CT_STATES, ETHERTYPES, FIRST_TCP_FLAGS, numberOf, PROTOCOLS, SERVICES, TCP_FLAGS } from './names.js';
+import type { InterfaceZones } from '../iptables/interface-zones.js';
 import type { Match, Selector, TableDef, Value, Verdict } from './ruleset.js';
 
 /** What a rule's matches are read against: its table, the hook's devices, the names the ruleset knows. */
@@ -10,8 +11,9 @@ export interface MatchScope {
   path: string;
   line: number;
   table: TableDef;
-  /** Every interface name the ruleset spells. */
+  /** Every interface zone: the names the ruleset spells and, with wildcards, the parts of the rest. */
   knownIfs: readonly string[];
+  ifZones: InterfaceZones;
   /** At this hook the packet has no input (output, postrouting) or output (prerouting) device. */
   noIif: boolean;
   noOif: boolean;
@@ -294,25 +296,21 @@ function ifPattern(text: string): { name: string; wildcard: boolean } {
   return { name: text, wildcard: false };
 }
 
-function ifMatches(p: { name: string; wildcard: boolean }, name: string): boolean {
-  return p.wildcard ? name.startsWith(p.name) : name === p.name;
-}
-
 function ifSetOf(names: readonly string[], scope: MatchScope): IfSet {
   const patterns = names.map(ifPattern);
-  const known = new Set(scope.knownIfs.filter((n) => patterns.some((p) => ifMatches(p, n))));
-  const wild = names.filter((_, k) => patterns[k]!.wildcard);
-  if (wild.length === 0) return { known, others: 'none' };
-  return {
-    known,
-    others: 'maybe',
-    why: `interface ${wild.map((w) => `"${w}"`).join(', ')} also matches interfaces the ruleset doesn't name`,
-  };
+  const zones = scope.ifZones;
+  const known = new Set(
+    scope.knownIfs.filter((n) =>
+      patterns.some((p) => (p.wildcard ? zones.wildcardMatches(p.name, n) : n === p.name)),
+    ),
+  );
+  // "*" matches every interface. Other wildcards are exact over the zones (interface-zones.ts), whose
+  // list then holds every interface; without them, names the ruleset doesn't spell match no plain name.
+  return { known, others: patterns.some((p) => p.wildcard && p.name === '') ? 'all' : 'none' };
 }
 
 function negateIf(s: IfSet, scope: MatchScope): IfSet {
   const known = new Set(scope.knownIfs.filter((n) => !s.known.has(n)));
-  if (s.others === 'maybe') return { known, others: 'maybe', ...(s.why ? { why: s.why } : {}) };
   return { known, others: s.others === 'all' ? 'none' : 'all' };
 }
 

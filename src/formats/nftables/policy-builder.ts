@@ -5,6 +5,7 @@ import { trueCond, type Cond } from './condition.js';
 import { ChainInliner, StageTooLarge, type Emitted, type Origin } from './inline.js';
 import { formatValue, type MatchScope } from './matches.js';
 import type { ChainDef, Ruleset, Selector, TableDef, Value } from './ruleset.js';
+import { InterfaceZones } from '../iptables/interface-zones.js';
 import { natEgress } from './nat-egress.js';
 import { toRules } from './to-rules.js';
 
@@ -35,17 +36,22 @@ export function rulesetOf(policy: Policy): Ruleset | undefined {
 const isIfSelector = (s: Selector) =>
   s.kind === 'meta' && ['iifname', 'iif', 'oifname', 'oif'].includes(s.key);
 
-/** Every interface name the rules spell (wildcards are not names; they are expanded against these). */
-function interfaceNames(rs: Ruleset): string[] {
+/**
+ * The interfaces as zones: every name the rules spell, and, where they use wildcards, the parts of the
+ * names they don't (interface-zones.ts).
+ */
+function interfaceZones(rs: Ruleset): InterfaceZones {
   const names = new Set<string>();
+  const prefixes = new Set<string>();
   const add = (v: Value, table: TableDef, pick?: number) => {
     const els =
       v.kind === 'set' ? v.elements : v.kind === 'ref' ? (table.sets.get(v.name)?.elements ?? []) : [v];
     for (let e of els) {
       if (e.kind === 'mapping') e = e.key;
       if (pick !== undefined) e = e.kind === 'concat' ? (e.parts[pick] ?? e) : e;
-      if (e.kind === 'atom' && !(e.text.endsWith('*') && !e.text.endsWith('\\*')))
-        names.add(e.text.replace(/\\\*$/, '*'));
+      if (e.kind !== 'atom') continue;
+      if (e.text.endsWith('*') && !e.text.endsWith('\\*')) prefixes.add(e.text.slice(0, -1));
+      else names.add(e.text.replace(/\\\*$/, '*'));
     }
   };
   for (const table of rs.tables) {
@@ -63,7 +69,7 @@ function interfaceNames(rs: Ruleset): string[] {
       }
     }
   }
-  return [...names].sort();
+  return new InterfaceZones(names, prefixes);
 }
 
 /**
@@ -142,7 +148,8 @@ export function buildPolicy(path: string, rs: Ruleset, chain?: TrafficChain): Po
       a.order - b.order,
   );
 
-  const known = interfaceNames(rs);
+  const ifZones = interfaceZones(rs);
+  const known = ifZones.zones;
   const notrack = rs.tables
     .flatMap((t) => [...t.chains.values()])
     .flatMap((c) => c.rules)
@@ -176,6 +183,7 @@ export function buildPolicy(path: string, rs: Ruleset, chain?: TrafficChain): Po
       line,
       table,
       knownIfs: known,
+      ifZones,
       noIif: !router || hook === 'postrouting',
       noOif: hook === 'prerouting',
       ...(chainCtUnknown ? { ctUnknown: chainCtUnknown } : {}),
@@ -254,7 +262,8 @@ export function buildPolicy(path: string, rs: Ruleset, chain?: TrafficChain): Po
     stages,
     ...(usesInterfaces || known.length || egressNames.length
       ? {
-          zones: { known, incomplete: true },
+          // With wildcards the zones name every interface (interface-zones.ts): others are refused.
+          zones: { known, incomplete: !ifZones.complete },
           egressZones: egressNames.length ? ZoneSet.of(egressNames) : ('unknown' as const),
         }
       : {}),

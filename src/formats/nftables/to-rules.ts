@@ -1,24 +1,16 @@
 import { ipsExpr, type AddressExpr } from '../../model/address.js';
 import type { IntervalSet } from '../../model/interval-set.js';
-import type { UnknownPart } from '../../model/location.js';
 import type { Rule } from '../../model/policy.js';
 import { ANY_SERVICE, type PortRange, type ServiceExpr } from '../../model/service.js';
 import { ZoneSet } from '../../model/zone-set.js';
 import { ALL_PORTS, ALL_PROTOS, ANY_IF, familyRange, type Cond, type IfSet } from './condition.js';
 import type { Emitted } from './inline.js';
 
-/** An interface condition as zone sets: the names it surely matches, and the unnamed ones it may. */
-function zonesOf(s: IfSet, known: readonly string[]): { zones: ZoneSet; why?: string }[] {
-  if (s === ANY_IF) return [{ zones: ZoneSet.ANY }];
-  if (s.others === 'none') return s.known.size ? [{ zones: ZoneSet.of(s.known) }] : [];
-  if (s.others === 'all') return [{ zones: ZoneSet.allBut(known.filter((n) => !s.known.has(n))) }];
-  const out: { zones: ZoneSet; why?: string }[] = [];
-  if (s.known.size) out.push({ zones: ZoneSet.of(s.known) });
-  out.push({
-    zones: ZoneSet.allBut(known),
-    why: s.why ?? 'an interface wildcard may match interfaces the ruleset does not name',
-  });
-  return out;
+/** An interface condition as a zone set (empty: the condition matches no interface). */
+function zonesOf(s: IfSet, known: readonly string[]): ZoneSet[] {
+  if (s === ANY_IF) return [ZoneSet.ANY];
+  if (s.others === 'none') return s.known.size ? [ZoneSet.of(s.known)] : [];
+  return [ZoneSet.allBut(known.filter((n) => !s.known.has(n)))];
 }
 
 function ranges(set: IntervalSet): PortRange[] {
@@ -72,19 +64,18 @@ export function toRules(e: Emitted, known: readonly string[], host: boolean): Ru
   const services = servicesOf(e.cond);
   const { name, section, id } = ruleName(e);
   const out: Rule[] = [];
-  const iifs = host ? [{ zones: ZoneSet.ANY }] : zonesOf(e.cond.iif, known);
+  const iifs = host ? [ZoneSet.ANY] : zonesOf(e.cond.iif, known);
   for (const i of iifs) {
     for (const o of zonesOf(e.cond.oif, known)) {
-      const conditions: UnknownPart[] = [...e.cond.unknown];
-      for (const why of [i.why, o.why]) if (why) conditions.push({ reason: why, location: e.location });
+      const conditions = e.cond.unknown;
       out.push({
         name,
         ...(id !== undefined ? { id } : {}),
         enabled: true,
         action: e.action,
         vendorAction: e.vendorAction,
-        sourceZones: i.zones,
-        destinationZones: o.zones,
+        sourceZones: i,
+        destinationZones: o,
         sources,
         destinations,
         services,
