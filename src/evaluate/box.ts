@@ -17,12 +17,7 @@ export function boxIsEmpty(b: Box): boolean {
 }
 
 export function boxesIntersect(a: Box, b: Box): boolean {
-  return (
-    a.s.intersects(b.s) &&
-    a.d.intersects(b.d) &&
-    !a.sz.intersect(b.sz).isEmpty() &&
-    !a.dz.intersect(b.dz).isEmpty()
-  );
+  return a.sz.intersects(b.sz) && a.dz.intersects(b.dz) && a.s.intersects(b.s) && a.d.intersects(b.d);
 }
 
 export function boxIntersect(a: Box, b: Box): Box | undefined {

@@ -13,6 +13,8 @@ import {
   MAX_REGIONS,
   type Decided,
   type FlowTarget,
+  REGION_BUDGET,
+  type RegionBudget,
   newTouchingCache,
   type TouchingCache,
 } from './first-match.js';
@@ -71,13 +73,22 @@ function projectOpen(b: Box, q: Box, open: OpenDims): Box {
   return { sz: open.sz ? b.sz : q.sz, dz: open.dz ? b.dz : q.dz, s: open.s ? b.s : q.s, d: q.d };
 }
 
+const zoneKeys = new WeakMap<ZoneSet, string>();
+
+/** A string equal for equal zone sets, worked out once per set. */
+function zoneKey(z: ZoneSet): string {
+  let key = zoneKeys.get(z);
+  if (key === undefined) zoneKeys.set(z, (key = z.toString()));
+  return key;
+}
+
 export function okRegion(query: Box, pieces: Decided[], open: OpenDims): Box[] {
   // Cuts that differ only in their source set are merged first: one subtraction per zone pair.
   const cuts = new Map<string, { box: Box; sources: IntervalSet[] }>();
   for (const p of pieces) {
     if (p.outcome === ALLOW) continue;
     const cut = projectOpen(p.box, query, open);
-    const key = `${cut.sz}\u0000${cut.dz}`;
+    const key = `${zoneKey(cut.sz)}\u0000${zoneKey(cut.dz)}`;
     const group = cuts.get(key);
     if (group) group.sources.push(cut.s);
     else cuts.set(key, { box: cut, sources: [cut.s] });
@@ -103,10 +114,12 @@ export function evaluateFlow(
   ps: PolicyScope = policyScope(policy, scope),
 ): PolicyFlowResult {
   if (ps.worlds.length === 0) return describeUndecided(policy, ps.empty ?? 'no zone to evaluate');
+  // One budget for the flow in every world: a policy's check stays bounded however its rules cut.
+  const budget: RegionBudget = { left: REGION_BUDGET };
   const results = ps.worlds.map((world) => {
     let c = cache.get(world.label);
     if (!c) cache.set(world.label, (c = newTouchingCache()));
-    return evaluateWorld(policy, flow, ps.sources, world, c);
+    return evaluateWorld(policy, flow, ps.sources, world, c, budget);
   });
   return combineWorlds(policy, ps, results);
 }
@@ -117,6 +130,7 @@ function evaluateWorld(
   sources: IntervalSet | undefined,
   world: EgressWorld,
   cache: TouchingCache,
+  budget: RegionBudget,
 ): PolicyFlowResult {
   const open: OpenDims = { s: sources === undefined, sz: !world.szPinned, dz: !world.dz };
   const dz = world.dz ?? ZoneSet.ANY;
@@ -132,6 +146,7 @@ function evaluateWorld(
       port: flow.port,
       protocol: flow.protocol,
       clientsOutside: world.clientsOutside,
+      budget,
     };
     const pieces = stagedMatch(policy, query, target, cache);
     families.push({ family, query, pieces, okRegion: okRegion(query, pieces, open) });

@@ -13,6 +13,7 @@ import type { Family } from '../model/ip.js';
 import { ZoneSet } from '../model/zone-set.js';
 import { boxesIntersect, boxIntersect, boxIsEmpty, boxSubtract, type Box } from './box.js';
 import { SourceIndex } from './source-index.js';
+import { ZoneIndex } from './zone-index.js';
 
 /** Outcome bits: which actions a region may end with. 3 = either, so the config can't tell. */
 export const ALLOW = 1;
@@ -56,7 +57,25 @@ export interface FlowTarget {
   protocol: Protocol;
   /** The clients are taken to be outside the egress zone: same-zone rules can't match (see Rule.sameZone). */
   clientsOutside?: boolean;
+  /**
+   * Regions one flow may still split into, shared by every world, family and stage of one policy: past it
+   * what is left is unknown (fails closed) instead of taking minutes.
+   */
+  budget?: RegionBudget;
 }
+
+export interface RegionBudget {
+  left: number;
+}
+
+/**
+ * Regions one policy and flow may walk. Rules of random source and destination blocks cut the packet
+ * space into pieces that grow faster than the rules; naming the clients (--source) keeps it small.
+ */
+export const REGION_BUDGET = 200_000;
+
+const OVER_BUDGET =
+  'too many distinct regions to decide exactly (rules of many different source and destination blocks); name the clients with --source to narrow it';
 
 /** Past this many pending regions the evaluation stops and calls the rest unknown (fails closed). */
 export const MAX_REGIONS = 20_000;
@@ -237,28 +256,43 @@ export function firstMatch(
       });
   }
   const sources = new SourceIndex(candidates.length, (k) => candidates[k]!.region.possible.s);
+  const sourceZones = new ZoneIndex(candidates.length, (k) => candidates[k]!.region.possible.sz);
+  const destinationZones = new ZoneIndex(candidates.length, (k) => candidates[k]!.region.possible.dz);
+  // The next candidate at or after `from` that every index lets through, then checked exactly.
+  const nextCandidate = (box: Box, key: string | undefined, from: number): number => {
+    let k = from;
+    for (;;) {
+      let at = sources.next(key, k);
+      at = sourceZones.next(box.sz, at);
+      at = destinationZones.next(box.dz, at);
+      if (at >= candidates.length) return candidates.length;
+      if (at === k) {
+        if (boxesIntersect(box, candidates[k]!.region.possible)) return k;
+        k++;
+      } else k = at;
+    }
+  };
 
   // Each region walks the rules from where it was split off; regions are disjoint, so order among them
   // doesn't matter.
   const work: (Pending & { from: number })[] = [{ box: query, tag: 0, from: 0 }];
+  const budget = target.budget;
   while (work.length > 0) {
-    if (work.length > MAX_REGIONS) {
+    const over = budget !== undefined && budget.left-- <= 0;
+    if (over || work.length > MAX_REGIONS) {
       for (const p of work) {
         const by = candidates[p.from]?.index ?? -1;
         decided.push({
           box: p.box,
           outcome: 3,
           by,
-          doubt: { rule: by, why: 'too many distinct regions to decide exactly' },
+          doubt: { rule: by, why: over ? OVER_BUDGET : 'too many distinct regions to decide exactly' },
         });
       }
       break;
     }
     const p = work.pop()!;
-    let k = sources.next(p.box.s, p.from);
-    while (k < candidates.length && !boxesIntersect(p.box, candidates[k]!.region.possible)) {
-      k = sources.next(p.box.s, k + 1);
-    }
+    const k = nextCandidate(p.box, SourceIndex.keyOf(p.box.s), p.from);
     if (k >= candidates.length) {
       decided.push({
         box: p.box,

@@ -1,5 +1,6 @@
 import type { IntervalSet } from '../model/interval-set.js';
 import { V6_BASE } from '../model/ip.js';
+import { firstAtLeast } from './sorted-positions.js';
 
 /**
  * Finds, for a region's source set, the next rule (by position) that may touch it. Rules whose sources
@@ -16,7 +17,7 @@ export class SourceIndex {
     sources: (position: number) => IntervalSet,
   ) {
     for (let k = 0; k < count; k++) {
-      const key = bucketOf(sources(k));
+      const key = SourceIndex.keyOf(sources(k));
       if (key === undefined) this.wide.push(k);
       else {
         const list = this.buckets.get(key);
@@ -26,34 +27,23 @@ export class SourceIndex {
     }
   }
 
-  /** The smallest position >= `from` whose rule may share sources with `s`, or `count` if none. */
-  next(s: IntervalSet, from: number): number {
+  /** A source set's bucket, or undefined when it spans several (work it out once per region). */
+  static keyOf(s: IntervalSet): string | undefined {
+    const lo = s.min();
+    const hi = s.max();
+    if (lo === undefined || hi === undefined) return undefined;
+    const shift = lo < V6_BASE ? 8n : 64n;
+    const key = lo >> shift;
+    return key === hi >> shift ? key.toString(36) : undefined;
+  }
+
+  /** The smallest position >= `from` whose rule may share sources with a region of bucket `key`. */
+  next(key: string | undefined, from: number): number {
     if (from >= this.count) return this.count;
-    const key = bucketOf(s);
     if (key === undefined) return from;
     const narrow = this.buckets.get(key);
     const a = narrow ? firstAtLeast(narrow, from) : this.count;
     const b = firstAtLeast(this.wide, from);
-    return Math.min(a, b);
+    return Math.min(a, b, this.count);
   }
-}
-
-function bucketOf(s: IntervalSet): string | undefined {
-  const lo = s.min();
-  const hi = s.max();
-  if (lo === undefined || hi === undefined) return undefined;
-  const shift = lo < V6_BASE ? 8n : 64n;
-  const key = lo >> shift;
-  return key === hi >> shift ? key.toString(36) : undefined;
-}
-
-function firstAtLeast(sorted: readonly number[], from: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (sorted[mid]! < from) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo < sorted.length ? sorted[lo]! : Number.MAX_SAFE_INTEGER;
 }

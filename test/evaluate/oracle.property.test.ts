@@ -115,5 +115,48 @@ describe('evaluator vs brute-force oracle', () => {
       { numRuns: RUNS },
     );
     expect(nonTrivial).toBeGreaterThan(RUNS * 0.8);
-  });
+    // 10,000 policies take ~40 s alone, minutes on a shared, loaded machine.
+  }, 600_000);
+});
+
+describe('a region budget fails closed', () => {
+  it('past the budget every region left is unknown, and what was decided agrees with the oracle', () => {
+    let ranOut = 0;
+    fc.assert(
+      fc.property(arbCase, fc.integer({ min: 0, max: 6 }), (c, left) => {
+        const stages = stagesOf(c.rules.length, c.cuts);
+        const policy: Policy = {
+          format: 'test',
+          paths: ['p'],
+          rules: c.rules,
+          ...(stages ? { stages } : {}),
+          default: { action: c.defaultAction, name: 'default' },
+          notes: [],
+        };
+        const query: Box = { sz: ZoneSet.of(c.qsz), dz: ZoneSet.of(c.qdz), s: c.qs, d: c.qd };
+        const budget = { left };
+        const pieces = stagedMatch(policy, query, {
+          family: 'ipv4',
+          dstContext: { kind: 'addresses' },
+          port: c.port,
+          protocol: c.protocol,
+          budget,
+        });
+        if (budget.left < 0) ranOut++;
+        for (const pk of packets(query)) {
+          const holders = pieces.filter((p) => inBox(p.box, pk));
+          expect(holders.length).toBe(1);
+          const piece = holders[0]!;
+          const want = stagedOracle(c.rules, stages, c.defaultAction, pk, c.port, c.protocol);
+          if (piece.doubt?.why.startsWith('too many distinct regions')) expect(piece.outcome).toBe(3);
+          // Decided before the budget ran out: exact, or unknown where the oracle is too.
+          else expect(piece.outcome === want.outcome || piece.outcome === 3).toBe(true);
+          // Never allowed where the oracle says anything else.
+          if (piece.outcome === 1) expect(want.outcome).toBe(1);
+        }
+      }),
+      { numRuns: Math.min(RUNS, 3000) },
+    );
+    expect(ranOut).toBeGreaterThan(100);
+  }, 600_000);
 });
