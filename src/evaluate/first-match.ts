@@ -72,7 +72,7 @@ export interface RegionBudget {
  * Regions one policy and flow may walk. Rules of random source and destination blocks cut the packet
  * space into pieces that grow faster than the rules; naming the clients (--source) keeps it small.
  */
-export const REGION_BUDGET = 200_000;
+export const REGION_BUDGET = 100_000;
 
 const OVER_BUDGET =
   'too many distinct regions to decide exactly (rules of many different source and destination blocks); name the clients with --source to narrow it';
