@@ -4,6 +4,7 @@ import type { InputFile } from '../../src/input/input-file.js';
 import { parseIpSpec } from '../../src/model/ip.js';
 import type { Policy } from '../../src/model/policy.js';
 import { ZoneSet } from '../../src/model/zone-set.js';
+import { InterfaceZones, OTHER_INTERFACE, prefixOfZone } from '../../src/formats/iptables/interface-zones.js';
 import { formatById, readPolicies } from '../../src/formats/registry.js';
 import { LAN_IF, WAN_IF, flowSpec, type Probe } from './addresses.js';
 
@@ -42,6 +43,18 @@ export function readerRegistered(formatId: string): boolean {
  * the router's client interface and the internet reached through its server interface, and compares the
  * verdict with what the kernel did: allowed ⇔ delivered, blocked ⇔ dropped.
  */
+/**
+ * The zone of one of the lab's interfaces in what the readers made of a ruleset: itself where the ruleset
+ * names it, else the part of the unnamed interfaces it falls in where there are wildcards
+ * (interface-zones.ts), else the name (any unnamed interface: "another zone").
+ */
+export function zoneOf(policies: readonly Policy[], iface: string): string {
+  const known = policies.flatMap((p) => p.zones?.known ?? []);
+  const prefixes = known.map(prefixOfZone).filter((p) => p !== undefined);
+  const names = known.filter((z) => prefixOfZone(z) === undefined && z !== OTHER_INTERFACE);
+  return new InterfaceZones(names, prefixes).zoneOf(iface) ?? iface;
+}
+
 export function compare(
   policies: Policy[],
   probes: readonly Probe[],
@@ -52,8 +65,8 @@ export function compare(
     const flow = parseFlowSpec(flowSpec(probe));
     const scope = {
       sources: parseIpSpec(probe.src),
-      sourceZones: ZoneSet.of([LAN_IF]),
-      destinationZones: ZoneSet.of([WAN_IF]),
+      sourceZones: ZoneSet.of([zoneOf(policies, LAN_IF)]),
+      destinationZones: ZoneSet.of([zoneOf(policies, WAN_IF)]),
     };
     const [result] = evaluateAll(policies, [flow], scope);
     const kernel = delivered[i] ? 'delivered' : 'dropped';

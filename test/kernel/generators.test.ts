@@ -22,7 +22,12 @@ describe.skipIf(skip !== undefined)(`random rulesets load${skip ? ` (skipped: ${
   it(`${N} iptables rulesets load with iptables-restore and cover the constructs`, async () => {
     const seen = new Set<string>();
     for (let i = 0; i < N; i++) {
-      const rs = generateIptables(new Rng(1000 + i), { sourcePorts: true, log: true, rawConntrack: true });
+      const rs = generateIptables(new Rng(1000 + i), {
+        sourcePorts: true,
+        log: true,
+        rawConntrack: true,
+        unnamedInterfaces: true,
+      });
       rs.features.forEach((f) => seen.add(f));
       await lab.loadIptables(rs);
     }
@@ -41,6 +46,7 @@ describe.skipIf(skip !== undefined)(`random rulesets load${skip ? ` (skipped: ${
       'raw',
       'mangle',
       'interface-wildcard',
+      'unnamed-interface',
     ])
       expect(seen).toContain(f);
   });
@@ -48,7 +54,12 @@ describe.skipIf(skip !== undefined)(`random rulesets load${skip ? ` (skipped: ${
   it(`${N} nftables rulesets load with nft -f and cover the constructs`, async () => {
     const seen = new Set<string>();
     for (let i = 0; i < N; i++) {
-      const rs = generateNftables(new Rng(2000 + i), { prerouting: true, log: true, beforeConntrack: true });
+      const rs = generateNftables(new Rng(2000 + i), {
+        prerouting: true,
+        log: true,
+        beforeConntrack: true,
+        unnamedInterfaces: true,
+      });
       rs.features.forEach((f) => seen.add(f));
       await lab.loadNftables(rs.text);
     }

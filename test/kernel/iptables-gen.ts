@@ -20,11 +20,16 @@ export interface IptablesOptions {
   log?: boolean;
   /** conntrack/state matches in the raw table, which runs before conntrack (a first packet is INVALID there). */
   rawConntrack?: boolean;
+  /**
+   * Host chains that sometimes don't name the lab's interfaces, so that lan0/wan0 may be names the save
+   * never spells and `+` wildcards decide them through the partition by prefix (interface-zones.ts).
+   */
+  unnamedInterfaces?: boolean;
 }
 
 const USER_CHAINS = ['lan_in', 'svc', 'CHK-1', 'blocklist', 'web.allow', 'x'];
-const IN_IFS = ['lan0', 'wan0', 'lan+', 'l+', 'eth0', 'wan+', '+', 'dmz0'];
-const OUT_IFS = ['wan0', 'lan0', 'wan+', 'w+', 'eth1', 'lan+', '+', 'dmz+'];
+const IN_IFS = ['lan0', 'wan0', 'lan+', 'l+', 'eth0', 'wan+', '+', 'dmz0', 'lan0+', 'la+'];
+const OUT_IFS = ['wan0', 'lan0', 'wan+', 'w+', 'eth1', 'lan+', '+', 'dmz+', 'wan0+', 'wa+'];
 const COMMENTS = ['allow web', 'block-bad', 'RemoteSpark "media"', 'x'];
 const STATES = ['NEW', 'ESTABLISHED', 'RELATED', 'INVALID', 'UNTRACKED'];
 /**
@@ -185,9 +190,14 @@ function filterTable(c: Ctx): string {
   lines.push(`:OUTPUT ${rng.pick(['ACCEPT', 'DROP'])} [0:0]`);
   for (const u of users) lines.push(`:${u} - [0:0]`);
   // The host's own chains: traffic through the router never passes them. They name the router's
-  // interfaces, as a real router's rules do, so `+` wildcards are matched against known names (what a
-  // wildcard does on interfaces a save never names is unknown by design, and tested by the reader's tests).
-  lines.push('-A INPUT -i lan0 -p tcp -m tcp --dport 22 -j ACCEPT', '-A OUTPUT -o wan0 -j ACCEPT');
+  // interfaces, as a real router's rules do, or (unnamedInterfaces) sometimes others, so that the lab's
+  // interfaces may be ones the save never spells, decided by the wildcards' partition by prefix.
+  const unnamed = c.opts.unnamedInterfaces && rng.chance(0.5);
+  if (unnamed) c.features.add('unnamed-interface');
+  lines.push(
+    `-A INPUT -i ${unnamed ? 'mgmt0' : 'lan0'} -p tcp -m tcp --dport 22 -j ACCEPT`,
+    `-A OUTPUT -o ${unnamed ? 'mgmt0' : 'wan0'} -j ACCEPT`,
+  );
   for (const [chain, where] of [
     ['INPUT', { inIf: true, outIf: false, conntrack: true }],
     ['OUTPUT', { inIf: false, outIf: true, conntrack: true }],

@@ -5,7 +5,12 @@ import { generateIptables } from './iptables-gen.js';
 // sampled flow is the kernel's (allowed = delivered, blocked = dropped), read from what iptables-save
 // prints and from the restore file as written.
 await describeKernelOracle('iptables', (rng, dir) => {
-  const rs = generateIptables(rng, { sourcePorts: true, log: true, rawConntrack: true });
+  const rs = generateIptables(rng, {
+    sourcePorts: true,
+    log: true,
+    rawConntrack: true,
+    unnamedInterfaces: true,
+  });
   return {
     features: rs.features,
     load: (l) => l.loadIptables(rs),

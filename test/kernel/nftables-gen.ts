@@ -22,14 +22,19 @@ export interface NftOptions {
   log?: boolean;
   /** Prerouting chains at priority -300 too, before conntrack (-200): a first packet's ct state is invalid there. */
   beforeConntrack?: boolean;
+  /**
+   * Host chains that sometimes don't name the lab's interfaces, so that lan0/wan0 may be names the ruleset
+   * never spells and wildcards decide them through the partition by prefix (interface-zones.ts).
+   */
+  unnamedInterfaces?: boolean;
 }
 
 type TableFamily = 'inet' | 'ip' | 'ip6';
 
 const USER_CHAINS = ['allow_web', 'blk', 'c-1', 'chk'];
 const PRIORITIES = ['filter', 'filter - 10', 'filter + 10', '-5', '5', '100', 'mangle', '-200'];
-const IIFS = ['"lan0"', '"wan0"', '"lan*"', '"l*"', '"eth0"', '"dmz0"'];
-const OIFS = ['"wan0"', '"lan0"', '"wan*"', '"w*"', '"eth1"', '"dmz*"'];
+const IIFS = ['"lan0"', '"wan0"', '"lan*"', '"l*"', '"eth0"', '"dmz0"', '"lan0*"', '"la*"'];
+const OIFS = ['"wan0"', '"lan0"', '"wan*"', '"w*"', '"eth1"', '"dmz*"', '"wan0*"', '"wa*"'];
 const STATES = ['new', 'established', 'related', 'invalid', 'untracked'];
 const COMMENTS = ['allow web', 'block bad', 'x'];
 
@@ -355,11 +360,13 @@ function table(c: TableCtx, name: string, priorities: string[]): string {
   }
   if (c.hostChains) {
     // The router's own traffic: never on the path of forwarded traffic. These name the router's
-    // interfaces, as a real router's rules do, so wildcards are matched against known names (what a
-    // wildcard does on interfaces a ruleset never names is unknown by design: the reader's own tests).
+    // interfaces, as a real router's rules do, or (unnamedInterfaces) sometimes others, so that the lab's
+    // interfaces may be ones the ruleset never spells, decided by the wildcards' partition by prefix.
+    const unnamed = c.opts.unnamedInterfaces && rng.chance(0.5);
+    if (unnamed) c.features.add('unnamed-interface');
     body.push(
-      '\tchain input {\n\t\ttype filter hook input priority filter; policy drop;\n\t\tct state established,related accept\n\t\tiifname "lan0" tcp dport 22 accept\n\t}',
-      '\tchain output {\n\t\ttype filter hook output priority filter; policy accept;\n\t\toifname "wan0" accept\n\t}',
+      `\tchain input {\n\t\ttype filter hook input priority filter; policy drop;\n\t\tct state established,related accept\n\t\tiifname "${unnamed ? 'mgmt0' : 'lan0'}" tcp dport 22 accept\n\t}`,
+      `\tchain output {\n\t\ttype filter hook output priority filter; policy accept;\n\t\toifname "${unnamed ? 'mgmt0' : 'wan0'}" accept\n\t}`,
     );
   }
   users.forEach((u, k) => {

@@ -5,7 +5,12 @@ import { generateNftables } from './nftables-gen.js';
 // sampled flow is the kernel's (allowed = delivered, blocked = dropped), read from the nft script as
 // written (with its defines), from `nft list ruleset` and from `nft -j list ruleset`.
 await describeKernelOracle('nftables', (rng, dir) => {
-  const rs = generateNftables(rng, { prerouting: true, log: true, beforeConntrack: true });
+  const rs = generateNftables(rng, {
+    prerouting: true,
+    log: true,
+    beforeConntrack: true,
+    unnamedInterfaces: true,
+  });
   return {
     features: rs.features,
     load: (l) => l.loadNftables(rs.text),
