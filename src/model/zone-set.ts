@@ -47,14 +47,24 @@ export class ZoneSet {
     return false;
   }
 
+  /** The common names; one of the two sets itself where it is the answer (evaluation splits regions often). */
   intersect(other: ZoneSet): ZoneSet {
-    if (other.isAny()) return this;
+    if (other.isAny() || other === this) return this;
     if (this.isAny()) return other;
-    if (!this.complement && !other.complement)
-      return ZoneSet.of([...this.names].filter((n) => other.names.has(n)));
-    if (!this.complement) return ZoneSet.of([...this.names].filter((n) => !other.names.has(n)));
-    if (!other.complement) return ZoneSet.of([...other.names].filter((n) => !this.names.has(n)));
+    if (!this.complement && !other.complement) return this.keep((n) => other.names.has(n));
+    if (!this.complement) return this.keep((n) => !other.names.has(n));
+    if (!other.complement) return other.keep((n) => !this.names.has(n));
+    if (subsetOf(other.names, this.names)) return this;
+    if (subsetOf(this.names, other.names)) return other;
     return ZoneSet.allBut([...this.names, ...other.names]);
+  }
+
+  /** This finite set's names that pass `test`: itself when all do. */
+  private keep(test: (name: string) => boolean): ZoneSet {
+    const kept: string[] = [];
+    for (const n of this.names) if (test(n)) kept.push(n);
+    if (kept.length === this.names.size) return this;
+    return kept.length === 0 ? ZoneSet.NONE : ZoneSet.of(kept);
   }
 
   subtract(other: ZoneSet): ZoneSet {
@@ -66,6 +76,8 @@ export class ZoneSet {
   }
 
   negate(): ZoneSet {
+    if (this === ZoneSet.ANY) return ZoneSet.NONE;
+    if (this === ZoneSet.NONE) return ZoneSet.ANY;
     return new ZoneSet(this.names, !this.complement);
   }
 
@@ -74,4 +86,10 @@ export class ZoneSet {
     const list = [...this.names].sort().join(', ');
     return this.complement ? `any except ${list}` : list;
   }
+}
+
+function subsetOf(a: ReadonlySet<string>, b: ReadonlySet<string>): boolean {
+  if (a.size > b.size) return false;
+  for (const n of a) if (!b.has(n)) return false;
+  return true;
 }
