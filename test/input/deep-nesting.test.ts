@@ -246,6 +246,44 @@ interface GigabitEthernet0/1
     expect([1, 2]).toContain(r.status);
     if (r.status === 2) expect(r.stderr).toMatch(new RegExp(`${root}\\.xml:\\d+: `));
   });
+  /** pfSense's legacy `<aliases>` or OPNsense's MVC list, each alias an address or port list. */
+  const pfAliases = (root: string, aliases: [name: string, type: string, entries: string[]][]) =>
+    root === 'pfsense'
+      ? `<aliases>\n${aliases.map(([name, type, e]) => `<alias><name>${name}</name><type>${type}</type><address>${e.join(' ')}</address></alias>`).join('\n')}\n</aliases>`
+      : `<OPNsense><Firewall><Alias version="1.0.1"><aliases>\n${aliases.map(([name, type, e], i) => `<alias uuid="00000000-0000-4000-8000-${String(i).padStart(12, '0')}"><enabled>1</enabled><name>${name}</name><type>${type}</type><content>${e.join('\n')}</content></alias>`).join('\n')}\n</aliases></Alias></Firewall></OPNsense>`;
+  const pfConfig = (root: string, aliases: string) =>
+    `<?xml version="1.0"?>\n<${root}>\n<version>24.1</version>\n<interfaces><wan><enable>1</enable><if>em0</if><ipaddr>dhcp</ipaddr></wan><lan><enable>1</enable><if>em1</if><ipaddr>192.168.1.1</ipaddr><subnet>24</subnet></lan></interfaces>\n<filter><rule><type>pass</type><interface>lan</interface><ipprotocol>inet</ipprotocol><protocol>tcp/udp</protocol><source><address>a0</address></source><destination><any>1</any><port>p0</port></destination><descr>deep aliases</descr></rule></filter>\n${aliases}\n</${root}>\n`;
+  it.each(['pfsense', 'opnsense'])('%s aliases nested 20,000 deep read at any depth', async (root) => {
+    // Each alias adds a network or port and names the next; the innermost holds what the flows need.
+    const chain = (prefix: string, type: string, own: (i: number) => string, last: string[]) =>
+      range(DEEP).map((i): [string, string, string[]] => [
+        `${prefix}${i}`,
+        type,
+        [own(i), ...(i + 1 < DEEP ? [`${prefix}${i + 1}`] : last)],
+      ]);
+    const aliases = [
+      ...chain('a', 'network', (i) => `10.${i >> 8}.${i & 255}.0/24`, ['192.168.1.0/24']),
+      ...chain('p', 'port', (i) => String(10_000 + i), ['443', '3478', '8089', '53']),
+    ];
+    const p = file(`${root}-aliases.xml`, pfConfig(root, pfAliases(root, aliases)));
+    const r = await runCli('check', p, '--source', '192.168.1.0/24');
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain(`deep aliases (${p}:5)`);
+  });
+  it.each(['pfsense', 'opnsense'])('%s aliases in a loop are unknown, naming the alias', async (root) => {
+    const aliases = pfAliases(root, [
+      ['a0', 'network', ['a1']],
+      ['a1', 'network', ['192.168.1.0/24', 'a0']],
+      ['p0', 'port', ['443', 'p1']],
+      ['p1', 'port', ['53', 'p0']],
+    ]);
+    const p = file(`${root}-alias-loop.xml`, pfConfig(root, aliases));
+    const r = await runCli('check', p, '--source', '192.168.1.0/24', '--json');
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain('port alias \\"p0\\": it contains itself');
+  });
   it('nftables JSON', async () => {
     const p = file(
       'nft.json',

@@ -64,11 +64,28 @@ export function readAliases(doc: XmlDocument, root: XmlElement): AliasDef[] {
   return out;
 }
 
-/** Resolves alias names to address and port sets, nested aliases included; what can't be known is unknown. */
+/** An alias's entry as read once: a nested alias, or what the entry itself stands for. */
+type Entry<T> = { alias: AliasDef } | { value: T };
+
+/** A nested alias being walked: its entries and the next one to read. */
+interface Open<T> {
+  def: AliasDef;
+  entries: readonly Entry<T>[];
+  next: number;
+}
+
+/**
+ * Resolves alias names to address and port sets, nested aliases included; what can't be known is unknown.
+ * pfSense expands nested aliases to any depth, each alias once per expansion (filter.inc,
+ * filter_generate_nested_alias_recurse: no depth limit, a list of the aliases already expanded), so
+ * nesting is walked with a stack of its own, never the call stack. A loop, which pfSense cuts silently,
+ * is read as unknown naming the alias, so the mistake is shown.
+ */
 export class Aliases {
   private readonly byName = new Map<string, AliasDef>();
   private readonly addresses = new Map<string, AddressExpr>();
   private readonly ports = new Map<string, PortRange[] | UnknownPart>();
+  private readonly addressEntries = new Map<string, readonly Entry<AddressExpr>[]>();
   readonly warnings: { message: string; location?: SourceLocation }[] = [];
 
   constructor(readonly defs: readonly AliasDef[]) {
@@ -84,13 +101,14 @@ export class Aliases {
   }
 
   /** An address alias's set; undefined when no alias has that name. */
-  address(name: string, seen: readonly string[] = []): AddressExpr | undefined {
+  address(name: string): AddressExpr | undefined {
     const def = this.byName.get(name);
     if (!def) return undefined;
-    const cached = this.addresses.get(name);
-    if (cached) return cached;
-    const expr = this.expand(def, seen);
-    this.addresses.set(name, expr);
+    let expr = this.addresses.get(name);
+    if (!expr) {
+      expr = this.expand(def);
+      this.addresses.set(name, expr);
+    }
     return expr;
   }
 
@@ -98,8 +116,8 @@ export class Aliases {
     return unknownExpr({ reason: `alias "${def.name}": ${reason}`, location: def.location });
   }
 
-  private expand(def: AliasDef, seen: readonly string[]): AddressExpr {
-    if (seen.includes(def.name)) return this.unknown(def, 'it contains itself');
+  /** Why the firewall can't give an address alias's addresses from the config, or undefined if it can. */
+  private unexpandable(def: AliasDef): AddressExpr | undefined {
     if (!def.enabled) return this.unknown(def, 'it is disabled');
     if (def.type === 'port') return this.unknown(def, 'a port alias used as an address');
     if (!ADDRESS_TYPES.has(def.type)) {
@@ -109,13 +127,62 @@ export class Aliases {
         `a ${def.type || 'typeless'} alias, whose addresses the firewall loads at run time`,
       );
     }
-    const members = def.entries.map((e) => this.entry(def, e, [...seen, def.name]));
+    return undefined;
+  }
+
+  /** The alias's members, nested aliases flattened in entry order, as one union one level deep. */
+  private expand(root: AliasDef): AddressExpr {
+    const why = this.unexpandable(root);
+    if (why) return why;
+    const members: AddressExpr[] = [];
+    const open = new Set([root.name]);
+    const done = new Set<string>();
+    const stack: Open<AddressExpr>[] = [{ def: root, entries: this.entriesOf(root), next: 0 }];
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1]!;
+      const entry = top.entries[top.next++];
+      if (!entry) {
+        stack.pop();
+        open.delete(top.def.name);
+        done.add(top.def.name);
+        continue;
+      }
+      if ('value' in entry) {
+        members.push(entry.value);
+        continue;
+      }
+      const nested = entry.alias;
+      if (open.has(nested.name)) {
+        members.push(this.unknown(nested, 'it contains itself'));
+        continue;
+      }
+      if (done.has(nested.name)) continue;
+      const nestedWhy = this.unexpandable(nested);
+      if (nestedWhy) {
+        members.push(nestedWhy);
+        done.add(nested.name);
+        continue;
+      }
+      open.add(nested.name);
+      stack.push({ def: nested, entries: this.entriesOf(nested), next: 0 });
+    }
     return unionExpr(members);
   }
 
-  private entry(def: AliasDef, text: string, seen: readonly string[]): AddressExpr {
-    const nested = this.address(text, seen);
-    if (nested) return nested;
+  /** An address alias's entries, read once (so a warning about one is given once). */
+  private entriesOf(def: AliasDef): readonly Entry<AddressExpr>[] {
+    let entries = this.addressEntries.get(def.name);
+    if (!entries) {
+      entries = def.entries.map((text) => {
+        const alias = this.byName.get(text);
+        return alias ? { alias } : { value: this.entry(def, text) };
+      });
+      this.addressEntries.set(def.name, entries);
+    }
+    return entries;
+  }
+
+  private entry(def: AliasDef, text: string): AddressExpr {
     if (text === 'any') return ANY_ADDRESS;
     if (/^[0-9a-f.:/-]+$/i.test(text) && /[.:]/.test(text)) {
       try {
@@ -144,36 +211,61 @@ export class Aliases {
   }
 
   /** A port alias's ranges (nested aliases expanded), or why they can't be known; undefined: no such alias. */
-  portRanges(name: string, seen: readonly string[] = []): PortRange[] | UnknownPart | undefined {
+  portRanges(name: string): PortRange[] | UnknownPart | undefined {
     const def = this.byName.get(name);
     if (!def) return undefined;
-    const cached = this.ports.get(name);
-    if (cached) return cached;
-    const result = this.expandPorts(def, seen);
-    this.ports.set(name, result);
+    let result = this.ports.get(name);
+    if (!result) {
+      result = this.expandPorts(def);
+      this.ports.set(name, result);
+    }
     return result;
   }
 
-  private expandPorts(def: AliasDef, seen: readonly string[]): PortRange[] | UnknownPart {
-    const why = (reason: string): UnknownPart => ({
-      reason: `port alias "${def.name}": ${reason}`,
-      location: def.location,
-    });
-    if (seen.includes(def.name)) return why('it contains itself');
-    if (!def.enabled) return why('it is disabled');
-    if (def.type !== 'port') return why(`a ${def.type || 'typeless'} alias used as ports`);
+  /** The ranges of the alias and of the port aliases it nests, or the first reason they can't be known. */
+  private expandPorts(root: AliasDef): PortRange[] | UnknownPart {
     const out: PortRange[] = [];
-    for (const e of def.entries) {
-      const nested = this.portRanges(e, [...seen, def.name]);
-      if (nested !== undefined) {
-        if (!Array.isArray(nested)) return nested;
-        out.push(...nested);
-        continue;
+    const open = new Set<string>();
+    const done = new Set<string>();
+    const stack: Open<PortRange | undefined>[] = [];
+    const enter = (def: AliasDef): UnknownPart | undefined => {
+      if (open.has(def.name)) return portsUnknown(def, 'it contains itself');
+      if (!def.enabled) return portsUnknown(def, 'it is disabled');
+      if (def.type !== 'port') return portsUnknown(def, `a ${def.type || 'typeless'} alias used as ports`);
+      open.add(def.name);
+      stack.push({ def, entries: this.portEntriesOf(def), next: 0 });
+      return undefined;
+    };
+    const why = enter(root);
+    if (why) return why;
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1]!;
+      const entry = top.entries[top.next++];
+      if (!entry) {
+        stack.pop();
+        open.delete(top.def.name);
+        done.add(top.def.name);
+      } else if ('alias' in entry) {
+        if (done.has(entry.alias.name)) continue;
+        const nestedWhy = enter(entry.alias);
+        if (nestedWhy) return nestedWhy;
+      } else if (entry.value) {
+        out.push(entry.value);
+      } else {
+        return portsUnknown(top.def, `entry "${top.def.entries[top.next - 1]!}" is not a port or range`);
       }
-      const range = parsePortSpec(e);
-      if (!range) return why(`entry "${e}" is not a port or range`);
-      out.push(range);
     }
     return out;
   }
+
+  private portEntriesOf(def: AliasDef): readonly Entry<PortRange | undefined>[] {
+    return def.entries.map((text) => {
+      const alias = this.byName.get(text);
+      return alias ? { alias } : { value: parsePortSpec(text) };
+    });
+  }
+}
+
+function portsUnknown(def: AliasDef, reason: string): UnknownPart {
+  return { reason: `port alias "${def.name}": ${reason}`, location: def.location };
 }
