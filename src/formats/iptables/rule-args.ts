@@ -251,7 +251,10 @@ export function parseRule(rule: SaveRule, ctx: RuleContext): ParsedRule {
         }
         const side = o.name.startsWith('-s') || o.name.startsWith('--s') ? 'src' : 'dst';
         if (typeof set === 'string') unknown(set);
-        else and({ [side]: o.neg ? FAMILY_RANGE[ctx.family].subtract(set) : set });
+        else {
+          const sideSet = o.neg ? FAMILY_RANGE[ctx.family].subtract(set) : set;
+          and(side === 'src' ? { src: sideSet } : { dst: sideSet });
+        }
         continue;
       }
       case '-p':
@@ -294,7 +297,8 @@ export function parseRule(rule: SaveRule, ctx: RuleContext): ParsedRule {
           z = interfaceMatch(name, ctx.interfaces);
           ctx.cache.interfaces.set(name, z);
         }
-        and({ [input ? 'sz' : 'dz']: o.neg ? z.negate() : z });
+        const zones = o.neg ? z.negate() : z;
+        and(input ? { sz: zones } : { dz: zones });
         continue;
       }
       case '-f':
@@ -427,10 +431,11 @@ function moduleOption(
   unknown: (reason: string) => void,
 ): OptionResult {
   const v = o.values;
-  const text = `${o.neg ? '! ' : ''}${o.name} ${v.join(' ')}`.trim();
-  const bool = (result: boolean | 'unknown', why: string): OptionResult => {
+  // The option as written, for reasons (made only where one is given).
+  const text = () => `${o.neg ? '! ' : ''}${o.name} ${v.join(' ')}`.trim();
+  const bool = (result: boolean | 'unknown', why: () => string): OptionResult => {
     if (result === 'unknown') {
-      unknown(why);
+      unknown(why());
       return undefined;
     }
     return result === o.neg ? 'never' : undefined;
@@ -460,18 +465,18 @@ function moduleOption(
       return o.name.includes('sport') || o.name.includes('source') ? { sport: ports } : { dport: ports };
     }
     case '--syn':
-      return bool(true, '');
+      return bool(true, text);
     case '--tcp-flags': {
       if (v.length !== 2) throw err('--tcp-flags takes a mask and the flags that must be set');
       const mask = tcpFlags(v[0]!, err);
       const comp = tcpFlags(v[1]!, err);
       // A flow's first packet is a SYN; a client asking for ECN also sets ECE and CWR on it (RFC 3168).
       if (mask.has('ECE') || mask.has('CWR'))
-        return bool('unknown', `${text}: the SYN may carry ECE and CWR`);
+        return bool('unknown', () => `${text()}: the SYN may carry ECE and CWR`);
       // Matches when the flags under the mask are exactly those listed (iptables-extensions(8), tcp).
       return bool(
         [...mask].every((f) => (f === 'SYN') === comp.has(f)),
-        '',
+        text,
       );
     }
     case '--ctstate':
@@ -479,7 +484,7 @@ function moduleOption(
       if (v.length !== 1) throw err(`${o.name} takes one comma-separated list of states`);
       return bool(
         firstPacketState(v[0]!, ctx, err, o.name === '--state'),
-        `${text}: the raw table may leave the flow untracked`,
+        () => `${text()}: the raw table may leave the flow untracked`,
       );
     case '--match-set':
     case '--set': {
@@ -492,7 +497,7 @@ function moduleOption(
         ? `ipset ${name} is changed by a -j SET rule at run time`
         : setMembers(ctx.sets, name);
       if (typeof members === 'string') {
-        unknown(`${text}: ${members}`);
+        unknown(`${text()}: ${members}`);
         return undefined;
       }
       const set = members.intersect(FAMILY_RANGE[ctx.family]);
@@ -524,11 +529,11 @@ function moduleOption(
       const actual = o.name === '--dst-type' ? 'UNICAST' : ctx.host ? 'LOCAL' : 'UNICAST';
       const types = v[0]!.toUpperCase().split(',');
       const decided = ['UNICAST', 'LOCAL', 'BROADCAST', 'MULTICAST'];
-      if (types.includes(actual)) return bool(true, '');
-      return bool(types.every((t) => decided.includes(t)) ? false : 'unknown', `-m addrtype ${text}`);
+      if (types.includes(actual)) return bool(true, text);
+      return bool(types.every((t) => decided.includes(t)) ? false : 'unknown', () => `-m addrtype ${text()}`);
     }
   }
-  unknown(`-m ${module} ${text}`);
+  unknown(`-m ${module} ${text()}`);
   return undefined;
 }
 
