@@ -2,8 +2,8 @@
 // the whole check (`node dist/cli.js check F --json`) and a bare Node read-and-split of the same file
 // (read in chunks, decode UTF-8, split into lines), alternated in fresh processes, with min, median and
 // peak RSS of each. `node scripts/bench-fortigate-stream.mjs [sizeMb...]` (default 30 100); BENCH_RUNS=N.
-// Run `npm run build` first. BENCH_BASE_CLI=path/to/cli.js adds another build (say, before a change) to
-// the rotation. `--floor FILE` is the floor itself.
+// Run `npm run build` first (BENCH_CLI=path/to/cli.js times another build). BENCH_BASE_CLI=path/to/cli.js
+// adds another build (say, before a change) to the rotation. `--floor FILE` is the floor itself.
 import { Buffer } from 'node:buffer';
 import { spawnSync } from 'node:child_process';
 import {
@@ -72,7 +72,7 @@ for (const size of sizes.length ? sizes : [30, 100]) {
   if (!existsSync(path)) generateFortigateConfig(path, { sizeMb: size });
   const mb = statSync(path).size / 1024 / 1024;
   const sides = [
-    ['check', 'dist/cli.js'],
+    ['check', process.env.BENCH_CLI ?? 'dist/cli.js'],
     ...(process.env.BENCH_BASE_CLI ? [['base', process.env.BENCH_BASE_CLI]] : []),
   ];
   const times = new Map([...sides.map(([name]) => [name, []]), ['floor', []]]);

@@ -1,5 +1,5 @@
-import { minusExpr, unionExpr, unknownExpr, type AddressExpr } from '../../model/address.js';
-import type { Family } from '../../model/ip.js';
+import { ipsExpr, minusExpr, unionExpr, unknownExpr, type AddressExpr } from '../../model/address.js';
+import { FAMILY_RANGE, type Family } from '../../model/ip.js';
 import { addressObjectExpr, malformedPart, vipExpr, type ObjectContext } from './address-objects.js';
 import type { Block, Entry } from './config-tree.js';
 import { factoryDefaults } from './predefined.js';
@@ -8,6 +8,22 @@ import { NamedResolver, type Reference } from './references.js';
 import { enabled, tableOf, valueOf, whereIn, type Scope } from './scopes.js';
 
 type Kind = 'address' | 'group' | 'vip' | 'vipgrp';
+
+/** An object's expression, and the same kept to the book's family once a policy names it. */
+interface Resolved {
+  expr: AddressExpr;
+  within?: AddressExpr;
+}
+
+/** Keeps an expression to one address family: a negated IPv4 list never matches IPv6 traffic. */
+export function withinFamily(expr: AddressExpr, family: Family): AddressExpr {
+  return expr.kind === 'ips'
+    ? ipsExpr(expr.set.intersect(FAMILY_RANGE[family]))
+    : minusExpr(expr, family === 'ipv4' ? V6_ONLY : V4_ONLY);
+}
+
+const V4_ONLY = ipsExpr(FAMILY_RANGE.ipv4);
+const V6_ONLY = ipsExpr(FAMILY_RANGE.ipv6);
 
 /** The tables that hold the names a policy's address fields may use, per family. */
 const TABLES: Record<Family, Record<Kind, string>> = {
@@ -44,7 +60,7 @@ function q(s: string): string {
 export class AddressBook {
   private readonly tables: Partial<Record<Kind, Block>> = {};
   private readonly predefined: Block | undefined;
-  private readonly resolver: NamedResolver<AddressExpr>;
+  private readonly resolver: NamedResolver<Resolved>;
   private readonly ctx: ObjectContext;
 
   constructor(
@@ -61,42 +77,70 @@ export class AddressBook {
     this.resolver = new NamedResolver(
       scope.path,
       family === 'ipv4' ? 'address group' : 'IPv6 address group',
-      (name) => this.build(name),
+      (entry) => this.build(entry),
     );
   }
 
-  private find(name: string): { kind: Kind; entry: Entry; predefined?: true } | undefined {
+  /** Set by find: the table kind of the entry found, and whether it is a factory default. */
+  private foundKind: Kind = 'address';
+  private foundDefault = false;
+
+  private find(name: string): Entry | undefined {
     for (const kind of KINDS) {
       const entry = this.tables[kind]?.entries.get(name);
-      if (entry) return { kind, entry };
+      if (entry) {
+        this.foundKind = kind;
+        this.foundDefault = false;
+        return entry;
+      }
     }
     const entry = this.predefined?.entries.get(name);
-    return entry ? { kind: 'address', entry, predefined: true } : undefined;
+    this.foundKind = 'address';
+    this.foundDefault = true;
+    return entry;
   }
 
-  /** Whether the export (or FortiOS's defaults) defines the name. */
-  defines(name: string): boolean {
-    return this.resolver.cached(name) !== undefined || this.find(name) !== undefined;
-  }
+  /** Whether the name given to the last `resolve` was defined (by the export or FortiOS's defaults). */
+  lastDefined = false;
 
   /** The expression for a name used at `ref`; an unknown part there when nothing defines it. */
   resolve(name: string, ref: Reference): AddressExpr {
-    // Resolved before: a factory default among them was noted then.
-    const known = this.resolver.cached(name);
+    const entry = this.find(name);
+    this.lastDefined = entry !== undefined;
+    if (!entry) return this.undefinedReference(name, ref);
+    return this.resolveFound(entry, ref).expr;
+  }
+
+  /** The same, kept to the book's family (see withinFamily), once per object. */
+  resolveWithin(name: string, ref: Reference): AddressExpr {
+    const entry = this.find(name);
+    this.lastDefined = entry !== undefined;
+    if (!entry) return withinFamily(this.undefinedReference(name, ref), this.family);
+    const resolved = this.resolveFound(entry, ref);
+    return (resolved.within ??= withinFamily(resolved.expr, this.family));
+  }
+
+  /** The entry `find` just returned, resolved once. */
+  private resolveFound(entry: Entry, ref: Reference): Resolved {
+    const shared = this.foundDefault;
+    const known = this.resolver.cached(entry, shared);
     if (known !== undefined) return known;
-    const found = this.find(name);
-    if (!found) return this.undefinedReference(name, ref);
-    if (found.predefined) {
-      this.log.assume(this.family === 'ipv4' ? 'address' : 'IPv6 address', name);
-    }
-    return this.resolver.resolve(name, ref);
+    // Noted once, when first resolved.
+    if (shared) this.log.assume(this.family === 'ipv4' ? 'address' : 'IPv6 address', entry.name);
+    return this.resolver.resolve(entry, ref, shared);
   }
 
   /** Resolves every object and group of the scope, used or not, so every bad one is reported. */
   checkAll(): void {
     for (const kind of KINDS) {
       for (const entry of this.tables[kind]?.entries.values() ?? []) {
-        this.resolver.resolve(entry.name, { line: entry.line, what: `${kind} ${q(entry.name)}` });
+        // A name an earlier table also holds resolves to that table's object (as references do).
+        const found = kind === 'address' ? entry : this.find(entry.name)!;
+        if (kind === 'address') {
+          this.foundKind = kind;
+          this.foundDefault = false;
+        }
+        this.resolveFound(found, { line: entry.line, what: `${kind} ${q(entry.name)}` });
       }
     }
   }
@@ -114,17 +158,17 @@ export class AddressBook {
     });
   }
 
-  private build(name: string): AddressExpr {
-    const found = this.find(name)!;
-    const { kind, entry } = found;
-    switch (kind) {
+  /** Called by the resolver straight after `find` found the entry, so `foundKind` is its kind. */
+  private build(entry: Entry): Resolved {
+    switch (this.foundKind) {
       case 'address':
-        return addressObjectExpr(this.ctx, entry, this.family);
+        return { expr: addressObjectExpr(this.ctx, entry, this.family) };
       case 'vip':
-        return vipExpr(this.ctx, entry, this.family);
+        return { expr: vipExpr(this.ctx, entry, this.family) };
       case 'group':
-      case 'vipgrp':
-        return this.groupExpr(entry, kind);
+        return { expr: this.groupExpr(entry, 'group') };
+      default:
+        return { expr: this.groupExpr(entry, 'vipgrp') };
     }
   }
 

@@ -13,7 +13,10 @@ const NO_BLOCKS: ReadonlyMap<string, Block> = new Map();
 /** A table entry: `edit <name>` ... `next`. */
 export class Entry {
   readonly settings: Settings;
-  private nested?: Map<string, Block>;
+  private nested?: Map<string, Block> = undefined;
+  /** What a NamedResolver (`memoBy`) made of the entry (references.ts). */
+  memo: unknown = undefined;
+  memoBy: object | undefined = undefined;
   constructor(
     public name: string,
     /** The line of the first `edit` of this entry. */
@@ -61,6 +64,10 @@ const COMMANDS =
   'config, edit, set, unset, append, select, unselect, clear, next, end, delete, purge, move or rename';
 
 const VALUE_VERBS = new Set(['set', 'select', 'append']);
+
+/** Slots of TreeBuilder.recent (a power of two), and the shift that takes a 32-bit hash to a slot. */
+const RECENT_SLOTS = 1 << 12;
+const RECENT_SHIFT = 32 - 12;
 
 interface Frame {
   kind: 'block' | 'entry';
@@ -121,9 +128,8 @@ export function readConfigTree(path: string, pieces: Iterable<string>, onlyKeptK
 class TreeBuilder {
   readonly root = new Block('', 0);
   private readonly stack: Frame[] = [];
-  /** One copy of each kept word (see intern). */
-  private readonly words = new Map<string, string>();
-  private fresh = false;
+  /** Recently kept words, by a hash of a few of their characters (see intern). */
+  private readonly recent: string[] = new Array<string>(RECENT_SLOTS).fill('');
 
   constructor(
     private readonly path: string,
@@ -139,17 +145,25 @@ class TreeBuilder {
   }
 
   /**
-   * One copy of a kept word: names recur across the file (each policy names its addresses, services and
-   * interfaces), and a slice of 13 characters or more would keep the piece it comes from alive (V8), so
-   * such a word is copied. `fresh` tells whether the word was new.
+   * The word to keep. Values recur across the file (every policy says accept, always, its interfaces and
+   * common objects), so a word equal to one kept recently is shared: a small table indexed by a hash of
+   * its length and a few characters, each slot holding the last word seen there. It catches the common
+   * words at the cost of a few character reads (a map of every word cost more time than it saved memory).
+   * A slice of 13 characters or more would keep the piece it comes from alive (V8), so such a word is copied.
    */
   private intern(word: string): string {
-    let own = this.words.get(word);
-    this.fresh = own === undefined;
-    if (own === undefined) {
-      own = word.length < 13 ? word : (word + ' ').slice(0, -1);
-      this.words.set(own, own);
-    }
+    const n = word.length;
+    if (n === 0) return word;
+    const h =
+      (Math.imul(n, 0x9e3779b1) ^
+        Math.imul(word.charCodeAt(0), 0x85ebca6b) ^
+        Math.imul(word.charCodeAt(n - 1), 0xc2b2ae35) ^
+        Math.imul(word.charCodeAt(n >> 1), 0x27d4eb2f)) >>>
+      RECENT_SHIFT;
+    const seen = this.recent[h]!;
+    if (seen === word) return seen;
+    const own = n < 13 ? word : (word + ' ').slice(0, -1);
+    this.recent[h] = own;
     return own;
   }
 
@@ -284,10 +298,9 @@ class TreeBuilder {
     const name = s.words[1]!;
     let entry: Entry | undefined;
     if (table) {
-      const own = this.intern(name);
-      // A name never seen before can't be in the table.
-      entry = this.fresh ? undefined : table.entries.get(own);
+      entry = table.entries.get(name);
       if (!entry) {
+        const own = this.intern(name);
         entry = new Entry(own, s.line, table.kept);
         table.entries.set(own, entry);
       }

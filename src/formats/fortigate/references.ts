@@ -1,4 +1,5 @@
 import { InputError } from '../../input/input-error.js';
+import type { Entry } from './config-tree.js';
 
 /** Where a name is referenced from: the line, and what refers to it ("srcaddr of policy 3"). */
 export interface Reference {
@@ -9,32 +10,54 @@ export interface Reference {
 /** Group nesting deeper than this is refused rather than risking the call stack. */
 const MAX_DEPTH = 500;
 
+/** Marks an entry being resolved (its members are being resolved): meeting it again is a cycle. */
+const OPEN = Symbol('open');
+
 /**
  * Resolves named objects that may contain each other (address and service groups) once each, in any order
  * of definition, and refuses a group that contains itself, naming the cycle at the member that closes it.
+ * The value is kept on the entry itself (tagged with the resolver, as a `config global` object may be
+ * resolved by several VDOMs' books), so a large export's objects cost no name-keyed map; FortiOS's
+ * factory defaults, shared by every read, keep theirs here instead (so no read's objects outlive it).
  */
 export class NamedResolver<T> {
-  private readonly done = new Map<string, T>();
-  private readonly open: string[] = [];
-  private readonly openSet = new Set<string>();
+  private readonly open: Entry[] = [];
+  private readonly defaults = new Map<Entry, T | typeof OPEN>();
 
   constructor(
     private readonly path: string,
     /** "address group", "service group": for the cycle message. */
     private readonly kind: string,
-    private readonly build: (name: string) => T,
+    private readonly build: (entry: Entry) => T,
   ) {}
 
-  /** The value of a name already resolved. */
-  cached(name: string): T | undefined {
-    return this.done.get(name);
+  private memo(entry: Entry, shared: boolean): T | typeof OPEN | undefined {
+    if (shared) return this.defaults.get(entry);
+    return entry.memoBy === this ? (entry.memo as T | typeof OPEN) : undefined;
   }
 
-  resolve(name: string, ref: Reference): T {
-    const known = this.done.get(name);
-    if (known !== undefined) return known;
-    if (this.openSet.has(name)) {
-      const cycle = [...this.open.slice(this.open.indexOf(name)), name];
+  private keep(entry: Entry, shared: boolean, value: T | typeof OPEN | undefined): void {
+    if (shared) {
+      if (value === undefined) this.defaults.delete(entry);
+      else this.defaults.set(entry, value);
+    } else {
+      entry.memoBy = value === undefined ? undefined : this;
+      entry.memo = value;
+    }
+  }
+
+  /** The value of an entry already resolved here. `shared`: a factory default. */
+  cached(entry: Entry, shared = false): T | undefined {
+    const v = this.memo(entry, shared);
+    return v === OPEN ? undefined : v;
+  }
+
+  resolve(entry: Entry, ref: Reference, shared = false): T {
+    const known = this.memo(entry, shared);
+    if (known !== undefined) {
+      if (known !== OPEN) return known;
+      const names = this.open.slice(this.open.indexOf(entry)).map((e) => e.name);
+      const cycle = [...names, entry.name];
       throw new InputError(
         this.path,
         ref.line,
@@ -44,15 +67,18 @@ export class NamedResolver<T> {
     if (this.open.length >= MAX_DEPTH) {
       throw new InputError(this.path, ref.line, `${this.kind}s nest deeper than ${MAX_DEPTH} levels`);
     }
-    this.open.push(name);
-    this.openSet.add(name);
+    this.open.push(entry);
+    this.keep(entry, shared, OPEN);
+    let value: T;
     try {
-      const value = this.build(name);
-      this.done.set(name, value);
-      return value;
+      value = this.build(entry);
+    } catch (e) {
+      this.keep(entry, shared, undefined);
+      throw e;
     } finally {
       this.open.pop();
-      this.openSet.delete(name);
     }
+    this.keep(entry, shared, value);
+    return value;
   }
 }

@@ -1,11 +1,11 @@
 import { InputError } from '../../input/input-error.js';
-import { ipsExpr, minusExpr, notExpr, listExpr, unknownExpr, type AddressExpr } from '../../model/address.js';
-import { FAMILY_RANGE, type Family } from '../../model/ip.js';
+import { notExpr, listExpr, unknownExpr, type AddressExpr } from '../../model/address.js';
+import type { Family } from '../../model/ip.js';
 import type { UnknownPart } from '../../model/location.js';
 import type { Action, Rule } from '../../model/policy.js';
 import { ANY_SERVICE, type ServiceExpr, unionServiceExprs } from '../../model/service.js';
 import { ZoneSet } from '../../model/zone-set.js';
-import type { AddressBook } from './addresses.js';
+import { withinFamily, type AddressBook } from './addresses.js';
 import type { Entry, Setting } from './config-tree.js';
 import type { ReadLog } from './read-log.js';
 import { enabled, valueOf, whereIn, type Scope } from './scopes.js';
@@ -102,9 +102,21 @@ export interface RuleBuilderOptions {
  * and zone list, so that large rule bases cost little beyond their parsing.
  */
 export class RuleBuilder {
-  private readonly addressLists = new Map<string, AddressExpr>();
-  private readonly serviceLists = new Map<string, ServiceExpr>();
-  private readonly zoneLists = new Map<string, ZoneSet>();
+  /**
+   * One expression per distinct list of defined names, by family and negation (restricted to the family
+   * already), keyed by the names joined; a list naming an undefined object is built at each reference, so
+   * its unknown part points there.
+   */
+  private readonly addressLists: Record<Family, [Map<string, AddressExpr>, Map<string, AddressExpr>]> = {
+    ipv4: [new Map(), new Map()],
+    ipv6: [new Map(), new Map()],
+  };
+  private readonly serviceLists: [Map<string, ServiceExpr>, Map<string, ServiceExpr>] = [
+    new Map(),
+    new Map(),
+  ];
+  /** Each distinct srcintf/dstintf list, and whether all its names are known (nothing to warn of). */
+  private readonly zoneLists = new Map<string, { set: ZoneSet; clean: boolean }>();
   private readonly path: string;
   private readonly where: string;
 
@@ -273,22 +285,27 @@ export class RuleBuilder {
       );
       return ZoneSet.ANY;
     }
-    for (const name of s.values) {
-      const problem = name === 'any' ? undefined : this.o.zones.problem(name);
-      if (problem === undefined) continue;
-      conditions.push(unknownPart(`${key}: ${problem}`, s.line));
-      this.o.log.warn(
-        `${problem} (${key} of ${label}${this.where}), so whether the policy matches is unknown`,
-        s.line,
-      );
+    const cacheKey = joined(s.values);
+    let known = this.zoneLists.get(cacheKey);
+    if (!known) {
+      known = {
+        set: s.values.includes('any') ? ZoneSet.ANY : ZoneSet.of(s.values),
+        clean: s.values.every((name) => name === 'any' || this.o.zones.problem(name) === undefined),
+      };
+      this.zoneLists.set(cacheKey, known);
     }
-    const cacheKey = s.values.join(SEP);
-    let set = this.zoneLists.get(cacheKey);
-    if (!set) {
-      set = s.values.includes('any') ? ZoneSet.ANY : ZoneSet.of(s.values);
-      this.zoneLists.set(cacheKey, set);
+    if (!known.clean) {
+      for (const name of s.values) {
+        const problem = name === 'any' ? undefined : this.o.zones.problem(name);
+        if (problem === undefined) continue;
+        conditions.push(unknownPart(`${key}: ${problem}`, s.line));
+        this.o.log.warn(
+          `${problem} (${key} of ${label}${this.where}), so whether the policy matches is unknown`,
+          s.line,
+        );
+      }
     }
-    return set;
+    return known.set;
   }
 
   /** One family's source and destination, or undefined when the policy has nothing of that family. */
@@ -317,21 +334,27 @@ export class RuleBuilder {
       isdbOn: boolean,
       isdbKey: string,
     ): AddressExpr => {
-      if (isdbOn) return this.isdbExpr(entry, isdbKey, label);
+      if (isdbOn) return withinFamily(this.isdbExpr(entry, isdbKey, label), f.family);
       if (s?.malformed) {
         this.o.malformedLines.push(s.line);
-        return unknownExpr(unknownPart(`its ${key} value has malformed quoting (${s.malformed})`, s.line));
+        return withinFamily(
+          unknownExpr(unknownPart(`its ${key} value has malformed quoting (${s.malformed})`, s.line)),
+          f.family,
+        );
       }
       if (!s || s.values.length === 0) {
-        return unknownExpr(
-          unknownPart(`no ${key}; FortiOS requires one, so which addresses it matches is unknown`),
+        return withinFamily(
+          unknownExpr(
+            unknownPart(`no ${key}; FortiOS requires one, so which addresses it matches is unknown`),
+          ),
+          f.family,
         );
       }
       return this.addressList(book, s, key, label, this.negation(entry, negateKey, f, key, unknownPart));
     };
     return {
-      src: this.withinFamily(side(src, f.src, f.srcNegate, isdbSrc, f.isdbSrc), f.family),
-      dst: this.withinFamily(side(dst, f.dst, f.dstNegate, isdb, f.isdb), f.family),
+      src: side(src, f.src, f.srcNegate, isdbSrc, f.isdbSrc),
+      dst: side(dst, f.dst, f.dstNegate, isdb, f.isdb),
       isdb,
     };
   }
@@ -361,6 +384,7 @@ export class RuleBuilder {
     return false;
   }
 
+  /** A list of address names as an expression restricted to the book's family. */
   private addressList(
     book: AddressBook,
     s: Setting,
@@ -368,37 +392,23 @@ export class RuleBuilder {
     label: string,
     negate: boolean | UnknownPart,
   ): AddressExpr {
-    if (typeof negate === 'object') return unknownExpr(negate);
-    // One name: its own expression, shared by every rule naming it.
-    if (s.values.length === 1 && !negate) {
-      return book.resolve(s.values[0]!, { line: s.line, what: `${key} of ${label}` });
-    }
-    // A list naming an undefined object is kept per line: its unknown part points at this reference.
-    const stale = s.values.some((name) => !book.defines(name)) ? `@${s.line}` : '';
-    const cacheKey = `${book.family}${negate ? '!' : '='}${s.values.join(SEP)}${stale}`;
-    let expr = this.addressLists.get(cacheKey);
-    if (!expr) {
-      const what = `${key} of ${label}`;
-      const members = s.values.map((name) => book.resolve(name, { line: s.line, what }));
-      const union = listExpr(members);
-      expr = negate ? notExpr(union) : union;
-      this.addressLists.set(cacheKey, expr);
-    }
+    if (typeof negate === 'object') return withinFamily(unknownExpr(negate), book.family);
+    const what = `${key} of ${label}`;
+    // One name: its object's own expression, shared by every rule naming it.
+    if (s.values.length === 1 && !negate) return book.resolveWithin(s.values[0]!, { line: s.line, what });
+    const lists = this.addressLists[book.family][negate ? 1 : 0];
+    const cacheKey = s.values.join(SEP);
+    let expr = lists.get(cacheKey);
+    if (expr) return expr;
+    let defined = true;
+    const members = s.values.map((name) => {
+      const e = book.resolve(name, { line: s.line, what });
+      defined &&= book.lastDefined;
+      return e;
+    });
+    expr = withinFamily(negate ? notExpr(listExpr(members)) : listExpr(members), book.family);
+    if (defined) lists.set(cacheKey, expr);
     return expr;
-  }
-
-  /** Keeps an expression to one address family: a negated IPv4 list never matches IPv6 traffic. */
-  private withinFamily(expr: AddressExpr, family: Family): AddressExpr {
-    const cache = family === 'ipv4' ? withinV4 : withinV6;
-    let out = cache.get(expr);
-    if (!out) {
-      out =
-        expr.kind === 'ips'
-          ? ipsExpr(expr.set.intersect(FAMILY_RANGE[family]))
-          : minusExpr(expr, family === 'ipv4' ? V6_ONLY : V4_ONLY);
-      cache.set(expr, out);
-    }
-    return out;
   }
 
   /**
@@ -445,23 +455,29 @@ export class RuleBuilder {
       };
     }
     const negate = enabled(entry, 'service-negate');
-    const stale = s.values.some((name) => !this.o.services.defines(name)) ? `@${s.line}` : '';
-    const cacheKey = (negate ? '!' : '=') + s.values.join(SEP) + stale;
-    let expr = this.serviceLists.get(cacheKey);
-    if (!expr) {
-      const what = `service of ${label}`;
-      const union = unionServiceExprs(
-        s.values.map((name) => this.o.services.resolve(name, { line: s.line, what })),
-      );
-      expr = negate ? { kind: 'not', of: union } : union;
-      this.serviceLists.set(cacheKey, expr);
-    }
+    const what = `service of ${label}`;
+    const book = this.o.services;
+    // One name: its object's own expression.
+    if (s.values.length === 1 && !negate) return book.resolve(s.values[0]!, { line: s.line, what });
+    const lists = this.serviceLists[negate ? 1 : 0];
+    const cacheKey = joined(s.values);
+    let expr = lists.get(cacheKey);
+    if (expr) return expr;
+    let defined = true;
+    const union = unionServiceExprs(
+      s.values.map((name) => {
+        const e = book.resolve(name, { line: s.line, what });
+        defined &&= book.lastDefined;
+        return e;
+      }),
+    );
+    expr = negate ? { kind: 'not', of: union } : union;
+    if (defined) lists.set(cacheKey, expr);
     return expr;
   }
 }
 
-/** Each expression restricted to one family once, so rules sharing an object share the result too. */
-const withinV4 = new WeakMap<AddressExpr, AddressExpr>();
-const withinV6 = new WeakMap<AddressExpr, AddressExpr>();
-const V4_ONLY = ipsExpr(FAMILY_RANGE.ipv4);
-const V6_ONLY = ipsExpr(FAMILY_RANGE.ipv6);
+/** A list of names as one map key (the name itself for one). */
+function joined(values: readonly string[]): string {
+  return values.length === 1 ? values[0]! : values.join(SEP);
+}

@@ -43,33 +43,38 @@ export class ServiceBook {
     this.custom = tableOf(scope, 'firewall service custom');
     this.groups = tableOf(scope, 'firewall service group');
     this.where = whereIn(scope);
-    this.resolver = new NamedResolver(scope.path, 'service group', (name) => this.build(name));
+    this.resolver = new NamedResolver(scope.path, 'service group', (entry) => this.build(entry));
   }
+
+  /** Set by find: whether the entry found is a group, and whether it is a factory default. */
+  private foundGroup = false;
+  private foundDefault = false;
 
   /** The entry defining a name: the export's custom service or group, else a factory default. */
-  private find(name: string): { entry: Entry; group: boolean; predefined?: true } | undefined {
+  private find(name: string): Entry | undefined {
+    this.foundDefault = false;
+    this.foundGroup = false;
     const custom = this.custom?.entries.get(name);
-    if (custom) return { entry: custom, group: false };
+    if (custom) return custom;
+    this.foundGroup = true;
     const group = this.groups?.entries.get(name);
-    if (group) return { entry: group, group: true };
+    if (group) return group;
+    this.foundDefault = true;
+    this.foundGroup = false;
     const defaults = factoryDefaults();
     const dCustom = defaults.get('firewall service custom')?.entries.get(name);
-    if (dCustom) return { entry: dCustom, group: false, predefined: true };
-    const dGroup = defaults.get('firewall service group')?.entries.get(name);
-    return dGroup ? { entry: dGroup, group: true, predefined: true } : undefined;
+    if (dCustom) return dCustom;
+    this.foundGroup = true;
+    return defaults.get('firewall service group')?.entries.get(name);
   }
 
-  /** Whether the export (or FortiOS's defaults) defines the name. */
-  defines(name: string): boolean {
-    return this.resolver.cached(name) !== undefined || this.find(name) !== undefined;
-  }
+  /** Whether the name given to the last `resolve` was defined (by the export or FortiOS's defaults). */
+  lastDefined = false;
 
   resolve(name: string, ref: Reference): ServiceExpr {
-    // Resolved before: a factory default among them was noted then.
-    const known = this.resolver.cached(name);
-    if (known !== undefined) return known;
-    const found = this.find(name);
-    if (!found) {
+    const entry = this.find(name);
+    this.lastDefined = entry !== undefined;
+    if (!entry) {
       this.log.undefinedName('service', q(name), `in ${ref.what}${this.where}`, ref.line);
       return {
         kind: 'unknown',
@@ -79,21 +84,32 @@ export class ServiceBook {
         },
       };
     }
-    if (found.predefined) this.log.assume(found.group ? 'service group' : 'service', name);
-    return this.resolver.resolve(name, ref);
+    return this.resolveFound(entry, ref);
+  }
+
+  /** The entry `find` just returned, resolved once. */
+  private resolveFound(entry: Entry, ref: Reference): ServiceExpr {
+    const shared = this.foundDefault;
+    const known = this.resolver.cached(entry, shared);
+    if (known !== undefined) return known;
+    // Noted once, when first resolved.
+    if (shared) this.log.assume(this.foundGroup ? 'service group' : 'service', entry.name);
+    return this.resolver.resolve(entry, ref, shared);
   }
 
   checkAll(): void {
     for (const table of [this.custom, this.groups]) {
       for (const entry of table?.entries.values() ?? []) {
-        this.resolver.resolve(entry.name, { line: entry.line, what: `service ${q(entry.name)}` });
+        // A group named like a custom service resolves to the service (as references do).
+        const found = this.find(entry.name)!;
+        this.resolveFound(found, { line: entry.line, what: `service ${q(entry.name)}` });
       }
     }
   }
 
-  private build(name: string): ServiceExpr {
-    const { entry, group } = this.find(name)!;
-    return group ? this.groupExpr(entry) : this.customExpr(entry);
+  /** Called by the resolver straight after `find` found the entry, so `foundGroup` tells its kind. */
+  private build(entry: Entry): ServiceExpr {
+    return this.foundGroup ? this.groupExpr(entry) : this.customExpr(entry);
   }
 
   private unknown(entry: Entry, reason: string, line = entry.line): ServiceExpr {
