@@ -23,8 +23,8 @@ export interface NftOptions {
   /** Prerouting chains at priority -300 too, before conntrack (-200): a first packet's ct state is invalid there. */
   beforeConntrack?: boolean;
   /**
-   * Host chains that sometimes don't name the lab's interfaces, so that lan0/wan0 may be names the ruleset
-   * never spells and wildcards decide them through the partition by prefix (interface-zones.ts).
+   * Rulesets that sometimes don't name the lab's interfaces at all, so that lan0/wan0 are names the
+   * ruleset never spells and wildcards decide them through the partition by prefix (interface-zones.ts).
    */
   unnamedInterfaces?: boolean;
 }
@@ -52,9 +52,15 @@ interface TableCtx {
   defines: Defines;
   /** Whether this table holds the router's input and output chains. */
   hostChains: boolean;
+  /** The ruleset never spells the lab's interfaces (lan0, wan0): wildcards decide them by prefix. */
+  unnamed: boolean;
   /** Named sets of this table by kind. */
   sets: { name: string; kind: 'addr4' | 'addr6' | 'port' | 'protoPort' | 'vmap4' | 'vmap6' }[];
 }
+
+/** The interface names to draw from: without the lab's own where the ruleset doesn't name them. */
+const ifList = (c: TableCtx, names: string[]) =>
+  c.unnamed ? names.filter((n) => n !== '"lan0"' && n !== '"wan0"') : names;
 
 const famOf = (f: 'ip' | 'ip6'): Family => (f === 'ip' ? 'ipv4' : 'ipv6');
 const ne = (c: TableCtx, p = 0.15): string => {
@@ -168,11 +174,11 @@ function matches(
   const parts: string[] = [];
   if (where.iif && rng.chance(0.15)) {
     c.features.add('iifname');
-    parts.push(`iifname ${ne(c)}${maybeDefine(c, rng.pick(IIFS), 'if')}`);
+    parts.push(`iifname ${ne(c)}${maybeDefine(c, rng.pick(ifList(c, IIFS)), 'if')}`);
   }
   if (where.oif && rng.chance(0.15)) {
     c.features.add('oifname');
-    parts.push(`oifname ${ne(c)}${maybeDefine(c, rng.pick(OIFS), 'if')}`);
+    parts.push(`oifname ${ne(c)}${maybeDefine(c, rng.pick(ifList(c, OIFS)), 'if')}`);
   }
   let f: 'ip' | 'ip6' | undefined;
   if (c.family !== 'inet') f = c.family;
@@ -360,10 +366,8 @@ function table(c: TableCtx, name: string, priorities: string[]): string {
   }
   if (c.hostChains) {
     // The router's own traffic: never on the path of forwarded traffic. These name the router's
-    // interfaces, as a real router's rules do, or (unnamedInterfaces) sometimes others, so that the lab's
-    // interfaces may be ones the ruleset never spells, decided by the wildcards' partition by prefix.
-    const unnamed = c.opts.unnamedInterfaces && rng.chance(0.5);
-    if (unnamed) c.features.add('unnamed-interface');
+    // interfaces, as a real router's rules do, or (unnamed) another one.
+    const unnamed = c.unnamed;
     body.push(
       `\tchain input {\n\t\ttype filter hook input priority filter; policy drop;\n\t\tct state established,related accept\n\t\tiifname "${unnamed ? 'mgmt0' : 'lan0'}" tcp dport 22 accept\n\t}`,
       `\tchain output {\n\t\ttype filter hook output priority filter; policy accept;\n\t\toifname "${unnamed ? 'mgmt0' : 'wan0'}" accept\n\t}`,
@@ -390,8 +394,19 @@ export function generateNftables(rng: Rng, opts: NftOptions = {}): NftRuleset {
     byTable.set(f, [...(byTable.get(f) ?? []), p]);
   }
   if (priorities.length > 1) features.add('several-base-chains');
+  const unnamed = !!opts.unnamedInterfaces && rng.chance(0.5);
+  if (unnamed) features.add('unnamed-interface');
   for (const [family, prios] of byTable) {
-    const c: TableCtx = { rng, family, features, opts, defines, sets: [], hostChains: tables.length === 0 };
+    const c: TableCtx = {
+      rng,
+      family,
+      features,
+      opts,
+      defines,
+      sets: [],
+      hostChains: tables.length === 0,
+      unnamed,
+    };
     tables.push(table(c, family === 'inet' ? 'filter' : `f_${family}`, prios));
   }
   return {

@@ -43,7 +43,8 @@ const HOST_PATH: readonly (readonly [string, string])[] = [
   ['mangle', 'POSTROUTING'],
 ];
 
-const INTERFACE_OPTIONS = new Set(['-i', '-o', '--in-interface', '--out-interface']);
+/** Options whose values reading depends on: interfaces, and sets `-j SET` changes. */
+const SCANNED_OPTIONS = ['-i', '-o', '--in-interface', '--out-interface', '--add-set', '--del-set'];
 
 function allRules(save: SaveFile): SaveRule[] {
   return [...save.tables.values()].flatMap((t) => [...t.chains.values()].flatMap((c) => c.rules));
@@ -61,15 +62,13 @@ function scanRules(group: readonly FamilyFile[]): { interfaces: InterfaceZones; 
   for (const f of group)
     for (const r of allRules(f.save)) {
       const w = r.words;
-      for (let i = 0; i < w.length - 1; i++) {
-        const a = w[i]!;
-        if (a.charCodeAt(0) !== 45 /* - */) continue;
-        const v = w[i + 1]!;
-        if (INTERFACE_OPTIONS.has(a)) {
-          if (v.endsWith('+')) prefixes.add(v.slice(0, -1));
+      for (const option of SCANNED_OPTIONS)
+        for (let i = w.indexOf(option); i >= 0 && i < w.length - 1; i = w.indexOf(option, i + 1)) {
+          const v = w[i + 1]!;
+          if (option === '--add-set' || option === '--del-set') dynamicSets.add(v);
+          else if (v.endsWith('+')) prefixes.add(v.slice(0, -1));
           else if (v !== 'lo') names.add(v);
-        } else if (a === '--add-set' || a === '--del-set') dynamicSets.add(v);
-      }
+        }
     }
   return { interfaces: new InterfaceZones(names, prefixes), dynamicSets };
 }

@@ -1,13 +1,15 @@
 import { parseRule, type ParsedRule, type RuleContext } from './rule-args.js';
 import type { SaveRule, SaveTable } from './save-file.js';
 
-const JUMPS = new Set(['-j', '--jump', '-g', '--goto']);
-
 /** The user chain a rule jumps or goes to, from its words (the last -j/-g), if any. */
 function jumpTarget(rule: SaveRule, chains: ReadonlySet<string>): string | undefined {
-  let target: string | undefined;
   const w = rule.words;
-  for (let i = 0; i < w.length - 1; i++) if (JUMPS.has(w[i]!) && !rule.quoted?.[i]) target = w[i + 1];
+  let at = -1;
+  for (const option of ['-j', '--jump', '-g', '--goto']) {
+    const k = w.lastIndexOf(option);
+    if (k > at && !rule.quoted?.[k]) at = k;
+  }
+  const target = at >= 0 ? w[at + 1] : undefined;
   return target !== undefined && chains.has(target) ? target : undefined;
 }
 
