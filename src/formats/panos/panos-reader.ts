@@ -7,7 +7,8 @@ import { firewallPolicies } from './firewall.js';
 import { panoramaPolicies } from './panorama.js';
 import { DocumentResolvers } from './policy-assembly.js';
 import { remediatePanos } from './remediate.js';
-import { parseXmlDocument, type XmlDocument, type XmlElement } from './xml-tree.js';
+import { PANOS_KEEP } from './kept-elements.js';
+import { readXmlDocument, type XmlDocument, type XmlElement } from './xml-tree.js';
 
 /** The `<config>` element: the root, or inside the XML API's `<response><result>`. */
 function configElement(doc: XmlDocument): XmlElement {
@@ -25,7 +26,8 @@ function configElement(doc: XmlDocument): XmlElement {
 
 /** Reads one PAN-OS XML file: one policy per vsys of a firewall, or per device group of Panorama. */
 export function readPanosFile(file: InputFile): Policy[] {
-  const doc = parseXmlDocument(file);
+  // Read in pieces, keeping only what the policies are made of: the file's text is never held whole.
+  const doc = readXmlDocument(file, PANOS_KEEP);
   const config = configElement(doc);
   const resolvers = new DocumentResolvers(doc);
   const devices = doc.entries(doc.child(config, 'devices'));

@@ -8,16 +8,21 @@
  * (a truncated file or broken nesting is an error), attributes are `name="value"`, every `&` starts a
  * known entity or a character reference, nothing but white space stands outside the root element.
  *
- * Offsets are UTF-16 indexes into the text; callers turn them into lines with LineIndex.
+ * Offsets are UTF-16 indexes into the text being scanned; the scanner counts lines as it goes.
  */
 
-/** Malformed XML at `offset`; the reader turns it into an InputError at that offset's line. */
+import { constants } from 'node:buffer';
+
+/** Malformed XML at `offset` of the text scanned, on `line`; the reader turns it into an InputError. */
 export class XmlSyntaxError extends Error {
+  /** The line of `offset`, set by the scanner. */
+  line = 0;
+
   constructor(
     readonly offset: number,
     message: string,
-    /** Where the element the problem is about was opened (the reader names its line). */
-    readonly openedAt?: number,
+    /** The line where the element the problem is about was opened (the reader names it). */
+    readonly openedLine?: number,
   ) {
     super(message);
     this.name = 'XmlSyntaxError';
@@ -40,6 +45,7 @@ export interface XmlHandler {
     start: number,
     end: number,
     selfClosing: boolean,
+    line: number,
   ): void;
   /** An end tag, or the end of a self-closing tag (then `start === end`). */
   close(nameId: number, start: number, end: number): void;
@@ -50,6 +56,8 @@ export interface XmlHandler {
   comment?(start: number, end: number): void;
   /** A processing instruction or the XML declaration `<?target data?>` from `start` to `end`. */
   processingInstruction?(target: string, start: number, end: number): void;
+  /** The text scanned so far is about to be dropped: offsets into it are no longer valid after this. */
+  flush?(): void;
 }
 
 const LT = 60; // <
@@ -84,6 +92,14 @@ function isNameStart(c: number): boolean {
 
 function isNameChar(c: number): boolean {
   return c < 128 ? (CLASS[c]! & 4) !== 0 : c >= 0xb7;
+}
+
+/**
+ * A copy of a string that holds no reference to a longer one (V8 makes a slice of 13 or more characters
+ * a view into its parent, which would keep a whole piece of the file alive).
+ */
+export function detach(s: string): string {
+  return s.length < 13 ? s : (' ' + s).slice(1);
 }
 
 /** Whether text[start, end) is only XML white space. */
@@ -243,19 +259,124 @@ export function findAttribute(text: string, start: number, end: number, name: st
   return undefined;
 }
 
+/** Thrown inside the scanner when a token runs past the end of a piece that isn't the last. */
+const NEED_MORE = Symbol('need more text');
+
+/** The longest string the engine can make (V8: 2^29 - 24 characters). */
+const MAX_TEXT = constants.MAX_STRING_LENGTH;
+
+/** A rest of text longer than this that still holds no whole token waits for twice as much text. */
+const WAIT_ABOVE = 1 << 20;
+
 /**
  * Tokenizes one document, calling the handler for each piece in order, and interns element names in
- * `names`. Throws XmlSyntaxError at the first problem.
+ * `names`. Throws XmlSyntaxError at the first problem, with its line.
+ *
+ * The text may come whole (`new XmlScanner(text).scan(h)`) or in pieces (`feed(piece, false, h)` for
+ * each, then `feed('', true, h)`): a piece may end anywhere, even inside a tag or a character; what it
+ * leaves unfinished is kept and scanned with the next piece. Offsets given to the handler are indexes
+ * into `text`, the text being scanned, valid until the next `feed`. Lines are counted as it goes.
  */
 export class XmlScanner {
   /** Element names by id, in order of first appearance. */
   readonly names: string[] = [];
   private readonly buckets = new Map<number, number[]>();
+  /** The text being scanned: what the last piece left unscanned, then the new piece. */
+  text = '';
+  /** Offset of `text` in the whole document. */
+  base = 0;
+  /** Whether `text` ends the document. */
+  private final = false;
   /** Position of the next `&` not yet checked (every one is checked once, wherever it stands). */
-  private nextAmp: number;
+  private nextAmp = -1;
+  /** Name ids of the open elements, and the lines of their start tags. */
+  private readonly open: number[] = [];
+  private readonly openLines: number[] = [];
+  private rootSeen = false;
+  /** Line number at offset `lineFrom` of `text`, and the first newline at or after it (-1: none). */
+  private line = 1;
+  private lineFrom = 0;
+  private nextNl = -1;
+  /** A long unfinished rest is scanned again only once the text is at least this long. */
+  private waitFor = 0;
+  /** The file's last character so far (an error at its end names the last line, not the empty one after). */
+  private lastChar = -1;
 
-  constructor(private readonly text: string) {
+  constructor(text?: string) {
+    if (text !== undefined) this.text = text;
+  }
+
+  /** Tokenizes the text given to the constructor, as the whole document. */
+  scan(h: XmlHandler): void {
+    const text = this.text;
+    this.text = '';
+    this.feed(text, true, h);
+  }
+
+  /** Scans the unfinished rest and `piece`; `final` says that no text follows. */
+  feed(piece: string, final: boolean, h: XmlHandler): void {
+    if (this.text.length + piece.length > MAX_TEXT) {
+      throw this.located(
+        new XmlSyntaxError(0, 'a single piece of markup or text is longer than this reader can hold'),
+      );
+    }
+    const text = this.text.length === 0 ? piece : this.text + piece;
+    if (piece.length > 0) this.lastChar = piece.charCodeAt(piece.length - 1);
+    this.text = text;
+    this.final = final;
+    if (!final && text.length < this.waitFor) return;
+    this.lineFrom = 0;
+    this.nextNl = text.indexOf('\n');
     this.nextAmp = text.indexOf('&');
+    let stop: number;
+    try {
+      stop = this.run(h);
+    } catch (e) {
+      if (e instanceof XmlSyntaxError) throw this.located(e);
+      throw e;
+    }
+    if (final) return;
+    // What is left starts a token: keep it for the next piece, with the line it starts on.
+    h.flush?.();
+    this.lineAt(stop);
+    this.base += stop;
+    const rest = text.length - stop;
+    this.text = rest === 0 ? '' : text.slice(stop);
+    this.waitFor = rest > WAIT_ABOVE ? 2 * rest : 0;
+  }
+
+  /** Gives an error its line (and the line of the element it concerns). */
+  private located(e: XmlSyntaxError): XmlSyntaxError {
+    const n = this.text.length;
+    if (e.offset < n || !this.final) e.line = this.lineAt(Math.min(e.offset, n));
+    else e.line = this.lineAt(n) - (this.lastChar === 10 && this.lineAt(n) > 1 ? 1 : 0);
+    return e;
+  }
+
+  /** The line of offset `at` of `text`; offsets asked for go forward, except for errors. */
+  lineAt(at: number): number {
+    const text = this.text;
+    if (at < this.lineFrom) {
+      let back = 0;
+      for (let i = text.indexOf('\n', at); i >= 0 && i < this.lineFrom; i = text.indexOf('\n', i + 1)) back++;
+      return this.line - back;
+    }
+    let nl = this.nextNl;
+    let line = this.line;
+    while (nl >= 0 && nl < at) {
+      line++;
+      nl = text.indexOf('\n', nl + 1);
+    }
+    this.line = line;
+    this.nextNl = nl;
+    this.lineFrom = at;
+    return line;
+  }
+
+  /** A token cut by the end of the text: wait for more, or report it when the text is all there is. */
+  private truncated(at: number, message: string, openedLine?: number): never {
+    if (!this.final) throw NEED_MORE;
+    throw new XmlSyntaxError(at, message, openedLine);
   }
 
   /** Name ids by a hash of the name's length and characters (0 = empty slot; collisions go to `buckets`). */
@@ -285,7 +406,8 @@ export class XmlScanner {
       }
     }
     const id = this.names.length;
-    this.names.push(text.slice(start, end));
+    // A copy: a slice would keep the whole piece of text alive.
+    this.names.push(detach(text.slice(start, end)));
     if (bucket) bucket.push(id);
     else this.buckets.set(key, [id]);
     this.slots[slot] = id + 1;
@@ -305,16 +427,18 @@ export class XmlScanner {
     if (this.nextAmp >= 0 && this.nextAmp < pos) this.nextAmp = this.text.indexOf('&', pos);
   }
 
-  scan(h: XmlHandler): void {
+  /** Scans tokens from the start of `text`; returns where the first unfinished one starts. */
+  private run(h: XmlHandler): number {
     const text = this.text;
     const n = text.length;
-    const open: number[] = [];
-    const starts: number[] = [];
-    let depth = 0;
-    let rootSeen = false;
+    const open = this.open;
+    const final = this.final;
+    let depth = open.length;
     let pos = 0;
     while (pos < n) {
       const lt = text.indexOf('<', pos);
+      // Text running to the end of a piece may go on in the next one.
+      if (lt < 0 && !final) return pos;
       const textEnd = lt < 0 ? n : lt;
       if (textEnd > pos) {
         if (depth === 0 && !isBlank(text, pos, textEnd)) {
@@ -322,7 +446,7 @@ export class XmlScanner {
           while (isSpace(text.charCodeAt(at))) at++;
           throw new XmlSyntaxError(
             at,
-            rootSeen
+            this.rootSeen
               ? 'text after the end of the root element; the file should end after its closing tag'
               : 'text before the root element; expected an XML document starting with "<"',
           );
@@ -331,46 +455,59 @@ export class XmlScanner {
         h.text(pos, textEnd);
       }
       if (lt < 0) break;
+      if (lt + 1 >= n && !final) return lt;
       const c = text.charCodeAt(lt + 1);
-      if (c === SLASH) pos = this.endTag(h, lt, open, starts, depth--);
-      else if (c === BANG) pos = this.markupDeclaration(h, lt, depth, rootSeen);
-      else if (c === QUESTION) pos = this.instruction(h, lt);
-      else {
-        if (depth === 0 && rootSeen)
-          throw new XmlSyntaxError(lt, 'a second root element; an XML document has exactly one');
-        const end = this.startTag(h, lt);
-        if (end < 0) {
-          pos = -end;
-          rootSeen ||= depth === 0;
-        } else {
-          open[depth] = this.lastName;
-          starts[depth] = lt;
-          depth++;
-          rootSeen = true;
-          pos = end;
+      try {
+        if (c === SLASH) {
+          pos = this.endTag(h, lt, depth);
+          open.pop();
+          this.openLines.pop();
+          depth--;
+        } else if (c === BANG) pos = this.markupDeclaration(h, lt, depth);
+        else if (c === QUESTION) pos = this.instruction(h, lt);
+        else {
+          if (depth === 0 && this.rootSeen)
+            throw new XmlSyntaxError(lt, 'a second root element; an XML document has exactly one');
+          const end = this.startTag(h, lt);
+          if (end < 0) {
+            pos = -end;
+            this.rootSeen = true;
+          } else {
+            open.push(this.lastName);
+            this.openLines.push(this.lastLine);
+            depth++;
+            this.rootSeen = true;
+            pos = end;
+          }
         }
+      } catch (e) {
+        if (e === NEED_MORE) return lt;
+        throw e;
       }
     }
+    if (!final) return n;
     if (depth > 0) {
       throw new XmlSyntaxError(
         n,
         `the file ends inside <${this.names[open[depth - 1]!]}> with ${depth} element(s) still open; it looks truncated`,
-        starts[depth - 1],
+        this.openLines[depth - 1],
       );
     }
-    if (!rootSeen) throw new XmlSyntaxError(n, 'no root element; expected an XML document');
+    if (!this.rootSeen) throw new XmlSyntaxError(n, 'no root element; expected an XML document');
+    return n;
   }
 
-  /** Name id of the start tag read last. */
+  /** Name id and line of the start tag read last. */
   private lastName = 0;
+  private lastLine = 0;
 
   /** Reads `</name S? >` closing the element at `depth - 1`; returns the position after it. */
-  private endTag(h: XmlHandler, lt: number, open: number[], starts: number[], depth: number): number {
+  private endTag(h: XmlHandler, lt: number, depth: number): number {
     const text = this.text;
     const n = text.length;
     if (depth > 0) {
       // The usual case: the end tag names the open element and closes right after it.
-      const id = open[depth - 1]!;
+      const id = this.open[depth - 1]!;
       const name = this.names[id]!;
       const after = lt + 2 + name.length;
       if (text.startsWith(name, lt + 2)) {
@@ -391,27 +528,26 @@ export class XmlScanner {
     while (i < n && isNameChar(text.charCodeAt(i))) i++;
     const nameEnd = i;
     while (i < n && isSpace(text.charCodeAt(i))) i++;
-    if (i >= n) throw new XmlSyntaxError(lt, 'the file ends inside an end tag; it looks truncated');
+    if (i >= n) this.truncated(lt, 'the file ends inside an end tag; it looks truncated');
     if (text.charCodeAt(i) !== GT || nameEnd === nameStart) {
       throw new XmlSyntaxError(i, `bad end tag: expected "</name>", found ${describeChar(text, i)}`);
     }
     const found = text.slice(nameStart, nameEnd);
     if (depth === 0) throw new XmlSyntaxError(lt, `end tag </${found}> has no matching start tag`);
-    const name = this.names[open[depth - 1]!]!;
+    const name = this.names[this.open[depth - 1]!]!;
     throw new XmlSyntaxError(
       lt,
       `end tag </${found}> does not match the open element <${name}>; expected </${name}>`,
-      starts[depth - 1],
+      this.openLines[depth - 1],
     );
   }
 
   /** Comments, CDATA sections and a DOCTYPE without internal subset. */
-  private markupDeclaration(h: XmlHandler, lt: number, depth: number, rootSeen: boolean): number {
+  private markupDeclaration(h: XmlHandler, lt: number, depth: number): number {
     const text = this.text;
     if (text.startsWith('<!--', lt)) {
       const close = text.indexOf('-->', lt + 4);
-      if (close < 0)
-        throw new XmlSyntaxError(lt, 'a comment "<!--" is never closed; the file looks truncated');
+      if (close < 0) this.truncated(lt, 'a comment "<!--" is never closed; the file looks truncated');
       h.comment?.(lt + 4, close);
       this.skipReferencesBefore(close + 3);
       return close + 3;
@@ -419,25 +555,25 @@ export class XmlScanner {
     if (text.startsWith('<![CDATA[', lt)) {
       if (depth === 0) throw new XmlSyntaxError(lt, 'a CDATA section outside the root element');
       const close = text.indexOf(']]>', lt + 9);
-      if (close < 0)
-        throw new XmlSyntaxError(lt, 'a CDATA section is never closed; the file looks truncated');
+      if (close < 0) this.truncated(lt, 'a CDATA section is never closed; the file looks truncated');
       h.cdata?.(lt + 9, close);
       this.skipReferencesBefore(close + 3);
       return close + 3;
     }
     if (text.startsWith('<!DOCTYPE', lt)) {
-      if (rootSeen || depth > 0) throw new XmlSyntaxError(lt, 'a DOCTYPE declaration after the root element');
+      if (this.rootSeen || depth > 0)
+        throw new XmlSyntaxError(lt, 'a DOCTYPE declaration after the root element');
       const close = text.indexOf('>', lt);
-      if (close < 0) throw new XmlSyntaxError(lt, 'the DOCTYPE declaration is never closed');
+      if (close < 0) this.truncated(lt, 'the DOCTYPE declaration is never closed');
       if (indexIn(text, 91 /* [ */, lt, close) >= 0) {
         throw new XmlSyntaxError(lt, 'a DOCTYPE with an internal subset is not supported in a PAN-OS config');
       }
       this.skipReferencesBefore(close + 1);
       return close + 1;
     }
-    const rest = text.slice(lt);
-    if (['<!--', '<![CDATA[', '<!DOCTYPE'].some((m) => m.startsWith(rest))) {
-      throw new XmlSyntaxError(lt, 'the file ends inside a "<!" declaration; it looks truncated');
+    const rest = text.slice(lt, lt + 9);
+    if (lt + 9 > text.length && ['<!--', '<![CDATA[', '<!DOCTYPE'].some((m) => m.startsWith(rest))) {
+      this.truncated(lt, 'the file ends inside a "<!" declaration; it looks truncated');
     }
     throw new XmlSyntaxError(lt, 'unexpected "<!"; expected a comment "<!--" or "<![CDATA["');
   }
@@ -446,15 +582,14 @@ export class XmlScanner {
   private instruction(h: XmlHandler, lt: number): number {
     const text = this.text;
     const close = text.indexOf('?>', lt + 2);
-    if (close < 0)
-      throw new XmlSyntaxError(lt, 'a "<?" instruction is never closed; the file looks truncated');
+    if (close < 0) this.truncated(lt, 'a "<?" instruction is never closed; the file looks truncated');
     let i = lt + 2;
     while (i < close && isNameChar(text.charCodeAt(i))) i++;
     const target = text.slice(lt + 2, i);
     if (target === '' || !isNameStart(target.charCodeAt(0)) || (i < close && !isSpace(text.charCodeAt(i)))) {
       throw new XmlSyntaxError(lt, 'bad processing instruction; expected "<?target ...?>"');
     }
-    if (target.toLowerCase() === 'xml' && (lt !== 0 || target !== 'xml')) {
+    if (target.toLowerCase() === 'xml' && (this.base + lt !== 0 || target !== 'xml')) {
       throw new XmlSyntaxError(
         lt,
         'the XML declaration "<?xml ...?>" may only stand at the very start of the file',
@@ -467,14 +602,14 @@ export class XmlScanner {
 
   /**
    * Reads `<name (S attr S? = S? "value")* S? /?>`. Returns the position after it, negated for a
-   * self-closing tag; the name id is left in `lastName`.
+   * self-closing tag; the name id and line are left in `lastName` and `lastLine`.
    */
   private startTag(h: XmlHandler, lt: number): number {
     const text = this.text;
     const n = text.length;
     const nameStart = lt + 1;
     if (!isNameStart(text.charCodeAt(nameStart))) {
-      if (nameStart >= n) throw new XmlSyntaxError(lt, 'the file ends with "<"; it looks truncated');
+      if (nameStart >= n) this.truncated(lt, 'the file ends with "<"; it looks truncated');
       throw new XmlSyntaxError(
         lt,
         `expected an element name after "<", found ${describeChar(text, nameStart)}`,
@@ -482,6 +617,7 @@ export class XmlScanner {
     }
     let i = nameStart + 1;
     while (i < n && isNameChar(text.charCodeAt(i))) i++;
+    if (i >= n && !this.final) throw NEED_MORE;
     const id = this.intern(nameStart, i);
     const attrStart = i;
     let attrCount = 0;
@@ -491,10 +627,7 @@ export class XmlScanner {
       const beforeSpace = i;
       while (i < n && isSpace(text.charCodeAt(i))) i++;
       if (i >= n) {
-        throw new XmlSyntaxError(
-          lt,
-          `the file ends inside the start tag <${this.names[id]}>; it looks truncated`,
-        );
+        this.truncated(lt, `the file ends inside the start tag <${this.names[id]}>; it looks truncated`);
       }
       const ch = text.charCodeAt(i);
       if (ch === GT) {
@@ -505,10 +638,7 @@ export class XmlScanner {
       if (ch === SLASH) {
         if (text.charCodeAt(i + 1) !== GT) {
           if (i + 1 >= n) {
-            throw new XmlSyntaxError(
-              lt,
-              `the file ends inside the start tag <${this.names[id]}>; it looks truncated`,
-            );
+            this.truncated(lt, `the file ends inside the start tag <${this.names[id]}>; it looks truncated`);
           }
           throw new XmlSyntaxError(
             i,
@@ -529,7 +659,9 @@ export class XmlScanner {
       i = this.attribute(id, i, attrStart, attrCount++);
     }
     this.lastName = id;
-    h.open(id, attrStart, attrEnd, lt, i, selfClosing);
+    const line = this.lineAt(lt);
+    this.lastLine = line;
+    h.open(id, attrStart, attrEnd, lt, i, selfClosing, line);
     if (selfClosing) {
       h.close(id, i, i);
       return -i;
@@ -546,6 +678,7 @@ export class XmlScanner {
     while (i < n && isNameChar(text.charCodeAt(i))) i++;
     const nameEnd = i;
     while (i < n && isSpace(text.charCodeAt(i))) i++;
+    if (i >= n && !this.final) throw NEED_MORE;
     if (text.charCodeAt(i) !== EQUALS) {
       throw new XmlSyntaxError(
         i,
@@ -554,6 +687,7 @@ export class XmlScanner {
     }
     i++;
     while (i < n && isSpace(text.charCodeAt(i))) i++;
+    if (i >= n && !this.final) throw NEED_MORE;
     const quote = text.charCodeAt(i);
     if (quote !== DQUOTE && quote !== SQUOTE) {
       throw new XmlSyntaxError(
@@ -563,7 +697,7 @@ export class XmlScanner {
     }
     const valueEnd = text.indexOf(quote === DQUOTE ? '"' : "'", i + 1);
     if (valueEnd < 0) {
-      throw new XmlSyntaxError(
+      this.truncated(
         i,
         `the value of ${text.slice(nameStart, nameEnd)} in <${element}> is never closed; the file looks truncated`,
       );

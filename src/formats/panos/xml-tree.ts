@@ -1,10 +1,12 @@
 import { InputError } from '../../input/input-error.js';
-import { LineIndex, type InputFile } from '../../input/input-file.js';
+import { LineIndex, textChunks, type InputFile } from '../../input/input-file.js';
 import {
   decodeCdata,
   decodeText,
+  detach,
   findAttribute,
   isBlank,
+  parseAttributes,
   XmlScanner,
   XmlSyntaxError,
   type XmlHandler,
@@ -16,6 +18,14 @@ import {
  */
 export type XmlElement = number;
 
+/**
+ * Which elements to keep: `true` keeps an element and everything in it; a map keeps an element and, of
+ * its children, those it names (each with what to keep of it). The rest is checked and dropped.
+ */
+export type KeepSpec = true | ReadonlyMap<string, KeepSpec>;
+
+const KEEP_NOTHING: KeepSpec = new Map();
+
 /** Grows a typed array to at least `size` entries, keeping its content; new entries are `fill`. */
 function grow(a: Int32Array, size: number, fill = 0): Int32Array {
   if (size <= a.length) return a;
@@ -26,31 +36,105 @@ function grow(a: Int32Array, size: number, fill = 0): Int32Array {
 }
 
 /**
- * A parsed XML file: the element tree (first-child / next-sibling links), each element's name, start and
- * end offsets, attribute range and text range, and the lines of it all. Text is an element's own
- * character data with blank runs (indentation) left out: `<member>any</member>` has text "any", a
- * container "". Values are decoded when read. Half of a pretty-printed export is indentation between
- * tags, so the text of an element with children is not kept while parsing but worked out when read, from
- * the gaps between its children.
+ * Where attribute and text ranges point. A document read whole points into its text; one read in pieces
+ * copies what it keeps into pieces of POOL_PIECE characters (offset = piece * POOL_PIECE + index), so
+ * that the file's text itself is never held.
+ */
+interface Pool {
+  pieces: string[];
+  shift: number;
+  mask: number;
+}
+
+const POOL_SHIFT = 20;
+const POOL_PIECE = 1 << POOL_SHIFT;
+/** Longer values are kept decoded beside the tables rather than in the pool. */
+const POOL_MAX_VALUE = POOL_PIECE >> 4;
+/** Offsets are Int32: this many pieces at most (2^31 characters of values). */
+const POOL_MAX_PIECES = 2047;
+
+/** Collects copies of ranges of text into pool pieces. */
+class PoolWriter {
+  readonly pieces: string[] = [];
+  /** Copies made of earlier pieces of text, in the current pool piece. */
+  private copied = '';
+  /** Slices of the text being scanned, in the current pool piece. */
+  private parts: string[] = [];
+  private used = 0;
+
+  constructor(private readonly path: string) {}
+
+  /** Copies text[start, end) in; returns its offset, or -1 when it is too long for a piece. */
+  add(text: string, start: number, end: number): number {
+    const len = end - start;
+    if (len > POOL_MAX_VALUE) return -1;
+    if (this.used + len > POOL_PIECE) this.seal();
+    const off = this.pieces.length * POOL_PIECE + this.used;
+    this.parts.push(text.slice(start, end));
+    this.used += len;
+    return off;
+  }
+
+  /** Copies the slices (a join copies; a lone slice would point into the text), so the text can go. */
+  compact(): void {
+    if (this.parts.length === 0) return;
+    this.copied += this.parts.length === 1 ? detach(this.parts[0]!) : this.parts.join('');
+    this.parts = [];
+  }
+
+  /** Ends the current pool piece. */
+  seal(): void {
+    this.compact();
+    if (this.used === 0) return;
+    if (this.pieces.length >= POOL_MAX_PIECES) {
+      throw new InputError(this.path, undefined, 'holds more configuration values than this reader can keep');
+    }
+    this.pieces.push(this.copied);
+    this.copied = '';
+    this.used = 0;
+  }
+}
+
+/**
+ * A parsed XML file: the element tree (first-child / next-sibling links), each element's name, line,
+ * attributes and text. Text is an element's own character data with blank runs (indentation) left out:
+ * `<member>any</member>` has text "any", a container "". Values are decoded when read.
+ *
+ * A document parsed whole (`parseXmlDocument`) also keeps the file's text and each element's offsets,
+ * for writing fixes into it; one read in pieces (`readXmlDocument`) keeps neither, only what it was told
+ * to keep.
  */
 export class XmlDocument {
   private lines: LineIndex | undefined;
   private readonly nameIds = new Map<string, number>();
+  private readonly pools: string[];
+  private readonly shift: number;
+  private readonly mask: number;
 
   constructor(
     readonly path: string,
-    readonly text: string,
+    private readonly whole: string | undefined,
     private readonly names: readonly string[],
     private readonly t: TreeTables,
+    pool: Pool,
   ) {
     names.forEach((n, i) => this.nameIds.set(n, i));
     this.memberId = this.nameIds.get('member') ?? -1;
+    this.pools = pool.pieces;
+    this.shift = pool.shift;
+    this.mask = pool.mask;
   }
 
   /** Id of the name "member", the commonest lookup. */
   private readonly memberId: number;
 
   readonly root: XmlElement = 0;
+
+  /** The file's text (documents parsed whole only). */
+  get text(): string {
+    if (this.whole === undefined) throw new Error('the document was read in pieces: its text is not kept');
+    return this.whole;
+  }
 
   name(el: XmlElement): string {
     return this.names[this.t.name[el]!]!;
@@ -71,23 +155,30 @@ export class XmlDocument {
     return this.names.length;
   }
 
+  /** The line of an offset of the text (documents parsed whole only). */
   lineAt(offset: number): number {
     this.lines ??= new LineIndex(this.text);
     return this.lines.lineOf(offset);
   }
 
   lineOf(el: XmlElement): number {
-    return this.lineAt(this.t.start[el]!);
+    return this.t.line[el]!;
   }
 
-  /** Offset of the element's start tag. */
+  /** Offset of the element's start tag (documents parsed whole only). */
   startOffset(el: XmlElement): number {
-    return this.t.start[el]!;
+    return this.offsets().start[el]!;
   }
 
-  /** Offset just after the element's end tag (or its `/>`). */
+  /** Offset just after the element's end tag or its `/>` (documents parsed whole only). */
   endOffset(el: XmlElement): number {
-    return this.t.end[el]!;
+    return this.offsets().end[el]!;
+  }
+
+  private offsets(): { start: Int32Array; end: Int32Array } {
+    const { start, end } = this.t;
+    if (!start || !end) throw new Error('the document was read in pieces: offsets are not kept');
+    return { start, end };
   }
 
   error(el: XmlElement, message: string): InputError {
@@ -97,65 +188,39 @@ export class XmlDocument {
   attr(el: XmlElement, name: string): string | undefined {
     const s = this.t.attrStart[el]!;
     const e = this.t.attrEnd[el]!;
-    return s === e ? undefined : findAttribute(this.text, s, e, name);
+    if (s === e) return undefined;
+    if (s === -2) {
+      const list = this.t.extraAttrs.get(el)!;
+      for (let i = 0; i < list.length; i += 2) if (list[i] === name) return list[i + 1];
+      return undefined;
+    }
+    const local = s & this.mask;
+    return findAttribute(this.pools[s >>> this.shift]!, local, local + (e - s), name);
   }
 
   /** The element's own text (decoded, not trimmed). */
   rawText(el: XmlElement): string {
-    if (this.t.firstChild[el]! >= 0) return this.mixedText(el);
     const s = this.t.textStart[el]!;
     if (s === -2) return this.t.extraText.get(el)!;
     if (s < 0) return '';
-    const e = this.t.textEnd[el]!;
-    return isBlank(this.text, s, e) ? '' : decodeText(this.text, s, e);
-  }
-
-  /**
-   * The text of an element with children: its non-blank runs of character data and its CDATA sections,
-   * in order, read from the gaps between its children (already checked by the scanner).
-   */
-  private mixedText(el: XmlElement): string {
-    const text = this.text;
-    const t = this.t;
-    let out = '';
-    const gap = (start: number, end: number) => {
-      let p = start;
-      while (p < end) {
-        const lt = text.indexOf('<', p);
-        const runEnd = lt < 0 || lt > end ? end : lt;
-        if (runEnd > p && !isBlank(text, p, runEnd)) out += decodeText(text, p, runEnd);
-        if (runEnd === end) return;
-        if (text.startsWith('<![CDATA[', lt)) {
-          const close = text.indexOf(']]>', lt + 9);
-          out += decodeCdata(text, lt + 9, close);
-          p = close + 3;
-        } else if (text.startsWith('<!--', lt)) p = text.indexOf('-->', lt + 4) + 3;
-        else p = text.indexOf('?>', lt + 2) + 2;
-      }
-    };
-    // The content starts after the start tag's ">" (attrEnd is where it stands) and ends at the end tag.
-    let from = t.attrEnd[el]! + 1;
-    for (let c = t.firstChild[el]!; c >= 0; c = t.nextSibling[c]!) {
-      gap(from, t.start[c]!);
-      from = t.end[c]!;
-    }
-    gap(from, text.lastIndexOf('<', t.end[el]! - 1));
-    return out;
+    const local = s & this.mask;
+    return decodeText(this.pools[s >>> this.shift]!, local, local + (this.t.textEnd[el]! - s));
   }
 
   /** The element's own text, trimmed. */
   textOf(el: XmlElement): string {
     const s = this.t.textStart[el]!;
-    if (s >= 0 && this.t.firstChild[el]! < 0) {
+    if (s >= 0) {
       // The common case, a plain value like "any": no references, no line ends, nothing to trim.
-      const e = this.t.textEnd[el]!;
-      const text = this.text;
-      let plain = s < e && text.charCodeAt(s) > 32 && text.charCodeAt(e - 1) > 32;
-      for (let i = s; plain && i < e; i++) {
+      const text = this.pools[s >>> this.shift]!;
+      const ls = s & this.mask;
+      const le = ls + (this.t.textEnd[el]! - s);
+      let plain = text.charCodeAt(ls) > 32 && text.charCodeAt(le - 1) > 32;
+      for (let i = ls; plain && i < le; i++) {
         const c = text.charCodeAt(i);
         if (c === 38 || c === 13) plain = false;
       }
-      if (plain) return text.slice(s, e);
+      if (plain) return text.slice(ls, le);
     }
     return this.rawText(el).trim();
   }
@@ -181,12 +246,16 @@ export class XmlDocument {
   /** Whether every `<member>` child of a list element is plain `value` (no allocation: rules have many). */
   membersAllAre(el: XmlElement, value: string): boolean {
     const id = this.memberId;
-    const text = this.text;
-    for (let c = this.t.firstChild[el]!; c >= 0; c = this.t.nextSibling[c]!) {
-      if (this.t.name[c] !== id) continue;
-      const s = this.t.textStart[c]!;
-      if (s < 0 || this.t.firstChild[c]! >= 0) return false;
-      if (this.t.textEnd[c]! - s !== value.length || !text.startsWith(value, s)) return false;
+    const t = this.t;
+    for (let c = t.firstChild[el]!; c >= 0; c = t.nextSibling[c]!) {
+      if (t.name[c] !== id) continue;
+      const s = t.textStart[c]!;
+      if (s < 0 || t.firstChild[c]! >= 0) return false;
+      if (
+        t.textEnd[c]! - s !== value.length ||
+        !this.pools[s >>> this.shift]!.startsWith(value, s & this.mask)
+      )
+        return false;
     }
     return true;
   }
@@ -261,41 +330,63 @@ export class XmlDocument {
 interface TreeTables {
   count: number;
   name: Int32Array;
-  start: Int32Array;
-  /** Offset after the element's end tag (or after `/>`). */
-  end: Int32Array;
-  attrStart: Int32Array;
-  attrEnd: Int32Array;
+  /** Line of the element's start tag. */
+  line: Int32Array;
   firstChild: Int32Array;
   nextSibling: Int32Array;
+  /** The raw attributes' range in the pool (equal when none; -2: in extraAttrs). */
+  attrStart: Int32Array;
+  attrEnd: Int32Array;
+  /** The raw text's range in the pool (-1: none; -2: in extraText). Only non-blank text is kept. */
   textStart: Int32Array;
   textEnd: Int32Array;
-  /** Text of elements whose character data comes in several pieces or as CDATA (their textStart is -2). */
+  /** Offsets of the start tag and after the end tag, in documents parsed whole. */
+  start?: Int32Array;
+  end?: Int32Array;
+  /** Text that comes in several pieces, as CDATA, beside child elements, or too long for the pool. */
   extraText: Map<number, string>;
+  /** Attributes too long for the pool, as [name, value, ...]. */
+  extraAttrs: Map<number, string[]>;
 }
 
-/** Fills the tables from the tokenizer's events. */
+/** Fills the tables from the tokenizer's events, keeping what `keep` says. */
 class TreeBuilder implements XmlHandler {
   readonly t: TreeTables;
+  /** Per open kept element: its index, what to keep of its children, whether it has a child yet. */
   private readonly stack: number[] = [];
-  /** Last child of each open element, to link siblings. */
+  private readonly specs: KeepSpec[] = [];
+  private readonly hasChild: boolean[] = [];
+  /** Last kept child of each open element, to link siblings. */
   private readonly lastChild: number[] = [];
+  /** Open elements being dropped (the outermost dropped one and those inside it). */
+  private skip = 0;
+  /** The first text of the innermost element, not yet copied (it may be indentation before a child). */
+  private pendEl = -1;
+  private pendStart = 0;
+  private pendEnd = 0;
 
-  constructor(private readonly source: string) {
-    const guess = Math.max(64, Math.ceil(source.length / 40));
+  constructor(
+    private readonly scanner: XmlScanner,
+    private readonly keep: KeepSpec,
+    /** Where kept text is copied; undefined when the document is parsed whole and its text kept. */
+    private readonly pool: PoolWriter | undefined,
+    guess: number,
+  ) {
+    guess = Math.max(64, guess);
     this.t = {
       count: 0,
       name: new Int32Array(guess),
-      start: new Int32Array(guess),
-      end: new Int32Array(guess),
-      attrStart: new Int32Array(guess),
-      attrEnd: new Int32Array(guess),
+      line: new Int32Array(guess),
       // -1 (none) until set: filled in bulk rather than written per element.
       firstChild: new Int32Array(guess).fill(-1),
       nextSibling: new Int32Array(guess).fill(-1),
+      attrStart: new Int32Array(guess),
+      attrEnd: new Int32Array(guess),
       textStart: new Int32Array(guess).fill(-1),
       textEnd: new Int32Array(guess),
+      ...(pool ? {} : { start: new Int32Array(guess), end: new Int32Array(guess) }),
       extraText: new Map(),
+      extraAttrs: new Map(),
     };
   }
 
@@ -303,25 +394,69 @@ class TreeBuilder implements XmlHandler {
     const t = this.t;
     if (size <= t.name.length) return;
     t.name = grow(t.name, size);
-    t.start = grow(t.start, size);
-    t.end = grow(t.end, size);
-    t.attrStart = grow(t.attrStart, size);
-    t.attrEnd = grow(t.attrEnd, size);
+    t.line = grow(t.line, size);
     t.firstChild = grow(t.firstChild, size, -1);
     t.nextSibling = grow(t.nextSibling, size, -1);
+    t.attrStart = grow(t.attrStart, size);
+    t.attrEnd = grow(t.attrEnd, size);
     t.textStart = grow(t.textStart, size, -1);
     t.textEnd = grow(t.textEnd, size);
+    if (t.start) t.start = grow(t.start, size);
+    if (t.end) t.end = grow(t.end, size);
   }
 
-  open(nameId: number, attrStart: number, attrEnd: number, start: number): void {
+  /** Where text[start, end) of the scanned text is kept: its pool offset, or -1 when too long for it. */
+  private store(start: number, end: number): number {
+    return this.pool ? this.pool.add(this.scanner.text, start, end) : start;
+  }
+
+  open(
+    nameId: number,
+    attrStart: number,
+    attrEnd: number,
+    start: number,
+    _end: number,
+    _selfClosing: boolean,
+    line: number,
+  ): void {
+    if (this.skip > 0) {
+      this.skip++;
+      return;
+    }
+    const depth = this.stack.length;
+    let spec: KeepSpec;
+    if (depth === 0)
+      spec = this.keep === true ? true : (this.keep.get(this.scanner.names[nameId]!) ?? KEEP_NOTHING);
+    else {
+      this.childOpens(depth - 1);
+      const parent = this.specs[depth - 1]!;
+      if (parent === true) spec = true;
+      else {
+        const s = parent.get(this.scanner.names[nameId]!);
+        if (s === undefined) {
+          this.skip = 1;
+          return;
+        }
+        spec = s;
+      }
+    }
     const t = this.t;
     const el = t.count++;
     if (el >= t.name.length) this.ensure(t.count);
     t.name[el] = nameId;
-    t.start[el] = start;
-    t.attrStart[el] = attrStart;
-    t.attrEnd[el] = attrEnd;
-    const depth = this.stack.length;
+    t.line[el] = line;
+    if (attrStart < attrEnd) {
+      const off = this.store(attrStart, attrEnd);
+      if (off >= 0) {
+        t.attrStart[el] = off;
+        t.attrEnd[el] = off + (attrEnd - attrStart);
+      } else {
+        t.attrStart[el] = -2;
+        t.attrEnd[el] = -1;
+        t.extraAttrs.set(el, parseAttributes(this.scanner.text, attrStart, attrEnd).map(detach));
+      }
+    }
+    if (t.start) t.start[el] = start;
     if (depth > 0) {
       const prev = this.lastChild[depth - 1]!;
       if (prev < 0) t.firstChild[this.stack[depth - 1]!] = el;
@@ -329,68 +464,152 @@ class TreeBuilder implements XmlHandler {
       this.lastChild[depth - 1] = el;
     }
     this.stack.push(el);
-    this.lastChild[depth] = -1;
+    this.specs.push(spec);
+    this.hasChild.push(false);
+    this.lastChild.push(-1);
   }
 
   close(_nameId: number, _start: number, end: number): void {
-    this.t.end[this.stack.pop()!] = end;
+    if (this.skip > 0) {
+      this.skip--;
+      return;
+    }
+    const el = this.stack.pop()!;
+    this.specs.pop();
+    this.hasChild.pop();
+    this.lastChild.pop();
+    if (this.pendEl === el) this.commitPending();
+    if (this.t.end) this.t.end[el] = end;
   }
 
   text(start: number, end: number): void {
     const depth = this.stack.length;
-    // Text beside child elements is read later from the gaps between them (see XmlDocument.mixedText).
-    if (depth === 0 || this.lastChild[depth - 1]! >= 0) return;
-    this.addText(this.stack[depth - 1]!, start, end, false);
+    if (this.skip > 0 || depth === 0) return;
+    const el = this.stack[depth - 1]!;
+    if (!this.hasChild[depth - 1] && this.t.textStart[el] === -1 && this.pendEl !== el) {
+      this.pendEl = el;
+      this.pendStart = start;
+      this.pendEnd = end;
+      return;
+    }
+    const text = this.scanner.text;
+    if (!isBlank(text, start, end)) this.append(el, decodeText(text, start, end));
   }
 
   cdata(start: number, end: number): void {
     const depth = this.stack.length;
-    if (depth > 0 && this.lastChild[depth - 1]! < 0) this.addText(this.stack[depth - 1]!, start, end, true);
+    if (this.skip > 0 || depth === 0) return;
+    this.append(this.stack[depth - 1]!, decodeCdata(this.scanner.text, start, end));
   }
 
-  /**
-   * Records a piece of text of an element without children so far: the range of the first, unchecked
-   * (the common case, a value, or indentation before a first child); the joined value of non-blank
-   * pieces (in extraText, marked -2) when there are several.
-   */
-  private addText(el: number, start: number, end: number, verbatim: boolean): void {
+  /** The element at `depth` gets a child: the text before it was indentation, or else mixed content. */
+  private childOpens(depth: number): void {
+    if (this.hasChild[depth]) return;
+    this.hasChild[depth] = true;
+    const el = this.stack[depth]!;
+    if (this.pendEl !== el) return;
+    if (isBlank(this.scanner.text, this.pendStart, this.pendEnd)) this.pendEl = -1;
+    else this.append(el, '');
+  }
+
+  /** Adds a piece to an element's text, which is then kept decoded (rare: PAN-OS writes plain values). */
+  private append(el: number, piece: string): void {
     const t = this.t;
-    const first = t.textStart[el]!;
-    if (first === -1 && !verbatim) {
-      t.textStart[el] = start;
-      t.textEnd[el] = end;
-      return;
-    }
-    if (!verbatim && isBlank(this.source, start, end)) return;
-    const piece = verbatim ? decodeCdata(this.source, start, end) : decodeText(this.source, start, end);
-    const firstEnd = t.textEnd[el]!;
-    const before =
-      first === -2
-        ? t.extraText.get(el)!
-        : first >= 0 && !isBlank(this.source, first, firstEnd)
-          ? decodeText(this.source, first, firstEnd)
-          : '';
+    let before = '';
+    if (this.pendEl === el) {
+      const text = this.scanner.text;
+      if (!isBlank(text, this.pendStart, this.pendEnd))
+        before = decodeText(text, this.pendStart, this.pendEnd);
+      this.pendEl = -1;
+    } else if (t.textStart[el] === -2) before = t.extraText.get(el)!;
+    else if (t.textStart[el]! >= 0) before = this.storedText(el);
     t.textStart[el] = -2;
-    t.extraText.set(el, before + piece);
+    t.extraText.set(el, this.pool ? detach(before + piece) : before + piece);
+  }
+
+  /** The decoded text of an element whose text is in the pool (or the text parsed whole). */
+  private storedText(el: number): string {
+    const s = this.t.textStart[el]!;
+    const e = this.t.textEnd[el]!;
+    if (!this.pool) return decodeText(this.scanner.text, s, e);
+    this.pool.seal();
+    const local = s & (POOL_PIECE - 1);
+    return decodeText(this.pool.pieces[s >>> POOL_SHIFT]!, local, local + (e - s));
+  }
+
+  /** Keeps the pending text of the innermost element, unless it is blank. */
+  private commitPending(): void {
+    const el = this.pendEl;
+    this.pendEl = -1;
+    const text = this.scanner.text;
+    if (isBlank(text, this.pendStart, this.pendEnd)) return;
+    const off = this.store(this.pendStart, this.pendEnd);
+    const t = this.t;
+    if (off >= 0) {
+      t.textStart[el] = off;
+      t.textEnd[el] = off + (this.pendEnd - this.pendStart);
+    } else {
+      t.textStart[el] = -2;
+      t.extraText.set(el, detach(decodeText(text, this.pendStart, this.pendEnd)));
+    }
+  }
+
+  /** Before the scanner moves on to the next piece of text: nothing may point into this one. */
+  flush(): void {
+    if (this.pendEl >= 0) this.commitPending();
+    this.pool?.compact();
   }
 }
 
+/** Turns a syntax error into an InputError at its line, naming the line the element it concerns opened on. */
+function syntaxError(path: string, e: XmlSyntaxError): InputError {
+  const opened = e.openedLine !== undefined ? ` (opened at line ${e.openedLine})` : '';
+  return new InputError(path, e.line, `invalid XML: ${e.message}${opened}`);
+}
+
 /**
- * Parses a whole XML file. Malformed XML becomes an InputError at the line of the problem, naming the
- * element it concerns and the line that element was opened on.
+ * Parses a whole XML file, keeping everything and the text (for writing fixes into it). Malformed XML
+ * becomes an InputError at the line of the problem, naming the element it concerns and the line that
+ * element was opened on.
  */
 export function parseXmlDocument(file: InputFile): XmlDocument {
-  const builder = new TreeBuilder(file.text);
-  const scanner = new XmlScanner(file.text);
+  const text = file.text;
+  const scanner = new XmlScanner(text);
+  const builder = new TreeBuilder(scanner, true, undefined, Math.ceil(text.length / 40));
   try {
     scanner.scan(builder);
   } catch (e) {
-    if (!(e instanceof XmlSyntaxError)) throw e;
-    const lines = new LineIndex(file.text);
-    const opened = e.openedAt !== undefined ? ` (opened at line ${lines.lineOf(e.openedAt)})` : '';
-    // At the end of the file, name its last line rather than the empty one after a final newline.
-    const at = e.offset >= file.text.length ? Math.max(0, file.text.length - 1) : e.offset;
-    throw new InputError(file.path, lines.lineOf(at), `invalid XML: ${e.message}${opened}`);
+    if (e instanceof XmlSyntaxError) throw syntaxError(file.path, e);
+    throw e;
   }
-  return new XmlDocument(file.path, file.text, scanner.names, builder.t);
+  return new XmlDocument(file.path, text, scanner.names, builder.t, {
+    pieces: [text],
+    shift: 31,
+    mask: 0x7fffffff,
+  });
+}
+
+/**
+ * Reads an XML file in pieces (textChunks), keeping only the elements `keep` names: memory follows what
+ * is kept, not the size of the file. Everything is still checked as XML, with the same errors as
+ * parseXmlDocument.
+ */
+export function readXmlDocument(file: InputFile, keep: KeepSpec): XmlDocument {
+  const scanner = new XmlScanner();
+  const pool = new PoolWriter(file.path);
+  const builder = new TreeBuilder(scanner, keep, pool, 1024);
+  try {
+    for (const piece of textChunks(file)) scanner.feed(piece, false, builder);
+    scanner.feed('', true, builder);
+  } catch (e) {
+    if (e instanceof XmlSyntaxError) throw syntaxError(file.path, e);
+    throw e;
+  }
+  builder.flush();
+  pool.seal();
+  return new XmlDocument(file.path, undefined, scanner.names, builder.t, {
+    pieces: pool.pieces,
+    shift: POOL_SHIFT,
+    mask: POOL_PIECE - 1,
+  });
 }
