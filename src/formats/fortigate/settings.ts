@@ -23,13 +23,14 @@ export class Settings {
   constructor(private readonly kept?: ReadonlyMap<string, string>) {}
 
   private find(key: string): number {
+    const d = this.d;
+    for (let i = 0; i < d.length; i += SLOTS) if (d[i] === key) return i;
+    // Only a kept key can be found: the check costs nothing on a hit.
     if (this.kept !== undefined && !this.kept.has(key)) {
       throw new Error(
         `FortiGate reader: setting "${key}" is read but not kept (src/formats/fortigate/read-keys.ts)`,
       );
     }
-    const d = this.d;
-    for (let i = 0; i < d.length; i += SLOTS) if (d[i] === key) return i;
     return -1;
   }
 
