@@ -200,7 +200,7 @@ export function comparePair(title, ours, floor, { runs = RUNS, rssTarget, unit =
   const base = measured[sides.length - 1];
   ours.forEach((side, k) => {
     const m = measured[k];
-    if (side.target === undefined && m.error) return;
+    if (side.role || (side.target === undefined && m.error)) return;
     const ratio = m.error || base.error ? undefined : median(m.times) / median(base.times);
     const shown = ratio === undefined ? 'n/a' : `${ratio.toFixed(2)}x`;
     if (side.target === undefined) {
