@@ -1,5 +1,5 @@
 import { constants } from 'node:buffer';
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { InputError } from './input-error.js';
 
 /**
@@ -97,6 +97,12 @@ function* decodePieces(pieces: Iterable<Uint8Array>, encoding: Encoding): Genera
   if (rest.length > 0) yield first && rest.charCodeAt(0) === 0xfeff ? rest.slice(1) : rest;
 }
 
+/** A whole file's bytes as text, without a leading byte-order mark. */
+function decodeWhole(bytes: Uint8Array, encoding: Encoding): string {
+  const text = new TextDecoder(encoding).decode(bytes);
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
 function tooBigForWholeText(path: string, size: number): InputError {
   return new InputError(
     path,
@@ -122,9 +128,18 @@ class DiskInput implements InputFile {
   get text(): string {
     if (this.whole === undefined) {
       if (this.size > MAX_WHOLE_TEXT_BYTES) throw tooBigForWholeText(this.path, this.size);
-      let text = '';
-      for (const piece of this.chunks()) text += piece;
-      this.whole = text;
+      // One read and one decode: joining the decoded pieces would hold them and the joined copy at once.
+      let bytes: Buffer;
+      try {
+        bytes = readFileSync(this.path);
+      } catch (e) {
+        throw new InputError(
+          this.path,
+          undefined,
+          `cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'})`,
+        );
+      }
+      this.whole = decodeWhole(bytes, this.encoding);
     }
     return this.whole;
   }
@@ -186,9 +201,7 @@ class BytesInput implements InputFile {
   get text(): string {
     if (this.whole === undefined) {
       if (this.bytes.length > MAX_WHOLE_TEXT_BYTES) throw tooBigForWholeText(this.path, this.bytes.length);
-      let text = '';
-      for (const piece of this.chunks()) text += piece;
-      this.whole = text;
+      this.whole = decodeWhole(this.bytes, this.encoding);
     }
     return this.whole;
   }
