@@ -2,7 +2,7 @@ import { inputTexts } from '../check/input-texts.js';
 import { parseChainOption } from '../check/chain-option.js';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { CatalogUsageError, isCatalogUrl, MODES, withLocalFile, type Mode } from '../catalog/index.js';
-import { gitRevisionSource } from '../check/file-source.js';
+import { gitRevisionSource } from '../check/git-revision-source.js';
 import { runCheck, type CheckOptions, type CheckResult } from '../check/run-check.js';
 import type { Drift } from '../drift/compare.js';
 import { runDriftCheck } from '../check/run-drift.js';
