@@ -289,6 +289,8 @@ export class XmlScanner {
   private final = false;
   /** Position of the next `&` not yet checked (every one is checked once, wherever it stands). */
   private nextAmp = -1;
+  /** Position of a "]]>" at or after the text run being scanned, or before it (then it is looked for again). */
+  private nextCdataEnd = -1;
   /** Name ids of the open elements, and the lines of their start tags. */
   private readonly open: number[] = [];
   private readonly openLines: number[] = [];
@@ -328,6 +330,7 @@ export class XmlScanner {
     this.lineFrom = 0;
     this.nextNl = text.indexOf('\n');
     this.nextAmp = text.indexOf('&');
+    this.nextCdataEnd = text.indexOf(']]>');
     let stop: number;
     try {
       stop = this.run(h);
@@ -422,6 +425,16 @@ export class XmlScanner {
     }
   }
 
+  /**
+   * Character data may not hold "]]>" (XML 1.0 §2.4); one before `start` stood in markup (a CDATA
+   * section's end, a comment, an attribute value), where it may.
+   */
+  private checkCdataEnd(start: number, end: number): void {
+    if (this.nextCdataEnd < start) this.nextCdataEnd = this.text.indexOf(']]>', start);
+    if (this.nextCdataEnd >= 0 && this.nextCdataEnd < end)
+      throw new XmlSyntaxError(this.nextCdataEnd, '"]]>" in text; write its ">" as &gt;');
+  }
+
   /** Skips every `&` before `pos` (inside comments, CDATA and instructions, where `&` is literal). */
   private skipReferencesBefore(pos: number): void {
     if (this.nextAmp >= 0 && this.nextAmp < pos) this.nextAmp = this.text.indexOf('&', pos);
@@ -452,6 +465,7 @@ export class XmlScanner {
           );
         }
         if (this.nextAmp >= 0 && this.nextAmp < textEnd) this.checkReferences(pos, textEnd);
+        if (this.nextCdataEnd >= 0 && this.nextCdataEnd < textEnd) this.checkCdataEnd(pos, textEnd);
         h.text(pos, textEnd);
       }
       if (lt < 0) break;

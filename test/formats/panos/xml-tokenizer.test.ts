@@ -233,6 +233,7 @@ describe('PAN-OS XML tokenizer: malformed input', () => {
     ['unknown entity', '<a>&nbsp;</a>', 1, /unknown entity "&nbsp;"/],
     ['bare ampersand', '<a>\nR&D</a>', 2, /bare "&"/],
     ['bad character reference', '<a>&#xD800;</a>', 1, /not a valid character reference/],
+    ['"]]>" in text', '<a>\n<b>x]]>y</b><![CDATA[]]>]]]]></a>', 2, /"]]>" in text/],
     ['text after the root', '<a/>\ntail', 2, /text after the end of the root/],
     ['second root', '<a/><b/>', 1, /second root/],
     ['no root', '<?xml version="1.0"?>\n', 1, /no root element/],
