@@ -1,4 +1,4 @@
-import { knownZones, policyName, zonesIncomplete } from '../evaluate/zone-scope.js';
+import { knownZones, policyName, zoneNamed, zonesIncomplete } from '../evaluate/zone-scope.js';
 import type { Policy } from '../model/policy.js';
 import { ZoneSet } from '../model/zone-set.js';
 import { UsageError } from './usage-error.js';
@@ -28,7 +28,7 @@ export function checkZoneOptions(
   const known = [...new Set(policies.flatMap(knownZones))].sort();
   const check = (flag: string, names: readonly string[] | undefined) => {
     for (const name of names ?? []) {
-      if (known.includes(name)) continue;
+      if (policies.some((p) => zoneNamed(p, name) !== undefined)) continue;
       throw new UsageError(
         `${flag} "${name}" is not a zone or interface of the input${hint(name, known)}; zones: ${listed(known)}`,
       );
@@ -63,8 +63,10 @@ export function parseEgressOverrides(
     }
     if (!zonesIncomplete(policy)) {
       const known = knownZones(policy);
-      for (const z of zones) {
-        if (!known.includes(z)) {
+      for (const [i, z] of zones.entries()) {
+        const zone = zoneNamed(policy, z);
+        if (zone !== undefined) zones[i] = zone;
+        else {
           throw new UsageError(
             `--destination-zone-override "${spec}": "${z}" is not a zone or interface of "${name}"${hint(z, known)}; zones: ${listed(known)}`,
           );

@@ -66,13 +66,33 @@ export function zonesIncomplete(policy: Policy): boolean {
   return policy.zones ? policy.zones.incomplete : true;
 }
 
-/** The names of an option that apply to this policy: the ones it knows, or all when its zones are open. */
-function applicable(option: ZoneSet | undefined, policy: Policy): ZoneSet | undefined {
+/**
+ * The zone of this policy a name given by the user stands for: the name itself when the policy knows it,
+ * else the zone its reader puts such a name in (an interface the ruleset never spells, in the part of
+ * the interface names its wildcards leave), else undefined.
+ */
+export function zoneNamed(policy: Policy, name: string): string | undefined {
+  const known = knownZones(policy);
+  if (known.includes(name)) return name;
+  const zone = policy.zones?.zoneOf?.(name);
+  return zone !== undefined && known.includes(zone) ? zone : undefined;
+}
+
+/**
+ * The names of an option that apply to this policy: the ones it knows (or the zones it puts them in), or
+ * all when its zones are open. `mapped` says which names stood for another zone.
+ */
+function applicable(option: ZoneSet | undefined, policy: Policy, mapped: string[] = []): ZoneSet | undefined {
   if (!option) return undefined;
   if (zonesIncomplete(policy)) return option;
-  const known = new Set(knownZones(policy));
-  const mine = [...option.names].filter((n) => known.has(n));
-  return mine.length ? ZoneSet.of(mine) : undefined;
+  const mine = new Set<string>();
+  for (const n of option.names) {
+    const zone = zoneNamed(policy, n);
+    if (zone === undefined) continue;
+    if (zone !== n) mapped.push(`"${n}" is in zone "${zone}"`);
+    mine.add(zone);
+  }
+  return mine.size ? ZoneSet.of(mine) : undefined;
 }
 
 /**
@@ -106,7 +126,8 @@ export function policyScope(policy: Policy, scope: Scope): PolicyScope {
   const assumptions: string[] = [];
   const name = policyName(policy);
 
-  let sz = applicable(scope.sourceZones, policy);
+  const mapped: string[] = [];
+  let sz = applicable(scope.sourceZones, policy, mapped);
   if (!sz && scope.sources) {
     const inferred = inferSourceZone(policy, scope.sources);
     if (inferred) {
@@ -132,8 +153,9 @@ export function policyScope(policy: Policy, scope: Scope): PolicyScope {
   } else if (config === undefined) {
     egress = scope.destinationZones;
   } else {
-    egress = applicable(scope.destinationZones, policy);
+    egress = applicable(scope.destinationZones, policy, mapped);
   }
+  if (mapped.length) assumptions.push(`names the config never spells: ${mapped.join('; ')}`);
 
   // Where the export shows every zone, clients arrive on one of them; else on any zone.
   const complete = !zonesIncomplete(policy) && knownZones(policy).length > 0;

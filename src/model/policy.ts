@@ -59,6 +59,12 @@ export interface ZoneFacts {
   incomplete: boolean;
   /** Interface subnets by zone: which zone a client address arrives on. */
   subnets?: readonly ZoneSubnet[];
+  /**
+   * The zone a name the user gives falls in, where the zones are parts of a larger name space (Linux
+   * interfaces the ruleset never spells, split by the wildcards that match them): `wlan9` is in "another
+   * interface named wlan…". Undefined: the name is no zone of this policy.
+   */
+  zoneOf?: (name: string) => string | undefined;
 }
 
 /** Something a user must see about the input (a stale reference read as unknown), with where it is. */

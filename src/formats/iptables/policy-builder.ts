@@ -305,7 +305,11 @@ export function buildPolicy(
         ? { egressZones: 'unknown' as const }
         : {}),
     // With wildcards the zones name every interface (interface-zones.ts): a name outside them is refused.
-    zones: { known: interfaces.zones, incomplete: !interfaces.complete },
+    zones: {
+      known: interfaces.zones,
+      incomplete: !interfaces.complete,
+      zoneOf: (name) => interfaces.zoneOf(name),
+    },
     ...(warnings.length ? { warnings } : {}),
     notes,
   };

@@ -263,7 +263,7 @@ export function buildPolicy(path: string, rs: Ruleset, chain?: TrafficChain): Po
     ...(usesInterfaces || known.length || egressNames.length
       ? {
           // With wildcards the zones name every interface (interface-zones.ts): others are refused.
-          zones: { known, incomplete: !ifZones.complete },
+          zones: { known, incomplete: !ifZones.complete, zoneOf: (name) => ifZones.zoneOf(name) },
           egressZones: egressNames.length ? ZoneSet.of(egressNames) : ('unknown' as const),
         }
       : {}),
