@@ -304,7 +304,7 @@ export function buildPolicy(
       : usesEgress
         ? { egressZones: 'unknown' as const }
         : {}),
-    // With wildcards the zones name every interface (interface-zones.ts): a name outside them is refused.
+    // With wildcards the zones cover every interface (interface-zones.ts); zoneOf places a name they miss.
     zones: {
       known: interfaces.zones,
       incomplete: !interfaces.complete,

@@ -262,7 +262,7 @@ export function buildPolicy(path: string, rs: Ruleset, chain?: TrafficChain): Po
     stages,
     ...(usesInterfaces || known.length || egressNames.length
       ? {
-          // With wildcards the zones name every interface (interface-zones.ts): others are refused.
+          // With wildcards the zones cover every interface (interface-zones.ts); zoneOf places others.
           zones: { known, incomplete: !ifZones.complete, zoneOf: (name) => ifZones.zoneOf(name) },
           egressZones: egressNames.length ? ZoneSet.of(egressNames) : ('unknown' as const),
         }
