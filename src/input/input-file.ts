@@ -153,6 +153,7 @@ class DiskInput implements InputFile {
   }
 }
 
+/** The file's bytes in pieces; each piece is valid only until the next is asked for. */
 function* readPieces(path: string): Generator<Uint8Array> {
   let fd: number;
   try {
@@ -161,9 +162,10 @@ function* readPieces(path: string): Generator<Uint8Array> {
     throw new InputError(path, undefined, `cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
   }
   try {
+    // One buffer for every piece: each is decoded (copied into text) before the next is read, and a new
+    // 4 MiB buffer per read left hundreds of MB waiting for the garbage collector on a big export.
+    const buf = Buffer.allocUnsafe(CHUNK_BYTES);
     for (;;) {
-      // A fresh buffer each time: the decoder may keep no reference, but callers may hold a piece.
-      const buf = Buffer.allocUnsafe(CHUNK_BYTES);
       let n: number;
       try {
         n = readSync(fd, buf, 0, CHUNK_BYTES, null);
@@ -259,9 +261,14 @@ export function readInputFile(path: string, maxBytes = DEFAULT_MAX_INPUT_BYTES):
       `is ${mb(size)}, over the ${mb(maxBytes)} input limit (raise it with --max-input-mb)`,
     );
   }
-  const first = readPieces(path).next();
-  const start = first.done ? new Uint8Array(0) : first.value;
-  const { encoding } = sniff(path, start);
+  const pieces = readPieces(path);
+  const first = pieces.next();
+  let encoding: Encoding;
+  try {
+    encoding = sniff(path, first.done ? new Uint8Array(0) : first.value).encoding;
+  } finally {
+    pieces.return(undefined); // closes the file
+  }
   const input = new DiskInput(path, size, encoding, '');
   const head = headFrom(input.chunks());
   checkNotBlank(path, head, size <= HEAD_CHARS);
