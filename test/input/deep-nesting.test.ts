@@ -224,6 +224,49 @@ interface GigabitEthernet0/1
     expect(r.stderr).toBe('');
     expect(r.status).toBe(1);
   });
+  it.each([
+    [
+      'network NAME',
+      (i: number) => `network-object host 10.1.${i >> 8}.${i & 255}`,
+      ['network-object host 10.0.0.5'],
+      'ip object-group g0 any',
+    ],
+    [
+      'service NAME',
+      (i: number) => `service-object tcp destination eq ${1000 + i}`,
+      ['443', '3478', '8089', '53'].map((p) => `service-object tcp-udp destination eq ${p}`),
+      'object-group g0 any any',
+    ],
+    [
+      'service NAME tcp-udp',
+      (i: number) => `port-object eq ${1000 + 2 * i}`,
+      ['443', '3478', '8089', '53'].map((p) => `port-object eq ${p}`),
+      'tcp any any object-group g0\naccess-list in extended permit udp any any object-group g0',
+    ],
+    [
+      'protocol NAME',
+      (i: number) => `protocol-object ${i % 2 ? 'gre' : 'esp'}`,
+      ['protocol-object tcp', 'protocol-object udp'],
+      'object-group g0 any any',
+    ],
+  ])(
+    'Cisco ASA object-group %s, each holding its own member and the one before, 20,000 deep',
+    async (kind, own, inner, ace) => {
+      // Inner first, as the ASA writes them: each group is read once, not copied into every group nesting it.
+      const groups = range(DEEP).map((j) => {
+        const i = DEEP - 1 - j;
+        const members = [own(i), ...(i + 1 < DEEP ? [`group-object g${i + 1}`] : inner)];
+        return `object-group ${kind.replace('NAME', `g${i}`)}\n${members.map((m) => ` ${m}\n`).join('')}`;
+      });
+      const p = file(
+        `asa-own-${kind.replace(/ /g, '-')}.asa`,
+        `${ASA}${groups.join('')}access-list in extended permit ${ace}\naccess-group in in interface inside\n: end\n`,
+      );
+      const r = await runCli('check', p, '--source', '10.0.0.5');
+      expect(r.stderr).toBe('');
+      expect(r.status).toBe(0);
+    },
+  );
   it('Cisco ASA groups in a cycle', async () => {
     const p = file(
       'asa-cycle.asa',

@@ -19,6 +19,7 @@ import {
 } from '../../model/ip.js';
 import { isValidHostName, normalizeHost } from '../../model/names.js';
 import { lineError, type ConfigLine } from './config-lines.js';
+import { groupLeaves, type GroupMember } from './group-members.js';
 import { GroupNesting } from './group-nesting.js';
 import type { ObjectTables } from './objects.js';
 import type { StaleReferences } from './stale-references.js';
@@ -54,6 +55,7 @@ export const ADDRESS_FORMS =
 export class AddressResolver {
   private readonly objects = new Map<string, AddressExpr>();
   private readonly groups = new Map<string, AddressExpr>();
+  private readonly members = new Map<string, readonly GroupMember<AddressExpr>[]>();
   private readonly inline = new Map<string, AddressExpr>();
   private readonly nesting: GroupNesting;
 
@@ -321,17 +323,33 @@ export class AddressResolver {
     return unionExpr([minusExpr(name, ANY6), v6Unknown]);
   }
 
-  /** `object-group network NAME` as an expression (one per group); nested groups are resolved once. */
+  /** `object-group network NAME` as an expression (one per group), its nested groups' members flattened in. */
   networkGroup(name: string, at: ConfigLine): AddressExpr {
     const cached = this.groups.get(name);
     if (cached) return cached;
-    const group = this.tables.groups.get(name);
-    if (!group) {
-      if (this.tables.networkObjects.has(name)) {
-        throw this.error(at, `"${name}" is a network object, not an object-group: write "object ${name}"`);
-      }
-      return unknownExpr(this.settings.stale.use(`object-group "${name}"`, at.line));
+    const stale = this.staleGroup(name, at);
+    if (stale) return stale;
+    this.networkGroupMembers(name, at);
+    const leaves = groupLeaves(name, (n) => this.members.get(n)!);
+    const expr = leaves.length === 0 ? NO_ADDRESS : leaves.length === 1 ? leaves[0]! : unionExpr(leaves);
+    this.groups.set(name, expr);
+    return expr;
+  }
+
+  /** The unknown part standing for an object-group the export doesn't define; undefined if it does. */
+  private staleGroup(name: string, at: ConfigLine): AddressExpr | undefined {
+    if (this.tables.groups.has(name)) return undefined;
+    if (this.tables.networkObjects.has(name)) {
+      throw this.error(at, `"${name}" is a network object, not an object-group: write "object ${name}"`);
     }
+    return unknownExpr(this.settings.stale.use(`object-group "${name}"`, at.line));
+  }
+
+  /** A network group's members, read and checked once (nested groups too: cycles, errors, depth). */
+  networkGroupMembers(name: string, at: ConfigLine): readonly GroupMember<AddressExpr>[] {
+    const read = this.members.get(name);
+    if (read) return read;
+    const group = this.tables.groups.get(name)!;
     if (group.kind !== 'network') {
       throw this.error(
         at,
@@ -341,18 +359,26 @@ export class AddressResolver {
     this.nesting.enter(name, at);
     const members = group.members.map((m) => this.groupMember(m));
     this.nesting.leave();
-    const expr = members.length === 0 ? NO_ADDRESS : members.length === 1 ? members[0]! : unionExpr(members);
-    this.groups.set(name, expr);
-    return expr;
+    this.members.set(name, members);
+    return members;
   }
 
   /** `network-object host A | A MASK | A::/n | object NAME`, or `group-object NAME`. */
-  private groupMember(m: ConfigLine): AddressExpr {
-    const [kind, a, b, c] = m.words;
+  private groupMember(m: ConfigLine): GroupMember<AddressExpr> {
+    const [kind, a] = m.words;
     if (kind!.toLowerCase() === 'group-object') {
-      if (a === undefined || b !== undefined) throw this.error(m, 'expected "group-object NAME"');
-      return this.networkGroup(a, m);
+      if (a === undefined || m.words.length > 2) throw this.error(m, 'expected "group-object NAME"');
+      const stale = this.staleGroup(a, m);
+      if (stale) return { expr: stale };
+      this.networkGroupMembers(a, m);
+      return { group: a };
     }
+    return { expr: this.networkObjectMember(m) };
+  }
+
+  /** `network-object host A | A MASK | A::/n | object NAME`. */
+  private networkObjectMember(m: ConfigLine): AddressExpr {
+    const [, a, b, c] = m.words;
     if (a === undefined)
       throw this.error(
         m,
@@ -381,7 +407,8 @@ export class AddressResolver {
       if (obj.address) this.networkObject(obj.name, obj.address);
     }
     for (const group of this.tables.groups.values()) {
-      if (group.kind === 'network') this.networkGroup(group.name, { line: group.line, indent: 0, words: [] });
+      if (group.kind === 'network')
+        this.networkGroupMembers(group.name, { line: group.line, indent: 0, words: [] });
     }
   }
 }

@@ -4,6 +4,8 @@ import { cidrBlocks, familyOf, formatAddress, type Family } from '../../model/ip
 import { isValidHostName, normalizeHost } from '../../model/names.js';
 import type { ServiceExpr } from '../../model/service.js';
 import type { AsaConfig } from './asa-reader.js';
+import type { ConfigLine } from './config-lines.js';
+import type { ObjectGroupDef } from './objects.js';
 
 /**
  * The parts of a new ACE in the ASA's own syntax, reusing objects the configuration already has where
@@ -38,6 +40,55 @@ export class ObjectNames {
     this.taken.add(name);
     return name;
   }
+}
+
+/**
+ * The first group of `kind` (in definition order) whose members' values, merged, are accepted: a member
+ * whose value is undefined (not plain, or not wanted) rules its group out. Each group's value is kept for
+ * the groups nesting it (the ASA lists inner groups first, so a chain of any depth is read once), never
+ * built from the union of all a group nests; groups are walked with a stack of their own.
+ */
+function firstGroup<E, V>(
+  cfg: AsaConfig,
+  kind: ObjectGroupDef['kind'],
+  membersOf: (name: string, at: ConfigLine) => readonly ({ expr: E } | { group: string })[],
+  valueOf: (expr: E) => V | undefined,
+  merge: (parts: V[]) => V,
+  accept: (value: V) => boolean,
+): ObjectGroupDef | undefined {
+  const known = new Map<string, V | undefined>();
+  const members = (name: string) =>
+    membersOf(name, { line: cfg.tables.groups.get(name)!.line, indent: 0, words: [] });
+  const read = (name: string): V | undefined => {
+    const parts: V[] = [];
+    const seen = new Set([name]);
+    const stack = [members(name)];
+    while (stack.length > 0) {
+      for (const m of stack.pop()!) {
+        if ('expr' in m) {
+          const v = valueOf(m.expr);
+          if (v === undefined) return undefined;
+          parts.push(v);
+        } else if (!seen.has(m.group)) {
+          seen.add(m.group);
+          if (!known.has(m.group)) stack.push(members(m.group));
+          else {
+            const v = known.get(m.group);
+            if (v === undefined) return undefined;
+            parts.push(v);
+          }
+        }
+      }
+    }
+    return merge(parts);
+  };
+  for (const g of cfg.tables.groups.values()) {
+    if (g.kind !== kind) continue;
+    const v = read(g.name);
+    known.set(g.name, v);
+    if (v !== undefined && accept(v)) return g;
+  }
+  return undefined;
 }
 
 /** The set an address expression stands for, when it is plain addresses (no names, nothing unknown). */
@@ -91,16 +142,23 @@ export function addressPart(
         notes: [`${what}: the existing network object "${obj.name}" (line ${obj.line})`],
       };
   }
-  for (const group of cfg.tables.groups.values()) {
-    if (group.kind !== 'network') continue;
-    const s = plainSet(cfg.addresses.networkGroup(group.name, at(group.line)));
-    if (s?.equals(set))
-      return {
-        text: `object-group ${group.name}`,
-        defs: [],
-        notes: [`${what}: the existing object-group "${group.name}" (line ${group.line})`],
-      };
-  }
+  const group = firstGroup(
+    cfg,
+    'network',
+    (name, at) => cfg.addresses.networkGroupMembers(name, at),
+    (expr) => {
+      const s = plainSet(expr);
+      return s && set.covers(s) ? s : undefined;
+    },
+    (parts) => IntervalSet.unionAll(parts),
+    (s) => s.equals(set),
+  );
+  if (group)
+    return {
+      text: `object-group ${group.name}`,
+      defs: [],
+      notes: [`${what}: the existing object-group "${group.name}" (line ${group.line})`],
+    };
   const blocks = [...set.ranges()].flatMap(([lo, hi]) => cidrBlocks(lo, hi));
   if (blocks.length === 0) return `no ${what} addresses to allow`;
   if (blocks.length > MAX_BLOCKS)
@@ -173,22 +231,29 @@ export function hostsPart(
 
 type Service = { protocol: 'tcp' | 'udp'; port: number };
 
-/** The `protocol/port` items a service expression matches, when it is plain destination ports. */
-function serviceItems(expr: ServiceExpr, out: Set<string>): boolean {
-  if (expr.kind === 'union') return expr.members.every((m) => serviceItems(m, out));
+/**
+ * Adds the `protocol/port` items a service expression matches to `out`; false (and out partly filled)
+ * when it is anything but plain destination ports, or matches an item not wanted.
+ */
+function wantedItems(expr: ServiceExpr, wanted: ReadonlySet<string>, out: Set<string>): boolean {
+  if (expr.kind === 'union') return expr.members.every((m) => wantedItems(m, wanted, out));
   if (expr.kind !== 'ports' || expr.sourcePorts) return false;
   const protocol = expr.protocol.toLowerCase();
   if (protocol !== 'tcp' && protocol !== 'udp') return false;
   for (const [lo, hi] of expr.ports) {
-    if (hi - lo > 64) return false;
-    for (let p = lo; p <= hi; p++) out.add(`${protocol}/${p}`);
+    if (hi - lo >= wanted.size) return false;
+    for (let p = lo; p <= hi; p++) {
+      const item = `${protocol}/${p}`;
+      if (!wanted.has(item)) return false;
+      out.add(item);
+    }
   }
   return true;
 }
 
 function sameItems(expr: ServiceExpr, wanted: ReadonlySet<string>): boolean {
   const items = new Set<string>();
-  return serviceItems(expr, items) && items.size === wanted.size && [...items].every((i) => wanted.has(i));
+  return wantedItems(expr, wanted, items) && items.size === wanted.size;
 }
 
 /**
@@ -213,15 +278,24 @@ export function servicePart(
         notes: [`ports: the existing service object "${obj.name}" (line ${obj.line})`],
       };
   }
-  for (const g of cfg.tables.groups.values()) {
-    if (g.kind === 'service' && sameItems(cfg.services.serviceGroup(g.name, at(g.line)), wanted))
-      return {
-        protocol: `object-group ${g.name}`,
-        port: '',
-        defs: [],
-        notes: [`ports: the existing service group "${g.name}" (line ${g.line})`],
-      };
-  }
+  const g = firstGroup(
+    cfg,
+    'service',
+    (name, at) => cfg.services.serviceGroupMembers(name, at),
+    (expr) => {
+      const items = new Set<string>();
+      return wantedItems(expr, wanted, items) ? items : undefined;
+    },
+    (parts) => new Set(parts.flatMap((p) => [...p])),
+    (items) => items.size === wanted.size,
+  );
+  if (g)
+    return {
+      protocol: `object-group ${g.name}`,
+      port: '',
+      defs: [],
+      notes: [`ports: the existing service group "${g.name}" (line ${g.line})`],
+    };
   if (services.length === 1) {
     const s = services[0]!;
     return { protocol: s.protocol, port: ` eq ${s.port}`, defs: [], notes: [] };

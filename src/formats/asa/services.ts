@@ -9,6 +9,7 @@ import {
 import { lineError, type ConfigLine } from './config-lines.js';
 import type { ObjectGroupDef, ObjectTables } from './objects.js';
 import { describeKind } from './objects.js';
+import { groupLeaves, type GroupMember } from './group-members.js';
 import { GroupNesting } from './group-nesting.js';
 import { mergePorts } from '../../model/service.js';
 import { parsePortOperator, PORT_OPERATORS, PortSyntaxError } from './ports.js';
@@ -70,8 +71,11 @@ interface PortGroup {
 export class ServiceResolver {
   private readonly objects = new Map<string, ServiceExpr>();
   private readonly services = new Map<string, ServiceExpr>();
+  private readonly serviceMembers = new Map<string, readonly GroupMember<ServiceExpr>[]>();
   private readonly portGroups = new Map<string, PortGroup>();
   private readonly protocolGroups = new Map<string, readonly AsaProtocol[]>();
+  private readonly portMembers = new Map<string, readonly GroupMember<PortGroup>[]>();
+  private readonly protocolMembers = new Map<string, readonly GroupMember<AsaProtocol>[]>();
   private readonly checkedGroups = new Set<string>();
   private readonly nesting: GroupNesting;
 
@@ -215,21 +219,32 @@ export class ServiceResolver {
     if (cached) return cached;
     const stale = this.staleGroup(name, at);
     if (stale) return { kind: 'unknown', part: stale };
-    const group = this.group(name, at, ['service'], 'a service group');
-    this.nesting.enter(name, at);
-    const members = group.members.map((m) => {
-      if (m.words[0]!.toLowerCase() === 'group-object') {
-        if (m.words[1] === undefined || m.words.length > 2)
-          throw this.error(m, 'expected "group-object NAME"');
-        return this.serviceGroup(m.words[1], m);
-      }
-      return this.serviceSpec(m.words.slice(1), m, true);
-    });
-    this.nesting.leave();
+    this.serviceGroupMembers(name, at);
     // An empty service group matches no traffic.
-    const expr = members.length === 0 ? unionServiceExprs([]) : unionServiceExprs(members);
+    const expr = unionServiceExprs(groupLeaves(name, (n) => this.serviceMembers.get(n)!));
     this.services.set(name, expr);
     return expr;
+  }
+
+  /** A service group's members, read and checked once (nested groups too: cycles, errors, depth). */
+  serviceGroupMembers(name: string, at: ConfigLine): readonly GroupMember<ServiceExpr>[] {
+    const read = this.serviceMembers.get(name);
+    if (read) return read;
+    const group = this.group(name, at, ['service'], 'a service group');
+    this.nesting.enter(name, at);
+    const members = group.members.map((m): GroupMember<ServiceExpr> => {
+      if (m.words[0]!.toLowerCase() !== 'group-object')
+        return { expr: this.serviceSpec(m.words.slice(1), m, true) };
+      const nested = m.words[1];
+      if (nested === undefined || m.words.length > 2) throw this.error(m, 'expected "group-object NAME"');
+      const stale = this.staleGroup(nested, m);
+      if (stale) return { expr: { kind: 'unknown', part: stale } };
+      this.serviceGroupMembers(nested, m);
+      return { group: nested };
+    });
+    this.nesting.leave();
+    this.serviceMembers.set(name, members);
+    return members;
   }
 
   /** A typed `object-group service NAME tcp|udp|tcp-udp` (port-object / group-object members). */
@@ -238,18 +253,28 @@ export class ServiceResolver {
     if (cached) return cached;
     const stale = this.staleGroup(name, at);
     if (stale) return { ports: [], unknown: stale };
+    this.portGroupMembers(name, at);
+    const leaves = groupLeaves(name, (n) => this.portMembers.get(n)!);
+    const unknown = leaves.find((l) => l.unknown)?.unknown;
+    const result = { ports: mergePorts(leaves.flatMap((l) => l.ports)), ...(unknown ? { unknown } : {}) };
+    this.portGroups.set(name, result);
+    return result;
+  }
+
+  /** A port group's members, read and checked once (nested groups too: cycles, errors, depth). */
+  private portGroupMembers(name: string, at: ConfigLine): readonly GroupMember<PortGroup>[] {
+    const read = this.portMembers.get(name);
+    if (read) return read;
     const group = this.group(name, at, ['port'], 'a port group (object-group service NAME tcp|udp|tcp-udp)');
     this.nesting.enter(name, at);
-    const ranges: PortRange[] = [];
-    let unknown: UnknownPart | undefined;
-    for (const m of group.members) {
+    const members = group.members.map((m): GroupMember<PortGroup> => {
       if (m.words[0]!.toLowerCase() === 'group-object') {
-        if (m.words[1] === undefined || m.words.length > 2)
-          throw this.error(m, 'expected "group-object NAME"');
-        const nested = this.portGroup(m.words[1], m);
-        ranges.push(...nested.ports);
-        unknown ??= nested.unknown;
-        continue;
+        const nested = m.words[1];
+        if (nested === undefined || m.words.length > 2) throw this.error(m, 'expected "group-object NAME"');
+        const stale = this.staleGroup(nested, m);
+        if (stale) return { expr: { ports: [], unknown: stale } };
+        this.portGroupMembers(nested, m);
+        return { group: nested };
       }
       const op = m.words[1];
       if (op === undefined || !PORT_OPERATORS.has(op.toLowerCase())) {
@@ -258,12 +283,11 @@ export class ServiceResolver {
       const parsed = this.portOperator(m.words, 1, m);
       if (parsed.next !== m.words.length)
         throw this.error(m, `unexpected "${m.words[parsed.next]}" after the port`);
-      ranges.push(...parsed.ports);
-    }
+      return { expr: { ports: parsed.ports } };
+    });
     this.nesting.leave();
-    const result = { ports: mergePorts(ranges), ...(unknown ? { unknown } : {}) };
-    this.portGroups.set(name, result);
-    return result;
+    this.portMembers.set(name, members);
+    return members;
   }
 
   /** `object-group protocol NAME` (protocol-object / group-object members). */
@@ -272,23 +296,34 @@ export class ServiceResolver {
     if (cached) return cached;
     const stale = this.staleGroup(name, at);
     if (stale) return [{ kind: 'unknown', part: stale }];
+    this.protocolGroupMembers(name, at);
+    const list = groupLeaves(name, (n) => this.protocolMembers.get(n)!);
+    this.protocolGroups.set(name, list);
+    return list;
+  }
+
+  /** A protocol group's members, read and checked once (nested groups too: cycles, errors, depth). */
+  private protocolGroupMembers(name: string, at: ConfigLine): readonly GroupMember<AsaProtocol>[] {
+    const read = this.protocolMembers.get(name);
+    if (read) return read;
     const group = this.group(name, at, ['protocol'], 'a protocol group');
     this.nesting.enter(name, at);
-    const list: AsaProtocol[] = [];
-    for (const m of group.members) {
+    const members = group.members.map((m): GroupMember<AsaProtocol> => {
       const [kind, arg, extra] = m.words;
       if (arg === undefined || extra !== undefined) throw this.error(m, `expected "${kind} NAME"`);
       if (kind!.toLowerCase() === 'group-object') {
-        list.push(...this.protocolGroup(arg, m));
-        continue;
+        const stale = this.staleGroup(arg, m);
+        if (stale) return { expr: { kind: 'unknown', part: stale } };
+        this.protocolGroupMembers(arg, m);
+        return { group: arg };
       }
       const p = parseProtocol(arg);
       if (!p) throw this.error(m, `unknown protocol "${arg}"; expected ${PROTOCOL_FORMS}`);
-      list.push(p);
-    }
+      return { expr: p };
+    });
     this.nesting.leave();
-    this.protocolGroups.set(name, list);
-    return list;
+    this.protocolMembers.set(name, members);
+    return members;
   }
 
   /**
@@ -316,9 +351,9 @@ export class ServiceResolver {
     }
     for (const g of this.tables.groups.values()) {
       const at = { line: g.line, indent: 0, words: [] };
-      if (g.kind === 'service') this.serviceGroup(g.name, at);
-      else if (g.kind === 'port') this.portGroup(g.name, at);
-      else if (g.kind === 'protocol') this.protocolGroup(g.name, at);
+      if (g.kind === 'service') this.serviceGroupMembers(g.name, at);
+      else if (g.kind === 'port') this.portGroupMembers(g.name, at);
+      else if (g.kind === 'protocol') this.protocolGroupMembers(g.name, at);
       else if (g.kind !== 'network') this.checkGroup(g.name, at, g.kind, `a ${g.kind} group`);
     }
   }
