@@ -268,12 +268,14 @@ export class AddressResolver {
    */
   checkAll(scope: Scope): void {
     const doc = this.doc;
-    for (const def of scope.definitions('address')) {
-      if (def.address) continue;
-      // The commonest value, an IPv4 host or subnet, is checked without building its set.
-      const first = doc.firstChild(def.el);
-      if (first >= 0 && doc.name(first) === 'ip-netmask' && isIpv4Netmask(doc.textOf(first))) continue;
-      this.addressObject(def);
+    const entries = scope.entries('address');
+    const netmask = doc.nameIdOf('ip-netmask');
+    for (let pos = 0; pos < entries.length; pos++) {
+      if (scope.existingAt('address', pos)?.address) continue;
+      // The commonest value, an IPv4 host or subnet, is checked without building its set (or a Definition).
+      const first = doc.firstChild(entries[pos]!);
+      if (first >= 0 && doc.nameIdAt(first) === netmask && isIpv4Netmask(doc.textOf(first))) continue;
+      this.addressObject(scope.definitionAt('address', pos));
     }
     for (const def of scope.definitions('address-group')) this.definition(def, scope, def.el, -1);
   }

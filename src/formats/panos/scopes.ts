@@ -1,5 +1,6 @@
 import type { AddressExpr } from '../../model/address.js';
 import type { ServiceExpr } from '../../model/service.js';
+import { hashName } from './name-hash.js';
 import type { XmlDocument, XmlElement } from './xml-tree.js';
 
 /** The object lists a PAN-OS scope (vsys, shared, device group) can hold, by their element names. */
@@ -63,16 +64,108 @@ const NAMESPACE_OF = Object.fromEntries(
 let nextScopeId = 0;
 
 /**
+ * One namespace of a scope: its kinds' `<entry>` lists, and an open-addressing table of them by name
+ * (hashName), built from the names where they stand in the document, so neither a string nor a
+ * Definition is made for an object until a lookup finds it (a 100 MB export has 200,000 address objects).
+ */
+class NamespaceIndex {
+  /** Per slot: the name's hash, the entry + 1 (0: empty), and its position in its kind's list * 4 + kind. */
+  private readonly slots: Int32Array;
+  private readonly mask: number;
+  /** Per kind, per position: index + 1 into `defs` once made. */
+  private readonly made: Int32Array[];
+  private readonly defs: Definition[] = [];
+
+  constructor(
+    private readonly scope: Scope,
+    private readonly kinds: readonly ObjectKind[],
+    readonly lists: readonly (readonly XmlElement[])[],
+  ) {
+    const doc = scope.doc;
+    let total = 0;
+    for (const l of lists) total += l.length;
+    let size = 8;
+    while (size < total * 2) size *= 2;
+    this.mask = size - 1;
+    const slots = (this.slots = new Int32Array(size * 3));
+    this.made = lists.map((l) => new Int32Array(l.length));
+    for (let k = 0; k < lists.length; k++) {
+      const kind = kinds[k]!;
+      const list = lists[k]!;
+      for (let pos = 0; pos < list.length; pos++) {
+        const el = list[pos]!;
+        const h = doc.attrHash(el, 'name');
+        if (h === undefined) throw doc.error(el, `a ${kindLabel(kind)} <entry> without a name attribute`);
+        let at = h & this.mask;
+        for (;;) {
+          const other = slots[at * 3 + 1]! - 1;
+          if (other < 0) break;
+          if (slots[at * 3] === h) {
+            const name = doc.attr(el, 'name')!;
+            // Defined as an earlier kind of the namespace too: that definition stays first in the chain.
+            if (doc.attrIs(other, 'name', name) && (slots[at * 3 + 2]! & 3) === k) {
+              throw doc.error(
+                el,
+                `${kindLabel(kind)} "${name}" is defined twice in ${scope.label} (first at line ${doc.lineOf(other)})`,
+              );
+            }
+          }
+          at = (at + 1) & this.mask;
+        }
+        slots[at * 3] = h;
+        slots[at * 3 + 1] = el + 1;
+        slots[at * 3 + 2] = (pos << 2) | k;
+      }
+    }
+  }
+
+  /** The definition named `name` (whose hashName is `h`), if this namespace has one. */
+  get(name: string, h: number): Definition | undefined {
+    const slots = this.slots;
+    const doc = this.scope.doc;
+    for (let at = h & this.mask; ; at = (at + 1) & this.mask) {
+      const el = slots[at * 3 + 1]! - 1;
+      if (el < 0) return undefined;
+      if (slots[at * 3] === h && doc.attrIs(el, 'name', name)) {
+        const code = slots[at * 3 + 2]!;
+        return this.at(code & 3, code >>> 2);
+      }
+    }
+  }
+
+  /** The definition of the `pos`th entry of kind `k`, made on first use (one per entry). */
+  at(k: number, pos: number): Definition {
+    const made = this.made[k]!;
+    const i = made[pos]! - 1;
+    if (i >= 0) return this.defs[i]!;
+    const el = this.lists[k]![pos]!;
+    const def: Definition = {
+      kind: this.kinds[k]!,
+      name: this.scope.doc.attr(el, 'name')!,
+      el,
+      scope: this.scope,
+    };
+    made[pos] = this.defs.push(def);
+    return def;
+  }
+
+  /** The definition of the `pos`th entry of kind `k` if something made it already. */
+  existing(k: number, pos: number): Definition | undefined {
+    const i = this.made[k]![pos]! - 1;
+    return i >= 0 ? this.defs[i] : undefined;
+  }
+}
+
+/**
  * One level of PAN-OS's object namespace: a vsys, the shared location, a Panorama device group, or the
  * part of a firewall's config Panorama pushed. Names are looked up here first, then in `parent`
  * (PAN-OS Administrator's Guide, "Objects": an object defined in a vsys or device group is visible there
- * and below; shared objects are visible everywhere). Each namespace is indexed on first use, in one map
- * for all its kinds, so a name is found with one lookup per scope.
+ * and below; shared objects are visible everywhere). Each namespace is indexed on first use, in one table
+ * for all its kinds, so a name is found with one probe sequence per scope.
  */
 export class Scope {
   readonly id = nextScopeId++;
-  private readonly namespaces = new Map<Namespace, Map<string, Definition>>();
-  private readonly lists = new Map<ObjectKind, Definition[]>();
+  private readonly namespaces = new Map<Namespace, NamespaceIndex>();
 
   constructor(
     readonly doc: XmlDocument,
@@ -87,52 +180,46 @@ export class Scope {
 
   /** All definitions of `kind` in this scope (not its parents), in document order. */
   definitions(kind: ObjectKind): readonly Definition[] {
-    this.namespace(NAMESPACE_OF[kind]);
-    return this.lists.get(kind)!;
+    const { index, k } = this.kindIndex(kind);
+    return index.lists[k]!.map((_, pos) => index.at(k, pos));
   }
 
-  /** The definitions of a namespace's kinds by name; a name defined twice in one kind is an error. */
-  private namespace(ns: Namespace): Map<string, Definition> {
-    let byName = this.namespaces.get(ns);
-    if (byName) return byName;
-    byName = new Map();
+  /** The `<entry>` elements of `kind` in this scope, in document order, without making definitions. */
+  entries(kind: ObjectKind): readonly XmlElement[] {
+    const { index, k } = this.kindIndex(kind);
+    return index.lists[k]!;
+  }
+
+  /** The definition of `entries(kind)[pos]`. */
+  definitionAt(kind: ObjectKind, pos: number): Definition {
+    const { index, k } = this.kindIndex(kind);
+    return index.at(k, pos);
+  }
+
+  /** The definition of `entries(kind)[pos]` if a lookup made it already. */
+  existingAt(kind: ObjectKind, pos: number): Definition | undefined {
+    const { index, k } = this.kindIndex(kind);
+    return index.existing(k, pos);
+  }
+
+  private kindIndex(kind: ObjectKind): { index: NamespaceIndex; k: number } {
+    const ns = NAMESPACE_OF[kind];
+    return { index: this.namespace(ns), k: (NAMESPACES[ns] as readonly ObjectKind[]).indexOf(kind) };
+  }
+
+  /** A namespace's index; a name defined twice in one kind is an error. */
+  private namespace(ns: Namespace): NamespaceIndex {
+    let index = this.namespaces.get(ns);
+    if (index) return index;
     const doc = this.doc;
-    for (const kind of NAMESPACES[ns]) {
-      const list: Definition[] = [];
-      const entries = doc.entries(doc.child(this.el, kind));
-      for (let i = 0; i < entries.length; i++) {
-        const el = entries[i]!;
-        const name = doc.attr(el, 'name');
-        if (name === undefined) throw doc.error(el, `a ${kindLabel(kind)} <entry> without a name attribute`);
-        const def: Definition = { kind, name, el, scope: this };
-        list.push(def);
-        const size = byName.size;
-        // One hash operation per object; a name seen before doesn't grow the map.
-        if (byName.set(name, def).size === size) {
-          const first = list.find((d) => d.name === name)!;
-          if (first !== def) {
-            throw doc.error(
-              el,
-              `${kindLabel(kind)} "${name}" is defined twice in ${this.label} (first at line ${doc.lineOf(first.el)})`,
-            );
-          }
-          // Defined as an earlier kind of the namespace too: that definition is found first.
-          byName.set(name, this.earlierDefinition(ns, kind, name)!);
-        }
-      }
-      this.lists.set(kind, list);
-    }
-    this.namespaces.set(ns, byName);
-    return byName;
-  }
-
-  private earlierDefinition(ns: Namespace, before: ObjectKind, name: string): Definition | undefined {
-    for (const kind of NAMESPACES[ns]) {
-      if (kind === before) return undefined;
-      const def = this.lists.get(kind)!.find((d) => d.name === name);
-      if (def) return def;
-    }
-    return undefined;
+    const kinds = NAMESPACES[ns];
+    index = new NamespaceIndex(
+      this,
+      kinds,
+      kinds.map((kind) => doc.entries(doc.child(this.el, kind))),
+    );
+    this.namespaces.set(ns, index);
+    return index;
   }
 
   /**
@@ -140,7 +227,14 @@ export class Scope {
    * within a scope the kind listed first in NAMESPACES.
    */
   find(ns: Namespace, name: string): Definition | undefined {
-    return this.namespace(ns).get(name) ?? this.parent?.find(ns, name);
+    const h = hashName(name);
+    const def = this.namespace(ns).get(name, h);
+    if (def) return def;
+    for (let s = this.parent; s; s = s.parent) {
+      const found = s.namespace(ns).get(name, h);
+      if (found) return found;
+    }
+    return undefined;
   }
 
   /** The labels of this scope and its parents, for "looked up in ..." messages. */

@@ -259,6 +259,44 @@ export function findAttribute(text: string, start: number, end: number, name: st
   return undefined;
 }
 
+/**
+ * Where the raw value of attribute `name` starts in text[start, end) (a range the scanner reported), or
+ * -1; its end is left in `attributeValueEnd`. Reads the name without building strings.
+ */
+export function findAttributeValue(text: string, start: number, end: number, name: string): number {
+  let i = start;
+  while (i < end) {
+    while (i < end && isSpace(text.charCodeAt(i))) i++;
+    if (i >= end) break;
+    const nameStart = i;
+    while (isNameChar(text.charCodeAt(i))) i++;
+    const match = i - nameStart === name.length && text.startsWith(name, nameStart);
+    while (text.charCodeAt(i) !== EQUALS) i++;
+    i++;
+    while (isSpace(text.charCodeAt(i))) i++;
+    const quote = text.charCodeAt(i);
+    const valueEnd = indexIn(text, quote, i + 1, end);
+    if (match) {
+      attributeValueEnd = valueEnd;
+      return i + 1;
+    }
+    i = valueEnd + 1;
+  }
+  return -1;
+}
+
+/** The end of the value `findAttributeValue` found last. */
+export let attributeValueEnd = 0;
+
+/** Whether a raw attribute value text[start, end) is its own value (no reference, no white space to normalize). */
+export function isPlainAttributeValue(text: string, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c === AMP || c === 9 || c === 10 || c === CR) return false;
+  }
+  return true;
+}
+
 /** Thrown inside the scanner when a token runs past the end of a piece that isn't the last. */
 const NEED_MORE = Symbol('need more text');
 

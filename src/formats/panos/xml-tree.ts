@@ -1,11 +1,15 @@
 import { InputError } from '../../input/input-error.js';
 import { LineIndex, textChunks, type InputFile } from '../../input/input-file.js';
+import { hashName, hashRange } from './name-hash.js';
 import {
+  attributeValueEnd,
   decodeCdata,
   decodeText,
   detach,
   findAttribute,
+  findAttributeValue,
   isBlank,
+  isPlainAttributeValue,
   parseAttributes,
   XmlScanner,
   XmlSyntaxError,
@@ -196,6 +200,35 @@ export class XmlDocument {
     }
     const local = s & this.mask;
     return findAttribute(this.pools[s >>> this.shift]!, local, local + (e - s), name);
+  }
+
+  /** hashName of the value of attribute `name`, or undefined without one; plain values are hashed in place. */
+  attrHash(el: XmlElement, name: string): number | undefined {
+    const s = this.t.attrStart[el]!;
+    if (s >= 0 && s !== this.t.attrEnd[el]) {
+      const text = this.pools[s >>> this.shift]!;
+      const local = s & this.mask;
+      const v = findAttributeValue(text, local, local + (this.t.attrEnd[el]! - s), name);
+      if (v < 0) return undefined;
+      const ve = attributeValueEnd;
+      if (isPlainAttributeValue(text, v, ve)) return hashRange(text, v, ve);
+    }
+    const value = this.attr(el, name);
+    return value === undefined ? undefined : hashName(value);
+  }
+
+  /** Whether attribute `name` has the value `value` (plain values are compared in place). */
+  attrIs(el: XmlElement, name: string, value: string): boolean {
+    const s = this.t.attrStart[el]!;
+    if (s >= 0 && s !== this.t.attrEnd[el]) {
+      const text = this.pools[s >>> this.shift]!;
+      const local = s & this.mask;
+      const v = findAttributeValue(text, local, local + (this.t.attrEnd[el]! - s), name);
+      if (v < 0) return false;
+      const ve = attributeValueEnd;
+      if (isPlainAttributeValue(text, v, ve)) return ve - v === value.length && text.startsWith(value, v);
+    }
+    return this.attr(el, name) === value;
   }
 
   /** The element's own text (decoded, not trimmed). */

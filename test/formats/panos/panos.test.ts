@@ -499,6 +499,50 @@ describe('PAN-OS: bad input is an InputError at the right line', () => {
     );
   });
 
+  it('a group defined twice in one scope, behind an address object of the same name', () => {
+    const objects = [
+      '<address><entry name="both"><ip-netmask>10.1.0.0/16</ip-netmask></entry></address>',
+      '<address-group>',
+      '<entry name="both"><static><member>10.2.0.0/16</member></static></entry>',
+      '<entry name="both"><static><member>10.3.0.0/16</member></static></entry>',
+      '</address-group>',
+    ].join('\n');
+    const text = firewallXml(objects, [{ name: 'r' }]);
+    expectError(
+      text,
+      lineOf(text, '10.3.0.0/16'),
+      new RegExp(
+        `address group "both" is defined twice in vsys "vsys1" \\(first at line ${lineOf(text, '10.2.0.0/16')}\\)`,
+      ),
+    );
+  });
+
+  it('names with references and thousands of objects are found by their decoded names', () => {
+    const entries = Array.from(
+      { length: 3000 },
+      (_, i) => `<entry name="h-${i}"><ip-netmask>10.${i >> 8}.${i & 255}.1</ip-netmask></entry>`,
+    );
+    const objects = [
+      '<address>',
+      ...entries,
+      '<entry name="R&amp;D &#x41;"><ip-netmask>192.168.7.0/24</ip-netmask></entry>',
+      '</address>',
+    ].join('\n');
+    const p = readOne(
+      firewallXml(objects, [
+        { name: 'r', source: ['R&amp;D A', 'h-2999'] },
+        { name: 's', source: ['h-0', 'h-1234'] },
+      ]),
+    );
+    expect(
+      addresses(rule(p, 'r').sources).equals(parseIpSpec('192.168.7.0/24').union(parseIpSpec('10.11.183.1'))),
+    ).toBe(true);
+    expect(
+      addresses(rule(p, 's').sources).equals(parseIpSpec('10.0.0.1').union(parseIpSpec('10.4.210.1'))),
+    ).toBe(true);
+    expect(p.warnings).toBeUndefined();
+  });
+
   it('a name that is both an address object and an address group in one scope: the object is found', () => {
     const objects = [
       '<address><entry name="both"><ip-netmask>10.1.0.0/16</ip-netmask></entry></address>',
