@@ -69,7 +69,10 @@ let nextScopeId = 0;
  * Definition is made for an object until a lookup finds it (a 100 MB export has 200,000 address objects).
  */
 class NamespaceIndex {
-  /** Per slot: the name's hash, the entry + 1 (0: empty), and its position in its kind's list * 4 + kind. */
+  /**
+   * Per slot: the name's hash, the entry + 1 (0: empty), its position in its kind's list * 4 + kind, and
+   * where its plain name stands in the document's values (-1: compared decoded).
+   */
   private readonly slots: Int32Array;
   private readonly mask: number;
   /** Per kind, per position: index + 1 into `defs` once made. */
@@ -87,7 +90,7 @@ class NamespaceIndex {
     let size = 8;
     while (size < total * 2) size *= 2;
     this.mask = size - 1;
-    const slots = (this.slots = new Int32Array(size * 3));
+    const slots = (this.slots = new Int32Array(size * 4));
     this.made = lists.map((l) => new Int32Array(l.length));
     for (let k = 0; k < lists.length; k++) {
       const kind = kinds[k]!;
@@ -98,12 +101,12 @@ class NamespaceIndex {
         if (h === undefined) throw doc.error(el, `a ${kindLabel(kind)} <entry> without a name attribute`);
         let at = h & this.mask;
         for (;;) {
-          const other = slots[at * 3 + 1]! - 1;
+          const other = slots[at * 4 + 1]! - 1;
           if (other < 0) break;
-          if (slots[at * 3] === h) {
+          if (slots[at * 4] === h) {
             const name = doc.attr(el, 'name')!;
             // Defined as an earlier kind of the namespace too: that definition stays first in the chain.
-            if (doc.attrIs(other, 'name', name) && (slots[at * 3 + 2]! & 3) === k) {
+            if (doc.attrIs(other, 'name', name) && (slots[at * 4 + 2]! & 3) === k) {
               throw doc.error(
                 el,
                 `${kindLabel(kind)} "${name}" is defined twice in ${scope.label} (first at line ${doc.lineOf(other)})`,
@@ -112,9 +115,10 @@ class NamespaceIndex {
           }
           at = (at + 1) & this.mask;
         }
-        slots[at * 3] = h;
-        slots[at * 3 + 1] = el + 1;
-        slots[at * 3 + 2] = (pos << 2) | k;
+        slots[at * 4] = h;
+        slots[at * 4 + 1] = el + 1;
+        slots[at * 4 + 2] = (pos << 2) | k;
+        slots[at * 4 + 3] = doc.plainAttrAt(el, 'name');
       }
     }
   }
@@ -124,10 +128,12 @@ class NamespaceIndex {
     const slots = this.slots;
     const doc = this.scope.doc;
     for (let at = h & this.mask; ; at = (at + 1) & this.mask) {
-      const el = slots[at * 3 + 1]! - 1;
+      const el = slots[at * 4 + 1]! - 1;
       if (el < 0) return undefined;
-      if (slots[at * 3] === h && doc.attrIs(el, 'name', name)) {
-        const code = slots[at * 3 + 2]!;
+      if (slots[at * 4] !== h) continue;
+      const plain = slots[at * 4 + 3]!;
+      if (plain >= 0 ? doc.valueAtIs(plain, name) : doc.attrIs(el, 'name', name)) {
+        const code = slots[at * 4 + 2]!;
         return this.at(code & 3, code >>> 2);
       }
     }

@@ -217,6 +217,30 @@ export class XmlDocument {
     return value === undefined ? undefined : hashName(value);
   }
 
+  /**
+   * Where the value of attribute `name` stands in the kept values, when it is plain (no reference or
+   * white space to decode), for `valueAtIs`; -1 otherwise.
+   */
+  plainAttrAt(el: XmlElement, name: string): number {
+    const s = this.t.attrStart[el]!;
+    if (s < 0 || s === this.t.attrEnd[el]) return -1;
+    const text = this.pools[s >>> this.shift]!;
+    const local = s & this.mask;
+    const v = findAttributeValue(text, local, local + (this.t.attrEnd[el]! - s), name);
+    if (v < 0 || !isPlainAttributeValue(text, v, attributeValueEnd)) return -1;
+    return s + (v - local);
+  }
+
+  /** Whether the plain attribute value at `at` (from plainAttrAt) is `value`. */
+  valueAtIs(at: number, value: string): boolean {
+    const text = this.pools[at >>> this.shift]!;
+    const local = at & this.mask;
+    // The value ends at its closing quote, the character that opened it (a plain value can't hold it).
+    return (
+      text.startsWith(value, local) && text.charCodeAt(local + value.length) === text.charCodeAt(local - 1)
+    );
+  }
+
   /** Whether attribute `name` has the value `value` (plain values are compared in place). */
   attrIs(el: XmlElement, name: string, value: string): boolean {
     const s = this.t.attrStart[el]!;
