@@ -353,6 +353,23 @@ interface GigabitEthernet0/1
     expect(r.status).toBe(2);
     expect(r.stderr).toContain(`${p}:${name === 'jump' ? 9 : 8}: ${message}`);
   });
+  it.each(['j', 'g'])('iptables user chains nested 20,000 deep with -%s', async (how) => {
+    const p = file(
+      `ipt-deep-${how}.rules`,
+      `*filter\n:INPUT ACCEPT [0:0]\n:FORWARD DROP [0:0]\n:OUTPUT ACCEPT [0:0]\n${range(DEEP)
+        .map((i) => `:c${i} - [0:0]\n`)
+        .join('')}-A FORWARD -${how} c0\n${range(DEEP)
+        .map((i) => `-A c${i} ${i + 1 < DEEP ? `-${how} c${i + 1}` : '-j ACCEPT'}\n`)
+        .join('')}COMMIT\n`,
+    );
+    // The 101st jump, in c99, stands 4 + DEEP + 101 lines down.
+    await expectInputError(
+      [p],
+      p,
+      4 + DEEP + 101,
+      /user chains of table \*filter nest more than 100 levels deep/,
+    );
+  });
   it('catalog YAML and JSON', async () => {
     const ok = file('ok.yaml', GENERIC);
     const yaml = file('catalog.yaml', `catalogVersion: 1.0.0\nx: ${brackets(DEEP)}\n`);

@@ -23,6 +23,8 @@ export interface Entry {
 
 /** Past this many flattened rules per chain the input is refused (user chains multiply rules). */
 export const MAX_FLAT_RULES = 2_000_000;
+/** Past this many rules walked per chain (user chains jumped to from many places) the input is refused. */
+export const MAX_WALK_STEPS = 20_000_000;
 
 /**
  * A built-in chain with its user chains inlined into one first-match list (given to `emit` in order, so
@@ -41,6 +43,7 @@ export function flattenChain(
   emit: (entry: Entry) => void,
 ): void {
   let count = 0;
+  let steps = 0;
   const policy: Entry['action'] =
     top.policy === 'ACCEPT' ? 'allow' : top.policy === 'DROP' ? 'deny' : 'unknown';
   const push = (e: Entry) => {
@@ -57,6 +60,13 @@ export function flattenChain(
   const walk = (chain: SaveChain, contexts: Match[], via: RuleAt[], stack: string[]) => {
     let ctxs = contexts;
     chain.rules.forEach((rule, k) => {
+      if (steps++ >= MAX_WALK_STEPS) {
+        throw new InputError(
+          path,
+          rule.line,
+          `chain ${top.name} of table *${table.name} walks more than ${MAX_WALK_STEPS} rules through its user chains (chains jumped to from many places); not read`,
+        );
+      }
       // Read also where no packet gets: every rule of a chain walked is read (and so checked) here.
       const parsed = parse(rule);
       if (ctxs.length === 0) return;

@@ -7,6 +7,7 @@ import { ZoneSet } from '../../model/zone-set.js';
 import { entryRules, EntryShapes, type EntryPlace } from './entry-rules.js';
 import { flattenChain, type RuleAt } from './flatten.js';
 import { InterfaceZones } from './interface-zones.js';
+import { jumpGraph, NFT_JUMP_STACK_SIZE } from './jump-graph.js';
 import { natEgress } from './nat-egress.js';
 import type { IpSet } from './ipsets.js';
 import { MATCH_ALL, type Match } from './match.js';
@@ -180,6 +181,7 @@ export function buildPolicy(
     .flatMap((family) => missingFamilyRules(family, main.save.path, 1));
 
   const contexts = new Map<SaveTable, RuleContext>();
+  const walks = new Map<SaveTable, ReadonlyMap<string, number>>();
   for (const f of group) {
     const raw = f.save.tables.get('raw');
     const mayBeUntracked = raw
@@ -202,6 +204,14 @@ export function buildPolicy(
         cache,
       };
       contexts.set(table, ctx);
+      const graph = jumpGraph(f.save.path, table);
+      walks.set(table, graph.walks);
+      const { chains: deep, rules: jumps } = graph.deepest;
+      if (jumps.length >= NFT_JUMP_STACK_SIZE)
+        warnings.push({
+          message: `chain ${deep[NFT_JUMP_STACK_SIZE]} of *${table.name} is reached through ${NFT_JUMP_STACK_SIZE} nested jumps (${deep.slice(0, NFT_JUMP_STACK_SIZE + 1).join(' -> ')}): iptables' nf_tables backend refuses to load that ("Too many links": the kernel's nf_tables allows ${NFT_JUMP_STACK_SIZE - 1}); the legacy backend loads it, and the verdicts are for the rules as written`,
+          location: { path: f.save.path, line: jumps[NFT_JUMP_STACK_SIZE - 1]!.line },
+        });
     }
     for (const name of f.save.repeated)
       warnings.push({
@@ -215,7 +225,7 @@ export function buildPolicy(
   }
 
   const shapes = new EntryShapes();
-  const reads = new RuleReads(contexts);
+  const reads = new RuleReads(contexts, walks);
   const stagesSeen: string[] = [];
   for (const [tableName, chainName] of path.router ? ROUTER_PATH : HOST_PATH) {
     const isMain = tableName === 'filter' && chainName === topChain;

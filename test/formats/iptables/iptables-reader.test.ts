@@ -128,10 +128,12 @@ describe('semantics', () => {
       '-A FORWARD -i eth+ ! -o eth1 -j ACCEPT\n-A FORWARD -i br0 -o eth1 -j ACCEPT\n-A FORWARD -i eth0 -o eth9 -j DROP\n',
     );
     const other = 'another interface (no wildcard matches its name)';
-    expect(read(text)[0]!.zones).toEqual({
+    const zones = read(text)[0]!.zones!;
+    expect({ known: zones.known, incomplete: zones.incomplete }).toEqual({
       known: ['br0', 'eth0', 'eth1', 'eth9', 'another interface named eth…', other],
       incomplete: false,
     });
+    expect(zones.zoneOf?.('eth7')).toBe('another interface named eth…');
     expect(verdict(text, '*:443/tcp', '10.0.0.0/8', { sz: 'eth0', dz: other }).verdict).toBe('allowed');
     expect(verdict(text, '*:443/tcp', '10.0.0.0/8', { sz: 'eth0', dz: 'eth1' }).verdict).toBe('blocked');
     expect(verdict(text, '*:443/tcp', '10.0.0.0/8', { sz: 'br0', dz: 'eth1' }).verdict).toBe('allowed');
