@@ -303,7 +303,15 @@ describe('PAN-OS XML tree', () => {
   it('gives every element the text saxes reports for it (generated documents, mixed content too)', () => {
     fc.assert(
       fc.property(documents, (xml) => {
-        expect(treeElementTexts(xml)).toEqual(saxesElementTexts(xml));
+        // Text may come out holding "]]>", which XML forbids: then both must refuse the document.
+        let expected: string[] | undefined;
+        try {
+          expected = saxesElementTexts(xml);
+        } catch {
+          expect(() => treeElementTexts(xml)).toThrow(InputError);
+          return;
+        }
+        expect(treeElementTexts(xml)).toEqual(expected);
       }),
       { numRuns: Number(process.env.XML_TREE_RUNS ?? 1500) },
     );
