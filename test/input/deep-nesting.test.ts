@@ -341,6 +341,37 @@ interface GigabitEthernet0/1
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/nft-blocks\.nft:\d+: /);
   });
+  const NFT_BASE = 'table inet f {\nchain base {\ntype filter hook forward priority 0; policy drop;\n';
+  it.each([
+    ['braces', `tcp dport ${'{ '.repeat(DEEP)}80${' }'.repeat(DEEP)} accept`],
+    ['parentheses', `meta mark ${'('.repeat(5 * DEEP)}1${')'.repeat(5 * DEEP)} accept`],
+  ])('nftables values nested in %s', async (name, rule) => {
+    const p = file(`nft-${name}.nft`, `${NFT_BASE}${rule}\n}\n}\n`);
+    await expectInputError([p], p, 4, /a value is nested more than 100 levels deep in "\{" and "\("/);
+  });
+  it.each(['jump', 'goto'])('nftables chains nested 20,000 deep with %s', async (how) => {
+    const chains = range(DEEP).map(
+      (i) => `chain c${i} {\n${i + 1 < DEEP ? `${how} c${i + 1}` : 'accept'}\n}\n`,
+    );
+    const p = file(`nft-${how}s.nft`, `${NFT_BASE}${how} c0\n}\n${chains.join('')}}\n`);
+    // The 16th jump, in c14, is where nft -f fails ("Too many links").
+    await expectInputError(
+      [p],
+      p,
+      49,
+      /chain c15 of table inet f is reached through 16 nested jumps and gotos/,
+    );
+  });
+  it('nftables chain jumped to 20,000 times, returning each time', async () => {
+    const jumps = range(DEEP).map((i) => `tcp dport ${i + 1} jump a\n`);
+    const p = file('nft-returns.nft', `${NFT_BASE}${jumps.join('')}}\nchain a {\nreturn\n}\n}\n`);
+    const r = await runCli('check', p);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(1);
+    expect(r.stdout).toMatch(
+      /nft-returns\.nft:3: chain base and the chains it jumps to take more than 2000000 rule steps/,
+    );
+  });
   it.each([
     ['jump', 'chain a is entered again from itself (FORWARD -> a -> b -> a)', '-A a -j b\n-A b -j a'],
     ['goto', 'chain a is entered again from itself (FORWARD -> a -> a)', '-A a -g a'],

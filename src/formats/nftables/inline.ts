@@ -20,17 +20,31 @@ export interface Emitted {
   location: SourceLocation;
 }
 
-/** Deeper than this the chains must loop (the kernel refuses loops when a ruleset is loaded). */
-const MAX_DEPTH = 64;
+/** Past this many rules walked for one base chain (returns copy the callers' rest), it is not worked out. */
+const MAX_STEPS = 2_000_000;
+
+/** Verdicts that go on in other chains (or the callers' rest): they wait their turn as jobs. */
+const GOES_ON = new Set(['jump', 'goto', 'return']);
 
 interface Frame {
   chain: ChainDef;
   index: number;
-  /** Jumps and gotos taken to get here: a goto keeps the stack's height, so loops show only here. */
-  hops?: number;
 }
 
 export class StageTooLarge extends Error {}
+
+/** Work left to do, last in first out: walking a stack of chains, or acting on a verdict. */
+type Job =
+  | { kind: 'walk'; stack: readonly Frame[]; guard: readonly Cond[]; full: boolean }
+  | {
+      kind: 'verdict';
+      verdict: Verdict;
+      g: readonly Cond[];
+      stack: readonly Frame[];
+      here: Frame;
+      origin: Origin;
+      line: number;
+    };
 
 /**
  * Flattens a base chain and the chains it jumps to into one first-match list, exactly (nft(8), "VERDICT
@@ -38,9 +52,13 @@ export class StageTooLarge extends Error {}
  * `return`; `goto` comes back to the caller's caller; `return` in a base chain applies its policy; accept
  * and drop end the evaluation. A `return` is exact by copying the rest of the calling chains, guarded by
  * the returning packets, at the point of the return; they then can't reach the rest of the called chain.
+ * Worked through a list of jobs, not recursion: a chain of returns may continue the callers many times
+ * over. checkJumps (jump-graph.ts) has refused loops and nesting the kernel refuses.
  */
 export class ChainInliner {
   readonly out: Emitted[] = [];
+  private readonly jobs: Job[] = [];
+  private steps = 0;
   private readonly meanings = new Map<string, RuleMeaning>();
 
   constructor(
@@ -53,7 +71,16 @@ export class ChainInliner {
   ) {}
 
   run(): Emitted[] {
-    this.walk([{ chain: this.base, index: 0 }], [this.familyCond], true);
+    this.jobs.push({
+      kind: 'walk',
+      stack: [{ chain: this.base, index: 0 }],
+      guard: [this.familyCond],
+      full: true,
+    });
+    for (let job = this.jobs.pop(); job; job = this.jobs.pop()) {
+      if (job.kind === 'walk') this.walk(job.stack, job.guard, job.full);
+      else this.verdict(job.verdict, job.g, job.stack, job.here, job.origin, job.line);
+    }
     return this.out;
   }
 
@@ -122,36 +149,46 @@ export class ChainInliner {
   }
 
   private walk(stack: readonly Frame[], guard: readonly Cond[], full: boolean): void {
-    if (stack.length > MAX_DEPTH || (stack[stack.length - 1]!.hops ?? 0) > MAX_DEPTH) {
-      throw new InputError(
-        this.path,
-        stack[stack.length - 1]!.chain.line,
-        `chains jump into each other in a loop (chain ${stack[stack.length - 1]!.chain.name})`,
-      );
-    }
     const top = stack[stack.length - 1]!;
     const rules = top.chain.rules;
     for (let i = top.index; i < rules.length; i++) {
+      if (this.steps++ >= MAX_STEPS)
+        throw new StageTooLarge(
+          `take more than ${MAX_STEPS} rule steps to walk (each return goes on with the rest of the calling chains)`,
+        );
       const m = this.meaning(top.chain, i);
       if (m.alts.length === 0) continue;
       const line = rules[i]!.line;
       const g = this.and(guard, m.alts, line);
       if (g.length === 0) continue;
       const origin: Origin = { kind: 'rule', table: this.table, chain: top.chain, index: i, base: this.base };
-      const here: Frame = { chain: top.chain, index: i + 1, hops: top.hops ?? 0 };
+      const here: Frame = { chain: top.chain, index: i + 1 };
       const effect = m.effect;
-      if (effect.kind === 'vmap') {
-        for (const e of effect.entries) {
-          const ge = this.and(g, e.alts, line);
-          if (ge.length > 0) this.verdict(e.verdict, ge, stack, here, origin, line);
-        }
-      } else if (effect.kind === 'verdict') this.verdict(effect.verdict, g, stack, here, origin, line);
-      else if (effect.kind === 'nat-accept') this.emit(g, 'allow', effect.text, origin, line);
+      if (effect.kind === 'nat-accept') this.emit(g, 'allow', effect.text, origin, line);
       else if (effect.kind === 'unknown') this.emitUnknown(g, effect.reason, origin, line, 'unknown');
+      else if (effect.kind === 'verdict' || effect.kind === 'vmap') {
+        const verdicts =
+          effect.kind === 'verdict'
+            ? [{ verdict: effect.verdict, g }]
+            : effect.entries.map((e) => ({ verdict: e.verdict, g: this.and(g, e.alts, line) }));
+        if (verdicts.every((v) => !GOES_ON.has(v.verdict.kind))) {
+          for (const v of verdicts)
+            if (v.g.length > 0) this.verdict(v.verdict, v.g, stack, here, origin, line);
+          continue;
+        }
+        // A verdict that walks other chains first: the rest of this chain waits until they are done.
+        this.jobs.push({ kind: 'walk', stack: [...stack.slice(0, -1), here], guard, full });
+        for (let k = verdicts.length - 1; k >= 0; k--) {
+          const v = verdicts[k]!;
+          if (v.g.length > 0)
+            this.jobs.push({ kind: 'verdict', verdict: v.verdict, g: v.g, stack, here, origin, line });
+        }
+        return;
+      }
     }
     if (!full) return;
     if (stack.length === 1) this.policy(guard);
-    else this.walk(stack.slice(0, -1), guard, true);
+    else this.jobs.push({ kind: 'walk', stack: stack.slice(0, -1), guard, full: true });
   }
 
   private verdict(
@@ -174,23 +211,28 @@ export class ChainInliner {
       case 'continue':
         return;
       case 'jump':
-        return this.walk(
-          [...parents, here, { chain: this.target(v.chain, line), index: 0, hops: (here.hops ?? 0) + 1 }],
-          g,
-          false,
-        );
+        this.jobs.push({
+          kind: 'walk',
+          stack: [...parents, here, { chain: this.target(v.chain, line), index: 0 }],
+          guard: g,
+          full: false,
+        });
+        return;
       case 'goto':
-        return this.walk(
-          [...parents, { chain: this.target(v.chain, line), index: 0, hops: (here.hops ?? 0) + 1 }],
-          g,
-          true,
-        );
+        this.jobs.push({
+          kind: 'walk',
+          stack: [...parents, { chain: this.target(v.chain, line), index: 0 }],
+          guard: g,
+          full: true,
+        });
+        return;
       case 'return': {
         if (parents.length === 0) {
           const p = this.base.base!.policy;
           return this.emit(g, p === 'drop' ? 'deny' : 'allow', `return (policy ${p})`, origin, line);
         }
-        return this.walk(parents, g, true);
+        this.jobs.push({ kind: 'walk', stack: parents, guard: g, full: true });
+        return;
       }
     }
   }

@@ -2,6 +2,7 @@ import type { TrafficChain } from '../read-options.js';
 import type { Policy, PolicyStage, PolicyWarning, Rule } from '../../model/policy.js';
 import { ZoneSet } from '../../model/zone-set.js';
 import { trueCond, type Cond } from './condition.js';
+import { checkJumps } from './jump-graph.js';
 import { ChainInliner, StageTooLarge, type Emitted, type Origin } from './inline.js';
 import { formatValue, type MatchScope } from './matches.js';
 import type { ChainDef, Ruleset, Selector, TableDef, Value } from './ruleset.js';
@@ -119,6 +120,8 @@ export function buildPolicy(path: string, rs: Ruleset, chain?: TrafficChain): Po
       "read as a host: no chain is on the forward hook, so the traffic checked is this machine's own, through the output and postrouting hooks",
     );
   }
+  // The kernel checks every table's jumps when the ruleset is loaded, also tables not evaluated here.
+  for (const table of rs.tables) checkJumps(path, table);
   const chains: StageChain[] = [];
   let order = 0;
   for (const table of rs.tables) {
@@ -201,7 +204,8 @@ export function buildPolicy(path: string, rs: Ruleset, chain?: TrafficChain): Po
       const b = chain.base!;
       const origin: Origin = { kind: 'policy', table, chain, base: chain };
       const location = { path, line: b.line };
-      const reason = `chain ${chain.name} and the chains it jumps to flatten into more than ${MAX_STAGE_RULES} rules; its verdicts are not worked out`;
+      const why = e.message || `flatten into more than ${MAX_STAGE_RULES} rules`;
+      const reason = `chain ${chain.name} and the chains it jumps to ${why}; its verdicts are not worked out`;
       emitted = [
         {
           cond: { ...fam, unknown: [{ reason, location }] },

@@ -125,8 +125,16 @@ const OPS: Record<string, Op> = {
 const ADDRESS_FIELDS = new Set(['saddr', 'daddr', 'sport', 'dport']);
 
 /** The words of one rule (its statement's tokens, newlines inside braces dropped). */
+/**
+ * The deepest nesting of `{ }` and `( )` in a value that is read (values are read recursively). nft's own
+ * parser gives up a little under 5,000 levels ("memory exhausted": bison's stack of YYMAXDEPTH 10000).
+ */
+export const MAX_VALUE_DEPTH = 100;
+
 export class RuleTokens {
   pos = 0;
+  /** How many `{` and `(` of the value being read are open. */
+  depth = 0;
   constructor(
     readonly path: string,
     readonly toks: readonly Token[],
@@ -201,16 +209,16 @@ function atomOf(t: Token): Value {
 function parsePrimary(ts: RuleTokens): Value {
   const t = ts.peek();
   if (!t) throw ts.error('a value is missing at the end of the rule');
-  if (t.kind === 'punct' && t.text === '{') return parseSet(ts);
-  if (t.kind === 'punct' && t.text === '(') {
-    ts.next();
-    const items: Value[] = [parseValue(ts, true)];
-    while (ts.isPunct('|') || ts.isPunct(',')) {
-      ts.next();
-      items.push(parseValue(ts, true));
-    }
-    ts.expectPunct(')');
-    return items.length === 1 ? items[0]! : { kind: 'flags', items };
+  if (t.kind === 'punct' && (t.text === '{' || t.text === '(')) {
+    if (ts.depth >= MAX_VALUE_DEPTH)
+      throw ts.error(
+        `a value is nested more than ${MAX_VALUE_DEPTH} levels deep in "{" and "(" (the most this tool reads)`,
+        t,
+      );
+    ts.depth++;
+    const v = t.text === '{' ? parseSet(ts) : parseGroup(ts);
+    ts.depth--;
+    return v;
   }
   if (t.kind === 'word' || t.kind === 'string') {
     ts.next();
@@ -219,6 +227,18 @@ function parsePrimary(ts: RuleTokens): Value {
     return atomOf(t);
   }
   throw ts.error(`expected a value, found "${t.text}"`, t);
+}
+
+/** `( a | b )`: a bitmask list, or one value in parentheses. */
+function parseGroup(ts: RuleTokens): Value {
+  ts.expectPunct('(');
+  const items: Value[] = [parseValue(ts, true)];
+  while (ts.isPunct('|') || ts.isPunct(',')) {
+    ts.next();
+    items.push(parseValue(ts, true));
+  }
+  ts.expectPunct(')');
+  return items.length === 1 ? items[0]! : { kind: 'flags', items };
 }
 
 /** A value, with `a . b` concatenations and (outside sets) `a,b` / `a|b` bitmask lists. */

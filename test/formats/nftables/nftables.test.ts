@@ -204,7 +204,7 @@ describe('chain loops', () => {
 	}
 }
 `);
-    expect(e.line).toBe(2);
-    expect(e.message).toMatch(/chains jump into each other in a loop \(chain media\)/);
+    expect(e.line).toBe(3);
+    expect(e.message).toMatch(/chains jump into each other in a loop \(forward -> media -> media\)/);
   });
 });
