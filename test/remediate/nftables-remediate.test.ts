@@ -239,6 +239,38 @@ describe('hostile names', () => {
       ).not.toThrow();
   });
 
+  it('an interface named with a literal "*" is written "name\\*", not as a wildcard', async () => {
+    const path = join(dir, 'star.nft');
+    const text = ruleset('lan\\*');
+    writeFileSync(path, text);
+    const c = { path, sources: ['10.0.0.0/8'], sourceZones: ['lan*'] };
+    const { fixes } = await check(c, path);
+    const web = fixes.find((f) => f.rule === 'allow-remotespark-web')!;
+    expect(web.verified).toBe(true);
+    expect(web.edits[0]!.insert).toContain('iifname "lan\\*" ip saddr 10.0.0.0/8 tcp dport 443 accept');
+    expect(web.commands[0]).toContain('iifname "lan\\*"');
+    // Read back, the fix admits lan* itself and not lan0, which a wildcard "lan*" would.
+    const copy = patchedCopy(path, [web]);
+    for (const [zone, verdict] of [
+      ['lan*', 'allowed'],
+      ['lan0', 'blocked'],
+    ] as const) {
+      const after = await runCheck({
+        configs: [copy],
+        version: 'latest',
+        mode: 'cloud',
+        sources: ['10.0.0.0/8'],
+        sourceZones: [zone],
+      });
+      const r = after.results.find((x) => x.flow.port === 443 && x.flow.protocol === 'tcp')!;
+      expect(r.verdict, zone).toBe(verdict);
+    }
+    if (!unavailable) {
+      expect(() => nftCheck([{ name: copy, text: readFileSync(copy, 'utf8') }])).not.toThrow();
+      expect(() => nftCheck([{ name: 'cmd', text: `${nftWords(web.commands[0]!)}\n` }], text)).not.toThrow();
+    }
+  });
+
   it('a name nft strings cannot hold is refused with the reason, not written', async () => {
     const path = join(dir, 'dq.nft');
     writeFileSync(path, ruleset('lan'));

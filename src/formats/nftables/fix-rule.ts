@@ -16,6 +16,19 @@ export function nftString(text: string): string | undefined {
   return /["\\\r\n]/.test(text) ? undefined : `"${text}"`;
 }
 
+/**
+ * An interface zone as an `iifname`/`oifname` value: the zone of unnamed interfaces starting with P is the
+ * wildcard "P*" (interface-zones.ts); a name that itself ends in `*` is written "name\*", as nft reads a
+ * literal asterisk there and lists it (nft(8), "META EXPRESSIONS"; shown with nft 1.0.6).
+ */
+export function ifnameString(zone: string): string | undefined {
+  const prefix = prefixOfZone(zone);
+  if (prefix !== undefined) return nftString(`${prefix}*`);
+  if (!zone.endsWith('*')) return nftString(zone);
+  const head = nftString(zone.slice(0, -1));
+  return head === undefined ? undefined : `${head.slice(0, -1)}\\*"`;
+}
+
 /** Table and chain names go unquoted in nft commands; only plain identifiers can be typed there. */
 export function plainName(text: string): boolean {
   return /^[A-Za-z_][A-Za-z0-9_.-]*$/.test(text);
@@ -77,11 +90,7 @@ export function fixRuleBodies(req: FixRequest, place: FixPlace, name: string): s
     [req.destinationZones, 'oifname', useOif],
   ] as const) {
     if (!zones?.length || !ok) continue;
-    // The zone of unnamed interfaces starting with P is written as the wildcard "P*" (interface-zones.ts).
-    const quoted = zones.map((z) => {
-      const prefix = prefixOfZone(z);
-      return prefix === undefined ? nftString(z) : nftString(`${prefix}*`);
-    });
+    const quoted = zones.map(ifnameString);
     if (quoted.some((q) => q === undefined))
       return `interface ${zones.join(', ')} can't be written as an nft string`;
     parts.push(`${word} ${list(quoted as string[])}`);
