@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -208,13 +209,40 @@ describe('placement and commands', () => {
     expect(await verifyFix(before, policy, media.edits, flows)).toBeUndefined();
   });
 
-  it('JSON exports get no edits, with the reason', async () => {
-    const { fixes } = await check({ ...CASES[0]!, path: 'fixtures/nftables/router-listing.json' });
-    expect(fixes.length).toBeGreaterThan(0);
-    for (const f of fixes) {
+  it('JSON exports get no edits: the commands of the text listing, not offered as proven', async () => {
+    const c = { ...CASES[0]!, sources: ['10.20.0.0/16'] };
+    const text = await check(c);
+    const { fixes } = await check({ ...c, path: 'fixtures/nftables/router-listing.json' });
+    expect(fixes.map((f) => f.flows)).toEqual(text.fixes.map((f) => f.flows));
+    const commands: string[] = [];
+    for (const [i, f] of fixes.entries()) {
       expect(f.verified).toBe(false);
-      expect(f.reason).toMatch(/nft -j JSON exports are not edited/);
+      expect(f.edits).toEqual([]);
+      expect(f.reason).toMatch(
+        /^nft -j JSON exports are not edited, so this fix is not proven by re-reading the file\./,
+      );
+      // The same commands, with the same handles, as for the text listing of the same ruleset.
+      for (const cmd of text.fixes[i]!.commands) expect(f.reason).toContain(cmd);
+      commands.push(...text.fixes[i]!.commands);
     }
+    expect(commands.some((cmd) => /insert rule inet filter forward handle 8 /.test(cmd))).toBe(true);
+    if (unavailable) return;
+    // Loaded from the JSON itself (its handles come back the same in a fresh namespace), each command applies.
+    const dir = mkdtempSync(join(tmpdir(), 'rsfc-nft-json-'));
+    dirs.push(dir);
+    writeFileSync(join(dir, 'cmds.nft'), commands.map((cmd) => `${nftWords(cmd)}\n`).join(''));
+    const r = spawnSync(
+      'unshare',
+      [
+        '--net',
+        'sh',
+        '-c',
+        `nft -j -f fixtures/nftables/router-listing.json && nft -c -f '${join(dir, 'cmds.nft')}'`,
+      ],
+      { encoding: 'utf8' },
+    );
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
   });
 });
 

@@ -11,7 +11,9 @@ import { fixRuleBodies, plainName } from './fix-rule.js';
 import type { Origin } from './inline.js';
 import { readRuleset } from './read-ruleset.js';
 import { buildPolicy, originOf, rulesetOf } from './policy-builder.js';
-import type { ChainDef, Ruleset, TableDef } from './ruleset.js';
+import { tokenize } from './lexer.js';
+import { parseRule, RuleTokens } from './rule-parser.js';
+import type { ChainDef, RuleDef, Ruleset, TableDef } from './ruleset.js';
 
 /** A flow passes several base chains; each round finds the next one that drops it. */
 const MAX_ROUNDS = 6;
@@ -53,12 +55,7 @@ export function remediateNftables(req: FixRequest): ProposedFix | Unfixable {
   const file = req.files[0]!;
   const rs = rulesetOf(req.policy);
   if (!rs) return { unfixable: 'the policy was not read by the nftables reader' };
-  if (rs.form === 'json') {
-    return {
-      unfixable:
-        'nft -j JSON exports are not edited; run the check on the text listing (nft -a list ruleset) to get the rule and the nft commands',
-    };
-  }
+  const json = rs.form === 'json';
   const name = fixRuleName(req.group.kind, req.ruleNames);
   const earlier = req.earlier.flatMap((f) => f.edits.filter((e) => e.path === file.path));
   const positions: Position[] = [];
@@ -71,7 +68,8 @@ export function remediateNftables(req: FixRequest): ProposedFix | Unfixable {
       .filter((r) => r.result.verdict !== 'allowed');
     if (failing.length === 0) {
       if (positions.length === 0) return { unfixable: 'the flows are already allowed' };
-      return proposal(req, rs, file, name, positions);
+      const fix = proposal(req, rs, file, name, positions);
+      return json && !('unfixable' in fix) ? commandsOnly(fix) : fix;
     }
     let index = Infinity;
     for (const f of failing) {
@@ -89,7 +87,7 @@ export function remediateNftables(req: FixRequest): ProposedFix | Unfixable {
     const patchedRs = rulesetOf(current);
     const origin = originOf(rule);
     if (!origin || !patchedRs) return { unfixable: `rule "${rule.name}" comes from no chain` };
-    const position = originalPosition(origin, rs, applied);
+    const position = json ? listedPosition(origin, rs) : originalPosition(origin, rs, applied);
     if (typeof position === 'string') return { unfixable: position };
     if (
       positions.some(
@@ -102,19 +100,94 @@ export function remediateNftables(req: FixRequest): ProposedFix | Unfixable {
       };
     }
     positions.push(position);
-    applied = [...earlier, ...edits(req, rs, file, name, positions)];
     try {
-      current = buildPolicy(
-        file.path,
-        readRuleset({ path: file.path, text: applyEdits(file.text, applied) }),
-        req.read.chain,
-      );
+      if (json) {
+        const patched = withRules(rs, file.path, positions, (p) => fixRuleBodies(req, placeOf(rs, p), name));
+        current = buildPolicy(file.path, patched, req.read.chain);
+      } else {
+        applied = [...earlier, ...edits(req, rs, file, name, positions)];
+        current = buildPolicy(
+          file.path,
+          readRuleset({ path: file.path, text: applyEdits(file.text, applied) }),
+          req.read.chain,
+        );
+      }
     } catch (e) {
       if (e instanceof InputError) return { unfixable: `the patched ruleset does not read: ${e.format()}` };
       throw e;
     }
   }
   return { unfixable: `more than ${MAX_ROUNDS} chains would need a rule` };
+}
+
+/** A JSON ruleset's chain and rule a rule of the ruleset with the new rules (withRules) stands for. */
+function listedPosition(origin: Origin, rs: Ruleset): Position | string {
+  const table = rs.tables.find((t) => t.family === origin.table.family && t.name === origin.table.name);
+  const chain = table?.chains.get(origin.chain.name);
+  if (!table || !chain) return `chain ${origin.chain.name} is not in the original ruleset`;
+  const hook = origin.base.base!.hook;
+  if (origin.kind === 'policy') return { table, chain, hook };
+  const before = chain.rules.indexOf(origin.chain.rules[origin.index]!);
+  if (before < 0) return `rule "${origin.chain.name} #${origin.index + 1}" is one the fix itself adds`;
+  return { table, chain, hook, before };
+}
+
+/**
+ * The ruleset with the new rules in place, as `nft insert rule ... handle H` / `nft add rule` put them:
+ * its tables and chains copied, its own rules kept (so that listedPosition finds them), the new ones read
+ * from their nft text at the line of the rule (or chain) they go before.
+ */
+function withRules(
+  rs: Ruleset,
+  path: string,
+  positions: readonly Position[],
+  bodies: (p: Position) => string[] | string,
+): Ruleset {
+  const copies = new Map<ChainDef, ChainDef>();
+  const tables = rs.tables.map((t) => {
+    const chains = new Map<string, ChainDef>();
+    for (const [k, c] of t.chains) {
+      const copy = { ...c, rules: [...c.rules] };
+      copies.set(c, copy);
+      chains.set(k, copy);
+    }
+    return { ...t, chains };
+  });
+  for (const p of positions) {
+    const texts = bodies(p);
+    if (typeof texts === 'string') continue;
+    const chain = copies.get(p.chain)!;
+    const target = p.before !== undefined ? p.chain.rules[p.before] : undefined;
+    const line = target?.line ?? p.chain.line;
+    const added = texts.map((text): RuleDef => {
+      const { items, comment } = parseRule(
+        new RuleTokens(
+          path,
+          tokenize(path, text).map((t) => ({ ...t, line })),
+          line,
+        ),
+      );
+      return { line, items, form: 'command', ...(comment !== undefined ? { comment } : {}) };
+    });
+    const at = target ? chain.rules.indexOf(target) : chain.rules.length;
+    chain.rules.splice(at, 0, ...added);
+  }
+  return { ...rs, tables };
+}
+
+/**
+ * A JSON export is not edited, so the core can't prove the fix by re-reading a patched file: the commands
+ * are given with what they were checked against (the ruleset as read, with the new rules put in as the
+ * commands put them), and the fix is not offered as proven.
+ */
+function commandsOnly(fix: ProposedFix): Unfixable {
+  if (fix.commands.length === 0)
+    return {
+      unfixable: `nft -j JSON exports are not edited, and ${fix.notes?.join('; ') ?? 'no command can be typed'}`,
+    };
+  return {
+    unfixable: `nft -j JSON exports are not edited, so this fix is not proven by re-reading the file. These commands insert the rule into the ruleset the export lists, before the rule with the handle named or at the chain's end; with the rules put in that way, this check reads the flows as allowed: ${fix.commands.join(' ; ')}${fix.notes?.length ? ` (${fix.notes.join('; ')})` : ''}`,
+  };
 }
 
 /** The original ruleset's chain and rule a rule of the patched one stands for. */
