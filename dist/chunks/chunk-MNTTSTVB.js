@@ -1,2 +1,0 @@
-import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);
-import{c as o,d as s}from"./chunk-LTH53CYY.js";import{a as n}from"./chunk-ACTLKZTE.js";var r=class extends Error{};var g={describe:"the working tree",read:(t,e)=>Promise.resolve(o(t,e))},c=t=>`${(t/1024/1024).toFixed(1)} MiB`;function f(t,e,i){if(e.length>i)throw new n(t,void 0,`is ${c(e.length)}, over the ${c(i)} input limit (raise it with --max-input-mb)`);return{path:t,text:s(t,e)}}export{r as a,g as b,f as c};
