@@ -109,7 +109,9 @@ const builtinsByRequire = {
     b.onResolve({ filter: /^[a-z_/:]+$/ }, (args) => {
       if (args.namespace === 'builtin-require') return { path: args.path, external: true };
       const name = args.path.replace(/^node:/, '');
-      if (!builtins.has(name) || args.kind !== 'import-statement') return undefined;
+      // node:module stays an import: the banner imports it already, and its CommonJS wrapper was built
+      // differently in different checkouts (esbuild's node-mode flag), so the bundle didn't reproduce.
+      if (!builtins.has(name) || name === 'module' || args.kind !== 'import-statement') return undefined;
       return { path: `node:${name}`, namespace: 'builtin-require' };
     });
     b.onLoad({ filter: /.*/, namespace: 'builtin-require' }, (args) => ({
