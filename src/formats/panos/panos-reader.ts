@@ -8,6 +8,7 @@ import { panoramaPolicies } from './panorama.js';
 import { DocumentResolvers } from './policy-assembly.js';
 import { remediatePanos } from './remediate.js';
 import { PANOS_KEEP } from './kept-elements.js';
+import { readerDocuments } from './reader-documents.js';
 import { readXmlDocument, type XmlDocument, type XmlElement } from './xml-tree.js';
 
 /** The `<config>` element: the root, or inside the XML API's `<response><result>`. */
@@ -28,6 +29,7 @@ function configElement(doc: XmlDocument): XmlElement {
 export function readPanosFile(file: InputFile): Policy[] {
   // Read in pieces, keeping only what the policies are made of: the file's text is never held whole.
   const doc = readXmlDocument(file, PANOS_KEEP);
+  readerDocuments.set(file, doc);
   const config = configElement(doc);
   const resolvers = new DocumentResolvers(doc);
   const devices = doc.entries(doc.child(config, 'devices'));

@@ -13,45 +13,30 @@ export interface Insertion {
   wrap: string[];
 }
 
-const lineStart = (text: string, offset: number) => text.lastIndexOf('\n', offset - 1) + 1;
-
-/** The white space before an offset on its line, or undefined when other text stands there. */
-function leadingSpace(text: string, offset: number): string | undefined {
-  const before = text.slice(lineStart(text, offset), offset);
-  return /^[ \t]*$/.test(before) ? before : undefined;
-}
-
 /** The file's indentation step: how far the root's first child is indented beyond the root. */
 export function indentStep(doc: XmlDocument): string {
-  const child = doc.firstChild(doc.root);
-  const inner = child >= 0 ? leadingSpace(doc.text, doc.startOffset(child)) : undefined;
-  const outer = leadingSpace(doc.text, doc.startOffset(doc.root)) ?? '';
+  const inner = doc.firstChildPad(doc.root);
+  const outer = doc.startPad(doc.root) ?? '';
   if (inner && inner.length > outer.length) return inner.slice(outer.length);
   return '  ';
 }
 
 /** Before an element (a rule `<entry>`), at its own indentation. */
 export function beforeElement(doc: XmlDocument, el: XmlElement): Insertion | string {
-  const start = doc.startOffset(el);
-  const pad = leadingSpace(doc.text, start);
+  const pad = doc.startPad(el);
   if (pad === undefined) return `<${doc.name(el)}> at line ${doc.lineOf(el)} doesn't start its line`;
-  return { line: doc.lineAt(start), pad, wrap: [] };
+  return { line: doc.lineOf(el), pad, wrap: [] };
 }
 
 /** Before an element's end tag: the end of its content. */
 function atEnd(doc: XmlDocument, el: XmlElement, step: string): Insertion | string {
-  const text = doc.text;
-  const end = doc.endOffset(el);
+  const end = doc.endTag(el);
   const name = doc.name(el);
-  if (text.startsWith('/>', end - 2)) {
+  if (end === 'empty') {
     return `<${name}/> at line ${doc.lineOf(el)} is an empty element; lines can't be inserted into it`;
   }
-  const close = text.lastIndexOf('</', end - 1);
-  const pad = leadingSpace(text, close);
-  if (pad === undefined) return `</${name}> at line ${doc.lineAt(close)} doesn't start its line`;
-  const first = doc.firstChild(el);
-  const childPad = first >= 0 ? leadingSpace(text, doc.startOffset(first)) : undefined;
-  return { line: doc.lineAt(close), pad: childPad ?? pad + step, wrap: [] };
+  if (end.pad === undefined) return `</${name}> at line ${end.line} doesn't start its line`;
+  return { line: end.line, pad: doc.firstChildPad(el) ?? end.pad + step, wrap: [] };
 }
 
 /**

@@ -8,6 +8,7 @@ import { locate, type Layout, type ObjectHome, type Place } from './remediate-la
 import { ObjectPlan, type NewObject, type RunObjects } from './remediate-objects.js';
 import { cliList, cliWord, memberList, xmlAttr, xmlText } from './remediate-syntax.js';
 import { beforeElement, endOfPath, indentStep, wrapLines, type Insertion } from './remediate-text.js';
+import { readerDocuments } from './reader-documents.js';
 import { parseXmlDocument, type XmlDocument, type XmlElement } from './xml-tree.js';
 
 const PURPOSE: Record<FixRequest['group']['kind'], string> = {
@@ -150,8 +151,11 @@ export function remediatePanos(req: FixRequest): ProposedFix | Unfixable {
   if (!file) return { unfixable: 'the export is not at hand' };
   let state = runs.get(req.ruleNames);
   if (!state || state.doc.path !== file.path) {
-    // One parse per policy and run: every group's fix reads the same export.
-    state = { doc: parseXmlDocument(file), objects: new Map(), created: new Set() };
+    // The document the reader kept, with its layout; a file read some other way is parsed, once per
+    // policy and run: every group's fix reads the same export.
+    const kept = readerDocuments.get(file);
+    const doc = kept?.hasLayout ? kept : parseXmlDocument(file);
+    state = { doc, objects: new Map(), created: new Set() };
     runs.set(req.ruleNames, state);
   }
   const doc = state.doc;

@@ -1,5 +1,14 @@
 import { InputError } from '../../input/input-error.js';
 import { LineIndex, textChunks, type InputFile } from '../../input/input-file.js';
+import {
+  leadingSpace,
+  LayoutRecorder,
+  NO_PAD,
+  NOT_AT_LINE_START,
+  SELF_CLOSING,
+  slotOf,
+  type LayoutTables,
+} from './layout-facts.js';
 import { hashName, hashRange } from './name-hash.js';
 import {
   attributeValueEnd,
@@ -106,7 +115,7 @@ class PoolWriter {
  *
  * A document parsed whole (`parseXmlDocument`) also keeps the file's text and each element's offsets,
  * for writing fixes into it; one read in pieces (`readXmlDocument`) keeps neither, only what it was told
- * to keep.
+ * to keep and, for the elements a fix is written around, the layout of their text (layout-facts.ts).
  */
 export class XmlDocument {
   private lines: LineIndex | undefined;
@@ -177,6 +186,60 @@ export class XmlDocument {
   /** Offset just after the element's end tag or its `/>` (documents parsed whole only). */
   endOffset(el: XmlElement): number {
     return this.offsets().end[el]!;
+  }
+
+  /** Whether the layout methods below can answer: the text is kept, or its layout was recorded. */
+  get hasLayout(): boolean {
+    return this.whole !== undefined || this.t.layout?.complete === true;
+  }
+
+  /**
+   * The white space before the element's start tag on its line, or undefined when other text stands
+   * there. In a document read in pieces, for the elements layout-facts.ts names and the root only.
+   */
+  startPad(el: XmlElement): string | undefined {
+    if (this.whole !== undefined) return leadingSpace(this.whole, this.startOffset(el));
+    return this.pad(this.layout.start[this.slot(el)]!);
+  }
+
+  /** startPad of the element's first child element (kept or not), or undefined when it has none. */
+  firstChildPad(el: XmlElement): string | undefined {
+    if (this.whole !== undefined) {
+      const c = this.firstChild(el);
+      return c >= 0 ? leadingSpace(this.whole, this.startOffset(c)) : undefined;
+    }
+    const id = this.layout.child[this.slot(el)]!;
+    return id === NO_PAD ? undefined : this.pad(id);
+  }
+
+  /** The line of the element's end tag and the white space before it on that line; 'empty' for `<x/>`. */
+  endTag(el: XmlElement): 'empty' | { line: number; pad: string | undefined } {
+    const text = this.whole;
+    if (text !== undefined) {
+      const end = this.endOffset(el);
+      if (text.startsWith('/>', end - 2)) return 'empty';
+      const close = text.lastIndexOf('</', end - 1);
+      return { line: this.lineAt(close), pad: leadingSpace(text, close) };
+    }
+    const slot = this.slot(el);
+    const id = this.layout.endPad[slot]!;
+    return id === SELF_CLOSING ? 'empty' : { line: this.layout.endLine[slot]!, pad: this.pad(id) };
+  }
+
+  private get layout(): LayoutTables {
+    return this.t.layout!;
+  }
+
+  /** The element's slot in the layout tables (the elements layout-facts.ts records). */
+  private slot(el: XmlElement): number {
+    const slot = this.t.layout ? slotOf(this.t.layout, el) : -1;
+    if (slot < 0)
+      throw new Error(`the layout of <${this.name(el)}> at line ${this.lineOf(el)} was not recorded`);
+    return slot;
+  }
+
+  private pad(id: number): string | undefined {
+    return id === NOT_AT_LINE_START ? undefined : this.layout.pads[id];
   }
 
   private offsets(): { start: Int32Array; end: Int32Array } {
@@ -400,6 +463,8 @@ interface TreeTables {
   /** Offsets of the start tag and after the end tag, in documents parsed whole. */
   start?: Int32Array;
   end?: Int32Array;
+  /** The layout around the fix writer's elements, in documents read in pieces. */
+  layout?: LayoutTables;
   /** Text that comes in several pieces, as CDATA, beside child elements, or too long for the pool. */
   extraText: Map<number, string>;
   /** Attributes too long for the pool, as [name, value, ...]. */
@@ -421,6 +486,7 @@ class TreeBuilder implements XmlHandler {
   private pendEl = -1;
   private pendStart = 0;
   private pendEnd = 0;
+  private readonly layout: LayoutRecorder | undefined;
 
   constructor(
     private readonly scanner: XmlScanner,
@@ -445,6 +511,11 @@ class TreeBuilder implements XmlHandler {
       extraText: new Map(),
       extraAttrs: new Map(),
     };
+    // A document parsed whole has its text for that; one read in pieces records it as it goes.
+    if (pool) {
+      this.layout = new LayoutRecorder(scanner);
+      this.t.layout = this.layout.t;
+    }
   }
 
   private ensure(size: number): void {
@@ -485,6 +556,7 @@ class TreeBuilder implements XmlHandler {
     if (depth === 0)
       spec = this.keep === true ? true : (this.keep.get(this.scanner.names[nameId]!) ?? KEEP_NOTHING);
     else {
+      if (this.layout && !this.hasChild[depth - 1]) this.layout.firstChild(start);
       this.childOpens(depth - 1);
       const parent = this.specs[depth - 1]!;
       if (parent === true) spec = true;
@@ -514,6 +586,11 @@ class TreeBuilder implements XmlHandler {
       }
     }
     if (t.start) t.start[el] = start;
+    if (this.layout) {
+      const parent = depth > 0 ? t.name[this.stack[depth - 1]!]! : -1;
+      const grand = depth > 1 ? t.name[this.stack[depth - 2]!]! : -1;
+      this.layout.opened(el, nameId, parent, grand, start);
+    }
     if (depth > 0) {
       const prev = this.lastChild[depth - 1]!;
       if (prev < 0) t.firstChild[this.stack[depth - 1]!] = el;
@@ -526,12 +603,13 @@ class TreeBuilder implements XmlHandler {
     this.lastChild.push(-1);
   }
 
-  close(_nameId: number, _start: number, end: number): void {
+  close(_nameId: number, start: number, end: number): void {
     if (this.skip > 0) {
       this.skip--;
       return;
     }
     const el = this.stack.pop()!;
+    this.layout?.closed(start, start === end);
     this.specs.pop();
     this.hasChild.pop();
     this.lastChild.pop();
@@ -540,6 +618,7 @@ class TreeBuilder implements XmlHandler {
   }
 
   text(start: number, end: number): void {
+    this.layout?.text(start, end);
     const depth = this.stack.length;
     if (this.skip > 0 || depth === 0) return;
     const el = this.stack[depth - 1]!;
@@ -613,6 +692,7 @@ class TreeBuilder implements XmlHandler {
 
   /** Before the scanner moves on to the next piece of text: nothing may point into this one. */
   flush(): void {
+    this.layout?.flush();
     if (this.pendEl >= 0) this.commitPending();
     this.pool?.compact();
   }
