@@ -222,7 +222,7 @@ class BytesInput implements InputFile {
 }
 
 /** The decoded start of some text pieces, at most HEAD_CHARS characters. */
-function headFrom(pieces: Iterable<string>): string {
+export function headFrom(pieces: Iterable<string>): string {
   let head = '';
   for (const piece of pieces) {
     head += piece;

@@ -1,3 +1,4 @@
+import { patchedInput } from './patched-input.js';
 import type { ReadOptions } from '../formats/read-options.js';
 import type { CheckResult } from '../check/run-check.js';
 import { evaluateAll, type PolicyFlowResult, type Verdict } from '../evaluate/evaluate.js';
@@ -9,7 +10,6 @@ import { flowLabel, type Flow } from '../model/flow.js';
 import type { Policy } from '../model/policy.js';
 import type { ZoneSet } from '../model/zone-set.js';
 import { policyKey } from '../drift/rule-identity.js';
-import { applyEdits } from './apply-edits.js';
 import { IntervalSet } from '../model/interval-set.js';
 import { formatAddressSet } from '../model/ip.js';
 import { fixGroups, placementFor } from './groups.js';
@@ -47,7 +47,8 @@ async function reread(
   const patched: ReadInput[] = mine.map(({ file, format }) => {
     const own = edits.filter((e) => e.path === file.path);
     if (own.length === 0) return { file, format };
-    return { file: { path: file.path, text: applyEdits(file.text, own) }, format };
+    // In pieces where the reader streams: the export is never decoded whole to prove a fix.
+    return { file: patchedInput(file, own), format };
   });
   const key = policyKey(policy);
   return (await readPolicies(patched, read)).find((p) => policyKey(p) === key);
