@@ -5,7 +5,7 @@ import { rawText, yamlDocument } from './esbuild-plugins.mjs';
 import { readFile, rm } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import { builtinModules, createRequire } from 'node:module';
-import { basename, dirname, relative, resolve } from 'node:path';
+import { dirname, relative, resolve } from 'node:path';
 
 const require = createRequire(import.meta.url);
 
@@ -126,10 +126,7 @@ export const AJV_OPTIONS = { allErrors: false, strict: true, allowUnionTypes: tr
 
 /**
  * JSON Schemas compiled at build time (scripts/ajv-precompiled.ts says why): each imported
- * `*.schema.json` becomes a module that registers, for that very object, Ajv's standalone validator as a
- * CommonJS file of its own, `dist/chunks/schema-<name>.cjs`, required on first use. Most runs validate
- * no catalog, overlay or settings file, so they don't load (parse, run) those validators at start-up; the
- * file names come from the schema's, so the bundle reproduces.
+ * `*.schema.json` becomes a module that registers Ajv's standalone validator for that very object.
  */
 const precompiledSchemas = {
   name: 'precompiled-schemas',
@@ -137,38 +134,30 @@ const precompiledSchemas = {
     const shim = resolve('scripts/ajv-precompiled.ts');
     const { Ajv2020 } = require('ajv/dist/2020.js');
     const standaloneCode = require('ajv/dist/standalone').default;
-    const written = new Map();
     b.onResolve({ filter: /^ajv\/dist\/2020(\.js)?$/ }, (args) =>
       args.importer.endsWith(resolve('src/input/schema-check.ts')) ? { path: shim } : undefined,
     );
     // Paths inside generated modules are relative to the project, so chunk hashes don't depend on where
     // the checkout lives (CI compares the bundle it builds with the committed one).
-    b.onLoad({ filter: /\.schema\.json$/, namespace: 'file' }, async (args) => {
-      const source = relative(process.cwd(), args.path).split('\\').join('/');
-      const file = `schema-${basename(source, '.schema.json')}.cjs`;
-      if ((written.get(file) ?? source) !== source) throw new Error(`${source}: ${file} is taken`);
-      if (!written.has(file)) {
-        written.set(file, source);
-        const ajv = new Ajv2020({ ...AJV_OPTIONS, code: { source: true } });
-        const validate = ajv.compile(JSON.parse(await readFile(args.path, 'utf8')));
-        await build({
-          ...common,
-          banner: {},
-          format: 'cjs',
-          stdin: { contents: standaloneCode(ajv, validate), resolveDir: process.cwd() },
-          outfile: `dist/chunks/${file}`,
-        });
-      }
-      return {
-        resolveDir: process.cwd(),
-        contents: [
-          `import { registerPrecompiled } from ${JSON.stringify(`./${relative(process.cwd(), shim)}`)};`,
-          `const schema = ${await readFile(args.path, 'utf8')};`,
-          `registerPrecompiled(schema, ${JSON.stringify(file)}, ${JSON.stringify(JSON.stringify(AJV_OPTIONS))});`,
-          'export default schema;',
-        ].join('\n'),
-        loader: 'js',
-      };
+    b.onLoad({ filter: /\.schema\.json$/, namespace: 'file' }, async (args) => ({
+      resolveDir: process.cwd(),
+      contents: [
+        `import validate from ${JSON.stringify(`precompiled:${relative(process.cwd(), args.path)}`)};`,
+        `import { registerPrecompiled } from ${JSON.stringify(`./${relative(process.cwd(), shim)}`)};`,
+        `const schema = ${await readFile(args.path, 'utf8')};`,
+        `registerPrecompiled(schema, validate, ${JSON.stringify(JSON.stringify(AJV_OPTIONS))});`,
+        'export default schema;',
+      ].join('\n'),
+      loader: 'js',
+    }));
+    b.onResolve({ filter: /^precompiled:/ }, (args) => ({
+      path: args.path.slice('precompiled:'.length),
+      namespace: 'precompiled',
+    }));
+    b.onLoad({ filter: /.*/, namespace: 'precompiled' }, async (args) => {
+      const ajv = new Ajv2020({ ...AJV_OPTIONS, code: { source: true, esm: true } });
+      const validate = ajv.compile(JSON.parse(await readFile(resolve(args.path), 'utf8')));
+      return { contents: standaloneCode(ajv, validate), loader: 'js', resolveDir: process.cwd() };
     });
   },
 };

@@ -1,9 +1,6 @@
-import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 const optionsIn = (file: string, pattern: RegExp) => {
   const m = pattern.exec(readFileSync(file, 'utf8'));
@@ -59,59 +56,5 @@ describe('what the action loads at start-up', () => {
   it('requires the built-in modules, never imports them (an ESM import reads every lazy getter)', () => {
     expect(loadedWith(/\bfrom\s*["'](?:node:)?(?:fs|crypto|child_process|path|os)["']/)).toEqual([]);
     expect(loadedWith(/\(["']node:fs["']\)/)).not.toEqual([]);
-  });
-});
-
-describe('the precompiled schema validators', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'rsfc-validators-'));
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
-  writeFileSync(
-    join(dir, 'event.json'),
-    JSON.stringify({ ref: 'refs/heads/main', repository: { full_name: 'o/r' } }),
-  );
-  copyFileSync('fixtures/generic/https-only.yaml', join(dir, 'https-only.yaml'));
-
-  /** The validators (dist/chunks/schema-*.cjs) a push run of dist/index.js requires, from Node's module log. */
-  function runAction(): { validators: string[]; stdout: string } {
-    const r = spawnSync(process.execPath, [resolve('dist/index.js')], {
-      cwd: dir,
-      encoding: 'utf8',
-      env: {
-        PATH: process.env.PATH,
-        NODE_DEBUG: 'module',
-        GITHUB_ACTIONS: 'true',
-        GITHUB_EVENT_NAME: 'push',
-        GITHUB_EVENT_PATH: join(dir, 'event.json'),
-        GITHUB_WORKSPACE: dir,
-        GITHUB_REPOSITORY: 'o/r',
-        GITHUB_OUTPUT: join(dir, 'output'),
-        GITHUB_STEP_SUMMARY: join(dir, 'summary'),
-        RUNNER_TEMP: dir,
-        INPUT_CONFIG: 'https-only.yaml',
-        INPUT_SOURCE: '10.40.0.0/16',
-        'INPUT_GITHUB-TOKEN': 'ghs_test',
-      },
-    });
-    expect(r.stdout).toContain('::');
-    return {
-      validators: [...new Set(r.stderr.match(/schema-[a-z-]+\.cjs/g) ?? [])].sort(),
-      stdout: r.stdout,
-    };
-  }
-
-  it('are not in the files loaded at start-up', () => {
-    expect(loadedWith(/\binstancePath:/)).toEqual([]);
-  });
-
-  it('load on first use: a plain push run loads only the generic format validator (its input)', () => {
-    expect(runAction().validators).toEqual(['schema-generic-policy.cjs']);
-  });
-
-  it('load the settings file validator only with a settings file, whose mistake keeps its line', () => {
-    mkdirSync(join(dir, '.github'), { recursive: true });
-    writeFileSync(join(dir, '.github/remotespark-firewall.yml'), 'source: 10.40.0.0/16\nbogus: 1\n');
-    const { validators, stdout } = runAction();
-    expect(validators).toEqual(['schema-action-config.cjs']);
-    expect(stdout).toContain('.github/remotespark-firewall.yml:2: (document): unknown key "bogus"');
   });
 });
