@@ -3,7 +3,7 @@ import { ALLOW } from '../../evaluate/first-match.js';
 import { InputError } from '../../input/input-error.js';
 import { flowLabel } from '../../model/flow.js';
 import type { IntervalSet } from '../../model/interval-set.js';
-import { FAMILY_RANGE, formatAddress, type Family } from '../../model/ip.js';
+import { cidrBlocks, FAMILY_RANGE, formatAddress, type Family } from '../../model/ip.js';
 import type { Policy } from '../../model/policy.js';
 import { applyEdits } from '../../remediate/apply-edits.js';
 import { fixRuleName } from '../../remediate/naming.js';
@@ -29,23 +29,9 @@ interface Position {
 function cidrs(set: IntervalSet, max = MAX_CIDRS): string[] | undefined {
   const out: string[] = [];
   for (const [lo, hi] of set.ranges()) {
-    const v6 = lo >= FAMILY_RANGE.ipv6.min()!;
-    const base = v6 ? FAMILY_RANGE.ipv6.min()! : 0n;
-    const bits = v6 ? 128 : 32;
-    let cur = lo - base;
-    const end = hi - base;
-    while (cur <= end) {
-      let size = 0;
-      while (
-        size < bits &&
-        (cur & ((1n << BigInt(size + 1)) - 1n)) === 0n &&
-        cur + (1n << BigInt(size + 1)) - 1n <= end
-      )
-        size++;
-      out.push(`${formatAddress(base + cur)}/${bits - size}`);
-      if (out.length > max) return undefined;
-      cur += 1n << BigInt(size);
-    }
+    for (const [first, prefix] of cidrBlocks(lo, hi, max - out.length))
+      out.push(`${formatAddress(first)}/${prefix}`);
+    if (out.length > max) return undefined;
   }
   return out;
 }
