@@ -241,22 +241,8 @@ export function parseAttributes(text: string, start: number, end: number): strin
 
 /** The value of attribute `name` in text[start, end) (a range the scanner reported), or undefined. */
 export function findAttribute(text: string, start: number, end: number, name: string): string | undefined {
-  let i = start;
-  while (i < end) {
-    while (i < end && isSpace(text.charCodeAt(i))) i++;
-    if (i >= end) break;
-    const nameStart = i;
-    while (isNameChar(text.charCodeAt(i))) i++;
-    const match = i - nameStart === name.length && text.startsWith(name, nameStart);
-    while (text.charCodeAt(i) !== EQUALS) i++;
-    i++;
-    while (isSpace(text.charCodeAt(i))) i++;
-    const quote = text.charCodeAt(i);
-    const valueEnd = indexIn(text, quote, i + 1, end);
-    if (match) return decodeAttributeValue(text, i + 1, valueEnd);
-    i = valueEnd + 1;
-  }
-  return undefined;
+  const value = findAttributeValue(text, start, end, name);
+  return value < 0 ? undefined : decodeAttributeValue(text, value, attributeValueEnd);
 }
 
 /**
