@@ -63,10 +63,10 @@ export function headOf(file: InputFile, chars = HEAD_CHARS): string {
 type Encoding = 'utf-8' | 'utf-16le' | 'utf-16be';
 
 /** How the bytes are encoded (a byte-order mark, else UTF-8), refusing binary content. */
-function sniff(path: string, start: Uint8Array): { encoding: Encoding; skip: number } {
+function sniff(path: string, start: Uint8Array): Encoding {
   if (start.length === 0) throw new InputError(path, 1, 'file is empty; expected a firewall export');
-  if (start[0] === 0xff && start[1] === 0xfe) return { encoding: 'utf-16le', skip: 2 };
-  if (start[0] === 0xfe && start[1] === 0xff) return { encoding: 'utf-16be', skip: 2 };
+  if (start[0] === 0xff && start[1] === 0xfe) return 'utf-16le';
+  if (start[0] === 0xfe && start[1] === 0xff) return 'utf-16be';
   const nul = start.subarray(0, 65536).indexOf(0);
   if (nul >= 0) {
     const line = countLines(start, nul);
@@ -78,7 +78,7 @@ function sniff(path: string, start: Uint8Array): { encoding: Encoding; skip: num
       head,
     );
   }
-  return { encoding: 'utf-8', skip: 0 };
+  return 'utf-8';
 }
 
 /** Decodes pieces of bytes in order into text, dropping a leading byte-order mark. */
@@ -111,35 +111,65 @@ function tooBigForWholeText(path: string, size: number): InputError {
   );
 }
 
-/** A file on disk: its head decoded at once, the whole text only on demand. */
-class DiskInput implements InputFile {
+function unreadable(path: string, e: unknown): InputError {
+  return new InputError(path, undefined, `cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+}
+
+/** Where an input's bytes come from: all at once, or in pieces. */
+interface ByteSource {
+  size: number;
+  whole(): Uint8Array;
+  pieces(): Iterable<Uint8Array>;
+}
+
+/** A file on disk: read whole in one go (joining decoded pieces would hold them and the copy at once). */
+function diskBytes(path: string, size: number): ByteSource {
+  return {
+    size,
+    whole() {
+      try {
+        return readFileSync(path);
+      } catch (e) {
+        throw unreadable(path, e);
+      }
+    },
+    pieces: () => readPieces(path),
+  };
+}
+
+/** Bytes held in memory (a git blob, an API download). */
+function memoryBytes(bytes: Uint8Array): ByteSource {
+  return {
+    size: bytes.length,
+    whole: () => bytes,
+    *pieces() {
+      for (let i = 0; i < bytes.length; i += CHUNK_BYTES) yield bytes.subarray(i, i + CHUNK_BYTES);
+    },
+  };
+}
+
+/** An input whose head is decoded at once, the whole text only on demand. */
+class LazyInput implements InputFile {
   private whole?: string;
 
   constructor(
     readonly path: string,
-    readonly size: number,
+    private readonly bytes: ByteSource,
     private readonly encoding: Encoding,
     readonly head: string,
   ) {
     // A small file's head is all of it.
-    if (head !== '' && size <= HEAD_CHARS) this.whole = head;
+    if (head !== '' && bytes.size <= HEAD_CHARS) this.whole = head;
+  }
+
+  get size(): number {
+    return this.bytes.size;
   }
 
   get text(): string {
     if (this.whole === undefined) {
-      if (this.size > MAX_WHOLE_TEXT_BYTES) throw tooBigForWholeText(this.path, this.size);
-      // One read and one decode: joining the decoded pieces would hold them and the joined copy at once.
-      let bytes: Buffer;
-      try {
-        bytes = readFileSync(this.path);
-      } catch (e) {
-        throw new InputError(
-          this.path,
-          undefined,
-          `cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'})`,
-        );
-      }
-      this.whole = decodeWhole(bytes, this.encoding);
+      if (this.bytes.size > MAX_WHOLE_TEXT_BYTES) throw tooBigForWholeText(this.path, this.bytes.size);
+      this.whole = decodeWhole(this.bytes.whole(), this.encoding);
     }
     return this.whole;
   }
@@ -149,7 +179,7 @@ class DiskInput implements InputFile {
       yield this.whole;
       return;
     }
-    yield* decodePieces(readPieces(this.path), this.encoding);
+    yield* decodePieces(this.bytes.pieces(), this.encoding);
   }
 }
 
@@ -159,7 +189,7 @@ function* readPieces(path: string): Generator<Uint8Array> {
   try {
     fd = openSync(path, 'r');
   } catch (e) {
-    throw new InputError(path, undefined, `cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+    throw unreadable(path, e);
   }
   try {
     // One buffer for every piece: each is decoded (copied into text) before the next is read, and a new
@@ -170,11 +200,7 @@ function* readPieces(path: string): Generator<Uint8Array> {
       try {
         n = readSync(fd, buf, 0, CHUNK_BYTES, null);
       } catch (e) {
-        throw new InputError(
-          path,
-          undefined,
-          `cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'})`,
-        );
+        throw unreadable(path, e);
       }
       if (n === 0) return;
       yield buf.subarray(0, n);
@@ -184,41 +210,12 @@ function* readPieces(path: string): Generator<Uint8Array> {
   }
 }
 
-/** Bytes held in memory (a git blob, an API download), read like a file on disk. */
-class BytesInput implements InputFile {
-  private whole?: string;
-
-  constructor(
-    readonly path: string,
-    private readonly bytes: Uint8Array,
-    private readonly encoding: Encoding,
-    private readonly skip: number,
-    readonly head: string,
-  ) {}
-
-  get size(): number {
-    return this.bytes.length;
-  }
-
-  get text(): string {
-    if (this.whole === undefined) {
-      if (this.bytes.length > MAX_WHOLE_TEXT_BYTES) throw tooBigForWholeText(this.path, this.bytes.length);
-      this.whole = decodeWhole(this.bytes, this.encoding);
-    }
-    return this.whole;
-  }
-
-  *chunks(): Generator<string> {
-    if (this.whole !== undefined) {
-      yield this.whole;
-      return;
-    }
-    const bytes = this.bytes.subarray(this.skip);
-    const pieces = function* () {
-      for (let i = 0; i < bytes.length; i += CHUNK_BYTES) yield bytes.subarray(i, i + CHUNK_BYTES);
-    };
-    yield* decodePieces(pieces(), this.encoding);
-  }
+/** An input over `bytes`: its head read and checked now (not blank), the rest when asked for. */
+function openInput(path: string, bytes: ByteSource, encoding: Encoding): InputFile {
+  const head = headFrom(new LazyInput(path, bytes, encoding, '').chunks());
+  if (bytes.size <= HEAD_CHARS && head.trim() === '')
+    throw new InputError(path, 1, 'file holds only white space; expected a firewall export');
+  return new LazyInput(path, bytes, encoding, head);
 }
 
 /** The decoded start of some text pieces, at most HEAD_CHARS characters. */
@@ -229,11 +226,6 @@ export function headFrom(pieces: Iterable<string>): string {
     if (head.length >= HEAD_CHARS) break;
   }
   return head.length > HEAD_CHARS ? head.slice(0, HEAD_CHARS) : head;
-}
-
-function checkNotBlank(path: string, head: string, whole: boolean): void {
-  if (whole && head.trim() === '')
-    throw new InputError(path, 1, 'file holds only white space; expected a firewall export');
 }
 
 /**
@@ -252,7 +244,7 @@ export function readInputFile(path: string, maxBytes = DEFAULT_MAX_INPUT_BYTES):
     size = st.size;
   } catch (e) {
     if (e instanceof InputError) throw e;
-    throw new InputError(path, undefined, `cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+    throw unreadable(path, e);
   }
   if (size > maxBytes) {
     throw new InputError(
@@ -265,14 +257,11 @@ export function readInputFile(path: string, maxBytes = DEFAULT_MAX_INPUT_BYTES):
   const first = pieces.next();
   let encoding: Encoding;
   try {
-    encoding = sniff(path, first.done ? new Uint8Array(0) : first.value).encoding;
+    encoding = sniff(path, first.done ? new Uint8Array(0) : first.value);
   } finally {
     pieces.return(undefined); // closes the file
   }
-  const input = new DiskInput(path, size, encoding, '');
-  const head = headFrom(input.chunks());
-  checkNotBlank(path, head, size <= HEAD_CHARS);
-  return new DiskInput(path, size, encoding, head);
+  return openInput(path, diskBytes(path, size), encoding);
 }
 
 /** Bytes from any source, checked like a file on disk (size, binary content, encoding). */
@@ -288,10 +277,7 @@ export function inputFromBytes(
       `is ${mb(bytes.length)}, over the ${mb(maxBytes)} input limit (raise it with --max-input-mb)`,
     );
   }
-  const { encoding, skip } = sniff(path, bytes);
-  const head = headFrom(new BytesInput(path, bytes, encoding, skip, '').chunks());
-  checkNotBlank(path, head, bytes.length <= HEAD_CHARS);
-  return new BytesInput(path, bytes, encoding, skip, head);
+  return openInput(path, memoryBytes(bytes), sniff(path, bytes));
 }
 
 /** Decodes a whole file's bytes (binary content refused, UTF-16 with a byte-order mark decoded). */
