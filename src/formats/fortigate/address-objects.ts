@@ -14,6 +14,7 @@ import {
 import type { SourceLocation } from '../../model/location.js';
 import { isValidHostName, normalizeHost, type NameMatchMethod } from '../../model/names.js';
 import type { Entry, Setting } from './config-tree.js';
+import { ADDRESS_VALUE_KEYS } from './read-keys.js';
 import { enabled, valueOf } from './scopes.js';
 
 /** What the object builders need to know about where they are. */
@@ -197,18 +198,7 @@ export function addressObjectExpr(ctx: ObjectContext, entry: Entry, family: Fami
   }
 }
 
-const RELEVANT_ADDRESS_KEYS = new Set([
-  'type',
-  'subnet',
-  'ip6',
-  'start-ip',
-  'end-ip',
-  'fqdn',
-  'wildcard-fqdn',
-  'wildcard',
-  'extip',
-  'portforward',
-]);
+const RELEVANT_ADDRESS_KEYS = new Set(ADDRESS_VALUE_KEYS);
 
 /**
  * `set type wildcard` / `set wildcard 10.0.0.5 255.255.0.255`: the mask's 1-bits must match, its 0-bits

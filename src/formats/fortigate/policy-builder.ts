@@ -10,6 +10,7 @@ import { ServiceBook } from './services.js';
 import { fortigateFormat } from './detect.js';
 import { ReadLog } from './read-log.js';
 import { scopeZones } from './zone-facts.js';
+import { PROFILE_KEYS } from './read-keys.js';
 
 export const FORMAT_ID = fortigateFormat.id;
 
@@ -20,16 +21,6 @@ const TABLE_PATHS: Record<TableKind, string> = {
   acl: 'firewall acl',
   acl6: 'firewall acl6',
 };
-
-/** Accept-policy settings that apply security profiles, which can block traffic the policy accepts. */
-const PROFILE_KEYS = [
-  'application-list',
-  'webfilter-profile',
-  'dnsfilter-profile',
-  'ips-sensor',
-  'av-profile',
-  'profile-group',
-];
 
 /**
  * One scope (the whole file, or one VDOM) as a policy:

@@ -1,3 +1,27 @@
+/** Accept-policy settings that apply security profiles, which can block traffic the policy accepts. */
+export const PROFILE_KEYS = [
+  'application-list',
+  'webfilter-profile',
+  'dnsfilter-profile',
+  'ips-sensor',
+  'av-profile',
+  'profile-group',
+];
+
+/** Address and VIP settings whose malformed value makes the object unknown. */
+export const ADDRESS_VALUE_KEYS = [
+  'type',
+  'subnet',
+  'ip6',
+  'start-ip',
+  'end-ip',
+  'fqdn',
+  'wildcard-fqdn',
+  'wildcard',
+  'extip',
+  'portforward',
+];
+
 const ISDB_SWITCHES = [
   'internet-service',
   'internet-service-src',
@@ -41,31 +65,11 @@ const POLICY_KEYS = [
   'ztna-ems-tag',
   'ztna-status',
   'reputation-minimum',
-  // Security profiles (policy-builder.ts PROFILE_KEYS).
   'utm-status',
-  'application-list',
-  'webfilter-profile',
-  'dnsfilter-profile',
-  'ips-sensor',
-  'av-profile',
-  'profile-group',
+  ...PROFILE_KEYS,
 ];
 
-const ADDRESS_KEYS = [
-  'type',
-  'subnet',
-  'ip6',
-  'start-ip',
-  'end-ip',
-  'fqdn',
-  'wildcard-fqdn',
-  'wildcard',
-  'country',
-  'sub-type',
-  'interface',
-  'extip',
-  'portforward',
-];
+const ADDRESS_KEYS = [...ADDRESS_VALUE_KEYS, 'country', 'sub-type', 'interface'];
 
 const GROUP_KEYS = ['category', 'member', 'exclude', 'exclude-member'];
 
