@@ -36,6 +36,8 @@ function shapeOf(file: InputFile): Shape {
 export function patchedInput(file: InputFile, edits: readonly Edit[]): InputFile {
   let whole: string | undefined;
   let head: string | undefined;
+  // One pass for the shape, however often the pieces are asked for (a reader's head, then its read).
+  let shape: Shape | undefined;
   const text = () => (whole ??= applyEdits(file.text, edits));
   const patched: InputFile = {
     path: file.path,
@@ -46,15 +48,18 @@ export function patchedInput(file: InputFile, edits: readonly Edit[]): InputFile
       return (head ??= headFrom(patched.chunks!()));
     },
     chunks() {
-      return patchedChunks(file, edits, text);
+      return patchedChunks(file, edits, (shape ??= shapeOf(file)), text);
     },
   };
   return patched;
 }
 
-function* patchedChunks(file: InputFile, edits: readonly Edit[], whole: () => string): Generator<string> {
-  const shape = shapeOf(file);
-  const { crlf, final, count } = shape;
+function* patchedChunks(
+  file: InputFile,
+  edits: readonly Edit[],
+  { crlf, final, count }: Shape,
+  whole: () => string,
+): Generator<string> {
   for (const e of edits) {
     if (e.line < 1 || e.line > count + 1)
       throw new Error(`an edit at line ${e.line} of ${e.path}, which has ${count} lines`);
