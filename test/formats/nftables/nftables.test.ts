@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseFlowSpec } from '../../../src/check/flow-spec.js';
@@ -182,12 +182,10 @@ describe('nftables semantics', () => {
     expect(p.notes.join('\n')).toMatch(/read as a host/);
   });
 
-  it('the corpus JSON and its source script give the same rules', () => {
-    const text = read(readFileSync('../shared/corpus/nftables/gentoo-workstation.nft', 'utf8'));
-    const json = read(
-      readFileSync('../shared/corpus/nftables/gentoo-workstation.nft.json', 'utf8'),
-      'w.json',
-    );
+  const GENTOO = '../shared/corpus/nftables/gentoo-workstation.nft';
+  it.skipIf(!existsSync(GENTOO))('the corpus JSON and its source script give the same rules', () => {
+    const text = read(readFileSync(GENTOO, 'utf8'));
+    const json = read(readFileSync(`${GENTOO}.json`, 'utf8'), 'w.json');
     expect(json.rules.map((r) => [r.name, r.action])).toEqual(text.rules.map((r) => [r.name, r.action]));
   });
 });
