@@ -7,7 +7,7 @@ import { headOf, inputFromBytes, readInputFile, textChunks } from '../../src/inp
 const dir = mkdtempSync(join(tmpdir(), 'rsfc-input-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-// Long enough for several 4 MiB pieces, with multi-byte characters straddling piece boundaries.
+// Long enough for many pieces, with multi-byte characters straddling piece boundaries.
 const line = 'rule "zürich-✓" allow 10.0.0.0/8 → any\n';
 const text = line.repeat(Math.ceil((9 * 1024 * 1024) / line.length));
 
