@@ -33,6 +33,9 @@ const EXPECTED: Record<string, string> = {
   'ip-wildcard': 'an IPv4 address and wildcard mask, e.g. 10.132.1.1/0.0.2.255',
 };
 
+/** The elements that hold an address object's value. */
+const VALUE_TAGS = ['ip-netmask', 'ip-range', 'ip-wildcard', 'fqdn'];
+
 /** Elements of an address object that are not its value. */
 const NOT_VALUES = new Set(['description', 'tag', 'disable-override']);
 
@@ -67,6 +70,8 @@ export class AddressResolver {
   private readonly groupMemo = new Map<number, Map<XmlElement, MemoGroup>>();
   private readonly literals = new Map<string, AddressExpr>();
   private readonly open: { def: Definition; key: string }[] = [];
+  /** The name ids of VALUE_TAGS in the document (-1: none has it). */
+  private valueIds: number[] | undefined;
 
   constructor(
     private readonly doc: XmlDocument,
@@ -171,9 +176,11 @@ export class AddressResolver {
 
   private addressObject(def: Definition): AddressExpr {
     const doc = this.doc;
+    const ids = (this.valueIds ??= VALUE_TAGS.map((tag) => doc.nameIdOf(tag)));
     for (let el = doc.firstChild(def.el); el >= 0; el = doc.nextSibling(el)) {
+      const id = doc.nameIdAt(el);
+      if (id !== ids[0] && id !== ids[1] && id !== ids[2] && id !== ids[3]) continue;
       const tag = doc.name(el);
-      if (tag !== 'ip-netmask' && tag !== 'ip-range' && tag !== 'ip-wildcard' && tag !== 'fqdn') continue;
       const text = doc.textOf(el);
       if (tag === 'fqdn') {
         if (!isValidHostName(text)) {

@@ -1,4 +1,4 @@
-import type { KeepSpec } from './xml-tree.js';
+import { OTHERS, type KeepSpec } from './xml-tree.js';
 
 /**
  * What the PAN-OS reader keeps of an export while reading it in pieces: the elements it looks at (see
@@ -7,28 +7,53 @@ import type { KeepSpec } from './xml-tree.js';
  * settings... are checked as XML and dropped as they stream by. A path read anywhere must be listed here.
  */
 
-type Spec = true | { [name: string]: Spec };
+/** As KeepSpec, with OTHERS ("*") for the children a map doesn't name. */
+type Spec = boolean | { [name: string]: Spec };
 
 function toKeep(spec: Spec): KeepSpec {
-  if (spec === true) return true;
+  if (typeof spec === 'boolean') return spec;
   return new Map(Object.entries(spec).map(([name, inner]) => [name, toKeep(inner)]));
 }
 
+/**
+ * A security rule, but for what neither the rule builder nor the fix writer reads: the children that
+ * never restrict matching (rule-builder.ts NOT_MATCHING, less the flags it reads). A 100 MB export's
+ * rules hold hundreds of thousands of them. Any other child is kept: one the reader doesn't know makes
+ * the rule a "maybe".
+ */
+const RULE: Spec = {
+  [OTHERS]: true,
+  description: false,
+  tag: false,
+  'group-tag': false,
+  'log-start': false,
+  'log-end': false,
+  'log-setting': false,
+  'profile-setting': false,
+  option: false,
+  qos: false,
+  'icmp-unreachable': false,
+  'audit-comment': false,
+};
+
+/** An object list, less what no reader of its entries looks at (addresses.ts NOT_VALUES). */
+const OBJECTS: Spec = { [OTHERS]: true, entry: { [OTHERS]: true, description: false, tag: false } };
+
 /** A rulebase: security rules, decryption rules (does any decrypt?), the default rules' overrides. */
 const RULEBASE: Spec = {
-  security: { rules: true },
+  security: { rules: { [OTHERS]: true, entry: RULE } },
   decryption: { rules: true },
   'default-security-rules': true,
 };
 
 /** A scope's object lists (see ObjectKind) and rulebases: a vsys, Shared, a device group, what was pushed. */
 const SCOPE: Spec = {
-  address: true,
-  'address-group': true,
+  address: OBJECTS,
+  'address-group': OBJECTS,
   'external-list': true,
   region: true,
-  service: true,
-  'service-group': true,
+  service: OBJECTS,
+  'service-group': OBJECTS,
   application: true,
   'application-group': true,
   'application-filter': true,

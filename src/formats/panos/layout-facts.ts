@@ -89,8 +89,11 @@ export class LayoutRecorder {
   private runEnd = -1;
   private saved = NOT_AT_LINE_START;
   private savedFor = -1;
-  /** The slot of each open kept element, -1 when it is not recorded. */
+  /** The slots and name ids of the open recorded elements (every one inside the root's). */
   private readonly open: number[] = [];
+  private readonly openNames: number[] = [];
+  /** Open kept elements inside the innermost recorded one that are not recorded (nor what is in them). */
+  private below = 0;
 
   constructor(private readonly scanner: XmlScanner) {
     const size = 256;
@@ -138,37 +141,48 @@ export class LayoutRecorder {
     return k;
   }
 
-  /**
-   * A kept element opened at `lt`; the names of its parent and the parent's parent (-1: none) tell a
-   * rule's entry, whose content is not recorded.
-   */
-  opened(el: number, nameId: number, parentName: number, grandName: number, lt: number): void {
-    const open = this.open;
-    if (open.length > 0 && !this.recorded(nameId, open[open.length - 1]!, parentName, grandName)) {
-      open.push(-1);
+  /** A kept element opened at `lt`. */
+  opened(el: number, nameId: number, lt: number): void {
+    if (this.below > 0) {
+      this.below++;
       return;
     }
-    open.push(this.add(el, this.padAt(lt)));
+    const depth = this.open.length;
+    if (depth > 0 && !this.recorded(nameId, depth)) {
+      this.below = 1;
+      return;
+    }
+    this.open.push(this.add(el, this.padAt(lt)));
+    this.openNames.push(nameId);
   }
 
-  private recorded(nameId: number, parentSlot: number, parentName: number, grandName: number): boolean {
-    if (parentSlot < 0) return false;
+  /**
+   * Whether an element opening inside the recorded element at `depth - 1` is recorded: its name is on
+   * the way, or it is an `<entry>` of a list of them (not a rule's: what is in a rule is not recorded).
+   */
+  private recorded(nameId: number, depth: number): boolean {
     const k = this.kind(nameId);
     if (k === 0) return false;
-    if (k === 2) return this.kind(parentName) === 3;
-    return this.kind(parentName) !== 2 || this.scanner.names[grandName] !== 'rules';
+    const parent = this.openNames[depth - 1]!;
+    if (k === 2) return this.kind(parent) === 3;
+    return this.kind(parent) !== 2 || depth < 2 || this.scanner.names[this.openNames[depth - 2]!] !== 'rules';
   }
 
   /** The first child element of the innermost open kept element opens at `lt`. */
   firstChild(lt: number): void {
+    if (this.below > 0) return;
     const slot = this.open[this.open.length - 1]!;
-    if (slot >= 0) this.t.child[slot] = this.padAt(lt);
+    this.t.child[slot] = this.padAt(lt);
   }
 
   /** The innermost open kept element closes by an end tag at `lt` (or its own `/>` when `selfClosing`). */
   closed(lt: number, selfClosing: boolean): void {
+    if (this.below > 0) {
+      this.below--;
+      return;
+    }
+    this.openNames.pop();
     const slot = this.open.pop()!;
-    if (slot < 0) return;
     const t = this.t;
     if (selfClosing) t.endPad[slot] = SELF_CLOSING;
     else {

@@ -97,7 +97,8 @@ class NamespaceIndex {
       const list = lists[k]!;
       for (let pos = 0; pos < list.length; pos++) {
         const el = list[pos]!;
-        const h = doc.attrHash(el, 'name');
+        const plain = doc.plainAttrAt(el, 'name');
+        const h = plain >= 0 ? doc.hashAt(plain) : doc.attrHash(el, 'name');
         if (h === undefined) throw doc.error(el, `a ${kindLabel(kind)} <entry> without a name attribute`);
         let at = h & this.mask;
         for (;;) {
@@ -118,7 +119,7 @@ class NamespaceIndex {
         slots[at * 4] = h;
         slots[at * 4 + 1] = el + 1;
         slots[at * 4 + 2] = (pos << 2) | k;
-        slots[at * 4 + 3] = doc.plainAttrAt(el, 'name');
+        slots[at * 4 + 3] = plain;
       }
     }
   }
@@ -134,22 +135,24 @@ class NamespaceIndex {
       const plain = slots[at * 4 + 3]!;
       if (plain >= 0 ? doc.valueAtIs(plain, name) : doc.attrIs(el, 'name', name)) {
         const code = slots[at * 4 + 2]!;
-        return this.at(code & 3, code >>> 2);
+        return this.at(code & 3, code >>> 2, name);
       }
     }
   }
 
-  /** The definition of the `pos`th entry of kind `k`, made on first use (one per entry). */
-  at(k: number, pos: number): Definition {
+  /** The definition of the `pos`th entry of kind `k` (named `name`, when the caller knows), made on first use (one per entry). */
+  at(k: number, pos: number, name?: string): Definition {
     const made = this.made[k]!;
     const i = made[pos]! - 1;
     if (i >= 0) return this.defs[i]!;
     const el = this.lists[k]![pos]!;
     const def: Definition = {
       kind: this.kinds[k]!,
-      name: this.scope.doc.attr(el, 'name')!,
+      name: name ?? this.scope.doc.attr(el, 'name')!,
       el,
       scope: this.scope,
+      address: undefined,
+      service: undefined,
     };
     made[pos] = this.defs.push(def);
     return def;
@@ -172,6 +175,7 @@ class NamespaceIndex {
 export class Scope {
   readonly id = nextScopeId++;
   private readonly namespaces = new Map<Namespace, NamespaceIndex>();
+  private readonly byKind = new Map<ObjectKind, { index: NamespaceIndex; k: number }>();
 
   constructor(
     readonly doc: XmlDocument,
@@ -209,8 +213,13 @@ export class Scope {
   }
 
   private kindIndex(kind: ObjectKind): { index: NamespaceIndex; k: number } {
-    const ns = NAMESPACE_OF[kind];
-    return { index: this.namespace(ns), k: (NAMESPACES[ns] as readonly ObjectKind[]).indexOf(kind) };
+    let found = this.byKind.get(kind);
+    if (!found) {
+      const ns = NAMESPACE_OF[kind];
+      found = { index: this.namespace(ns), k: (NAMESPACES[ns] as readonly ObjectKind[]).indexOf(kind) };
+      this.byKind.set(kind, found);
+    }
+    return found;
   }
 
   /** A namespace's index; a name defined twice in one kind is an error. */

@@ -292,6 +292,10 @@ const MAX_TEXT = constants.MAX_STRING_LENGTH;
 /** A rest of text longer than this that still holds no whole token waits for twice as much text. */
 const WAIT_ABOVE = 1 << 20;
 
+/** A rest up to this long is finished with the next piece's start (see `bridge`); first with this much of it. */
+const BRIDGE_MAX = 1 << 16;
+const BRIDGE = 512;
+
 /**
  * Tokenizes one document, calling the handler for each piece in order, and interns element names in
  * `names`. Throws XmlSyntaxError at the first problem, with its line.
@@ -346,24 +350,69 @@ export class XmlScanner {
         new XmlSyntaxError(0, 'a single piece of markup or text is longer than this reader can hold'),
       );
     }
-    const text = this.text.length === 0 ? piece : this.text + piece;
     if (piece.length > 0) this.lastChar = piece.charCodeAt(piece.length - 1);
-    this.text = text;
     this.final = final;
+    if (!final && this.text.length > 0 && this.text.length <= BRIDGE_MAX && this.bridge(piece, h)) return;
+    const text = this.text.length === 0 ? piece : this.text + piece;
+    this.text = text;
     if (!final && text.length < this.waitFor) return;
-    this.lineFrom = 0;
-    this.nextNl = text.indexOf('\n');
-    this.nextAmp = text.indexOf('&');
-    this.nextCdataEnd = text.indexOf(']]>');
-    let stop: number;
+    const stop = this.scanText(h, 0);
+    if (!final) this.keepRest(stop, h);
+  }
+
+  /**
+   * Finishes the unfinished rest with the start of `piece` (rest + a few hundred characters), then scans
+   * the piece itself from there: joining a short rest to a whole piece would copy the piece (tens of ms
+   * per 100 MB). False, with nothing scanned, when the rest's token runs on past BRIDGE_MAX characters.
+   */
+  private bridge(piece: string, h: XmlHandler): boolean {
+    let rest = this.text;
+    for (let b = BRIDGE; b < piece.length && rest.length + b <= 2 * BRIDGE_MAX;) {
+      const line = this.line;
+      this.text = rest + piece.slice(0, b);
+      const stop = this.scanText(h, 0);
+      if (stop === 0) {
+        // Nothing scanned: the rest's token goes on; try with more of the piece.
+        this.line = line;
+        b *= 2;
+        continue;
+      }
+      if (stop < rest.length) {
+        this.keepRest(stop, h);
+        rest = this.text.slice(0, rest.length - stop);
+        this.text = rest;
+        continue;
+      }
+      // Offset `stop` of the bridge is offset stop - rest.length of the piece: go on there.
+      h.flush?.();
+      this.lineAt(stop);
+      this.base += rest.length;
+      this.text = piece;
+      this.keepRest(this.scanText(h, stop - rest.length), h);
+      return true;
+    }
+    this.text = rest;
+    return false;
+  }
+
+  /** Scans `text` from `from`, where the line is `line`; returns where the first unfinished token starts. */
+  private scanText(h: XmlHandler, from: number): number {
+    const text = this.text;
+    this.lineFrom = from;
+    this.nextNl = text.indexOf('\n', from);
+    this.nextAmp = text.indexOf('&', from);
+    this.nextCdataEnd = text.indexOf(']]>', from);
     try {
-      stop = this.run(h);
+      return this.run(h, from);
     } catch (e) {
       if (e instanceof XmlSyntaxError) throw this.located(e);
       throw e;
     }
-    if (final) return;
-    // What is left starts a token: keep it for the next piece, with the line it starts on.
+  }
+
+  /** What is left from `stop` starts a token: keep it for the next piece, with the line it starts on. */
+  private keepRest(stop: number, h: XmlHandler): void {
+    const text = this.text;
     h.flush?.();
     this.lineAt(stop);
     this.base += stop;
@@ -464,14 +513,14 @@ export class XmlScanner {
     if (this.nextAmp >= 0 && this.nextAmp < pos) this.nextAmp = this.text.indexOf('&', pos);
   }
 
-  /** Scans tokens from the start of `text`; returns where the first unfinished one starts. */
-  private run(h: XmlHandler): number {
+  /** Scans tokens of `text` from `from`; returns where the first unfinished one starts. */
+  private run(h: XmlHandler, from: number): number {
     const text = this.text;
     const n = text.length;
     const open = this.open;
     const final = this.final;
     let depth = open.length;
-    let pos = 0;
+    let pos = from;
     while (pos < n) {
       const lt = text.indexOf('<', pos);
       // Text running to the end of a piece may go on in the next one.

@@ -9,7 +9,7 @@ import {
   slotOf,
   type LayoutTables,
 } from './layout-facts.js';
-import { hashName, hashRange } from './name-hash.js';
+import { hashName, hashRange, hashUntil } from './name-hash.js';
 import {
   attributeValueEnd,
   decodeCdata,
@@ -32,19 +32,20 @@ import {
 export type XmlElement = number;
 
 /**
- * Which elements to keep: `true` keeps an element and everything in it; a map keeps an element and, of
- * its children, those it names (each with what to keep of it). The rest is checked and dropped.
+ * Which elements to keep: `true` keeps an element and everything in it, `false` drops it; a map keeps an
+ * element and, of its children, those it names (each with what to keep of it), the others as its entry
+ * OTHERS says (dropped without one). What is dropped is still checked as XML.
  */
-export type KeepSpec = true | ReadonlyMap<string, KeepSpec>;
+export type KeepSpec = boolean | ReadonlyMap<string, KeepSpec>;
 
-const KEEP_NOTHING: KeepSpec = new Map();
+/** The key of a KeepSpec map for the children it doesn't name ("*" is no element name). */
+export const OTHERS = '*';
 
-/** Grows a typed array to at least `size` entries, keeping its content; new entries are `fill`. */
-function grow(a: Int32Array, size: number, fill = 0): Int32Array {
+/** Grows a typed array to at least `size` entries, keeping its content. */
+function grow(a: Int32Array, size: number): Int32Array {
   if (size <= a.length) return a;
   const b = new Int32Array(Math.max(size, a.length * 2));
   b.set(a);
-  if (fill !== 0) b.fill(fill, a.length);
   return b;
 }
 
@@ -70,7 +71,7 @@ const POOL_MAX_PIECES = 2047;
 class PoolWriter {
   readonly pieces: string[] = [];
   /** Copies made of earlier pieces of text, in the current pool piece. */
-  private copied = '';
+  private copied: string[] = [];
   /** Slices of the text being scanned, in the current pool piece. */
   private parts: string[] = [];
   private used = 0;
@@ -91,19 +92,19 @@ class PoolWriter {
   /** Copies the slices (a join copies; a lone slice would point into the text), so the text can go. */
   compact(): void {
     if (this.parts.length === 0) return;
-    this.copied += this.parts.length === 1 ? detach(this.parts[0]!) : this.parts.join('');
+    this.copied.push(this.parts.length === 1 ? detach(this.parts[0]!) : this.parts.join(''));
     this.parts = [];
   }
 
-  /** Ends the current pool piece. */
+  /** Ends the current pool piece, as one flat string (not a chain of joins, which every read would walk). */
   seal(): void {
     this.compact();
     if (this.used === 0) return;
     if (this.pieces.length >= POOL_MAX_PIECES) {
       throw new InputError(this.path, undefined, 'holds more configuration values than this reader can keep');
     }
-    this.pieces.push(this.copied);
-    this.copied = '';
+    this.pieces.push(this.copied.length === 1 ? this.copied[0]! : this.copied.join(''));
+    this.copied = [];
     this.used = 0;
   }
 }
@@ -294,6 +295,14 @@ export class XmlDocument {
     return s + (v - local);
   }
 
+  /** hashName of the plain attribute value at `at` (from plainAttrAt). */
+  hashAt(at: number): number {
+    const text = this.pools[at >>> this.shift]!;
+    const local = at & this.mask;
+    // It ends at its closing quote, the character that opened it (a plain value can't hold it).
+    return hashUntil(text, local, text.charCodeAt(local - 1));
+  }
+
   /** Whether the plain attribute value at `at` (from plainAttrAt) is `value`. */
   valueAtIs(at: number, value: string): boolean {
     const text = this.pools[at >>> this.shift]!;
@@ -471,15 +480,42 @@ interface TreeTables {
   extraAttrs: Map<number, string[]>;
 }
 
+/**
+ * A KeepSpec's answers by element name id, worked out on first sight of each name, so that the builder
+ * doesn't look names up in a map for every element of the file.
+ */
+class KeepNode {
+  private readonly byId: (KeepNode | null | undefined)[] = [];
+
+  constructor(
+    private readonly spec: KeepSpec,
+    /** The node of `true`, shared: its child is itself. */
+    private readonly all: KeepNode | undefined,
+  ) {}
+
+  /** What to keep of a child named `names[nameId]`, or null to drop it. */
+  child(nameId: number, names: readonly string[]): KeepNode | null {
+    if (this.spec === true) return this;
+    let c = this.byId[nameId];
+    if (c === undefined) {
+      const spec = this.spec;
+      const s = spec === false ? false : (spec.get(names[nameId]!) ?? spec.get(OTHERS) ?? false);
+      c = s === false ? null : s === true ? this.all! : new KeepNode(s, this.all);
+      this.byId[nameId] = c;
+    }
+    return c;
+  }
+}
+
 /** Fills the tables from the tokenizer's events, keeping what `keep` says. */
 class TreeBuilder implements XmlHandler {
   readonly t: TreeTables;
-  /** Per open kept element: its index, what to keep of its children, whether it has a child yet. */
-  private readonly stack: number[] = [];
-  private readonly specs: KeepSpec[] = [];
-  private readonly hasChild: boolean[] = [];
-  /** Last kept child of each open element, to link siblings. */
-  private readonly lastChild: number[] = [];
+  /** Per open kept element (by depth): its index, what to keep of its children, whether it has a child yet, its last kept child (-1: none). */
+  private depth = 0;
+  private stack = new Int32Array(64);
+  private readonly specs: KeepNode[] = [];
+  private hasChild = new Uint8Array(64);
+  private lastChild = new Int32Array(64);
   /** Open elements being dropped (the outermost dropped one and those inside it). */
   private skip = 0;
   /** The first text of the innermost element, not yet copied (it may be indentation before a child). */
@@ -487,30 +523,33 @@ class TreeBuilder implements XmlHandler {
   private pendStart = 0;
   private pendEnd = 0;
   private readonly layout: LayoutRecorder | undefined;
+  private readonly root: KeepNode;
 
   constructor(
     private readonly scanner: XmlScanner,
-    private readonly keep: KeepSpec,
+    keep: KeepSpec,
     /** Where kept text is copied; undefined when the document is parsed whole and its text kept. */
     private readonly pool: PoolWriter | undefined,
     guess: number,
   ) {
-    guess = Math.max(64, guess);
+    guess = Math.max(64, Math.ceil(guess));
+    // Entries are set as elements open (no fill): the tail of an array sized by a guess is never touched.
     this.t = {
       count: 0,
       name: new Int32Array(guess),
       line: new Int32Array(guess),
-      // -1 (none) until set: filled in bulk rather than written per element.
-      firstChild: new Int32Array(guess).fill(-1),
-      nextSibling: new Int32Array(guess).fill(-1),
+      firstChild: new Int32Array(guess),
+      nextSibling: new Int32Array(guess),
       attrStart: new Int32Array(guess),
       attrEnd: new Int32Array(guess),
-      textStart: new Int32Array(guess).fill(-1),
+      textStart: new Int32Array(guess),
       textEnd: new Int32Array(guess),
       ...(pool ? {} : { start: new Int32Array(guess), end: new Int32Array(guess) }),
       extraText: new Map(),
       extraAttrs: new Map(),
     };
+    const all = new KeepNode(true, undefined);
+    this.root = keep === true ? all : new KeepNode(keep, all);
     // A document parsed whole has its text for that; one read in pieces records it as it goes.
     if (pool) {
       this.layout = new LayoutRecorder(scanner);
@@ -523,14 +562,28 @@ class TreeBuilder implements XmlHandler {
     if (size <= t.name.length) return;
     t.name = grow(t.name, size);
     t.line = grow(t.line, size);
-    t.firstChild = grow(t.firstChild, size, -1);
-    t.nextSibling = grow(t.nextSibling, size, -1);
+    t.firstChild = grow(t.firstChild, size);
+    t.nextSibling = grow(t.nextSibling, size);
     t.attrStart = grow(t.attrStart, size);
     t.attrEnd = grow(t.attrEnd, size);
-    t.textStart = grow(t.textStart, size, -1);
+    t.textStart = grow(t.textStart, size);
     t.textEnd = grow(t.textEnd, size);
     if (t.start) t.start = grow(t.start, size);
     if (t.end) t.end = grow(t.end, size);
+  }
+
+  /** Room for one more open element. */
+  private deeper(): void {
+    const n = this.stack.length * 2;
+    const stack = new Int32Array(n);
+    stack.set(this.stack);
+    this.stack = stack;
+    const hasChild = new Uint8Array(n);
+    hasChild.set(this.hasChild);
+    this.hasChild = hasChild;
+    const lastChild = new Int32Array(n);
+    lastChild.set(this.lastChild);
+    this.lastChild = lastChild;
   }
 
   /** Where text[start, end) of the scanned text is kept: its pool offset, or -1 when too long for it. */
@@ -551,29 +604,32 @@ class TreeBuilder implements XmlHandler {
       this.skip++;
       return;
     }
-    const depth = this.stack.length;
-    let spec: KeepSpec;
-    if (depth === 0)
-      spec = this.keep === true ? true : (this.keep.get(this.scanner.names[nameId]!) ?? KEEP_NOTHING);
+    const depth = this.depth;
+    let spec: KeepNode | null;
+    if (depth === 0) spec = this.root.child(nameId, this.scanner.names);
     else {
-      if (this.layout && !this.hasChild[depth - 1]) this.layout.firstChild(start);
-      this.childOpens(depth - 1);
-      const parent = this.specs[depth - 1]!;
-      if (parent === true) spec = true;
-      else {
-        const s = parent.get(this.scanner.names[nameId]!);
-        if (s === undefined) {
-          this.skip = 1;
-          return;
-        }
-        spec = s;
+      if (this.hasChild[depth - 1] === 0) {
+        this.layout?.firstChild(start);
+        this.childOpens(depth - 1);
       }
+      spec = this.specs[depth - 1]!.child(nameId, this.scanner.names);
+    }
+    // The root is kept whatever its name (its children are checked against the spec).
+    if (spec === null) {
+      if (depth > 0) {
+        this.skip = 1;
+        return;
+      }
+      spec = new KeepNode(false, undefined);
     }
     const t = this.t;
     const el = t.count++;
     if (el >= t.name.length) this.ensure(t.count);
     t.name[el] = nameId;
     t.line[el] = line;
+    t.firstChild[el] = -1;
+    t.nextSibling[el] = -1;
+    t.textStart[el] = -1;
     if (attrStart < attrEnd) {
       const off = this.store(attrStart, attrEnd);
       if (off >= 0) {
@@ -586,21 +642,19 @@ class TreeBuilder implements XmlHandler {
       }
     }
     if (t.start) t.start[el] = start;
-    if (this.layout) {
-      const parent = depth > 0 ? t.name[this.stack[depth - 1]!]! : -1;
-      const grand = depth > 1 ? t.name[this.stack[depth - 2]!]! : -1;
-      this.layout.opened(el, nameId, parent, grand, start);
-    }
+    this.layout?.opened(el, nameId, start);
     if (depth > 0) {
       const prev = this.lastChild[depth - 1]!;
       if (prev < 0) t.firstChild[this.stack[depth - 1]!] = el;
       else t.nextSibling[prev] = el;
       this.lastChild[depth - 1] = el;
     }
-    this.stack.push(el);
-    this.specs.push(spec);
-    this.hasChild.push(false);
-    this.lastChild.push(-1);
+    if (depth === this.stack.length) this.deeper();
+    this.stack[depth] = el;
+    this.specs[depth] = spec;
+    this.hasChild[depth] = 0;
+    this.lastChild[depth] = -1;
+    this.depth = depth + 1;
   }
 
   close(_nameId: number, start: number, end: number): void {
@@ -608,21 +662,18 @@ class TreeBuilder implements XmlHandler {
       this.skip--;
       return;
     }
-    const el = this.stack.pop()!;
+    const el = this.stack[--this.depth]!;
     this.layout?.closed(start, start === end);
-    this.specs.pop();
-    this.hasChild.pop();
-    this.lastChild.pop();
     if (this.pendEl === el) this.commitPending();
     if (this.t.end) this.t.end[el] = end;
   }
 
   text(start: number, end: number): void {
     this.layout?.text(start, end);
-    const depth = this.stack.length;
+    const depth = this.depth;
     if (this.skip > 0 || depth === 0) return;
     const el = this.stack[depth - 1]!;
-    if (!this.hasChild[depth - 1] && this.t.textStart[el] === -1 && this.pendEl !== el) {
+    if (this.hasChild[depth - 1] === 0 && this.t.textStart[el] === -1 && this.pendEl !== el) {
       this.pendEl = el;
       this.pendStart = start;
       this.pendEnd = end;
@@ -633,15 +684,14 @@ class TreeBuilder implements XmlHandler {
   }
 
   cdata(start: number, end: number): void {
-    const depth = this.stack.length;
+    const depth = this.depth;
     if (this.skip > 0 || depth === 0) return;
     this.append(this.stack[depth - 1]!, decodeCdata(this.scanner.text, start, end));
   }
 
   /** The element at `depth` gets a child: the text before it was indentation, or else mixed content. */
   private childOpens(depth: number): void {
-    if (this.hasChild[depth]) return;
-    this.hasChild[depth] = true;
+    this.hasChild[depth] = 1;
     const el = this.stack[depth]!;
     if (this.pendEl !== el) return;
     if (isBlank(this.scanner.text, this.pendStart, this.pendEnd)) this.pendEl = -1;
@@ -734,7 +784,8 @@ export function parseXmlDocument(file: InputFile): XmlDocument {
 export function readXmlDocument(file: InputFile, keep: KeepSpec): XmlDocument {
   const scanner = new XmlScanner();
   const pool = new PoolWriter(file.path);
-  const builder = new TreeBuilder(scanner, keep, pool, 1024);
+  // Sized for an export whose values are mostly kept (about 55 bytes of file per kept element).
+  const builder = new TreeBuilder(scanner, keep, pool, file.size !== undefined ? file.size / 48 : 1024);
   try {
     for (const piece of textChunks(file)) scanner.feed(piece, false, builder);
     scanner.feed('', true, builder);
