@@ -2,6 +2,7 @@
 // committed; CI checks it is up to date. `?raw` imports become text.
 import { build } from 'esbuild';
 import { rawText, yamlDocument } from './esbuild-plugins.mjs';
+import { mergeStartChunks } from './merge-start-chunks.mjs';
 import { readFile, rm } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import { builtinModules, createRequire } from 'node:module';
@@ -180,12 +181,25 @@ for (const [name, entry] of [
   ['cli', 'src/cli.ts'],
   ['index', 'src/action/main.ts'],
 ]) {
-  await build({
+  const { metafile } = await build({
     ...common,
     entryPoints: { [name]: entry },
     outdir: 'dist',
     splitting: true,
     chunkNames: 'chunks/[name]-[hash]',
+    metafile: name === 'index',
     plugins: [lazyImports, rawText, yamlDocument, sideEffectFree, builtinsByRequire, precompiledSchemas],
   });
+  // The action's start-up chunks as one file (scripts/merge-start-chunks.mjs says why).
+  if (name === 'index') {
+    const { platform, format, target, minify, charset, logLevel } = common;
+    await mergeStartChunks(metafile, 'dist/index.js', {
+      platform,
+      format,
+      target,
+      minify,
+      charset,
+      logLevel,
+    });
+  }
 }

@@ -1,5 +1,9 @@
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 const optionsIn = (file: string, pattern: RegExp) => {
@@ -56,5 +60,57 @@ describe('what the action loads at start-up', () => {
   it('requires the built-in modules, never imports them (an ESM import reads every lazy getter)', () => {
     expect(loadedWith(/\bfrom\s*["'](?:node:)?(?:fs|crypto|child_process|path|os)["']/)).toEqual([]);
     expect(loadedWith(/\(["']node:fs["']\)/)).not.toEqual([]);
+  });
+});
+
+/** Node's own modules a push run of dist/index.js loads (as bench-action.mjs runs it: a blocking config). */
+function builtinsLoadedByPushRun(): string[] {
+  const dir = mkdtempSync(join(tmpdir(), 'rsfc-start-'));
+  try {
+    const event = join(dir, 'event.json');
+    writeFileSync(event, JSON.stringify({ ref: 'refs/heads/main', repository: { full_name: 'o/r' } }));
+    const code = `process.on('exit', () => process.stderr.write('\\nLOADED ' + JSON.stringify(process.moduleLoadList) + '\\n'));
+await import(${JSON.stringify(pathToFileURL(resolve('dist/index.js')).href)});`;
+    const r = spawnSync(process.env.RSFC_E2E_NODE ?? process.execPath, ['--input-type=module', '-e', code], {
+      encoding: 'utf8',
+      env: {
+        PATH: process.env.PATH,
+        GITHUB_ACTIONS: 'true',
+        GITHUB_EVENT_NAME: 'push',
+        GITHUB_EVENT_PATH: event,
+        GITHUB_WORKSPACE: process.cwd(),
+        GITHUB_REPOSITORY: 'o/r',
+        GITHUB_OUTPUT: join(dir, 'output'),
+        GITHUB_STEP_SUMMARY: join(dir, 'summary'),
+        RUNNER_TEMP: dir,
+        INPUT_CONFIG: 'fixtures/generic/https-only.yaml',
+        INPUT_SOURCE: '10.40.0.0/16',
+      },
+    });
+    expect(r.status, r.stderr).toBe(1);
+    const loaded = /^LOADED (.*)$/m.exec(r.stderr)?.[1];
+    expect(loaded).toBeDefined();
+    return (JSON.parse(loaded!) as string[]).map((m) => m.replace(/^NativeModule /, ''));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+describe('what a push run costs at start-up', () => {
+  it('loads the entry and one start chunk (each module file costs ~0.2 ms to resolve and compile)', () => {
+    expect([...startFiles().keys()]).toEqual([
+      'dist/index.js',
+      expect.stringMatching(/^dist\/chunks\/start-[0-9A-F]{8}\.js$/),
+    ]);
+  });
+
+  it('never calls localeCompare on the way (its first call loads ICU collation, ~6 ms)', () => {
+    expect(loadedWith(/\.localeCompare\(/)).toEqual([]);
+  });
+
+  it('starts no child process and does not load child_process (~3.5 ms) when no git is needed', () => {
+    const loaded = builtinsLoadedByPushRun();
+    expect(loaded).toContain('fs');
+    expect(loaded).not.toContain('child_process');
   });
 });
