@@ -10,16 +10,17 @@ import { enabled, tableOf, valueOf, whereIn, type Scope } from './scopes.js';
 type Kind = 'address' | 'group' | 'vip' | 'vipgrp';
 
 /** An object's expression, and the same kept to the book's family once a policy names it. */
-interface Resolved {
-  expr: AddressExpr;
-  within?: AddressExpr;
+class Resolved {
+  within: AddressExpr | undefined = undefined;
+  constructor(readonly expr: AddressExpr) {}
 }
 
 /** Keeps an expression to one address family: a negated IPv4 list never matches IPv6 traffic. */
 export function withinFamily(expr: AddressExpr, family: Family): AddressExpr {
-  return expr.kind === 'ips'
-    ? ipsExpr(expr.set.intersect(FAMILY_RANGE[family]))
-    : minusExpr(expr, family === 'ipv4' ? V6_ONLY : V4_ONLY);
+  if (expr.kind !== 'ips') return minusExpr(expr, family === 'ipv4' ? V6_ONLY : V4_ONLY);
+  const set = expr.set.intersect(FAMILY_RANGE[family]);
+  // A set of the family already is kept as it is (intersect gives it back): no copy per object.
+  return set === expr.set ? expr : ipsExpr(set);
 }
 
 const V4_ONLY = ipsExpr(FAMILY_RANGE.ipv4);
@@ -59,6 +60,8 @@ function q(s: string): string {
  */
 export class AddressBook {
   private readonly tables: Partial<Record<Kind, Block>> = {};
+  /** The tables that exist, in the order names are looked up (one lookup per reference, so kept lean). */
+  private readonly lookup: { kind: Kind; entries: ReadonlyMap<string, Entry> }[] = [];
   private readonly predefined: Block | undefined;
   private readonly resolver: NamedResolver<Resolved>;
   private readonly ctx: ObjectContext;
@@ -70,7 +73,10 @@ export class AddressBook {
   ) {
     for (const kind of KINDS) {
       const block = tableOf(scope, TABLES[family][kind]);
-      if (block) this.tables[kind] = block;
+      if (block) {
+        this.tables[kind] = block;
+        this.lookup.push({ kind, entries: block.entries });
+      }
     }
     this.predefined = factoryDefaults().get(TABLES[family].address);
     this.ctx = { path: scope.path, where: whereIn(scope) };
@@ -86,10 +92,11 @@ export class AddressBook {
   private foundDefault = false;
 
   private find(name: string): Entry | undefined {
-    for (const kind of KINDS) {
-      const entry = this.tables[kind]?.entries.get(name);
+    const lookup = this.lookup;
+    for (let k = 0; k < lookup.length; k++) {
+      const entry = lookup[k]!.entries.get(name);
       if (entry) {
-        this.foundKind = kind;
+        this.foundKind = lookup[k]!.kind;
         this.foundDefault = false;
         return entry;
       }
@@ -130,10 +137,16 @@ export class AddressBook {
     return this.resolver.resolve(entry, ref, shared);
   }
 
-  /** Resolves every object and group of the scope, used or not, so every bad one is reported. */
+  /**
+   * Resolves every object and group of the scope, used or not, so every bad one is reported. The scope's
+   * own entries are released then (references find their expressions on them); `config global` ones stay,
+   * as other VDOMs' books resolve them again.
+   */
   checkAll(): void {
     for (const kind of KINDS) {
-      for (const entry of this.tables[kind]?.entries.values() ?? []) {
+      const table = this.tables[kind];
+      const own = table !== undefined && this.scope.blocks.get(TABLES[this.family][kind]) === table;
+      for (const entry of table?.entries.values() ?? []) {
         // A name an earlier table also holds resolves to that table's object (as references do).
         const found = kind === 'address' ? entry : this.find(entry.name)!;
         if (kind === 'address') {
@@ -141,6 +154,7 @@ export class AddressBook {
           this.foundDefault = false;
         }
         this.resolveFound(found, { line: entry.line, what: `${kind} ${q(entry.name)}` });
+        if (own) entry.release();
       }
     }
   }
@@ -162,13 +176,13 @@ export class AddressBook {
   private build(entry: Entry): Resolved {
     switch (this.foundKind) {
       case 'address':
-        return { expr: addressObjectExpr(this.ctx, entry, this.family) };
+        return new Resolved(addressObjectExpr(this.ctx, entry, this.family));
       case 'vip':
-        return { expr: vipExpr(this.ctx, entry, this.family) };
+        return new Resolved(vipExpr(this.ctx, entry, this.family));
       case 'group':
-        return { expr: this.groupExpr(entry, 'group') };
+        return new Resolved(this.groupExpr(entry, 'group'));
       default:
-        return { expr: this.groupExpr(entry, 'vipgrp') };
+        return new Resolved(this.groupExpr(entry, 'vipgrp'));
     }
   }
 

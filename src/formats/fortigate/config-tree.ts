@@ -1,6 +1,6 @@
 import { InputError } from '../../input/input-error.js';
 import { KEPT_KEYS, READ_PATHS } from './read-keys.js';
-import { Settings, type Setting } from './settings.js';
+import { Settings, VALUE_SEP, type Setting } from './settings.js';
 import { tokenizePieces, type Statement } from './tokenizer.js';
 
 export type { Setting } from './settings.js';
@@ -10,9 +10,8 @@ type Keys = ReadonlyMap<string, string> | undefined;
 
 const NO_BLOCKS: ReadonlyMap<string, Block> = new Map();
 
-/** A table entry: `edit <name>` ... `next`. */
-export class Entry {
-  readonly settings: Settings;
+/** A table entry: `edit <name>` ... `next`. Its settings are stored in the entry itself. */
+export class Entry extends Settings {
   private nested?: Map<string, Block> = undefined;
   /** What a NamedResolver (`memoBy`) made of the entry (references.ts). */
   memo: unknown = undefined;
@@ -23,7 +22,12 @@ export class Entry {
     readonly line: number,
     kept?: Keys,
   ) {
-    this.settings = new Settings(kept);
+    super(kept);
+  }
+
+  /** The entry's settings: the entry itself. */
+  get settings(): Settings {
+    return this;
   }
 
   /** Blocks nested in the entry (`config ipv6` in an interface ...); most entries have none. */
@@ -36,9 +40,11 @@ export class Entry {
   }
 }
 
-/** A `config <path>` ... `end` block: a table of entries, plain settings, or nested blocks. */
-export class Block {
-  readonly settings: Settings;
+/**
+ * A `config <path>` ... `end` block: a table of entries, plain settings (stored in the block itself), or
+ * nested blocks. `kept`: the settings its entries keep (undefined: all).
+ */
+export class Block extends Settings {
   entries = new Map<string, Entry>();
   readonly blocks = new Map<string, Block>();
   constructor(
@@ -46,10 +52,14 @@ export class Block {
     readonly path: string,
     /** The line of the first `config` of this path here. */
     readonly line: number,
-    /** The settings its entries keep (undefined: all). */
-    readonly kept?: Keys,
+    kept?: Keys,
   ) {
-    this.settings = new Settings(kept);
+    super(kept);
+  }
+
+  /** The block's settings: the block itself. */
+  get settings(): Settings {
+    return this;
   }
 
   blockMap(): Map<string, Block> {
@@ -323,13 +333,21 @@ class TreeBuilder {
     if (key === undefined) this.fail(s.line, `"${verb}" without a setting name`);
     const settings = t.node?.settings;
     if (!settings || s.skipped || (t.kept !== undefined && !t.kept.has(key!))) return;
-    const values = s.words.slice(2);
-    for (let k = 0; k < values.length; k++) values[k] = this.intern(values[k]!);
-    const malformed = s.malformed?.reason;
     if (verb === 'unset' || verb === 'clear') {
       settings.delete(key!);
       return;
     }
+    const malformed = s.malformed?.reason;
+    const n = s.words.length;
+    if (!malformed && verb === 'set' && (n === 3 || !s.words.some((w) => w.includes(VALUE_SEP)))) {
+      // Several values are stored joined (settings.ts), a copy of their own; one is shared with recent
+      // equal ones.
+      const values = n === 3 ? [this.intern(s.words[2]!)] : s.words.slice(2);
+      settings.put(t.kept === undefined ? this.intern(key!) : key!, s.line, values);
+      return;
+    }
+    const values = s.words.slice(2);
+    for (let k = 0; k < values.length; k++) values[k] = this.intern(values[k]!);
     const old = verb === 'unselect' || verb === 'append' ? settings.get(key!) : undefined;
     if (verb === 'unselect') {
       if (old) {
@@ -340,8 +358,8 @@ class TreeBuilder {
       const merged: Setting = { key: key!, values: [...old.values, ...values], line: s.line };
       if (old.malformed ?? malformed) merged.malformed = old.malformed ?? malformed;
       settings.set(merged);
-    } else if (malformed) settings.set({ key: key!, values, line: s.line, malformed });
-    else settings.put(key!, s.line, values);
+    } else if (malformed) settings.set({ key: this.intern(key!), values, line: s.line, malformed });
+    else settings.put(this.intern(key!), s.line, values);
   }
 
   private tableCommand(s: Statement, verb: string, table: Block | undefined): void {

@@ -2,7 +2,7 @@ import type { UnknownPart } from '../../model/location.js';
 import type { Policy, Rule } from '../../model/policy.js';
 import type { ZoneSet } from '../../model/zone-set.js';
 import { AddressBook } from './addresses.js';
-import type { Block } from './config-tree.js';
+import type { Block, Entry } from './config-tree.js';
 import { egressOf } from './egress.js';
 import { RuleBuilder, type TableKind } from './rules.js';
 import { enabled, tableOf, valueOf, type Scope } from './scopes.js';
@@ -61,8 +61,15 @@ export function buildScopePolicy(scope: Scope): Policy {
 
   const table = (kind: TableKind): Block | undefined => scope.blocks.get(TABLE_PATHS[kind]);
   const rules: Rule[] = [];
+  let withProfiles = 0;
   const add = (kind: TableKind, extra: readonly UnknownPart[] = []) => {
-    for (const entry of table(kind)?.entries.values() ?? []) rules.push(builder.build(entry, kind, extra));
+    for (const entry of table(kind)?.entries.values() ?? []) {
+      const rule = builder.build(entry, kind, extra);
+      rules.push(rule);
+      if (rule.action === 'allow' && hasProfiles(entry)) withProfiles++;
+      // The rule holds what the check needs of the entry.
+      entry.release();
+    }
   };
   const inactive = (kind: TableKind, why: string): UnknownPart[] => {
     const block = table(kind);
@@ -112,7 +119,6 @@ export function buildScopePolicy(scope: Scope): Policy {
       'NGFW policy-based mode: security policies (config firewall security-policy) are not modelled, so accept policies only "may" match',
     );
   }
-  const withProfiles = rules.filter((r) => r.action === 'allow' && hasProfiles(scope, r)).length;
   if (withProfiles > 0) {
     notes.push(
       `${withProfiles} accept ${withProfiles === 1 ? 'policy applies' : 'policies apply'} security profiles (application control, web or DNS filter, IPS, antivirus), which can still block traffic the policy accepts; they are not modelled`,
@@ -160,10 +166,7 @@ function namesOf(set: ZoneSet, into: Set<string>): void {
   if (!set.complement) for (const n of set.names) into.add(n);
 }
 
-function hasProfiles(scope: Scope, rule: Rule): boolean {
-  const kind = rule.section as TableKind;
-  const entry = scope.blocks.get(TABLE_PATHS[kind])?.entries.get(rule.id!);
-  if (!entry) return false;
+function hasProfiles(entry: Entry): boolean {
   // Security profiles apply only with `set utm-status enable` (disabled by default).
   if (valueOf(entry, 'utm-status') !== 'enable') return false;
   return PROFILE_KEYS.some((k) => (valueOf(entry, k) ?? '') !== '');

@@ -201,7 +201,7 @@ export class RuleBuilder {
       );
     }
 
-    return {
+    const rule: Rule = {
       name:
         name !== undefined && name !== '' && !entry.settings.get('name')?.malformed
           ? name
@@ -215,10 +215,12 @@ export class RuleBuilder {
       sources: listExpr(sources),
       destinations: listExpr(destinations),
       services,
-      ...(conditions.length ? { conditions } : {}),
       location,
       section: kind,
     };
+    // Added last rather than spread in: a spread builds the rule the slow way, tens of thousands of times.
+    if (conditions.length > 0) rule.conditions = conditions;
+    return rule;
   }
 
   /**

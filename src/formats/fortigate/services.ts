@@ -97,12 +97,18 @@ export class ServiceBook {
     return this.resolver.resolve(entry, ref, shared);
   }
 
+  /**
+   * Resolves every service and group, used or not, so every bad one is reported; the scope's own entries
+   * are released then (see AddressBook.checkAll).
+   */
   checkAll(): void {
     for (const table of [this.custom, this.groups]) {
+      const own = table !== undefined && this.scope.blocks.get(table.path) === table;
       for (const entry of table?.entries.values() ?? []) {
         // A group named like a custom service resolves to the service (as references do).
         const found = this.find(entry.name)!;
         this.resolveFound(found, { line: entry.line, what: `service ${q(entry.name)}` });
+        if (own) entry.release();
       }
     }
   }

@@ -8,24 +8,49 @@ export interface Setting {
   malformed?: string;
 }
 
-/** Slots per setting in `Settings`: key, line, values (one string, a list, or the whole malformed Setting). */
+/** Slots per setting in `Settings`: key, line, values (see `store`), or the whole malformed Setting. */
 const SLOTS = 3;
 
+/** Joins the values of one setting in its stored form; no word can hold it (see `pack`). */
+export const VALUE_SEP = '\u0000';
+
 /**
- * The settings of one table entry or block, stored flat (a large export has millions of them: a Setting
- * object and a Map each would cost several times the text). Setting objects are made when asked for.
- * `kept` lists the keys the reader kept (the rest was skipped as it streamed by); asking for another is a
- * bug in the reader's key lists, so it throws rather than answering "not set".
+ * The values as stored: one string for one value, the values joined by VALUE_SEP for several (one flat
+ * string instead of an array and a string per value: a large export has millions), an array only when a
+ * value holds VALUE_SEP itself or there is none.
+ */
+function pack(values: readonly string[]): string | string[] {
+  for (const v of values) if (v.includes(VALUE_SEP)) return [...values];
+  if (values.length === 1) return values[0]!;
+  return values.length === 0 ? [] : values.join(VALUE_SEP);
+}
+
+function unpack(v: string | string[]): string[] {
+  if (typeof v !== 'string') return v;
+  return v.includes(VALUE_SEP) ? v.split(VALUE_SEP) : [v];
+}
+
+/**
+ * The settings of one table entry or block, stored flat in the node itself (a large export has millions
+ * of them: a Setting object and a Map each would cost several times the text). Setting objects are made
+ * when asked for. `kept` lists the keys the reader kept (the rest was skipped as it streamed by); asking
+ * for another is a bug in the reader's key lists, so it throws rather than answering "not set".
  */
 export class Settings {
   private d: unknown[] = [];
 
-  constructor(private readonly kept?: ReadonlyMap<string, string>) {}
+  /** Marks settings dropped by `release`: reading them is a bug in the reader. */
+  private static readonly RELEASED: unknown[] = [];
+
+  constructor(readonly kept?: ReadonlyMap<string, string>) {}
 
   private find(key: string): number {
     const d = this.d;
     for (let i = 0; i < d.length; i += SLOTS) if (d[i] === key) return i;
-    // Only a kept key can be found: the check costs nothing on a hit.
+    // Only a kept key can be found: the checks cost nothing on a hit.
+    if (d === Settings.RELEASED) {
+      throw new Error(`FortiGate reader: setting "${key}" is read after the entry was released`);
+    }
     if (this.kept !== undefined && !this.kept.has(key)) {
       throw new Error(
         `FortiGate reader: setting "${key}" is read but not kept (src/formats/fortigate/read-keys.ts)`,
@@ -36,10 +61,12 @@ export class Settings {
 
   private at(i: number): Setting {
     const v = this.d[i + 2];
-    if (typeof v === 'string')
-      return { key: this.d[i] as string, values: [v], line: this.d[i + 1] as number };
-    if (Array.isArray(v))
-      return { key: this.d[i] as string, values: v as string[], line: this.d[i + 1] as number };
+    if (typeof v === 'string' || Array.isArray(v))
+      return {
+        key: this.d[i] as string,
+        values: unpack(v as string | string[]),
+        line: this.d[i + 1] as number,
+      };
     return v as Setting;
   }
 
@@ -57,11 +84,21 @@ export class Settings {
     const i = this.find(key);
     if (i < 0) return undefined;
     const v = this.d[i + 2];
-    return typeof v === 'string'
-      ? v
-      : Array.isArray(v)
-        ? (v[0] as string | undefined)
-        : (v as Setting).values[0];
+    if (typeof v === 'string') {
+      const end = v.indexOf(VALUE_SEP);
+      return end < 0 ? v : v.slice(0, end);
+    }
+    return Array.isArray(v) ? (v[0] as string | undefined) : (v as Setting).values[0];
+  }
+
+  /**
+   * The values joined by VALUE_SEP (one value: itself), as a key for the list; undefined when the setting
+   * is absent, malformed or a value holds VALUE_SEP.
+   */
+  joined(key: string): string | undefined {
+    const i = this.find(key);
+    const v = i < 0 ? undefined : this.d[i + 2];
+    return typeof v === 'string' ? v : undefined;
   }
 
   set(s: Setting): void {
@@ -70,8 +107,8 @@ export class Settings {
   }
 
   /** `set key values...` (not malformed). */
-  put(key: string, line: number, values: string[]): void {
-    this.store(key, line, values.length === 1 ? values[0] : values);
+  put(key: string, line: number, values: readonly string[]): void {
+    this.store(key, line, pack(values));
   }
 
   private canonical(key: string): string {
@@ -106,6 +143,14 @@ export class Settings {
 
   get size(): number {
     return this.d.length / SLOTS;
+  }
+
+  /**
+   * Drops the settings once the reader has made of the entry all it needs (its rule, its object's
+   * expression), so the tree doesn't stay alive beside the model it was read into.
+   */
+  release(): void {
+    this.d = Settings.RELEASED;
   }
 
   /** Drops the spare room the list grew with, once the entry is closed. */

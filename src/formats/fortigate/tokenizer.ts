@@ -73,13 +73,28 @@ export function tokenizePieces(
   for (const piece of pieces) {
     if (piece.length === 0) continue;
     endsWithLf = piece.charCodeAt(piece.length - 1) === LF;
-    const text = carry.length > 0 ? carry + piece : piece;
-    if (text.length < need) {
-      carry = text;
+    if (carry.length + piece.length < need) {
+      carry += piece;
       continue;
     }
+    let text = piece;
+    let from = 0;
+    const eol = piece.indexOf('\n') + 1;
+    if (carry.length > 0) {
+      // The statement the last piece cut is read with this piece's first line; if that ends it, the rest
+      // is read in the piece itself (a string joined from two is slower to read character by character).
+      text = carry + piece;
+      if (eol > 0) {
+        const head = carry + piece.slice(0, eol);
+        from = scanner.scan(head, 0, head.length, false);
+        if (from === head.length) {
+          text = piece;
+          from = eol;
+        }
+      }
+    }
     const limit = text.lastIndexOf('\n') + 1;
-    const stop = limit === 0 ? 0 : scanner.scan(text, limit, false);
+    const stop = limit === 0 ? from : scanner.scan(text, from, limit, false);
     carry = stop === text.length ? '' : text.slice(stop);
     need = 2 * carry.length;
     if (carry.length > maxStatement) {
@@ -90,7 +105,7 @@ export function tokenizePieces(
       );
     }
   }
-  scanner.scan(carry, carry.length, true);
+  scanner.scan(carry, 0, carry.length, true);
   return Math.max(scanner.line - (endsWithLf ? 1 : 0), 1);
 }
 
@@ -99,9 +114,15 @@ export function tokenize(path: string, text: string, visit: (statement: Statemen
   tokenizePieces(path, [text], visit);
 }
 
+/** Slots of Scanner.recent (a power of two), and the shift that takes a 32-bit hash to a slot. */
+const COMMON_SLOTS = 1 << 10;
+const COMMON_SHIFT = 32 - 10;
+
 class Scanner {
   /** The line the next statement starts on (or the line after the last, at the end). */
   line = 1;
+  /** The verbs and keys seen last, by a hash of their length and end characters (see common). */
+  private readonly recent: string[] = new Array<string>(COMMON_SLOTS).fill('');
 
   constructor(
     private readonly path: string,
@@ -110,11 +131,36 @@ class Scanner {
   ) {}
 
   /**
-   * Reads the statements of `text` before offset `n`. Unless `final`, `n` follows a line break, and a
-   * statement not ended before it is left for the next call: returns the offset it starts at (else `n`).
+   * The unquoted word text[begin, end) as a string. Verbs and keys are few and repeat on every line, so
+   * one equal to a recently seen word is that word, read but not copied (and its hash, once computed for
+   * a map lookup, is kept). A new one is copied whole if it is long enough to be a slice that would keep
+   * the piece alive (V8 slices strings of 13 characters or more).
    */
-  scan(text: string, n: number, final: boolean): number {
-    let i = 0;
+  private common(text: string, begin: number, end: number): string {
+    const n = end - begin;
+    const h =
+      (Math.imul(n, 0x9e3779b1) ^
+        Math.imul(text.charCodeAt(begin), 0x85ebca6b) ^
+        Math.imul(text.charCodeAt(end - 1), 0xc2b2ae35)) >>>
+      COMMON_SHIFT;
+    const seen = this.recent[h]!;
+    if (seen.length === n) {
+      let k = 0;
+      while (k < n && seen.charCodeAt(k) === text.charCodeAt(begin + k)) k++;
+      if (k === n) return seen;
+    }
+    const own = n < 13 ? text.slice(begin, end) : (text.slice(begin, end) + ' ').slice(0, -1);
+    this.recent[h] = own;
+    return own;
+  }
+
+  /**
+   * Reads the statements of `text` from offset `from` (a statement's start) to offset `n`. Unless `final`,
+   * `n` follows a line break, and a statement not ended before it is left for the next call: returns the
+   * offset it starts at (else `n`).
+   */
+  scan(text: string, from: number, n: number, final: boolean): number {
+    let i = from;
     let line = this.line;
     while (i < n) {
       // Skip blank space and empty lines before a statement.
@@ -239,7 +285,10 @@ class Scanner {
             }
             i++;
           }
-          if (!malformed && collect) word += text.slice(chunk, i);
+          if (!malformed && collect) {
+            word =
+              chunk === begin && words.length < 2 ? this.common(text, begin, i) : word + text.slice(chunk, i);
+          }
         }
         if (malformed) {
           // The rest of the physical line can't be split reliably: skip it.

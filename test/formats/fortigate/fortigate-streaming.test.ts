@@ -222,4 +222,42 @@ describe('FortiGate reader: only the settings it uses', () => {
     ]);
     expect([s.size, s.has('b'), s.first('a')]).toEqual([2, false, 'v']);
   });
+
+  it('gives back several values stored joined, and values holding the separator', () => {
+    const s = new Settings();
+    s.put('m', 1, ['a', 'b c', '']);
+    s.put('n', 2, ['x\u0000y', 'z']);
+    s.put('o', 3, ['\u0000']);
+    s.put('e', 4, []);
+    s.put('w', 5, ['']);
+    expect(s.values().map((v) => v.values)).toEqual([
+      ['a', 'b c', ''],
+      ['x\u0000y', 'z'],
+      ['\u0000'],
+      [],
+      [''],
+    ]);
+    expect(['m', 'n', 'o', 'e', 'w'].map((k) => s.first(k))).toEqual([
+      'a',
+      'x\u0000y',
+      '\u0000',
+      undefined,
+      '',
+    ]);
+    expect(['m', 'n', 'w'].map((k) => s.joined(k))).toEqual(['a\u0000b c\u0000', undefined, '']);
+    // In a file: a quoted value may hold any character but a line break's CR.
+    const text = backup(policy(7, [...ALLOW_ALL, 'set srcaddr "lan" "a\u0000b" "all"']));
+    const entry = readConfigTree('t', [text]).blocks.get('firewall policy')!.entries.get('7')!;
+    expect(entry.settings.get('srcaddr')!.values).toEqual(['lan', 'a\u0000b', 'all']);
+  });
+
+  it("releases a policy's and an object's settings once read into the model; reading them then throws", () => {
+    const text = backup(policy(7, ALLOW_ALL));
+    const root = readConfigTree('t', [text]);
+    splitScopes('t', root).map(buildScopePolicy);
+    const entry = root.blocks.get('firewall policy')!.entries.get('7')!;
+    expect(() => entry.settings.get('action')).toThrow(/released/);
+    const lan = root.blocks.get('firewall address')!.entries.get('lan')!;
+    expect(() => lan.settings.get('subnet')).toThrow(/released/);
+  });
 });
