@@ -32,8 +32,16 @@ const REORDER = new Set(['move', 'delete', 'purge', 'rename']);
  * them; the file has already been read by the reader, so its nesting is sound.
  */
 export function fileLayout(path: string, text: string): FileLayout {
-  const lines = text.split('\n');
-  const indentOf = (line: number) => /^[ \t]*/.exec(lines[line - 1] ?? '')![0];
+  // Where each line starts: a few lines' indentation is read, so the text is not split into lines.
+  const starts: number[] = [0];
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  const indentOf = (line: number) => {
+    const at = starts[line - 1];
+    if (at === undefined) return '';
+    let end = at;
+    while (text.charCodeAt(end) === 32 || text.charCodeAt(end) === 9) end++;
+    return text.slice(at, end);
+  };
   const layout: FileLayout = new Map();
   const stack: Frame[] = [];
   const scopeOf = (): string | undefined => {

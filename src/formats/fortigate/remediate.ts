@@ -1,11 +1,12 @@
 import { FAMILY_RANGE, parseIpSpec, type Family } from '../../model/ip.js';
 import type { Policy, Rule } from '../../model/policy.js';
 import { fixRuleName } from '../../remediate/naming.js';
+import type { InputFile } from '../../input/input-file.js';
 import type { Edit, FixRequest, ProposedFix, Unfixable } from '../../remediate/types.js';
 import { CannotWrite, q } from './cli-quote.js';
 import { parseConfigTree, type Entry } from './config-tree.js';
 import { ObjectPlanner, type NewObject } from './fix-objects.js';
-import { fileLayout, type TableSpan } from './layout.js';
+import { fileLayout, type FileLayout, type TableSpan } from './layout.js';
 import { enabled, valueOf, splitScopes, type Scope } from './scopes.js';
 
 const POLICY = 'firewall policy';
@@ -16,6 +17,32 @@ const PURPOSE = { web: 'web endpoints', media: 'STUN/TURN media', dns: 'DNS' } a
 function fortiosVersion(text: string): [number, number] | undefined {
   const m = /^#config-version=[^-\r\n]*-(\d+)\.(\d+)\./m.exec(text);
   return m ? [Number(m[1]), Number(m[2])] : undefined;
+}
+
+/** What the fixes need of one export: its scopes with every setting, where its tables are, its version. */
+interface ParsedExport {
+  scopes: Scope[];
+  layout: FileLayout;
+  version: [number, number] | undefined;
+}
+
+/**
+ * Each export parsed once for all the fixes written for it (one per group of flows and per VDOM), not once
+ * per fix; held weakly, so that the proofs after them, which read the export again, can reclaim it.
+ */
+const parsedExports = new WeakMap<InputFile, WeakRef<ParsedExport>>();
+
+function parsedExport(file: InputFile): ParsedExport {
+  const known = parsedExports.get(file)?.deref();
+  if (known) return known;
+  const text = file.text;
+  const parsed = {
+    scopes: splitScopes(file.path, parseConfigTree(file.path, text)),
+    layout: fileLayout(file.path, text),
+    version: fortiosVersion(text),
+  };
+  parsedExports.set(file, new WeakRef(parsed));
+  return parsed;
 }
 
 /** The setting's values when it is readable and names something other than `any`. */
@@ -92,9 +119,8 @@ function familiesOf(req: FixRequest): Family[] {
 function write(req: FixRequest): ProposedFix {
   const { policy, group } = req;
   const file = req.files.find((f) => f.path === policy.paths[0]) ?? req.files[0]!;
-  const scope: Scope | undefined = splitScopes(file.path, parseConfigTree(file.path, file.text)).find(
-    (s) => s.vdom === policy.name,
-  );
+  const parsed = parsedExport(file);
+  const scope: Scope | undefined = parsed.scopes.find((s) => s.vdom === policy.name);
   if (!scope) throw new CannotWrite(`VDOM ${policy.name ?? '?'} is not in ${file.path}`);
   const settings = scope.blocks.get('system settings');
   if (settings && enabled(settings, 'consolidated-firewall-mode')) {
@@ -107,7 +133,7 @@ function write(req: FixRequest): ProposedFix {
       'NGFW policy-based mode: security policies decide what passes, and this tool does not write them yet',
     );
   }
-  const spans = fileLayout(file.path, file.text).get(scope.vdom ?? '');
+  const spans = parsed.layout.get(scope.vdom ?? '');
   const policySpans = spans?.get(POLICY) ?? [];
   if (policySpans.length === 0 || policySpans.some((s) => s.endLine === 0)) {
     throw new CannotWrite(
@@ -121,7 +147,7 @@ function write(req: FixRequest): ProposedFix {
   }
   const at = place(req, policySpans);
   const families = familiesOf(req);
-  const version = fortiosVersion(file.text);
+  const version = parsed.version;
   const notes: string[] = [];
   if (families.includes('ipv6')) {
     if (version && (version[0] < 6 || (version[0] === 6 && version[1] < 4))) {
