@@ -70,8 +70,9 @@ let nextScopeId = 0;
  */
 class NamespaceIndex {
   /**
-   * Per slot: the name's hash, the entry + 1 (0: empty), its position in its kind's list * 4 + kind, and
-   * where its plain name stands in the document's values (-1: compared decoded).
+   * Per slot: the name's hash, its position in its kind's list * 4 + kind, + 1 (0: empty), where its plain
+   * name stands in the document's values (-1: compared decoded), and its definition's index + 1 in `defs`
+   * once a lookup made it (a lookup then reads one slot, not the per-kind tables too).
    */
   private readonly slots: Int32Array;
   private readonly mask: number;
@@ -102,12 +103,13 @@ class NamespaceIndex {
         if (h === undefined) throw doc.error(el, `a ${kindLabel(kind)} <entry> without a name attribute`);
         let at = h & this.mask;
         for (;;) {
-          const other = slots[at * 4 + 1]! - 1;
-          if (other < 0) break;
+          const code = slots[at * 4 + 1]! - 1;
+          if (code < 0) break;
           if (slots[at * 4] === h) {
             const name = doc.attr(el, 'name')!;
+            const other = this.lists[code & 3]![code >>> 2]!;
             // Defined as an earlier kind of the namespace too: that definition stays first in the chain.
-            if (doc.attrIs(other, 'name', name) && (slots[at * 4 + 2]! & 3) === k) {
+            if (doc.attrIs(other, 'name', name) && (code & 3) === k) {
               throw doc.error(
                 el,
                 `${kindLabel(kind)} "${name}" is defined twice in ${scope.label} (first at line ${doc.lineOf(other)})`,
@@ -117,9 +119,8 @@ class NamespaceIndex {
           at = (at + 1) & this.mask;
         }
         slots[at * 4] = h;
-        slots[at * 4 + 1] = el + 1;
-        slots[at * 4 + 2] = (pos << 2) | k;
-        slots[at * 4 + 3] = plain;
+        slots[at * 4 + 1] = ((pos << 2) | k) + 1;
+        slots[at * 4 + 2] = plain;
       }
     }
   }
@@ -129,13 +130,18 @@ class NamespaceIndex {
     const slots = this.slots;
     const doc = this.scope.doc;
     for (let at = h & this.mask; ; at = (at + 1) & this.mask) {
-      const el = slots[at * 4 + 1]! - 1;
-      if (el < 0) return undefined;
+      const code = slots[at * 4 + 1]! - 1;
+      if (code < 0) return undefined;
       if (slots[at * 4] !== h) continue;
-      const plain = slots[at * 4 + 3]!;
-      if (plain >= 0 ? doc.valueAtIs(plain, name) : doc.attrIs(el, 'name', name)) {
-        const code = slots[at * 4 + 2]!;
-        return this.at(code & 3, code >>> 2, name);
+      const plain = slots[at * 4 + 2]!;
+      if (
+        plain >= 0 ? doc.valueAtIs(plain, name) : doc.attrIs(this.lists[code & 3]![code >>> 2]!, 'name', name)
+      ) {
+        const made = slots[at * 4 + 3]! - 1;
+        if (made >= 0) return this.defs[made];
+        const def = this.at(code & 3, code >>> 2, name);
+        slots[at * 4 + 3] = this.made[code & 3]![code >>> 2]!;
+        return def;
       }
     }
   }

@@ -46,7 +46,10 @@ const CHARS = [
 
 const textChars = fc.string({ unit: fc.constantFrom(...CHARS), maxLength: 12 });
 
-/** Escapes text for element content: & and < always, > where it would close "]]>", the rest at random. */
+/**
+ * Escapes text for element content: & and < always, > where it would close "]]>" (after "]]" in this text,
+ * or after "]" or nothing, since the text before may end with "]" or "]]"), the rest at random.
+ */
 function escapeText(s: string, refs: boolean[]): string {
   let out = '';
   let i = 0;
@@ -54,7 +57,7 @@ function escapeText(s: string, refs: boolean[]): string {
     const alt = refs[i++ % Math.max(1, refs.length)] ?? false;
     if (ch === '&') out += alt ? '&#38;' : '&amp;';
     else if (ch === '<') out += alt ? '&#x3C;' : '&lt;';
-    else if (ch === '>') out += alt || out.endsWith(']]') ? '&gt;' : '>';
+    else if (ch === '>') out += alt || out.endsWith(']]') || out === '' || out === ']' ? '&gt;' : '>';
     else if (ch === '"' && alt) out += '&quot;';
     else if (ch === "'" && alt) out += '&apos;';
     else if (ch === '😀' && alt) out += '&#x1F600;';
