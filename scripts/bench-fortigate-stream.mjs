@@ -3,7 +3,8 @@
 // (read in chunks, decode UTF-8, split into lines), alternated in fresh processes, with min, median and
 // peak RSS of each. `node scripts/bench-fortigate-stream.mjs [sizeMb...]` (default 30 100); BENCH_RUNS=N.
 // Run `npm run build` first (BENCH_CLI=path/to/cli.js times another build). BENCH_BASE_CLI=path/to/cli.js
-// adds another build (say, before a change) to the rotation. `--floor FILE` is the floor itself.
+// adds another build (say, before a change) to the rotation; BENCH_ARGS adds check options. `--floor FILE`
+// is the floor itself.
 import { Buffer } from 'node:buffer';
 import { spawnSync } from 'node:child_process';
 import {
@@ -39,6 +40,9 @@ if (process.argv[2] === '--floor') {
 }
 
 const RUNS = Math.max(1, Number(process.env.BENCH_RUNS ?? 5));
+// More check options, say BENCH_ARGS="--source 10.1.0.0/16" (the generated export then fails: fixes are
+// written and proven).
+const extra = (process.env.BENCH_ARGS ?? '').split(' ').filter(Boolean);
 const OUT = 'bench-out';
 const RSS = `${OUT}/fortigate-rss.txt`;
 const hasTime = spawnSync('/usr/bin/time', ['-f', '%M', 'true'], { stdio: 'ignore' }).status === 0;
@@ -79,7 +83,7 @@ for (const size of sizes.length ? sizes : [30, 100]) {
     ...(process.env.BENCH_BASE_CLI ? [['base', process.env.BENCH_BASE_CLI]] : []),
   ];
   const times = new Map([...sides.map(([name]) => [name, []]), ['floor', []]]);
-  const limit = ['--max-input-mb', String(Math.ceil(mb) + 1)];
+  const limit = ['--max-input-mb', String(Math.ceil(mb) + 1), ...extra];
   for (let i = 0; i < RUNS; i++) {
     for (const [name, cli] of sides) times.get(name).push(run([cli, 'check', path, '--json', ...limit]));
     times.get('floor').push(run([new URL(import.meta.url).pathname, '--floor', path]));
@@ -96,7 +100,7 @@ for (const size of sizes.length ? sizes : [30, 100]) {
   const floor = times.get('floor');
   const ratio = median(ours.map((x) => x.ms)) / median(floor.map((x) => x.ms));
   const rss = median(ours.map((x) => x.rss));
-  console.log(`fortigate ${mb.toFixed(1)} MiB`);
+  console.log(`fortigate ${mb.toFixed(1)} MiB${extra.length ? ` (check ${extra.join(' ')})` : ''}`);
   for (const [name, xs] of times) console.log(row(name, xs));
   const cpuRatio = (xs) => (median(xs.map((x) => x.cpu)) / median(floor.map((x) => x.cpu))).toFixed(2);
   if (times.has('base')) {

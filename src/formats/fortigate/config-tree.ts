@@ -103,10 +103,11 @@ function describe(frame: Frame): string {
 
 /**
  * Parses a whole FortiOS configuration into its block/entry tree, keeping every setting of the tables
- * in READ_PATHS (for remediation, which copies objects and policies as they are).
+ * in READ_PATHS (for remediation, which copies objects and policies as they are). `also` sees each
+ * statement first, as read (remediation's layout, without a second pass over the text).
  */
-export function parseConfigTree(path: string, text: string): Block {
-  return readConfigTree(path, [text], false);
+export function parseConfigTree(path: string, text: string, also?: (s: Statement) => void): Block {
+  return readConfigTree(path, [text], false, also);
 }
 
 /**
@@ -123,12 +124,22 @@ export function parseConfigTree(path: string, text: string): Block {
  * Throws InputError at the line for broken nesting (`next` without `edit`, `end` without `config`, `edit`
  * inside an `edit`), a file that ends inside a block (truncated), and unknown commands.
  */
-export function readConfigTree(path: string, pieces: Iterable<string>, onlyKeptKeys = true): Block {
+export function readConfigTree(
+  path: string,
+  pieces: Iterable<string>,
+  onlyKeptKeys = true,
+  also?: (s: Statement) => void,
+): Block {
   const builder = new TreeBuilder(path, onlyKeptKeys);
   const last = tokenizePieces(
     path,
     pieces,
-    (s) => builder.statement(s),
+    also
+      ? (s) => {
+          also(s);
+          builder.statement(s);
+        }
+      : (s) => builder.statement(s),
     (verb, key) => builder.skipsValues(verb, key),
   );
   builder.finish(last);

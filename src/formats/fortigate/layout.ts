@@ -1,4 +1,4 @@
-import { tokenize } from './tokenizer.js';
+import type { Statement } from './tokenizer.js';
 
 /** One `config <table>` ... `end` of a scope, where its lines are in the file. */
 export interface TableSpan {
@@ -27,11 +27,16 @@ const REORDER = new Set(['move', 'delete', 'purge', 'rename']);
 
 /**
  * The lines of every scope-level table (the file's top level without VDOMs, or a VDOM's `config vdom` /
- * `edit <vdom>` section): what the fix needs to insert text at the right place. Statements are read with
- * the reader's own tokenizer, so quoted values spanning lines and CLI prompt lines are taken as it takes
- * them; the file has already been read by the reader, so its nesting is sound.
+ * `edit <vdom>` section): what the fix needs to insert text at the right place. It is built from the
+ * statements of `text` as the reader's own tokenizer hands them over to the tree's pass (`visit`, called
+ * with each before the tree sees it), so quoted values spanning lines and CLI prompt lines are taken as
+ * it takes them and the text is tokenized once; the file has already been read by the reader, so its
+ * nesting is sound.
  */
-export function fileLayout(path: string, text: string): FileLayout {
+export function layoutReader(text: string): {
+  visit: (s: Statement) => void;
+  layout: FileLayout;
+} {
   // Where each line starts: a few lines' indentation is read, so the text is not split into lines.
   const starts: number[] = [0];
   for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
@@ -49,7 +54,7 @@ export function fileLayout(path: string, text: string): FileLayout {
     if (stack.length === 2 && stack[0]!.name === 'vdom' && stack[1]!.kind === 'entry') return stack[1]!.name;
     return undefined;
   };
-  tokenize(path, text, (s) => {
+  const visit = (s: Statement): void => {
     const [verb, ...rest] = s.words;
     const top = stack[stack.length - 1];
     switch (verb) {
@@ -99,6 +104,6 @@ export function fileLayout(path: string, text: string): FileLayout {
         if (verb !== undefined && REORDER.has(verb) && top?.kind === 'block' && top.span)
           top.span.reorders = true;
     }
-  });
-  return layout;
+  };
+  return { visit, layout };
 }

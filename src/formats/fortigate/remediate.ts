@@ -6,7 +6,7 @@ import type { Edit, FixRequest, ProposedFix, Unfixable } from '../../remediate/t
 import { CannotWrite, q } from './cli-quote.js';
 import { parseConfigTree, type Entry } from './config-tree.js';
 import { ObjectPlanner, type NewObject } from './fix-objects.js';
-import { fileLayout, type FileLayout, type TableSpan } from './layout.js';
+import { layoutReader, type FileLayout, type TableSpan } from './layout.js';
 import { enabled, valueOf, splitScopes, type Scope } from './scopes.js';
 
 const POLICY = 'firewall policy';
@@ -36,9 +36,10 @@ function parsedExport(file: InputFile): ParsedExport {
   const known = parsedExports.get(file)?.deref();
   if (known) return known;
   const text = file.text;
+  const layout = layoutReader(text);
   const parsed = {
-    scopes: splitScopes(file.path, parseConfigTree(file.path, text)),
-    layout: fileLayout(file.path, text),
+    scopes: splitScopes(file.path, parseConfigTree(file.path, text, layout.visit)),
+    layout: layout.layout,
     version: fortiosVersion(text),
   };
   parsedExports.set(file, new WeakRef(parsed));

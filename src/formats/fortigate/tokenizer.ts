@@ -109,11 +109,6 @@ export function tokenizePieces(
   return Math.max(scanner.line - (endsWithLf ? 1 : 0), 1);
 }
 
-/** The statements of one whole text (see tokenizePieces). */
-export function tokenize(path: string, text: string, visit: (statement: Statement) => void): void {
-  tokenizePieces(path, [text], visit);
-}
-
 /** Slots of Scanner.recent (a power of two), and the shift that takes a 32-bit hash to a slot. */
 const COMMON_SLOTS = 1 << 10;
 const COMMON_SHIFT = 32 - 10;
