@@ -74,7 +74,7 @@ export interface RegionBudget {
  */
 export const REGION_BUDGET = 100_000;
 
-const OVER_BUDGET =
+export const OVER_BUDGET =
   'too many distinct regions to decide exactly (rules of many different source and destination blocks); name the clients with --source to narrow it';
 
 /** Past this many pending regions the evaluation stops and calls the rest unknown (fails closed). */
