@@ -150,8 +150,8 @@ export function hostNameExpr(
 export function addressObjectExpr(ctx: ObjectContext, entry: Entry, family: Family): AddressExpr {
   const object = `${family === 'ipv4' ? 'address' : 'address6'} ${q(entry.name)}`;
   const location = { path: ctx.path, line: entry.line };
-  for (const s of entry.settings.values()) {
-    if (s.malformed && RELEVANT_ADDRESS_KEYS.has(s.key)) return malformedPart(ctx, s, object);
+  for (const s of entry.settings.malformed()) {
+    if (RELEVANT_ADDRESS_KEYS.has(s.key)) return malformedPart(ctx, s, object);
   }
   const unknown = (reason: string) => unknownExpr({ reason: `${object}: ${reason}`, location });
   const type = valueOf(entry, 'type') ?? (family === 'ipv4' ? 'ipmask' : 'ipprefix');
@@ -238,8 +238,8 @@ function wildcardExpr(
 export function vipExpr(ctx: ObjectContext, entry: Entry, family: Family): AddressExpr {
   const object = `${family === 'ipv4' ? 'virtual IP' : 'IPv6 virtual IP'} ${q(entry.name)}`;
   const location = { path: ctx.path, line: entry.line };
-  for (const s of entry.settings.values()) {
-    if (s.malformed && RELEVANT_ADDRESS_KEYS.has(s.key)) return malformedPart(ctx, s, object);
+  for (const s of entry.settings.malformed()) {
+    if (RELEVANT_ADDRESS_KEYS.has(s.key)) return malformedPart(ctx, s, object);
   }
   const unknown = (reason: string) => unknownExpr({ reason: `${object}: ${reason}`, location });
   const type = valueOf(entry, 'type') ?? 'static-nat';

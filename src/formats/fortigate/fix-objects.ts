@@ -45,7 +45,7 @@ const addressTable = (family: Family) => (family === 'ipv4' ? 'firewall address'
 
 /** The exact address set of an `ipmask`/`ipprefix`/`iprange` object with explicit values; else undefined. */
 function addressSet(entry: Entry, family: Family): IntervalSet | undefined {
-  if ([...entry.settings.values()].some((s) => s.malformed)) return undefined;
+  if (entry.settings.malformed().length > 0) return undefined;
   const type = valueOf(entry, 'type') ?? (family === 'ipv4' ? 'ipmask' : 'ipprefix');
   try {
     if (type === 'ipmask' && family === 'ipv4') {
@@ -191,7 +191,7 @@ export class ObjectPlanner {
       const fqdn = valueOf(e, 'fqdn');
       return (
         free &&
-        ![...e.settings.values()].some((s) => s.malformed) &&
+        e.settings.malformed().length === 0 &&
         valueOf(e, 'type') === 'fqdn' &&
         fqdn !== undefined &&
         !fqdn.includes('*') &&

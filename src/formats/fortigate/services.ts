@@ -133,14 +133,13 @@ export class ServiceBook {
    */
   private customExpr(entry: Entry): ServiceExpr {
     const label = `service ${q(entry.name)}`;
-    for (const s of entry.settings.values()) {
-      if (s.malformed) {
-        return this.unknown(
-          entry,
-          `${label}: its "${s.key}" value at line ${s.line} has malformed quoting`,
-          s.line,
-        );
-      }
+    const [s] = entry.settings.malformed();
+    if (s) {
+      return this.unknown(
+        entry,
+        `${label}: its "${s.key}" value at line ${s.line} has malformed quoting`,
+        s.line,
+      );
     }
     if (enabled(entry, 'proxy') || enabled(entry, 'explicit-proxy')) {
       return this.unknown(entry, `${label} is a web-proxy service, which applies to proxy policies only`);

@@ -25,6 +25,8 @@ function pack(values: readonly string[]): string | string[] {
   return values.length === 0 ? [] : values.join(VALUE_SEP);
 }
 
+const NONE: readonly Setting[] = [];
+
 function unpack(v: string | string[]): string[] {
   if (typeof v !== 'string') return v;
   return v.includes(VALUE_SEP) ? v.split(VALUE_SEP) : [v];
@@ -133,6 +135,19 @@ export class Settings {
     const out: Setting[] = [];
     for (let i = 0; i < this.d.length; i += SLOTS) out.push(this.at(i));
     return out;
+  }
+
+  /** The settings whose quoting is broken, in order (most entries have none: nothing is made then). */
+  malformed(): readonly Setting[] {
+    const d = this.d;
+    if (d === Settings.RELEASED)
+      throw new Error('FortiGate reader: settings read after the entry was released');
+    let out: Setting[] | undefined;
+    for (let i = 2; i < d.length; i += SLOTS) {
+      const v = d[i];
+      if (typeof v !== 'string' && !Array.isArray(v)) (out ??= []).push(v as Setting);
+    }
+    return out ?? NONE;
   }
 
   keys(): string[] {

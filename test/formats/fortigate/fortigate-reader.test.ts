@@ -422,6 +422,46 @@ describe('FortiGate policy settings', () => {
     ).toBe(true);
   });
 
+  it("makes an object unknown where a value it uses has broken quoting, and ignores one it doesn't use", () => {
+    const objects = [
+      'config firewall address',
+      '    edit "bad"',
+      '        set comment "ok"',
+      '        set subnet ""10.1.0.0" 255.255.0.0',
+      '    next',
+      '    edit "noted"',
+      '        set subnet 10.2.0.0 255.255.0.0',
+      '        set comment ""hand" edited"',
+      '    next',
+      'end',
+      'config firewall service custom',
+      '    edit "S"',
+      '        set tcp-portrange ""443"',
+      '    next',
+      'end',
+      '',
+    ].join('\n');
+    const text = backup(
+      policy(30, [
+        ...ALLOW_ALL.filter((s) => !/srcaddr|service/.test(s)),
+        'set srcaddr "bad" "noted"',
+        'set service "S"',
+      ]),
+      objects,
+    );
+    const r = readOne(text).rules[0]!;
+    expect(firstUnknown(r.sources)?.reason).toMatch(
+      new RegExp(
+        `^address "bad": its "subnet" value at line ${lineOf(text, 'set subnet ""')} has malformed quoting \\(.+\\), so what it names can't be read$`,
+      ),
+    );
+    expect([covers(r.sources, '10.1.0.0/16'), covers(r.sources, '10.2.0.0/16')]).toEqual(['maybe', 'yes']);
+    expect(matchService(r.services, 443, 'tcp')).toMatchObject({
+      result: 'maybe',
+      why: `service "S": its "tcp-portrange" value at line ${lineOf(text, 'set tcp-portrange ""')} has malformed quoting`,
+    });
+  });
+
   it('uses the 6.2 consolidated table in consolidated mode, keeping the other tables only as undecidable', () => {
     const text = `${HEADER}\nconfig system settings\n    set consolidated-firewall-mode enable\nend\n${OBJECTS}config firewall address6\n    edit "all"\n    next\nend\nconfig firewall consolidated policy\n${policy(
       1,
