@@ -84,9 +84,17 @@ export class AddressResolver {
    */
   member(name: string, scope: Scope, list: XmlElement, index: number): AddressExpr {
     if (name === 'any') return ANY_ADDRESS;
-    const def = scope.find('address', name);
-    if (def) return this.definition(def, scope, list, index);
-    return this.literal(name, scope, list, index);
+    const found = scope.locate('address', name);
+    if (!found) return this.literal(name, scope, list, index);
+    const slot = found.lastSlot;
+    if (found.kindAt(slot) !== 'address')
+      return this.definition(found.definitionAt(slot, name), scope, list, index);
+    // A plain object keeps its value in the index: no Definition is made for the thousands a rulebase uses.
+    const done = found.valueAt(slot) as AddressExpr | undefined;
+    if (done) return done;
+    const expr = this.addressObject(found.elAt(slot), name);
+    found.setValueAt(slot, expr);
+    return expr;
   }
 
   private literal(name: string, scope: Scope, list: XmlElement, index: number): AddressExpr {
@@ -156,7 +164,7 @@ export class AddressResolver {
     let expr: AddressExpr;
     switch (def.kind) {
       case 'address':
-        expr = this.addressObject(def);
+        expr = this.addressObject(def.el, def.name);
         break;
       case 'external-list':
         expr = unknownExpr({
@@ -174,10 +182,11 @@ export class AddressResolver {
     return expr;
   }
 
-  private addressObject(def: Definition): AddressExpr {
+  /** The value of the address object `<entry>` el, named `name` (read from it when not given). */
+  private addressObject(entry: XmlElement, name?: string): AddressExpr {
     const doc = this.doc;
     const ids = (this.valueIds ??= VALUE_TAGS.map((tag) => doc.nameIdOf(tag)));
-    for (let el = doc.firstChild(def.el); el >= 0; el = doc.nextSibling(el)) {
+    for (let el = doc.firstChild(entry); el >= 0; el = doc.nextSibling(el)) {
       const id = doc.nameIdAt(el);
       if (id !== ids[0] && id !== ids[1] && id !== ids[2] && id !== ids[3]) continue;
       const tag = doc.name(el);
@@ -186,7 +195,7 @@ export class AddressResolver {
         if (!isValidHostName(text)) {
           throw doc.error(
             el,
-            `address object "${def.name}": "${text}" is not a valid host name; expected e.g. cdn.example.com`,
+            `address object "${name ?? doc.attr(entry, 'name')}": "${text}" is not a valid host name; expected e.g. cdn.example.com`,
           );
         }
         return nameExpr({
@@ -196,7 +205,7 @@ export class AddressResolver {
           depth: 'any',
           method: 'resolve',
           text,
-          location: this.locationOf(def.el),
+          location: this.locationOf(entry),
         });
       }
       try {
@@ -211,21 +220,21 @@ export class AddressResolver {
         if (!(e instanceof AddressSyntaxError)) throw e;
         throw doc.error(
           el,
-          `address object "${def.name}": bad ${tag} "${text}": ${e.message}; expected ${EXPECTED[tag]}`,
+          `address object "${name ?? doc.attr(entry, 'name')}": bad ${tag} "${text}": ${e.message}; expected ${EXPECTED[tag]}`,
         );
       }
     }
     // A type this reader doesn't know (a newer PAN-OS release's): it may hold any address.
-    const other = doc.children(def.el).find((c) => !NOT_VALUES.has(doc.name(c)));
+    const other = doc.children(entry).find((c) => !NOT_VALUES.has(doc.name(c)));
     if (other !== undefined) {
       return unknownExpr({
-        reason: `address object "${def.name}" is of type <${doc.name(other)}>, which this reader doesn't model`,
-        location: this.locationOf(def.el),
+        reason: `address object "${name ?? doc.attr(entry, 'name')}" is of type <${doc.name(other)}>, which this reader doesn't model`,
+        location: this.locationOf(entry),
       });
     }
     throw doc.error(
-      def.el,
-      `address object "${def.name}" has no ip-netmask, ip-range, ip-wildcard or fqdn value`,
+      entry,
+      `address object "${name ?? doc.attr(entry, 'name')}" has no ip-netmask, ip-range, ip-wildcard or fqdn value`,
     );
   }
 
@@ -278,11 +287,11 @@ export class AddressResolver {
     const entries = scope.entries('address');
     const netmask = doc.nameIdOf('ip-netmask');
     for (let pos = 0; pos < entries.length; pos++) {
-      if (scope.existingAt('address', pos)?.address) continue;
+      if (scope.hasValueAt('address', pos) || scope.existingAt('address', pos)?.address) continue;
       // The commonest value, an IPv4 host or subnet, is checked without building its set (or a Definition).
       const first = doc.firstChild(entries[pos]!);
       if (first >= 0 && doc.nameIdAt(first) === netmask && isIpv4Netmask(doc.textOf(first))) continue;
-      this.addressObject(scope.definitionAt('address', pos));
+      this.addressObject(entries[pos]!);
     }
     for (const def of scope.definitions('address-group')) this.definition(def, scope, def.el, -1);
   }

@@ -68,17 +68,19 @@ let nextScopeId = 0;
  * (hashName), built from the names where they stand in the document, so neither a string nor a
  * Definition is made for an object until a lookup finds it (a 100 MB export has 200,000 address objects).
  */
-class NamespaceIndex {
+export class NamespaceIndex {
   /**
    * Per slot: the name's hash, its position in its kind's list * 4 + kind, + 1 (0: empty), where its plain
-   * name stands in the document's values (-1: compared decoded), and its definition's index + 1 in `defs`
-   * once a lookup made it (a lookup then reads one slot, not the per-kind tables too).
+   * name stands in the document's values (-1: compared decoded), and the index + 1 of the value a
+   * resolver keeps for it (see valueAt).
    */
   private readonly slots: Int32Array;
   private readonly mask: number;
-  /** Per kind, per position: index + 1 into `defs` once made. */
+  /** Per kind, per position: index + 1 into `defs` once made, into `values` once kept. */
   private readonly made: Int32Array[];
   private readonly defs: Definition[] = [];
+  private readonly valueOf: Int32Array[];
+  private readonly values: unknown[] = [];
 
   constructor(
     private readonly scope: Scope,
@@ -93,6 +95,7 @@ class NamespaceIndex {
     this.mask = size - 1;
     const slots = (this.slots = new Int32Array(size * 4));
     this.made = lists.map((l) => new Int32Array(l.length));
+    this.valueOf = lists.map((l) => new Int32Array(l.length));
     for (let k = 0; k < lists.length; k++) {
       const kind = kinds[k]!;
       const list = lists[k]!;
@@ -125,25 +128,69 @@ class NamespaceIndex {
     }
   }
 
-  /** The definition named `name` (whose hashName is `h`), if this namespace has one. */
-  get(name: string, h: number): Definition | undefined {
+  /** The slot of the entry named `name` (whose hashName is `h`), or -1; also left in `lastSlot`. */
+  probe(name: string, h: number): number {
     const slots = this.slots;
     const doc = this.scope.doc;
     for (let at = h & this.mask; ; at = (at + 1) & this.mask) {
       const code = slots[at * 4 + 1]! - 1;
-      if (code < 0) return undefined;
+      if (code < 0) return -1;
       if (slots[at * 4] !== h) continue;
       const plain = slots[at * 4 + 2]!;
       if (
         plain >= 0 ? doc.valueAtIs(plain, name) : doc.attrIs(this.lists[code & 3]![code >>> 2]!, 'name', name)
       ) {
-        const made = slots[at * 4 + 3]! - 1;
-        if (made >= 0) return this.defs[made];
-        const def = this.at(code & 3, code >>> 2, name);
-        slots[at * 4 + 3] = this.made[code & 3]![code >>> 2]!;
-        return def;
+        this.lastSlot = at;
+        return at;
       }
     }
+  }
+
+  /** The slot the last successful probe found. */
+  lastSlot = -1;
+
+  /** The definition named `name` (whose hashName is `h`), if this namespace has one. */
+  get(name: string, h: number): Definition | undefined {
+    const at = this.probe(name, h);
+    return at < 0 ? undefined : this.definitionAt(at, name);
+  }
+
+  /** The kind of the entry in a slot. */
+  kindAt(slot: number): ObjectKind {
+    return this.kinds[(this.slots[slot * 4 + 1]! - 1) & 3]!;
+  }
+
+  /** The `<entry>` in a slot. */
+  elAt(slot: number): XmlElement {
+    const code = this.slots[slot * 4 + 1]! - 1;
+    return this.lists[code & 3]![code >>> 2]!;
+  }
+
+  /** The definition of the entry in a slot, named `name`. */
+  definitionAt(slot: number, name: string): Definition {
+    const code = this.slots[slot * 4 + 1]! - 1;
+    return this.at(code & 3, code >>> 2, name);
+  }
+
+  /**
+   * The value a resolver keeps for the entry in a slot (a plain address object's), read from the slot
+   * itself: no Definition is made for the objects a large rulebase uses.
+   */
+  valueAt(slot: number): unknown {
+    const i = this.slots[slot * 4 + 3]! - 1;
+    return i < 0 ? undefined : this.values[i];
+  }
+
+  setValueAt(slot: number, value: unknown): void {
+    const code = this.slots[slot * 4 + 1]! - 1;
+    const i = this.values.push(value);
+    this.slots[slot * 4 + 3] = i;
+    this.valueOf[code & 3]![code >>> 2] = i;
+  }
+
+  /** Whether a value is kept for the `pos`th entry of kind `k`. */
+  hasValue(k: number, pos: number): boolean {
+    return this.valueOf[k]![pos]! > 0;
   }
 
   /** The definition of the `pos`th entry of kind `k` (named `name`, when the caller knows), made on first use (one per entry). */
@@ -218,6 +265,12 @@ export class Scope {
     return index.existing(k, pos);
   }
 
+  /** Whether a resolver keeps a value for `entries(kind)[pos]` (NamespaceIndex.valueAt). */
+  hasValueAt(kind: ObjectKind, pos: number): boolean {
+    const { index, k } = this.kindIndex(kind);
+    return index.hasValue(k, pos);
+  }
+
   private kindIndex(kind: ObjectKind): { index: NamespaceIndex; k: number } {
     let found = this.byKind.get(kind);
     if (!found) {
@@ -254,6 +307,21 @@ export class Scope {
     for (let s = this.parent; s; s = s.parent) {
       const found = s.namespace(ns).get(name, h);
       if (found) return found;
+    }
+    return undefined;
+  }
+
+  /**
+   * Finds `name` as `find` does, without making a Definition: the index of the scope defining it, whose
+   * `lastSlot` is the entry's slot (read it before the next lookup), or undefined.
+   */
+  locate(ns: Namespace, name: string): NamespaceIndex | undefined {
+    const h = hashName(name);
+    const own = this.namespace(ns);
+    if (own.probe(name, h) >= 0) return own;
+    for (let s = this.parent; s; s = s.parent) {
+      const index = s.namespace(ns);
+      if (index.probe(name, h) >= 0) return index;
     }
     return undefined;
   }
