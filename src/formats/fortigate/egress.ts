@@ -48,8 +48,9 @@ function defaultRoutes(table: Block | undefined, v6: boolean, scope: Scope): Def
     if (device) via.push(device);
     if (enabled(route, 'virtual-wan-link')) via.push('virtual-wan-link');
     const sdwanZone = route.settings.get('sdwan-zone')?.values;
-    if (sdwanZone?.length) via.push(...sdwanZone);
-    else if (enabled(route, 'sdwan')) via.push(...sdwanZones(scope));
+    // Loops, not push(...list): a list can be as long as the input (a spread that long overflows the stack).
+    if (sdwanZone?.length) for (const z of sdwanZone) via.push(z);
+    else if (enabled(route, 'sdwan')) for (const z of sdwanZones(scope)) via.push(z);
     if (via.length) out.push({ line: route.line, via });
   }
   return out;

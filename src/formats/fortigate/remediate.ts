@@ -232,10 +232,7 @@ function write(req: FixRequest): ProposedFix {
   const service = objects.service(group.kind, group.services);
 
   const name = fixRuleName(group.kind, req.ruleNames);
-  const ids = [POLICY, 'firewall policy6', 'firewall consolidated policy'].flatMap((t) =>
-    [...(scope.blocks.get(t)?.entries.keys() ?? [])].map(Number).filter(Number.isInteger),
-  );
-  const id = String(Math.max(0, ...ids) + 1 + earlier.length);
+  const id = String(firstFreePolicyId(scope) + earlier.length);
   const nat = natOf(scope, dst) && families.includes('ipv4');
   const v4 = sources.has('ipv4');
   const v6 = sources.has('ipv6');
@@ -275,6 +272,21 @@ function write(req: FixRequest): ProposedFix {
   const created = objects.created.filter((o) => !o.shared);
   if (created.length) notes.push(`creates ${created.map((o) => `${o.table} ${o.name}`).join(', ')}`);
   return { name, edits, commands, notes };
+}
+
+/**
+ * One above every numeric policy id in the scope's policy tables (at least 1). Found by a loop: spreading
+ * the ids into Math.max overflows the call stack on an export with 100k+ policies.
+ */
+export function firstFreePolicyId(scope: Scope): number {
+  let max = 0;
+  for (const table of [POLICY, 'firewall policy6', 'firewall consolidated policy']) {
+    for (const key of scope.blocks.get(table)?.entries.keys() ?? []) {
+      const n = Number(key);
+      if (Number.isInteger(n) && n > max) max = n;
+    }
+  }
+  return max + 1;
 }
 
 /** Whether the accept policies to these interfaces translate sources (a rule without NAT wouldn't reach out). */

@@ -425,7 +425,7 @@ export class RuleBuilder {
     for (const part of ['name', 'id', 'group', 'custom', 'custom-group']) {
       const s = entry.settings.get(`${switchKey}-${part}`);
       if (s) {
-        names.push(...s.values);
+        for (const v of s.values) names.push(v); // not push(...values): a list may be very long
         line = s.line;
       }
     }

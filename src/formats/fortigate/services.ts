@@ -151,7 +151,8 @@ export class ServiceBook {
         const members: ServiceExpr[] = [];
         for (const [key, proto] of PORT_KEYS) {
           const s = entry.settings.get(key);
-          if (s) members.push(...this.portRanges(s, proto, label));
+          // A loop: push(...list) with a list as long as the input overflows the stack.
+          if (s) for (const m of this.portRanges(s, proto, label)) members.push(m);
         }
         if (members.length === 0) return this.unknown(entry, `${label} has no port range`);
         expr = unionServiceExprs(members);

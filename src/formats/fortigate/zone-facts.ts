@@ -36,7 +36,8 @@ function sdwan(scope: Scope): { zones: string[]; memberZone: Map<string, string>
   for (const block of [legacy, modern]) {
     if (!block || !enabled(block, 'status')) continue;
     const named = block === modern ? [...(block.blocks.get('zone')?.entries.keys() ?? [])] : [];
-    zones.push(...(named.length ? named : ['virtual-wan-link']));
+    // A loop, not push(...named): a table as long as the input would overflow the stack.
+    for (const z of named.length ? named : ['virtual-wan-link']) zones.push(z);
     for (const m of block.blocks.get('members')?.entries.values() ?? []) {
       const iface = valueOf(m, 'interface');
       if (iface) memberZone.set(iface, (block === modern && valueOf(m, 'zone')) || 'virtual-wan-link');
