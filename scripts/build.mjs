@@ -1,4 +1,4 @@
-// Bundles the CLI (dist/cli.js) and the GitHub Action (dist/index.js + dist/chunks/) into dist/, which is
+// Bundles the CLI (dist/cli.js + dist/cli-chunks/) and the GitHub Action (dist/index.js + dist/chunks/) into dist/, which is
 // committed; CI checks it is up to date. `?raw` imports become text.
 import { build } from 'esbuild';
 import { rawText, yamlDocument } from './esbuild-plugins.mjs';
@@ -166,6 +166,7 @@ const precompiledSchemas = {
 // Code splitting: the GitHub client (Octokit, undici) and the vendor readers are chunks loaded only when
 // needed (a pull request to comment on, an input of that format), so a run starts fast.
 await rm('dist/chunks', { recursive: true, force: true });
+await rm('dist/cli-chunks', { recursive: true, force: true });
 // The real Ajv, for a schema the build did not see (scripts/ajv-precompiled.ts); CommonJS so that it can
 // be loaded synchronously, and only when needed.
 await build({
@@ -176,7 +177,9 @@ await build({
   outfile: 'dist/ajv.cjs',
 });
 // The CLI and the action are built apart, so that each starts from as few files as possible; within
-// each, every vendor's reader (imported on first use) and the action's GitHub client are chunks.
+// each, every vendor's reader (imported on first use) and the action's GitHub client are chunks. Each has
+// its own chunk folder: the action's chunks are merged and rewritten after its build, and a chunk both
+// builds make (same content, same name) must not change or vanish under the CLI.
 for (const [name, entry] of [
   ['cli', 'src/cli.ts'],
   ['index', 'src/action/main.ts'],
@@ -186,7 +189,7 @@ for (const [name, entry] of [
     entryPoints: { [name]: entry },
     outdir: 'dist',
     splitting: true,
-    chunkNames: 'chunks/[name]-[hash]',
+    chunkNames: `${name === 'cli' ? 'cli-chunks' : 'chunks'}/[name]-[hash]`,
     metafile: name === 'index',
     plugins: [lazyImports, rawText, yamlDocument, sideEffectFree, builtinsByRequire, precompiledSchemas],
   });

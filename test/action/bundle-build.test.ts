@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -28,6 +28,30 @@ describe('the action bundle', () => {
     const entry = readFileSync('dist/index.js', 'utf8');
     expect(entry).not.toContain('octokit');
     expect(entry).toMatch(/import\(["']\.\/chunks\/sticky-comment-[A-Z0-9]+\.js["']\)/);
+  });
+});
+
+describe('the committed bundles', () => {
+  it('name only files that exist, statically or on demand (the CLI and the action share no chunk file)', () => {
+    const missing: string[] = [];
+    const seen = new Set<string>();
+    const visit = (path: string) => {
+      if (seen.has(path)) return;
+      seen.add(path);
+      const text = readFileSync(path, 'utf8');
+      const dir = path.slice(0, path.lastIndexOf('/') + 1);
+      for (const m of text.matchAll(/(?:\bfrom|\bimport\(?)\s*["'](\.\.?\/[^"']+\.js)["']/g)) {
+        const target = resolve(dir, m[1]!);
+        if (!existsSync(target)) missing.push(`${path} -> ${m[1]}`);
+        else visit(target);
+      }
+    };
+    visit(resolve('dist/cli.js'));
+    const cliFiles = new Set(seen);
+    visit(resolve('dist/index.js'));
+    expect(missing).toEqual([]);
+    expect(cliFiles.size).toBeGreaterThan(5);
+    expect([...cliFiles].filter((f) => f.includes('/dist/chunks/'))).toEqual([]);
   });
 });
 
