@@ -33,4 +33,9 @@ export interface FormatReader extends FormatDescriptor {
   read(files: readonly InputFile[], options?: ReadOptions): Policy[];
   /** Writes the missing rule in the vendor's syntax (edits to the export, device commands); see src/remediate. */
   remediate?: Remediator;
+  /**
+   * Drops what the reader kept of a file for the fix writer. Called once every fix is written, before the
+   * proofs read the patched files again.
+   */
+  release?(file: InputFile): void;
 }

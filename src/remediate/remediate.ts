@@ -131,57 +131,17 @@ function request(
  * rules are proven together first (one re-read); where that fails, each on its own.
  */
 export async function remediate(check: CheckResult): Promise<Remediation[]> {
-  const out: Remediation[] = [];
+  // Every fix is written first, then the readers may drop what they kept for writing them, then each
+  // policy's fixes are proven: a proof reads the export again and should not hold two copies of it.
+  const written = [];
   for (const [index, policy] of check.policies.entries()) {
-    const failing = check.results.filter(
-      (r) => r.flow.severity === 'required' && r.perPolicy[index]!.verdict !== 'allowed',
-    );
-    if (failing.length === 0) continue;
-    const input = check.evaluation.inputs.find((i) => i.file.path === policy.paths[0]);
-    const files = check.evaluation.inputs
-      .filter((i) => policy.paths.includes(i.file.path))
-      .map((i) => i.file);
-    const base = { policy: policyName(policy), path: policy.paths[0]!, format: policy.format };
-    const reader = input ? await input.format.load() : undefined;
-    const taken = new Set(policy.rules.map((r) => r.name));
-    const proposals: { req: FixRequest; fix: ProposedFix; group: FixGroup; flows: string[] }[] = [];
-    for (const group of fixGroups(failing.map((r) => r.flow))) {
-      const flows = group.flows.map(flowLabel);
-      const results = group.flows.map((f) => check.results.find((r) => r.flow === f)!.perPolicy[index]!);
-      const fail = (reason: string): Remediation => ({
-        ...base,
-        flows,
-        placement: { end: true },
-        edits: [],
-        commands: [],
-        verified: false,
-        reason,
-      });
-      if (!reader?.remediate) {
-        out.push(fail(`the ${policy.format} module does not write fixes yet`));
-        continue;
-      }
-      const req = request(check, policy, files, group, results);
-      if (typeof req === 'string') {
-        out.push(fail(req));
-        continue;
-      }
-      let fix: ProposedFix | Unfixable;
-      try {
-        fix = reader.remediate({ ...req, ruleNames: taken, earlier: proposals.map((p) => p.fix) });
-      } catch (e) {
-        // A file too big to hold as one text (a fix edits the text), say: the check stands, with no fix.
-        if (!(e instanceof InputError)) throw e;
-        out.push(fail(`no fix can be written: ${e.format()}`));
-        continue;
-      }
-      if ('unfixable' in fix) {
-        out.push(fail(fix.unfixable));
-        continue;
-      }
-      taken.add(fix.name);
-      proposals.push({ req, fix, group, flows });
-    }
+    const w = await writeFixes(check, policy, index);
+    if (w) written.push(w);
+  }
+  for (const input of check.evaluation.inputs) (await input.format.load()).release?.(input.file);
+  const out: Remediation[] = [];
+  for (const { policy, index, failed, proposals, base } of written) {
+    out.push(...failed);
     if (proposals.length === 0) continue;
     // Offered fixes must hold together (a patch applies them all): all at once, else one by one, each
     // kept only when it proves itself on top of those already kept.
@@ -209,6 +169,79 @@ export async function remediate(check: CheckResult): Promise<Remediation[]> {
     }
   }
   return out;
+}
+
+interface Proposal {
+  req: FixRequest;
+  fix: ProposedFix;
+  group: FixGroup;
+  flows: string[];
+}
+
+/** One policy's fixes as its vendor module writes them, and the groups it could not fix. */
+async function writeFixes(
+  check: CheckResult,
+  policy: Policy,
+  index: number,
+): Promise<
+  | {
+      policy: Policy;
+      index: number;
+      failed: Remediation[];
+      proposals: Proposal[];
+      base: { policy: string; path: string; format: string };
+    }
+  | undefined
+> {
+  const failing = check.results.filter(
+    (r) => r.flow.severity === 'required' && r.perPolicy[index]!.verdict !== 'allowed',
+  );
+  if (failing.length === 0) return undefined;
+  const input = check.evaluation.inputs.find((i) => i.file.path === policy.paths[0]);
+  const files = check.evaluation.inputs.filter((i) => policy.paths.includes(i.file.path)).map((i) => i.file);
+  const base = { policy: policyName(policy), path: policy.paths[0]!, format: policy.format };
+  const reader = input ? await input.format.load() : undefined;
+  const taken = new Set(policy.rules.map((r) => r.name));
+  const failed: Remediation[] = [];
+  const proposals: Proposal[] = [];
+  for (const group of fixGroups(failing.map((r) => r.flow))) {
+    const flows = group.flows.map(flowLabel);
+    const results = group.flows.map((f) => check.results.find((r) => r.flow === f)!.perPolicy[index]!);
+    const fail = (reason: string): Remediation => ({
+      ...base,
+      flows,
+      placement: { end: true },
+      edits: [],
+      commands: [],
+      verified: false,
+      reason,
+    });
+    if (!reader?.remediate) {
+      failed.push(fail(`the ${policy.format} module does not write fixes yet`));
+      continue;
+    }
+    const req = request(check, policy, files, group, results);
+    if (typeof req === 'string') {
+      failed.push(fail(req));
+      continue;
+    }
+    let fix: ProposedFix | Unfixable;
+    try {
+      fix = reader.remediate({ ...req, ruleNames: taken, earlier: proposals.map((p) => p.fix) });
+    } catch (e) {
+      // A file too big to hold as one text (a fix edits the text), say: the check stands, with no fix.
+      if (!(e instanceof InputError)) throw e;
+      failed.push(fail(`no fix can be written: ${e.format()}`));
+      continue;
+    }
+    if ('unfixable' in fix) {
+      failed.push(fail(fix.unfixable));
+      continue;
+    }
+    taken.add(fix.name);
+    proposals.push({ req, fix, group, flows });
+  }
+  return { policy, index, failed, proposals, base };
 }
 
 /**

@@ -61,4 +61,7 @@ export const panosReader: FormatReader = {
     return files.flatMap(readPanosFile);
   },
   remediate: remediatePanos,
+  release(file: InputFile): void {
+    readerDocuments.delete(file);
+  },
 };
