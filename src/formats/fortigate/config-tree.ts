@@ -1,5 +1,5 @@
 import { InputError } from '../../input/input-error.js';
-import { KEPT_KEYS, READ_PATHS } from './read-keys.js';
+import { KEPT_KEYS, READ_PATHS, type KeptKeys } from './read-keys.js';
 import { Settings, VALUE_SEP, type Setting } from './settings.js';
 import { tokenizePieces, type Statement } from './tokenizer.js';
 
@@ -103,11 +103,10 @@ function describe(frame: Frame): string {
 
 /**
  * Parses a whole FortiOS configuration into its block/entry tree, keeping every setting of the tables
- * in READ_PATHS (for remediation, which copies objects and policies as they are). `also` sees each
- * statement first, as read (remediation's layout, without a second pass over the text).
+ * in READ_PATHS.
  */
-export function parseConfigTree(path: string, text: string, also?: (s: Statement) => void): Block {
-  return readConfigTree(path, [text], false, also);
+export function parseConfigTree(path: string, text: string): Block {
+  return readConfigTree(path, [text], null);
 }
 
 /**
@@ -118,8 +117,9 @@ export function parseConfigTree(path: string, text: string, also?: (s: Statement
  * A block or entry opened again merges into the first one, keeping its position, as editing an existing
  * entry does on the FortiGate; `delete`, `purge`, `move` and `rename` change the table as they would there.
  *
- * With `onlyKeptKeys`, a scope-level table keeps only the settings read-keys.ts lists for it; the values
- * of other `set` lines are skipped unread as they stream by.
+ * With `keptKeys` (read-keys.ts), a scope-level table keeps only the settings listed for it (all where it
+ * is not listed); the values of other `set` lines are skipped unread as they stream by. With null every
+ * setting is kept. `also` sees each statement first, as read (remediation's layout, in the same pass).
  *
  * Throws InputError at the line for broken nesting (`next` without `edit`, `end` without `config`, `edit`
  * inside an `edit`), a file that ends inside a block (truncated), and unknown commands.
@@ -127,10 +127,10 @@ export function parseConfigTree(path: string, text: string, also?: (s: Statement
 export function readConfigTree(
   path: string,
   pieces: Iterable<string>,
-  onlyKeptKeys = true,
+  keptKeys: KeptKeys | null = KEPT_KEYS,
   also?: (s: Statement) => void,
 ): Block {
-  const builder = new TreeBuilder(path, onlyKeptKeys);
+  const builder = new TreeBuilder(path, keptKeys);
   const last = tokenizePieces(
     path,
     pieces,
@@ -154,7 +154,7 @@ class TreeBuilder {
 
   constructor(
     private readonly path: string,
-    private readonly onlyKeptKeys: boolean,
+    private readonly keptKeys: KeptKeys | null,
   ) {}
 
   private fail(line: number, message: string): never {
@@ -190,7 +190,7 @@ class TreeBuilder {
 
   /** Whether the values of a `set`/`select`/`append` with this key are not kept, so need not be read. */
   skipsValues(verb: string, key: string): boolean {
-    if (!this.onlyKeptKeys || !VALUE_VERBS.has(verb)) return false;
+    if (this.keptKeys === null || !VALUE_VERBS.has(verb)) return false;
     const t = this.top();
     if (!t) return false;
     return t.node === undefined || (t.kept !== undefined && !t.kept.has(key));
@@ -289,7 +289,7 @@ class TreeBuilder {
     const scope = !t && SCOPE_PATHS.has(blockPath);
     const read = blocks !== undefined && (!scopeLevel || scope || READ_PATHS.has(blockPath));
     // A scope-level table keeps the settings the reader uses; nested blocks and scopes keep all.
-    const kept = this.onlyKeptKeys && scopeLevel && !scope ? KEPT_KEYS.get(blockPath) : undefined;
+    const kept = this.keptKeys !== null && scopeLevel && !scope ? this.keptKeys.get(blockPath) : undefined;
     let node: Block | undefined;
     if (read) {
       node = blocks.get(blockPath);

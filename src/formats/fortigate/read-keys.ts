@@ -101,7 +101,9 @@ const route = keys([
  * Tables mapped to `undefined` keep every setting; blocks nested in an entry keep every setting.
  */
 
-export const KEPT_KEYS: ReadonlyMap<string, ReadonlyMap<string, string> | undefined> = new Map([
+export type KeptKeys = ReadonlyMap<string, ReadonlyMap<string, string> | undefined>;
+
+export const KEPT_KEYS: KeptKeys = new Map([
   ['system global', none],
   ['system settings', keys(['consolidated-firewall-mode', 'ngfw-mode'])],
   ['system interface', keys(['vdom', 'type', 'member', 'dedicated-to', 'ip'])],
@@ -132,3 +134,19 @@ export const KEPT_KEYS: ReadonlyMap<string, ReadonlyMap<string, string> | undefi
 
 /** The scope-level tables the reader keeps. */
 export const READ_PATHS: ReadonlySet<string> = new Set(KEPT_KEYS.keys());
+
+/**
+ * What the fixes read (remediate.ts, fix-objects.ts): every setting (they copy objects and look for
+ * reusable ones, refusing one with any malformed value), but of the policy tables, the bulk of an export,
+ * only what the rules use and `nat`.
+ */
+const fixPolicy = keys([...POLICY_KEYS, 'nat']);
+export const FIX_KEPT_KEYS: KeptKeys = new Map(
+  [
+    'firewall policy',
+    'firewall policy6',
+    'firewall consolidated policy',
+    'firewall acl',
+    'firewall acl6',
+  ].map((t) => [t, fixPolicy]),
+);

@@ -4,7 +4,8 @@ import { fixRuleName } from '../../remediate/naming.js';
 import type { InputFile } from '../../input/input-file.js';
 import type { Edit, FixRequest, ProposedFix, Unfixable } from '../../remediate/types.js';
 import { CannotWrite, q } from './cli-quote.js';
-import { parseConfigTree, type Entry } from './config-tree.js';
+import { readConfigTree, type Entry } from './config-tree.js';
+import { FIX_KEPT_KEYS } from './read-keys.js';
 import { ObjectPlanner, type NewObject } from './fix-objects.js';
 import { layoutReader, type FileLayout, type TableSpan } from './layout.js';
 import { enabled, valueOf, splitScopes, type Scope } from './scopes.js';
@@ -38,7 +39,7 @@ function parsedExport(file: InputFile): ParsedExport {
   const text = file.text;
   const layout = layoutReader(text);
   const parsed = {
-    scopes: splitScopes(file.path, parseConfigTree(file.path, text, layout.visit)),
+    scopes: splitScopes(file.path, readConfigTree(file.path, [text], FIX_KEPT_KEYS, layout.visit)),
     layout: layout.layout,
     version: fortiosVersion(text),
   };
