@@ -5,7 +5,7 @@ import type { FormatReader } from '../format-reader.js';
 import { readConfigTree } from './config-tree.js';
 import { detectFortigate, ENCRYPTED_REASON, fortigateFormat } from './detect.js';
 import { buildScopePolicy } from './policy-builder.js';
-import { remediateFortigate } from './remediate.js';
+import { releaseFortigate, remediateFortigate } from './remediate.js';
 import { splitScopes } from './scopes.js';
 
 /**
@@ -31,4 +31,5 @@ export const fortigateReader: FormatReader = {
     return files.flatMap(readFortigateFile);
   },
   remediate: remediateFortigate,
+  release: releaseFortigate,
 };

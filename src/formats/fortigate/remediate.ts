@@ -29,12 +29,12 @@ interface ParsedExport {
 
 /**
  * Each export parsed once for all the fixes written for it (one per group of flows and per VDOM), not once
- * per fix; held weakly, so that the proofs after them, which read the export again, can reclaim it.
+ * per fix; dropped by releaseFortigate once every fix is written, before the proofs read the export again.
  */
-const parsedExports = new WeakMap<InputFile, WeakRef<ParsedExport>>();
+const parsedExports = new WeakMap<InputFile, ParsedExport>();
 
 function parsedExport(file: InputFile): ParsedExport {
-  const known = parsedExports.get(file)?.deref();
+  const known = parsedExports.get(file);
   if (known) return known;
   const text = file.text;
   const layout = layoutReader(text);
@@ -43,8 +43,13 @@ function parsedExport(file: InputFile): ParsedExport {
     layout: layout.layout,
     version: fortiosVersion(text),
   };
-  parsedExports.set(file, new WeakRef(parsed));
+  parsedExports.set(file, parsed);
   return parsed;
+}
+
+/** Drops what the fix writer parsed of a file (FormatReader.release). */
+export function releaseFortigate(file: InputFile): void {
+  parsedExports.delete(file);
 }
 
 /** The setting's values when it is readable and names something other than `any`. */
