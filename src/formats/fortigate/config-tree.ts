@@ -1,7 +1,7 @@
 import { InputError } from '../../input/input-error.js';
 import { KEPT_KEYS, READ_PATHS, type KeptKeys } from './read-keys.js';
 import { Settings, VALUE_SEP, type Setting } from './settings.js';
-import { tokenizePieces, type Statement } from './tokenizer.js';
+import { tokenizePieces, type HeaderHook, type Statement, type Visit } from './tokenizer.js';
 
 export type { Setting } from './settings.js';
 export { READ_PATHS } from './read-keys.js';
@@ -67,6 +67,12 @@ export class Block extends Settings {
   }
 }
 
+/** What else sees the text as the tree is read: each statement first, as read, and the header line. */
+export interface ReadHooks {
+  statement: Visit;
+  header?: HeaderHook;
+}
+
 /** Blocks that hold a scope: `config vdom` (whose entries are VDOMs) and `config global`. */
 const SCOPE_PATHS = new Set(['vdom', 'global']);
 
@@ -119,7 +125,7 @@ export function parseConfigTree(path: string, text: string): Block {
  *
  * With `keptKeys` (read-keys.ts), a scope-level table keeps only the settings listed for it (all where it
  * is not listed); the values of other `set` lines are skipped unread as they stream by. With null every
- * setting is kept. `also` sees each statement first, as read (remediation's layout, in the same pass).
+ * setting is kept. `also` sees each statement first, as read (what the fixes need, in the same pass).
  *
  * Throws InputError at the line for broken nesting (`next` without `edit`, `end` without `config`, `edit`
  * inside an `edit`), a file that ends inside a block (truncated), and unknown commands.
@@ -128,19 +134,22 @@ export function readConfigTree(
   path: string,
   pieces: Iterable<string>,
   keptKeys: KeptKeys | null = KEPT_KEYS,
-  also?: (s: Statement) => void,
+  also?: ReadHooks,
 ): Block {
   const builder = new TreeBuilder(path, keptKeys);
+  const seen = also?.statement;
   const last = tokenizePieces(
     path,
     pieces,
-    also
-      ? (s) => {
-          also(s);
+    seen
+      ? (s, indent) => {
+          seen(s, indent);
           builder.statement(s);
         }
       : (s) => builder.statement(s),
     (verb, key) => builder.skipsValues(verb, key),
+    undefined,
+    also?.header,
   );
   builder.finish(last);
   return builder.root;

@@ -14,7 +14,9 @@ import { normalizeHost } from '../../model/names.js';
 import { CannotWrite, q } from './cli-quote.js';
 import type { Entry } from './config-tree.js';
 import { factoryDefaults } from './predefined.js';
-import { valueOf, type Scope } from './scopes.js';
+import { ADDRESS_SLOTS, type Names, type ScopeFacts } from './fix-facts.js';
+import { valueOf } from './scopes.js';
+import { unpack } from './settings.js';
 
 /** An object the fix creates: its table, its name and its `set` lines (values already quoted). */
 export interface NewObject {
@@ -26,7 +28,7 @@ export interface NewObject {
 }
 
 /** Addresses, groups and virtual IPs share one name space (FortiOS CLI Reference, firewall address). */
-const ADDRESS_NAMESPACE = [
+export const ADDRESS_NAMESPACE = [
   'firewall address',
   'firewall address6',
   'firewall addrgrp',
@@ -36,36 +38,43 @@ const ADDRESS_NAMESPACE = [
   'firewall vipgrp',
   'firewall vipgrp6',
 ];
-const SERVICE_NAMESPACE = ['firewall service custom', 'firewall service group'];
+export const SERVICE_NAMESPACE = ['firewall service custom', 'firewall service group'];
 
 /** FortiOS 6.0 caps address and service names at 63 characters (79 from 6.2); stay within the smaller. */
 const MAX_NAME = 63;
 
 const addressTable = (family: Family) => (family === 'ipv4' ? 'firewall address' : 'firewall address6');
 
-/** The exact address set of an `ipmask`/`ipprefix`/`iprange` object with explicit values; else undefined. */
-function addressSet(entry: Entry, family: Family): IntervalSet | undefined {
-  if (entry.settings.malformed().length > 0) return undefined;
-  const type = valueOf(entry, 'type') ?? (family === 'ipv4' ? 'ipmask' : 'ipprefix');
+/**
+ * The exact address set of a stored `ipmask`/`ipprefix`/`iprange` object (fix-facts.ts, from slot `at`)
+ * with explicit values; else undefined.
+ */
+function addressSet(list: readonly (Names | string)[], at: number): IntervalSet | undefined {
+  const kind = list[at + 2];
   try {
-    if (type === 'ipmask' && family === 'ipv4') {
-      const v = entry.settings.get('subnet')?.values;
-      if (v?.length === 2) return prefixBlock('ipv4', parseAddress(v[0]!).value, netmaskToPrefix(v[1]!));
+    if (kind === 'm' || kind === 'p') {
+      const stored = list[at + 3];
+      const v = stored === undefined ? undefined : unpack(stored);
+      if (kind === 'm' && v?.length === 2)
+        return prefixBlock('ipv4', parseAddress(v[0]!).value, netmaskToPrefix(v[1]!));
       if (v?.length === 1) return parseCidr(v[0]!);
     }
-    if (type === 'ipprefix' && family === 'ipv6') {
-      const v = entry.settings.get('ip6')?.values;
-      if (v?.length === 1) return parseCidr(v[0]!);
-    }
-    if (type === 'iprange') {
-      const lo = valueOf(entry, 'start-ip');
-      const hi = valueOf(entry, 'end-ip');
+    if (kind === 'r') {
+      const lo = list[at + 3] as string | undefined;
+      const hi = list[at + 4] as string | undefined;
       if (lo && hi) return IntervalSet.range(parseAddress(lo).value, parseAddress(hi).value);
     }
   } catch (e) {
     if (!(e instanceof AddressSyntaxError)) throw e;
   }
   return undefined;
+}
+
+/** A set's ranges as text, for comparing it with others. */
+function setKey(set: IntervalSet): string {
+  let key = '';
+  for (const [lo, hi] of set.ranges()) key += `${lo}-${hi},`;
+  return key;
 }
 
 /** The `proto/port` pairs of a plain TCP/UDP/SCTP custom service; undefined when it has anything more. */
@@ -107,6 +116,21 @@ function servicePorts(entry: Entry): Set<string> | undefined {
   return out.size ? out : undefined;
 }
 
+/** The service's `proto/port` pairs, sorted and joined, when it is a plain one (see servicePorts). */
+export function servicePortsKey(entry: Entry): string | undefined {
+  const ports = servicePorts(entry);
+  return ports ? portsKey(ports) : undefined;
+}
+
+function portsKey(ports: Iterable<string>): string {
+  return [...ports].sort().join(',');
+}
+
+/** Whether an object with this associated interface may be used by a rule on these interfaces. */
+function fits(assoc: string | undefined, intf: readonly string[]): boolean {
+  return assoc === undefined || assoc === '' || (intf.length === 1 && intf[0] === assoc);
+}
+
 /** `a.b.c.d/len`-like text for a name: the set as one CIDR where it is one, else first-last. */
 function setLabel(set: IntervalSet): string {
   const [[lo, hi]] = [...set.ranges()] as [[bigint, bigint]];
@@ -123,34 +147,48 @@ function setLabel(set: IntervalSet): string {
  */
 export class ObjectPlanner {
   readonly created: NewObject[] = [];
-  private readonly taken = { address: new Set<string>(), service: new Set<string>() };
+  private readonly added = { address: new Set<string>(), service: new Set<string>() };
 
-  constructor(private readonly scope: Scope) {
-    for (const [kind, tables] of [
-      ['address', ADDRESS_NAMESPACE],
-      ['service', SERVICE_NAMESPACE],
-    ] as const) {
-      for (const t of tables) {
-        for (const block of [scope.blocks.get(t), scope.global?.get(t), factoryDefaults().get(t)]) {
-          for (const name of block?.entries.keys() ?? []) this.taken[kind].add(name);
-        }
-      }
+  constructor(private readonly facts: ScopeFacts) {}
+
+  private taken(kind: 'address' | 'service', name: string): boolean {
+    if (this.added[kind].has(name) || this.facts.taken[kind].has(name)) return true;
+    for (const t of kind === 'address' ? ADDRESS_NAMESPACE : SERVICE_NAMESPACE) {
+      if (factoryDefaults().get(t)?.entries.has(name)) return true;
     }
-  }
-
-  private entries(table: string): Entry[] {
-    return [...(this.scope.blocks.get(table)?.entries.values() ?? [])];
+    return false;
   }
 
   private fresh(kind: 'address' | 'service', base: string): string {
     let name = base;
-    for (let i = 2; this.taken[kind].has(name); i++) name = `${base}-${i}`;
+    for (let i = 2; this.taken(kind, name); i++) name = `${base}-${i}`;
     if (name.length > MAX_NAME)
       throw new CannotWrite(
         `the object name ${name} would be longer than the ${MAX_NAME} characters FortiOS allows`,
       );
-    this.taken[kind].add(name);
+    this.added[kind].add(name);
     return name;
+  }
+
+  /**
+   * The address objects of a family by their exact set, in table order: each set's objects up to the
+   * first not tied to an interface (one after it is never chosen). Made at the first fix that asks.
+   */
+  private bySet(family: Family): Map<string, number[]> {
+    const known = this.facts.index?.[family];
+    if (known) return known;
+    const list = this.facts.addresses[family];
+    const index = new Map<string, number[]>();
+    for (let at = 0; at < list.length; at += ADDRESS_SLOTS) {
+      const set = addressSet(list, at);
+      if (!set) continue;
+      const key = setKey(set);
+      const slots = index.get(key);
+      if (!slots) index.set(key, [at]);
+      else if (!slots.some((s) => !list[s + 1])) slots.push(at);
+    }
+    (this.facts.index ??= {})[family] = index;
+    return index;
   }
 
   /** An address object for exactly `set` (one range of one family); associated only with `intf` if at all. */
@@ -161,14 +199,11 @@ export class ObjectPlanner {
     intf: readonly string[],
     shared = false,
   ): string {
-    const fits = (e: Entry) => {
-      const assoc = valueOf(e, 'associated-interface');
-      return assoc === undefined || assoc === '' || (intf.length === 1 && intf[0] === assoc);
-    };
-    const found = this.entries(addressTable(family)).find(
-      (e) => fits(e) && addressSet(e, family)?.equals(set),
-    );
-    if (found) return found.name;
+    const list = this.facts.addresses[family];
+    const found = this.bySet(family)
+      .get(setKey(set))
+      ?.find((at) => fits(list[at + 1] as string | undefined, intf));
+    if (found !== undefined) return list[found] as string;
     const label = setLabel(set);
     const name = this.fresh('address', `remotespark-${purpose}-${label.replace('/', '_')}`);
     const [[lo, hi]] = [...set.ranges()] as [[bigint, bigint]];
@@ -185,20 +220,18 @@ export class ObjectPlanner {
   /** An FQDN address for the host, reusing one whose fqdn is exactly it. */
   fqdn(host: string, family: Family, intf: readonly string[]): string {
     const want = normalizeHost(host);
-    const found = this.entries(addressTable(family)).find((e) => {
-      const assoc = valueOf(e, 'associated-interface');
-      const free = assoc === undefined || assoc === '' || (intf.length === 1 && intf[0] === assoc);
-      const fqdn = valueOf(e, 'fqdn');
-      return (
-        free &&
-        e.settings.malformed().length === 0 &&
-        valueOf(e, 'type') === 'fqdn' &&
+    const list = this.facts.addresses[family];
+    for (let at = 0; at < list.length; at += ADDRESS_SLOTS) {
+      if (list[at + 2] !== 'f') continue;
+      const fqdn = list[at + 3] as string | undefined;
+      if (
+        fits(list[at + 1] as string | undefined, intf) &&
         fqdn !== undefined &&
         !fqdn.includes('*') &&
         normalizeHost(fqdn) === want
-      );
-    });
-    if (found) return found.name;
+      )
+        return list[at] as string;
+    }
     const name = this.fresh('address', family === 'ipv4' ? want : `${want}-v6`);
     this.created.push({
       table: addressTable(family),
@@ -214,20 +247,8 @@ export class ObjectPlanner {
 
   /** A custom service allowing exactly the group's ports, reusing one that does. */
   service(kind: FixGroup['kind'], services: FixGroup['services']): string {
-    const want = new Set(services.map((s) => `${s.protocol}/${s.port}`));
-    const same = (ports: Set<string> | undefined) =>
-      ports !== undefined && ports.size === want.size && [...want].every((p) => ports.has(p));
-    const own = this.scope.blocks.get('firewall service custom');
-    const groups = this.scope.blocks.get('firewall service group');
-    const candidates = [
-      ...(own?.entries.values() ?? []),
-      // A factory default is there unless the export defines the name otherwise.
-      ...[...(factoryDefaults().get('firewall service custom')?.entries.values() ?? [])].filter(
-        (e) => !own?.entries.has(e.name) && !groups?.entries.has(e.name),
-      ),
-    ];
-    const found = candidates.find((e) => same(servicePorts(e)));
-    if (found) return found.name;
+    const found = this.facts.services.get(portsKey(new Set(services.map((s) => `${s.protocol}/${s.port}`))));
+    if (found !== undefined) return found;
     const name = this.fresh('service', `remotespark-${kind}`);
     const ports = (proto: string) => services.filter((s) => s.protocol === proto).map((s) => String(s.port));
     const sets = (['tcp', 'udp'] as const)

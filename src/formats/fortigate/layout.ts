@@ -6,8 +6,6 @@ export interface TableSpan {
   configLine: number;
   /** Line of the `end` that closes it. */
   endLine: number;
-  /** `edit` lines of its entries, by entry name (the first `edit` of a name in this span). */
-  edits: Map<string, number>;
   /** Whether it reorders or drops entries (`move`, `delete`, `purge`, `rename`): file order isn't table order. */
   reorders: boolean;
   /** Indentation of the `config` line, of its entries' `edit` lines and of their `set` lines, as written. */
@@ -21,76 +19,89 @@ interface Frame {
   kind: 'block' | 'entry';
   name: string;
   span?: TableSpan;
+  /** For a scope-level table: its scope's and its own name. */
+  table?: string;
 }
 
 const REORDER = new Set(['move', 'delete', 'purge', 'rename']);
 
 /**
- * The lines of every scope-level table (the file's top level without VDOMs, or a VDOM's `config vdom` /
- * `edit <vdom>` section): what the fix needs to insert text at the right place. It is built from the
- * statements of `text` as the reader's own tokenizer hands them over to the tree's pass (`visit`, called
- * with each before the tree sees it), so quoted values spanning lines and CLI prompt lines are taken as
- * it takes them and the text is tokenized once; the file has already been read by the reader, so its
- * nesting is sound.
+ * Tables whose entries a fix may reuse only without a malformed value in any setting (fix-objects.ts);
+ * the reader skips most of their settings unread, so which have one is noted here as they stream by.
  */
-export function layoutReader(text: string): {
-  visit: (s: Statement) => void;
-  layout: FileLayout;
-} {
-  // Where each line starts: a few lines' indentation is read, so the text is not split into lines.
-  const starts: number[] = [0];
-  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
-  const indentOf = (line: number) => {
-    const at = starts[line - 1];
-    if (at === undefined) return '';
-    let end = at;
-    while (text.charCodeAt(end) === 32 || text.charCodeAt(end) === 9) end++;
-    return text.slice(at, end);
+const CLEAN_TABLES = new Set(['firewall address', 'firewall address6']);
+
+/** `#config-version=FGT60F-7.2.5-FW-...`: the FortiOS major and minor version. */
+const VERSION = /^#config-version=[^-\r\n]*-(\d+)\.(\d+)\./;
+
+/**
+ * What the fix writer needs of the text itself, noted from the statements as the reader's tokenizer hands
+ * them over (remediation never reads the export again): the lines and indentation of every scope-level
+ * table (the file's top level without VDOMs, or a VDOM's `config vdom` / `edit <vdom>` section), the
+ * version in the header, and which address objects hold a malformed value. The reader has checked the
+ * nesting as it went, so it is sound here.
+ */
+export class LayoutRecorder {
+  readonly layout: FileLayout = new Map();
+  version: [number, number] | undefined = undefined;
+  /** Per scope and table ("\0"-joined), the entries with malformed settings, and those settings' keys. */
+  private readonly dirty = new Map<string, Map<string, Set<string>>>();
+  private readonly stack: Frame[] = [];
+
+  /** Whether entry `name` of a scope's table holds a malformed value (for CLEAN_TABLES only). */
+  malformed(scope: string, table: string, name: string): boolean {
+    return (this.dirty.get(`${scope}\0${table}`)?.get(name)?.size ?? 0) > 0;
+  }
+
+  readonly header = (line: string): void => {
+    if (this.version) return;
+    const m = VERSION.exec(line);
+    if (m) this.version = [Number(m[1]), Number(m[2])];
   };
-  const layout: FileLayout = new Map();
-  const stack: Frame[] = [];
-  const scopeOf = (): string | undefined => {
+
+  private scopeOf(): string | undefined {
+    const stack = this.stack;
     if (stack.length === 0) return '';
     if (stack.length === 2 && stack[0]!.name === 'vdom' && stack[1]!.kind === 'entry') return stack[1]!.name;
     return undefined;
-  };
-  const visit = (s: Statement): void => {
-    const [verb, ...rest] = s.words;
+  }
+
+  readonly statement = (s: Statement, indent: () => string): void => {
+    const words = s.words;
+    const verb = words[0];
+    const stack = this.stack;
     const top = stack[stack.length - 1];
     switch (verb) {
       case 'config': {
-        const name = rest.join(' ');
-        const scope = scopeOf();
+        const name = words.length === 2 ? words[1]! : words.slice(1).join(' ');
+        const scope = this.scopeOf();
         let span: TableSpan | undefined;
         if (scope !== undefined && name !== 'vdom' && name !== 'global') {
-          span = {
-            configLine: s.line,
-            endLine: 0,
-            edits: new Map(),
-            reorders: false,
-            indent: { config: indentOf(s.line) },
-          };
-          const tables = layout.get(scope) ?? new Map<string, TableSpan[]>();
-          layout.set(scope, tables);
-          tables.set(name, [...(tables.get(name) ?? []), span]);
+          span = { configLine: s.line, endLine: 0, reorders: false, indent: { config: indent() } };
+          const tables = this.layout.get(scope) ?? new Map<string, TableSpan[]>();
+          this.layout.set(scope, tables);
+          const spans = tables.get(name);
+          if (spans) spans.push(span);
+          else tables.set(name, [span]);
         }
-        stack.push({ kind: 'block', name, ...(span ? { span } : {}) });
+        const frame: Frame = { kind: 'block', name };
+        if (span) {
+          frame.span = span;
+          if (CLEAN_TABLES.has(name)) frame.table = `${scope}\0${name}`;
+        }
+        stack.push(frame);
         return;
       }
       case 'edit': {
-        const name = rest[0] ?? '';
-        if (top?.span && !top.span.edits.has(name)) {
-          top.span.edits.set(name, s.line);
-          top.span.indent.edit ??= indentOf(s.line);
+        const frame: Frame = { kind: 'entry', name: words[1] ?? '' };
+        if (top?.span) {
+          frame.span = top.span;
+          top.span.indent.edit ??= indent();
+          if (top.table !== undefined) frame.table = top.table;
         }
-        stack.push({ kind: 'entry', name, ...(top?.span ? { span: top.span } : {}) });
+        stack.push(frame);
         return;
       }
-      case 'set':
-        if (top?.kind === 'entry' && top.span && stack[stack.length - 2]?.span === top.span) {
-          top.span.indent.set ??= indentOf(s.line);
-        }
-        return;
       case 'next':
         if (top?.kind === 'entry') stack.pop();
         return;
@@ -100,10 +111,55 @@ export function layoutReader(text: string): {
         if (block?.span && block.kind === 'block') block.span.endLine = s.line;
         return;
       }
+      case undefined:
+        return;
       default:
-        if (verb !== undefined && REORDER.has(verb) && top?.kind === 'block' && top.span)
+        if (top?.kind === 'entry') {
+          if (
+            top.span &&
+            top.span.indent.set === undefined &&
+            verb === 'set' &&
+            stack[stack.length - 2]?.span
+          )
+            top.span.indent.set = indent();
+          if (top.table !== undefined) this.noteValue(top, s, verb);
+        } else if (top?.span && REORDER.has(verb)) {
           top.span.reorders = true;
+          if (top.table !== undefined) this.noteTable(top.table, words, verb);
+        }
     }
   };
-  return { visit, layout };
+
+  /**
+   * Keeps which settings of an entry are malformed as the tree would hold them: a malformed value marks
+   * its key, `set`/`select` of a readable one or `unset`/`clear` clears it, `append`/`unselect` keep it.
+   */
+  private noteValue(entry: Frame, s: Statement, verb: string): void {
+    const key = s.words[1];
+    if (key === undefined) return;
+    const table = this.dirty.get(entry.table!);
+    if (s.malformed && (verb === 'set' || verb === 'select' || verb === 'append')) {
+      const t = table ?? new Map<string, Set<string>>();
+      this.dirty.set(entry.table!, t);
+      const keys = t.get(entry.name) ?? new Set<string>();
+      t.set(entry.name, keys);
+      keys.add(key);
+      return;
+    }
+    if (verb === 'set' || verb === 'select' || verb === 'unset' || verb === 'clear')
+      table?.get(entry.name)?.delete(key);
+  }
+
+  /** `delete`, `purge` and `rename` drop or move an entry's marks with it. */
+  private noteTable(id: string, words: readonly string[], verb: string): void {
+    const table = this.dirty.get(id);
+    if (!table) return;
+    if (verb === 'purge') table.clear();
+    else if (verb === 'delete' && words[1] !== undefined) table.delete(words[1]);
+    else if (verb === 'rename' && words[1] !== undefined && words[3] !== undefined) {
+      const keys = table.get(words[1]);
+      table.delete(words[1]);
+      if (keys) table.set(words[3], keys);
+    }
+  }
 }

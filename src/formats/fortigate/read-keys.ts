@@ -67,9 +67,12 @@ const POLICY_KEYS = [
   'reputation-minimum',
   'utm-status',
   ...PROFILE_KEYS,
+  // For the fixes (fix-facts.ts): they enable NAT as the other accept policies to the WAN do.
+  'nat',
 ];
 
-const ADDRESS_KEYS = [...ADDRESS_VALUE_KEYS, 'country', 'sub-type', 'interface'];
+// `associated-interface`: a fix reuses an object only where it may (fix-objects.ts).
+const ADDRESS_KEYS = [...ADDRESS_VALUE_KEYS, 'country', 'sub-type', 'interface', 'associated-interface'];
 
 const GROUP_KEYS = ['category', 'member', 'exclude', 'exclude-member'];
 
@@ -134,19 +137,3 @@ export const KEPT_KEYS: KeptKeys = new Map([
 
 /** The scope-level tables the reader keeps. */
 export const READ_PATHS: ReadonlySet<string> = new Set(KEPT_KEYS.keys());
-
-/**
- * What the fixes read (remediate.ts, fix-objects.ts): every setting (they copy objects and look for
- * reusable ones, refusing one with any malformed value), but of the policy tables, the bulk of an export,
- * only what the rules use and `nat`.
- */
-const fixPolicy = keys([...POLICY_KEYS, 'nat']);
-export const FIX_KEPT_KEYS: KeptKeys = new Map(
-  [
-    'firewall policy',
-    'firewall policy6',
-    'firewall consolidated policy',
-    'firewall acl',
-    'firewall acl6',
-  ].map((t) => [t, fixPolicy]),
-);

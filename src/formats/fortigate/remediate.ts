@@ -4,59 +4,44 @@ import { fixRuleName } from '../../remediate/naming.js';
 import type { InputFile } from '../../input/input-file.js';
 import type { Edit, FixRequest, ProposedFix, Unfixable } from '../../remediate/types.js';
 import { CannotWrite, q } from './cli-quote.js';
-import { readConfigTree, type Entry } from './config-tree.js';
-import { FIX_KEPT_KEYS } from './read-keys.js';
+import { namesOf, readerFacts, type FileFacts, type ScopeFacts } from './fix-facts.js';
 import { ObjectPlanner, type NewObject } from './fix-objects.js';
-import { layoutReader, type FileLayout, type TableSpan } from './layout.js';
-import { enabled, valueOf, splitScopes, type Scope } from './scopes.js';
+import type { TableSpan } from './layout.js';
+import { readFortigateFile } from './read-file.js';
 
 const POLICY = 'firewall policy';
 const FAMILIES: Family[] = ['ipv4', 'ipv6'];
 const PURPOSE = { web: 'web endpoints', media: 'STUN/TURN media', dns: 'DNS' } as const;
 
-/** `#config-version=FGT60F-7.2.5-FW-...`: the FortiOS major and minor version, where the header tells. */
-function fortiosVersion(text: string): [number, number] | undefined {
-  const m = /^#config-version=[^-\r\n]*-(\d+)\.(\d+)\./m.exec(text);
-  return m ? [Number(m[1]), Number(m[2])] : undefined;
+/**
+ * What the reader noted of the file for the fixes (fix-facts.ts). Where it was dropped already (a second
+ * remediation after release), the file is read again in pieces, which notes it again.
+ */
+function factsOf(file: InputFile): FileFacts {
+  const known = readerFacts.get(file);
+  if (known) return known;
+  readFortigateFile(file);
+  return readerFacts.get(file)!;
 }
 
-/** What the fixes need of one export: its scopes with every setting, where its tables are, its version. */
-interface ParsedExport {
-  scopes: Scope[];
-  layout: FileLayout;
-  version: [number, number] | undefined;
+/** Drops what the reader noted of a file for the fixes (FormatReader.release). */
+export function releaseFortigate(file: InputFile): void {
+  readerFacts.delete(file);
 }
 
 /**
- * Each export parsed once for all the fixes written for it (one per group of flows and per VDOM), not once
- * per fix; dropped by releaseFortigate once every fix is written, before the proofs read the export again.
+ * The srcintf, dstintf and (unless negated) srcaddr names of the `firewall policy` entry a rule was made
+ * of: the policy's rules from that table are its entries in table order (policy-builder.ts).
  */
-const parsedExports = new WeakMap<InputFile, ParsedExport>();
-
-function parsedExport(file: InputFile): ParsedExport {
-  const known = parsedExports.get(file);
-  if (known) return known;
-  const text = file.text;
-  const layout = layoutReader(text);
-  const parsed = {
-    scopes: splitScopes(file.path, readConfigTree(file.path, [text], FIX_KEPT_KEYS, layout.visit)),
-    layout: layout.layout,
-    version: fortiosVersion(text),
-  };
-  parsedExports.set(file, parsed);
-  return parsed;
-}
-
-/** Drops what the fix writer parsed of a file (FormatReader.release). */
-export function releaseFortigate(file: InputFile): void {
-  parsedExports.delete(file);
-}
-
-/** The setting's values when it is readable and names something other than `any`. */
-function namesIn(entry: Entry | undefined, key: string): string[] | undefined {
-  const s = entry?.settings.get(key);
-  if (!s || s.malformed || s.values.length === 0 || s.values.includes('any')) return undefined;
-  return s.values;
+function policyNamesOf(facts: ScopeFacts, policy: Policy, rule: Rule): (string[] | undefined)[] {
+  let at = 0;
+  for (const r of policy.rules) {
+    if (r === rule) break;
+    if (r.section === 'policy') at++;
+  }
+  const n = facts.policyNames;
+  if (3 * at >= n.length) return [undefined, undefined, undefined];
+  return [namesOf(n[3 * at]), namesOf(n[3 * at + 1]), namesOf(n[3 * at + 2])];
 }
 
 /** The zones whose connected subnets hold every client (the most specific subnet for each). */
@@ -108,7 +93,8 @@ function place(req: FixRequest, spans: readonly TableSpan[]): Placement {
     );
   }
   for (const span of spans) {
-    if (span.edits.get(target.id!) === target.location.line) {
+    // The rule's line is the first `edit` of its entry.
+    if (span.configLine < target.location.line && target.location.line < span.endLine) {
       return { line: target.location.line, span, moveBefore: target.id! };
     }
   }
@@ -126,16 +112,15 @@ function familiesOf(req: FixRequest): Family[] {
 function write(req: FixRequest): ProposedFix {
   const { policy, group } = req;
   const file = req.files.find((f) => f.path === policy.paths[0]) ?? req.files[0]!;
-  const parsed = parsedExport(file);
-  const scope: Scope | undefined = parsed.scopes.find((s) => s.vdom === policy.name);
+  const parsed = factsOf(file);
+  const scope = parsed.scopes.get(policy.name);
   if (!scope) throw new CannotWrite(`VDOM ${policy.name ?? '?'} is not in ${file.path}`);
-  const settings = scope.blocks.get('system settings');
-  if (settings && enabled(settings, 'consolidated-firewall-mode')) {
+  if (scope.consolidatedMode) {
     throw new CannotWrite(
       'consolidated-firewall-mode is enabled: rules in config firewall consolidated policy are not written by this tool yet',
     );
   }
-  if (settings && valueOf(settings, 'ngfw-mode') === 'policy-based') {
+  if (scope.ngfwPolicyBased) {
     throw new CannotWrite(
       'NGFW policy-based mode: security policies decide what passes, and this tool does not write them yet',
     );
@@ -170,13 +155,15 @@ function write(req: FixRequest): ProposedFix {
   const own = new Set(policy.rules.map((r) => r.name));
   const earlier = [...req.ruleNames].filter((n) => !own.has(n));
   const decider = req.fallbackSourcesOf?.section === 'policy' ? req.fallbackSourcesOf : undefined;
-  const deciderEntry = decider ? scope.blocks.get(POLICY)?.entries.get(decider.id!) : undefined;
+  const [deciderSrcintf, deciderDstintf, deciderSrcaddr] = decider
+    ? policyNamesOf(scope, policy, decider)
+    : [];
 
   const srcintf =
     req.sourceZones ??
     (req.sources ? zonesOfClients(policy, req.sources.texts) : undefined) ??
-    namesIn(deciderEntry, 'srcintf');
-  const dstintf = req.destinationZones ?? namesIn(deciderEntry, 'dstintf');
+    deciderSrcintf;
+  const dstintf = req.destinationZones ?? deciderDstintf;
   if (!srcintf)
     notes.push(
       'the clients\' interface is not known: srcintf is "any"; narrow it to the clients\' interface or zone',
@@ -201,10 +188,7 @@ function write(req: FixRequest): ProposedFix {
       sources.set(family, names);
     }
   } else {
-    const names =
-      deciderEntry && valueOf(deciderEntry, 'srcaddr-negate') !== 'enable'
-        ? namesIn(deciderEntry, 'srcaddr')
-        : undefined;
+    const names = deciderSrcaddr;
     if (names)
       notes.push(
         `no clients were given (--source): the rule takes the sources of ${decider!.name} (${names.join(', ')}); name the clients for a narrower rule`,
@@ -238,7 +222,7 @@ function write(req: FixRequest): ProposedFix {
   const service = objects.service(group.kind, group.services);
 
   const name = fixRuleName(group.kind, req.ruleNames);
-  const id = String(firstFreePolicyId(scope) + earlier.length);
+  const id = String(scope.freeId + earlier.length);
   const nat = natOf(scope, dst) && families.includes('ipv4');
   const v4 = sources.has('ipv4');
   const v6 = sources.has('ipv6');
@@ -280,31 +264,9 @@ function write(req: FixRequest): ProposedFix {
   return { name, edits, commands, notes };
 }
 
-/**
- * One above every numeric policy id in the scope's policy tables (at least 1). Found by a loop: spreading
- * the ids into Math.max overflows the call stack on an export with 100k+ policies.
- */
-export function firstFreePolicyId(scope: Scope): number {
-  let max = 0;
-  for (const table of [POLICY, 'firewall policy6', 'firewall consolidated policy']) {
-    for (const key of scope.blocks.get(table)?.entries.keys() ?? []) {
-      const n = Number(key);
-      if (Number.isInteger(n) && n > max) max = n;
-    }
-  }
-  return max + 1;
-}
-
 /** Whether the accept policies to these interfaces translate sources (a rule without NAT wouldn't reach out). */
-function natOf(scope: Scope, dst: readonly string[]): boolean {
-  const key = [...dst].sort().join('\n');
-  return [...(scope.blocks.get(POLICY)?.entries.values() ?? [])].some(
-    (e) =>
-      valueOf(e, 'action') === 'accept' &&
-      valueOf(e, 'status') !== 'disable' &&
-      [...(e.settings.get('dstintf')?.values ?? [])].sort().join('\n') === key &&
-      valueOf(e, 'nat') === 'enable',
-  );
+function natOf(scope: ScopeFacts, dst: readonly string[]): boolean {
+  return scope.natTo.has([...dst].sort().join('\n'));
 }
 
 /** New objects: appended to their table in the scope, or in a new table just before the policy table. */
@@ -343,7 +305,7 @@ function objectEdits(
  * device has VDOMs.
  */
 function deviceCommands(
-  scope: Scope,
+  scope: ScopeFacts,
   created: readonly NewObject[],
   id: string,
   policySets: readonly string[],

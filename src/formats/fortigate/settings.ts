@@ -27,7 +27,7 @@ function pack(values: readonly string[]): string | string[] {
 
 const NONE: readonly Setting[] = [];
 
-function unpack(v: string | string[]): string[] {
+export function unpack(v: string | string[]): string[] {
   if (typeof v !== 'string') return v;
   return v.includes(VALUE_SEP) ? v.split(VALUE_SEP) : [v];
 }
@@ -101,6 +101,15 @@ export class Settings {
     const i = this.find(key);
     const v = i < 0 ? undefined : this.d[i + 2];
     return typeof v === 'string' ? v : undefined;
+  }
+
+  /**
+   * A setting's values as stored, without a copy: one string (several joined by VALUE_SEP), an array, or
+   * the Setting when malformed; undefined when absent.
+   */
+  raw(key: string): string | string[] | Setting | undefined {
+    const i = this.find(key);
+    return i < 0 ? undefined : (this.d[i + 2] as string | string[] | Setting);
   }
 
   set(s: Setting): void {

@@ -23,6 +23,15 @@ export interface Statement {
 export type SkipRest = (verb: string, key: string) => boolean;
 
 /**
+ * Called with each statement as read. `indent` gives the spaces and tabs its line starts with (asked for
+ * a few statements only, so not made for the others).
+ */
+export type Visit = (statement: Statement, indent: () => string) => void;
+
+/** Called with a `#config-version=...` header line (a comment at the start of a line), as read. */
+export type HeaderHook = (line: string) => void;
+
+/**
  * A statement longer than this (a quote that never closes, a file that is not a configuration) is refused:
  * a real one is at most a certificate or a script, a few hundred kilobytes.
  */
@@ -62,14 +71,22 @@ const SKIPPED_MALFORMED = { reason: '', at: 2 };
 export function tokenizePieces(
   path: string,
   pieces: Iterable<string>,
-  visit: (statement: Statement) => void,
+  visit: Visit,
   skipRest?: SkipRest,
   maxStatement = MAX_STATEMENT_CHARS,
+  header?: HeaderHook,
 ): number {
-  const scanner = new Scanner(path, visit, skipRest);
+  const scanner = new Scanner(path, visit, skipRest, header);
   let carry = '';
   let need = 0;
   let endsWithLf = false;
+  const tooLong = (): never => {
+    throw new InputError(
+      path,
+      scanner.line,
+      `a statement starting here runs on for more than ${maxStatement >= 1 << 20 ? `${maxStatement / 1024 / 1024} MiB` : `${maxStatement} characters`} without ending; is a closing quote missing, or is this not a FortiOS configuration?`,
+    );
+  };
   for (const piece of pieces) {
     if (piece.length === 0) continue;
     endsWithLf = piece.charCodeAt(piece.length - 1) === LF;
@@ -96,14 +113,9 @@ export function tokenizePieces(
     const limit = text.lastIndexOf('\n') + 1;
     const stop = limit === 0 ? from : scanner.scan(text, from, limit, false);
     carry = stop === text.length ? '' : text.slice(stop);
-    need = 2 * carry.length;
-    if (carry.length > maxStatement) {
-      throw new InputError(
-        path,
-        scanner.line,
-        `a statement starting here runs on for more than ${maxStatement >= 1 << 20 ? `${maxStatement / 1024 / 1024} MiB` : `${maxStatement} characters`} without ending; is a closing quote missing, or is this not a FortiOS configuration?`,
-      );
-    }
+    // Read again once twice as long, or just past the limit (so a statement over it is always refused).
+    need = Math.min(2 * carry.length, maxStatement + 1);
+    if (carry.length > maxStatement) tooLong();
   }
   scanner.scan(carry, 0, carry.length, true);
   return Math.max(scanner.line - (endsWithLf ? 1 : 0), 1);
@@ -119,10 +131,22 @@ class Scanner {
   /** The verbs and keys seen last, by a hash of their length and end characters (see common). */
   private readonly recent: string[] = new Array<string>(COMMON_SLOTS).fill('');
 
+  /** The text and line start of the statement being visited, for `indent`. */
+  private text = '';
+  private lineStart = 0;
+  private readonly indent = (): string => {
+    const text = this.text;
+    let end = this.lineStart;
+    while (text.charCodeAt(end) === SPACE || text.charCodeAt(end) === TAB) end++;
+    // A copy, not a slice that would keep the piece alive.
+    return (text.slice(this.lineStart, end) + ' ').slice(0, -1);
+  };
+
   constructor(
     private readonly path: string,
-    private readonly visit: (statement: Statement) => void,
+    private readonly visit: Visit,
     private readonly skipRest: SkipRest | undefined,
+    private readonly header: HeaderHook | undefined,
   ) {}
 
   /**
@@ -152,11 +176,12 @@ class Scanner {
   /**
    * Reads the statements of `text` from offset `from` (a statement's start) to offset `n`. Unless `final`,
    * `n` follows a line break, and a statement not ended before it is left for the next call: returns the
-   * offset it starts at (else `n`).
+   * offset its line starts at (else `n`), so its indentation is read with it. `from` starts a line.
    */
   scan(text: string, from: number, n: number, final: boolean): number {
     let i = from;
     let line = this.line;
+    let lineStart = from;
     while (i < n) {
       // Skip blank space and empty lines before a statement.
       let c = text.charCodeAt(i);
@@ -167,14 +192,16 @@ class Scanner {
       if (c === LF) {
         line++;
         i++;
+        lineStart = i;
         continue;
       }
       if (c === HASH) {
         const eol = text.indexOf('\n', i);
+        if (this.header && i === lineStart && text.startsWith('#config-version=', i))
+          this.header(text.slice(i, eol < 0 ? n : eol));
         i = eol < 0 ? n : eol;
         continue;
       }
-      const begin = i;
       const start = line;
       const words: string[] = [];
       let malformed: Statement['malformed'];
@@ -233,7 +260,7 @@ class Scanner {
           if (!closed) {
             if (!final) {
               this.line = start;
-              return begin;
+              return lineStart;
             }
             throw new InputError(
               this.path,
@@ -299,11 +326,19 @@ class Scanner {
       }
       if (!ended && !final) {
         this.line = start;
-        return begin;
+        return lineStart;
       }
-      if (!collect) this.visit({ line: start, words, skipped: true });
+      this.text = text;
+      this.lineStart = lineStart;
+      if (!collect)
+        this.visit(
+          malformed
+            ? { line: start, words, skipped: true, malformed }
+            : { line: start, words, skipped: true },
+          this.indent,
+        );
       else if (words.length > 0 || malformed)
-        this.visit(malformed ? { line: start, words, malformed } : { line: start, words });
+        this.visit(malformed ? { line: start, words, malformed } : { line: start, words }, this.indent);
     }
     this.line = line;
     return n;

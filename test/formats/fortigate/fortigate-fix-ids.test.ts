@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Block, Entry } from '../../../src/formats/fortigate/config-tree.js';
-import { firstFreePolicyId } from '../../../src/formats/fortigate/remediate.js';
+import { firstFreePolicyId } from '../../../src/formats/fortigate/fix-facts.js';
 import type { Scope } from '../../../src/formats/fortigate/scopes.js';
 import { ALLOW_ALL, backup, policy, readOne } from './helpers.js';
 

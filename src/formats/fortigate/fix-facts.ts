@@ -1,0 +1,151 @@
+import type { InputFile } from '../../input/input-file.js';
+import type { Family } from '../../model/ip.js';
+import type { Entry } from './config-tree.js';
+import { ADDRESS_NAMESPACE, SERVICE_NAMESPACE, servicePortsKey } from './fix-objects.js';
+import type { FileLayout, LayoutRecorder } from './layout.js';
+import { factoryDefaults } from './predefined.js';
+import { enabled, valueOf, type Scope } from './scopes.js';
+import { unpack, type Setting } from './settings.js';
+
+const POLICY = 'firewall policy';
+
+/** A setting's values as the tree stores them (settings.ts `raw`); undefined when absent or malformed. */
+export type Names = string | string[] | undefined;
+
+/** Of each address object a fix could reuse: name, associated interface, kind and value(s) (see below). */
+export const ADDRESS_SLOTS = 5;
+
+/**
+ * What the fix writer needs of one scope (the file, or one VDOM), taken from the reader's tree before the
+ * reader drops its entries: small beside the tree, and enough that a fix never reads the export again.
+ */
+export interface ScopeFacts {
+  vdom: string | undefined;
+  consolidatedMode: boolean;
+  ngfwPolicyBased: boolean;
+  /** One above every numeric policy id in the scope's policy tables (at least 1). */
+  freeId: number;
+  /** The sorted dstintf lists ("\n"-joined) of the enabled accept policies with NAT. */
+  natTo: Set<string>;
+  /** Per `firewall policy` entry in table order: its srcintf, dstintf and (unless negated) srcaddr. */
+  policyNames: Names[];
+  /** The names taken in the address and the service name spaces (the scope's and `config global`'s). */
+  taken: { address: Set<string>; service: Set<string> };
+  /**
+   * The address objects without a malformed value, in table order, ADDRESS_SLOTS each: name, associated
+   * interface (first value), then 'm' and the subnet, 'p' and the ip6 prefix, 'r' and start and end, or 'f'
+   * and the fqdn.
+   */
+  addresses: Record<Family, (Names | string)[]>;
+  /** The first custom service (the export's, then the factory's it doesn't redefine) per exact port set. */
+  services: Map<string, string>;
+  /** The address objects by exact set, made by the first fix that looks for one (fix-objects.ts). */
+  index?: Partial<Record<Family, Map<string, number[]>>>;
+}
+
+/** What the fix writer needs of one input, as the reader found it; dropped by the reader's release. */
+export interface FileFacts {
+  layout: FileLayout;
+  version: [number, number] | undefined;
+  scopes: Map<string | undefined, ScopeFacts>;
+}
+
+export const readerFacts = new WeakMap<InputFile, FileFacts>();
+
+function names(v: string | string[] | Setting | undefined): Names {
+  return typeof v === 'string' || Array.isArray(v) ? v : undefined;
+}
+
+/** The values of stored names, or undefined where they're not usable as names (absent, empty, `any`). */
+export function namesOf(v: Names): string[] | undefined {
+  if (v === undefined) return undefined;
+  const list = unpack(v);
+  return list.length === 0 || list.includes('any') ? undefined : list;
+}
+
+export function firstFreePolicyId(scope: Scope): number {
+  // A loop: spreading 100k+ ids into Math.max overflows the call stack.
+  let max = 0;
+  for (const table of [POLICY, 'firewall policy6', 'firewall consolidated policy']) {
+    for (const key of scope.blocks.get(table)?.entries.keys() ?? []) {
+      const n = Number(key);
+      if (Number.isInteger(n) && n > max) max = n;
+    }
+  }
+  return max + 1;
+}
+
+function addressFacts(scope: Scope, table: string, family: Family, recorder: LayoutRecorder) {
+  const out: (Names | string)[] = [];
+  const where = scope.vdom ?? '';
+  for (const e of scope.blocks.get(table)?.entries.values() ?? []) {
+    if (recorder.malformed(where, table, e.name)) continue;
+    const assoc = valueOf(e, 'associated-interface');
+    const type = valueOf(e, 'type') ?? (family === 'ipv4' ? 'ipmask' : 'ipprefix');
+    if (type === 'ipmask' && family === 'ipv4')
+      out.push(e.name, assoc, 'm', names(e.raw('subnet')), undefined);
+    else if (type === 'ipprefix' && family === 'ipv6')
+      out.push(e.name, assoc, 'p', names(e.raw('ip6')), undefined);
+    else if (type === 'iprange') out.push(e.name, assoc, 'r', valueOf(e, 'start-ip'), valueOf(e, 'end-ip'));
+    else if (type === 'fqdn') out.push(e.name, assoc, 'f', valueOf(e, 'fqdn'), undefined);
+  }
+  return out;
+}
+
+function serviceFacts(scope: Scope): Map<string, string> {
+  const out = new Map<string, string>();
+  const own = scope.blocks.get('firewall service custom');
+  const groups = scope.blocks.get('firewall service group');
+  const add = (e: Entry) => {
+    const key = servicePortsKey(e);
+    if (key !== undefined && !out.has(key)) out.set(key, e.name);
+  };
+  for (const e of own?.entries.values() ?? []) add(e);
+  // A factory default is there unless the export defines the name otherwise.
+  for (const e of factoryDefaults().get('firewall service custom')?.entries.values() ?? []) {
+    if (!own?.entries.has(e.name) && !groups?.entries.has(e.name)) add(e);
+  }
+  return out;
+}
+
+/** The scope's facts for the fix writer; called before the reader releases the scope's entries. */
+export function scopeFacts(scope: Scope, recorder: LayoutRecorder): ScopeFacts {
+  const settings = scope.blocks.get('system settings');
+  const natTo = new Set<string>();
+  const policyNames: Names[] = [];
+  for (const e of scope.blocks.get(POLICY)?.entries.values() ?? []) {
+    const srcaddr = valueOf(e, 'srcaddr-negate') !== 'enable' ? names(e.raw('srcaddr')) : undefined;
+    policyNames.push(names(e.raw('srcintf')), names(e.raw('dstintf')), srcaddr);
+    if (
+      valueOf(e, 'action') === 'accept' &&
+      valueOf(e, 'status') !== 'disable' &&
+      valueOf(e, 'nat') === 'enable'
+    )
+      natTo.add([...(e.get('dstintf')?.values ?? [])].sort().join('\n'));
+  }
+  const taken = { address: new Set<string>(), service: new Set<string>() };
+  for (const [kind, tables] of [
+    ['address', ADDRESS_NAMESPACE],
+    ['service', SERVICE_NAMESPACE],
+  ] as const) {
+    for (const t of tables) {
+      for (const block of [scope.blocks.get(t), scope.global?.get(t)]) {
+        for (const name of block?.entries.keys() ?? []) taken[kind].add(name);
+      }
+    }
+  }
+  return {
+    vdom: scope.vdom,
+    consolidatedMode: settings !== undefined && enabled(settings, 'consolidated-firewall-mode'),
+    ngfwPolicyBased: settings !== undefined && valueOf(settings, 'ngfw-mode') === 'policy-based',
+    freeId: firstFreePolicyId(scope),
+    natTo,
+    policyNames,
+    taken,
+    addresses: {
+      ipv4: addressFacts(scope, 'firewall address', 'ipv4', recorder),
+      ipv6: addressFacts(scope, 'firewall address6', 'ipv6', recorder),
+    },
+    services: serviceFacts(scope),
+  };
+}
