@@ -558,7 +558,7 @@ export class XmlScanner {
       try {
         if (c === SLASH) {
           pos = this.endTag(h, lt, depth);
-          open.pop();
+          this.prevSibling = open.pop()!;
           this.openLines.pop();
           depth--;
         } else if (c === BANG) pos = this.markupDeclaration(h, lt, depth);
@@ -570,8 +570,10 @@ export class XmlScanner {
           if (end < 0) {
             pos = -end;
             this.rootSeen = true;
+            this.prevSibling = this.lastName;
           } else {
             open.push(this.lastName);
+            this.prevSibling = -1;
             this.openLines.push(this.lastLine);
             depth++;
             this.rootSeen = true;
@@ -598,6 +600,41 @@ export class XmlScanner {
   /** Name id and line of the start tag read last. */
   private lastName = 0;
   private lastLine = 0;
+  /** The name id of the element closed last at the current depth (-1: none since its parent opened). */
+  private prevSibling = -1;
+  /**
+   * The name expected next, + 1 (0: none yet): at 2 * id, that of the first child of an element named
+   * names[id]; at 2 * id + 1, that of the sibling after one. Exports repeat their shapes (a rule's children
+   * in one order, lists of <member>), so a start tag's name is mostly told by comparing it with one name.
+   */
+  private expected = new Int32Array(256);
+
+  /** The id of the element name starting at `start` when it is the expected one, or -1. */
+  private expectedName(start: number): number {
+    const depth = this.open.length;
+    const key = this.prevSibling >= 0 ? 2 * this.prevSibling + 1 : depth > 0 ? 2 * this.open[depth - 1]! : -1;
+    const id = key >= 0 && key < this.expected.length ? this.expected[key]! - 1 : -1;
+    if (id < 0) return -1;
+    const name = this.names[id]!;
+    const end = start + name.length;
+    const text = this.text;
+    // The name must end there: a name character or the end of the text after it means a longer name.
+    if (end >= text.length || isNameChar(text.charCodeAt(end)) || !sameAt(text, start, name)) return -1;
+    return id;
+  }
+
+  /** Remembers the element name seen where expectedName looked. */
+  private expect(id: number): void {
+    const depth = this.open.length;
+    const key = this.prevSibling >= 0 ? 2 * this.prevSibling + 1 : depth > 0 ? 2 * this.open[depth - 1]! : -1;
+    if (key < 0) return;
+    if (key >= this.expected.length) {
+      const grown = new Int32Array(Math.max(key + 1, 2 * this.expected.length));
+      grown.set(this.expected);
+      this.expected = grown;
+    }
+    this.expected[key] = id + 1;
+  }
 
   /** Reads `</name S? >` closing the element at `depth - 1`; returns the position after it. */
   private endTag(h: XmlHandler, lt: number, depth: number): number {
@@ -713,10 +750,16 @@ export class XmlScanner {
         `expected an element name after "<", found ${describeChar(text, nameStart)}`,
       );
     }
-    let i = nameStart + 1;
-    while (i < n && isNameChar(text.charCodeAt(i))) i++;
-    if (i >= n && !this.final) throw NEED_MORE;
-    const id = this.intern(nameStart, i);
+    let id = this.expectedName(nameStart);
+    let i: number;
+    if (id >= 0) i = nameStart + this.names[id]!.length;
+    else {
+      i = nameStart + 1;
+      while (i < n && isNameChar(text.charCodeAt(i))) i++;
+      if (i >= n && !this.final) throw NEED_MORE;
+      id = this.intern(nameStart, i);
+      this.expect(id);
+    }
     const attrStart = i;
     let attrCount = 0;
     let selfClosing = false;

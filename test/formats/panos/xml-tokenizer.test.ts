@@ -197,6 +197,15 @@ describe('PAN-OS XML tokenizer: same events as saxes', () => {
     );
   });
 
+  it('tells apart names that begin with the name expected where they stand (a sibling or first child seen before)', () => {
+    const xml = [
+      '<config><rules><member>a</member><members>b</members><member/><member.x/>',
+      '<member a="1"/><member\n/><memberz></memberz><member>c</member></rules>',
+      '<rules><entry/></rules><rules><entry-list/><entry/></rules><rule/><rules/></config>',
+    ].join('');
+    expect(tokenizerEvents(xml)).toEqual(saxesEvents(xml));
+  });
+
   it('rejects every cut of a generated document inside its root element, as a truncated file', () => {
     fc.assert(
       fc.property(documents, fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), (xml, where) => {
