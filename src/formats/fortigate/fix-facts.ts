@@ -29,7 +29,7 @@ export interface ScopeFacts {
   natTo: Set<string>;
   /** Per `firewall policy` entry in table order: its srcintf, dstintf and (unless negated) srcaddr. */
   policyNames: Names[];
-  /** The names taken in the address and the service name spaces (the scope's and `config global`'s). */
+  /** The names taken in the address and the service name spaces (the scope's and `config global`'s) that a fix could want (mayCollide). */
   taken: { address: Set<string>; service: Set<string> };
   /**
    * The address objects without a malformed value, in table order, ADDRESS_SLOTS each: name, associated
@@ -108,6 +108,16 @@ function serviceFacts(scope: Scope): Map<string, string> {
   return out;
 }
 
+/**
+ * Whether a fix could want this name: it names objects `remotespark-...` or after a host (a catalog host
+ * has a dot: host-spec.ts); the others, the bulk of a large export, are not kept (fix-objects.ts `fresh`).
+ */
+export function mayCollide(name: string): boolean {
+  return name.startsWith(FIX_PREFIX) || name.includes('.');
+}
+
+export const FIX_PREFIX = 'remotespark-';
+
 /** The scope's facts for the fix writer; called before the reader releases the scope's entries. */
 export function scopeFacts(scope: Scope, recorder: LayoutRecorder): ScopeFacts {
   const settings = scope.blocks.get('system settings');
@@ -130,7 +140,7 @@ export function scopeFacts(scope: Scope, recorder: LayoutRecorder): ScopeFacts {
   ] as const) {
     for (const t of tables) {
       for (const block of [scope.blocks.get(t), scope.global?.get(t)]) {
-        for (const name of block?.entries.keys() ?? []) taken[kind].add(name);
+        for (const name of block?.entries.keys() ?? []) if (mayCollide(name)) taken[kind].add(name);
       }
     }
   }

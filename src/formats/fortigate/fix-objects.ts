@@ -14,7 +14,7 @@ import { normalizeHost } from '../../model/names.js';
 import { CannotWrite, q } from './cli-quote.js';
 import type { Entry } from './config-tree.js';
 import { factoryDefaults } from './predefined.js';
-import { ADDRESS_SLOTS, type Names, type ScopeFacts } from './fix-facts.js';
+import { ADDRESS_SLOTS, mayCollide, type Names, type ScopeFacts } from './fix-facts.js';
 import { valueOf } from './scopes.js';
 import { unpack } from './settings.js';
 
@@ -160,6 +160,8 @@ export class ObjectPlanner {
   }
 
   private fresh(kind: 'address' | 'service', base: string): string {
+    // Only such names were noted as taken (fix-facts.ts).
+    if (!mayCollide(base)) throw new CannotWrite(`the object name ${base} is not one this tool writes`);
     let name = base;
     for (let i = 2; this.taken(kind, name); i++) name = `${base}-${i}`;
     if (name.length > MAX_NAME)

@@ -147,6 +147,11 @@ describe('reusing an address object the reader kept only part of', () => {
     expect(await clientsObject(reset + clients('c-good'))).toBe('set srcaddr "c-bad"');
   });
 
+  it('names a new one apart from the names a fix would use that are taken', async () => {
+    const taken = `    edit "remotespark-clients-10.1.0.0_16"\n        set subnet 10.9.0.0 255.255.0.0\n    next\n`;
+    expect(await clientsObject(taken)).toBe('set srcaddr "remotespark-clients-10.1.0.0_16-2"');
+  });
+
   it('skips one tied to another interface (associated-interface)', async () => {
     const tied = clients('c-tied', '        set associated-interface "port9"\n');
     expect(await clientsObject(tied + clients('c-free'))).toBe('set srcaddr "c-free"');
