@@ -263,7 +263,16 @@ export class XmlDocument {
       return undefined;
     }
     const local = s & this.mask;
-    return findAttribute(this.pools[s >>> this.shift]!, local, local + (e - s), name);
+    return this.own(findAttribute(this.pools[s >>> this.shift]!, local, local + (e - s), name));
+  }
+
+  /**
+   * A value read from the pool as a string of its own: V8 makes a longer slice a view of its parent, and
+   * the policies keep some (rule uuids, fqdn texts), which kept every pool piece alive with them (15 MiB
+   * at 107 MB). A document parsed whole keeps its text anyway.
+   */
+  private own<T extends string | undefined>(value: T): T {
+    return this.whole === undefined && value !== undefined ? (detach(value) as T) : value;
   }
 
   /** hashName of the value of attribute `name`, or undefined without one; plain values are hashed in place. */
@@ -333,7 +342,7 @@ export class XmlDocument {
     if (s === -2) return this.t.extraText.get(el)!;
     if (s < 0) return '';
     const local = s & this.mask;
-    return decodeText(this.pools[s >>> this.shift]!, local, local + (this.t.textEnd[el]! - s));
+    return this.own(decodeText(this.pools[s >>> this.shift]!, local, local + (this.t.textEnd[el]! - s)));
   }
 
   /** The element's own text, trimmed. */
@@ -349,7 +358,7 @@ export class XmlDocument {
         const c = text.charCodeAt(i);
         if (c === 38 || c === 13) plain = false;
       }
-      if (plain) return text.slice(ls, le);
+      if (plain) return this.own(text.slice(ls, le));
     }
     return this.rawText(el).trim();
   }
