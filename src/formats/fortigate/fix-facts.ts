@@ -1,7 +1,7 @@
 import type { InputFile } from '../../input/input-file.js';
 import type { Family } from '../../model/ip.js';
 import type { Entry } from './config-tree.js';
-import { ADDRESS_NAMESPACE, SERVICE_NAMESPACE, servicePortsKey } from './fix-objects.js';
+import { ADDRESS_NAMESPACE, SERVICE_NAMESPACE, plainServicePorts } from './fix-objects.js';
 import type { FileLayout, LayoutRecorder } from './layout.js';
 import { factoryDefaults } from './predefined.js';
 import { enabled, valueOf, type Scope } from './scopes.js';
@@ -37,8 +37,13 @@ export interface ScopeFacts {
    * and the fqdn.
    */
   addresses: Record<Family, (Names | string)[]>;
-  /** The first custom service (the export's, then the factory's it doesn't redefine) per exact port set. */
-  services: Map<string, string>;
+  /**
+   * The plain custom services (the export's, then the factory's it doesn't redefine), SERVICE_SLOTS each
+   * (fix-objects.ts `plainServicePorts`).
+   */
+  services: (Names | string)[];
+  /** The first of them per exact port set, made by the first fix that looks for one. */
+  serviceIndex?: Map<string, string>;
   /** The address objects by exact set, made by the first fix that looks for one (fix-objects.ts). */
   index?: Partial<Record<Family, Map<string, number[]>>>;
 }
@@ -77,28 +82,28 @@ export function firstFreePolicyId(scope: Scope): number {
 
 function addressFacts(scope: Scope, table: string, family: Family, recorder: LayoutRecorder) {
   const out: (Names | string)[] = [];
-  const where = scope.vdom ?? '';
+  const malformed = recorder.malformedIn(scope.vdom ?? '', table);
   for (const e of scope.blocks.get(table)?.entries.values() ?? []) {
-    if (recorder.malformed(where, table, e.name)) continue;
-    const assoc = valueOf(e, 'associated-interface');
-    const type = valueOf(e, 'type') ?? (family === 'ipv4' ? 'ipmask' : 'ipprefix');
+    if (malformed(e.name)) continue;
+    const assoc = e.first('associated-interface');
+    const type = e.first('type') ?? (family === 'ipv4' ? 'ipmask' : 'ipprefix');
     if (type === 'ipmask' && family === 'ipv4')
       out.push(e.name, assoc, 'm', names(e.raw('subnet')), undefined);
     else if (type === 'ipprefix' && family === 'ipv6')
       out.push(e.name, assoc, 'p', names(e.raw('ip6')), undefined);
-    else if (type === 'iprange') out.push(e.name, assoc, 'r', valueOf(e, 'start-ip'), valueOf(e, 'end-ip'));
-    else if (type === 'fqdn') out.push(e.name, assoc, 'f', valueOf(e, 'fqdn'), undefined);
+    else if (type === 'iprange') out.push(e.name, assoc, 'r', e.first('start-ip'), e.first('end-ip'));
+    else if (type === 'fqdn') out.push(e.name, assoc, 'f', e.first('fqdn'), undefined);
   }
   return out;
 }
 
-function serviceFacts(scope: Scope): Map<string, string> {
-  const out = new Map<string, string>();
+function serviceFacts(scope: Scope): (Names | string)[] {
+  const out: (Names | string)[] = [];
   const own = scope.blocks.get('firewall service custom');
   const groups = scope.blocks.get('firewall service group');
   const add = (e: Entry) => {
-    const key = servicePortsKey(e);
-    if (key !== undefined && !out.has(key)) out.set(key, e.name);
+    const ports = plainServicePorts(e);
+    if (ports) out.push(e.name, ...ports);
   };
   for (const e of own?.entries.values() ?? []) add(e);
   // A factory default is there unless the export defines the name otherwise.
@@ -124,13 +129,9 @@ export function scopeFacts(scope: Scope, recorder: LayoutRecorder): ScopeFacts {
   const natTo = new Set<string>();
   const policyNames: Names[] = [];
   for (const e of scope.blocks.get(POLICY)?.entries.values() ?? []) {
-    const srcaddr = valueOf(e, 'srcaddr-negate') !== 'enable' ? names(e.raw('srcaddr')) : undefined;
+    const srcaddr = e.first('srcaddr-negate') !== 'enable' ? names(e.raw('srcaddr')) : undefined;
     policyNames.push(names(e.raw('srcintf')), names(e.raw('dstintf')), srcaddr);
-    if (
-      valueOf(e, 'action') === 'accept' &&
-      valueOf(e, 'status') !== 'disable' &&
-      valueOf(e, 'nat') === 'enable'
-    )
+    if (e.first('action') === 'accept' && e.first('status') !== 'disable' && e.first('nat') === 'enable')
       natTo.add([...(e.get('dstintf')?.values ?? [])].sort().join('\n'));
   }
   const taken = { address: new Set<string>(), service: new Set<string>() };

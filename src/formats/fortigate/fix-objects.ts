@@ -15,7 +15,6 @@ import { CannotWrite, q } from './cli-quote.js';
 import type { Entry } from './config-tree.js';
 import { factoryDefaults } from './predefined.js';
 import { ADDRESS_SLOTS, mayCollide, type Names, type ScopeFacts } from './fix-facts.js';
-import { valueOf } from './scopes.js';
 import { unpack } from './settings.js';
 
 /** An object the fix creates: its table, its name and its `set` lines (values already quoted). */
@@ -77,34 +76,51 @@ function setKey(set: IntervalSet): string {
   return key;
 }
 
-/** The `proto/port` pairs of a plain TCP/UDP/SCTP custom service; undefined when it has anything more. */
-function servicePorts(entry: Entry): Set<string> | undefined {
-  const plainKeys = new Set([
-    'tcp-portrange',
-    'udp-portrange',
-    'sctp-portrange',
-    'protocol',
-    'category',
-    'comment',
-    'uuid',
-    'color',
-    'visibility',
-  ]);
-  for (const s of entry.settings.values()) {
-    if (s.malformed || !plainKeys.has(s.key)) {
-      // A key at its default (fqdn "", iprange 0.0.0.0, proxy disable ...) doesn't narrow the service.
-      const v = s.values.join(' ');
-      if (s.malformed || !['', '0.0.0.0', '0.0.0.0-0.0.0.0', 'disable'].includes(v)) return undefined;
-    }
+/** Settings of a custom service that don't narrow what it matches beyond its port ranges. */
+const PLAIN_KEYS = new Set([
+  'tcp-portrange',
+  'udp-portrange',
+  'sctp-portrange',
+  'protocol',
+  'category',
+  'comment',
+  'uuid',
+  'color',
+  'visibility',
+]);
+
+/** Values that leave a setting at its default (fqdn "", iprange 0.0.0.0, proxy disable ...). */
+const DEFAULT_VALUES = new Set(['', '0.0.0.0', '0.0.0.0-0.0.0.0', 'disable']);
+
+/** Slots of a plain custom service in ScopeFacts.services: name, tcp, udp and sctp port ranges. */
+export const SERVICE_SLOTS = 4;
+
+/**
+ * The stored tcp, udp and sctp port ranges of a plain TCP/UDP/SCTP custom service (nothing else narrows
+ * it); undefined when it has anything more. The ports themselves are read by the fix that asks (portsOf).
+ */
+export function plainServicePorts(entry: Entry): Names[] | undefined {
+  // Read as stored (no Setting made for each): a Setting is stored only for a malformed value.
+  for (const key of entry.keys()) {
+    const raw = entry.raw(key)!;
+    if (typeof raw !== 'string' && !Array.isArray(raw)) return undefined;
+    if (!PLAIN_KEYS.has(key) && !DEFAULT_VALUES.has(unpack(raw).join(' '))) return undefined;
   }
-  if ((valueOf(entry, 'protocol') ?? 'TCP/UDP/SCTP').toUpperCase() !== 'TCP/UDP/SCTP') return undefined;
+  if ((entry.first('protocol') ?? 'TCP/UDP/SCTP').toUpperCase() !== 'TCP/UDP/SCTP') return undefined;
+  const ranges = (key: string) => entry.raw(key) as Names;
+  return [ranges('tcp-portrange'), ranges('udp-portrange'), ranges('sctp-portrange')];
+}
+
+/** The `proto/port` pairs of a plain service's stored port ranges; undefined when one can't be read. */
+function portsOf(list: readonly (Names | string)[], at: number): Set<string> | undefined {
   const out = new Set<string>();
-  for (const [key, proto] of [
-    ['tcp-portrange', 'tcp'],
-    ['udp-portrange', 'udp'],
-    ['sctp-portrange', 'sctp'],
+  for (const [k, proto] of [
+    [1, 'tcp'],
+    [2, 'udp'],
+    [3, 'sctp'],
   ] as const) {
-    for (const text of entry.settings.get(key)?.values ?? []) {
+    const stored = list[at + k];
+    for (const text of stored === undefined ? [] : unpack(stored)) {
       const m = /^(\d{1,5})(?:-(\d{1,5}))?$/.exec(text);
       if (!m) return undefined;
       const lo = Number(m[1]);
@@ -114,12 +130,6 @@ function servicePorts(entry: Entry): Set<string> | undefined {
     }
   }
   return out.size ? out : undefined;
-}
-
-/** The service's `proto/port` pairs, sorted and joined, when it is a plain one (see servicePorts). */
-export function servicePortsKey(entry: Entry): string | undefined {
-  const ports = servicePorts(entry);
-  return ports ? portsKey(ports) : undefined;
 }
 
 function portsKey(ports: Iterable<string>): string {
@@ -193,6 +203,19 @@ export class ObjectPlanner {
     return index;
   }
 
+  /** The first plain custom service per exact port set. Made at the first fix that asks. */
+  private byPorts(): Map<string, string> {
+    if (this.facts.serviceIndex) return this.facts.serviceIndex;
+    const list = this.facts.services;
+    const index = new Map<string, string>();
+    for (let at = 0; at < list.length; at += SERVICE_SLOTS) {
+      const ports = portsOf(list, at);
+      const key = ports && portsKey(ports);
+      if (key !== undefined && !index.has(key)) index.set(key, list[at] as string);
+    }
+    return (this.facts.serviceIndex = index);
+  }
+
   /** An address object for exactly `set` (one range of one family); associated only with `intf` if at all. */
   address(
     set: IntervalSet,
@@ -249,7 +272,7 @@ export class ObjectPlanner {
 
   /** A custom service allowing exactly the group's ports, reusing one that does. */
   service(kind: FixGroup['kind'], services: FixGroup['services']): string {
-    const found = this.facts.services.get(portsKey(new Set(services.map((s) => `${s.protocol}/${s.port}`))));
+    const found = this.byPorts().get(portsKey(new Set(services.map((s) => `${s.protocol}/${s.port}`))));
     if (found !== undefined) return found;
     const name = this.fresh('service', `remotespark-${kind}`);
     const ports = (proto: string) => services.filter((s) => s.protocol === proto).map((s) => String(s.port));

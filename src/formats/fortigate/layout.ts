@@ -48,9 +48,14 @@ export class LayoutRecorder {
   private readonly dirty = new Map<string, Map<string, Set<string>>>();
   private readonly stack: Frame[] = [];
 
-  /** Whether entry `name` of a scope's table holds a malformed value (for CLEAN_TABLES only). */
-  malformed(scope: string, table: string, name: string): boolean {
-    return (this.dirty.get(`${scope}\0${table}`)?.get(name)?.size ?? 0) > 0;
+  /**
+   * Whether an entry of a scope's table holds a malformed value (for CLEAN_TABLES only): a test by entry
+   * name, made once per table.
+   */
+  malformedIn(scope: string, table: string): (name: string) => boolean {
+    const dirty = this.dirty.get(`${scope}\0${table}`);
+    if (!dirty) return () => false;
+    return (name) => (dirty.get(name)?.size ?? 0) > 0;
   }
 
   readonly header = (line: string): void => {
