@@ -1,2 +1,0 @@
-import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);
-import{b as o}from"./chunk-6BOOOYP5.js";import{f as e}from"./chunk-BLTGO5V4.js";var s=64*1024;function t(n){return r=>o(e(r,s))===n?{kind:"yes"}:{kind:"no"}}var c={id:"pfsense",name:"pfSense config.xml",detect:t("pfsense")},a={id:"opnsense",name:"OPNsense config.xml",detect:t("opnsense")};export{c as a,a as b};

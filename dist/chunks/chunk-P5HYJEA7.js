@@ -1,4 +1,0 @@
-import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);
-import{a as s}from"./chunk-TB4VXFDK.js";import{c as o}from"./chunk-QRO4ECKM.js";var l=new Set(["pull_request","pull_request_target"]);function a(e,t){if(!l.has(e))return;let n=t?.pull_request?.number;return typeof n=="number"&&Number.isInteger(n)&&n>0?n:void 0}function f(e){let t=e,n=t?.pull_request?.head?.repo?.full_name,r=t?.repository?.full_name;return typeof n=="string"&&typeof r=="string"&&n!==r}var u=o(s(),1);function c(e){let t=[...new Set(e.map(n=>n.trim()))].sort().join(`
-`);return(0,u.createHash)("sha256").update(t).digest("hex").slice(0,16)}function i(e){return`<!-- remotespark-firewall-check:comment key=${e} -->`}function d(e,t){return e?e.split(`
-`,1)[0].replace(/\r$/,"")===i(t):!1}export{c as a,i as b,d as c,l as d,a as e,f};
