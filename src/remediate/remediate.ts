@@ -51,7 +51,7 @@ async function reread(
     return { file: patchedInput(file, own), format };
   });
   const key = policyKey(policy);
-  return (await readPolicies(patched, read)).find((p) => policyKey(p) === key);
+  return (await readPolicies(patched, { ...read, forFixes: false })).find((p) => policyKey(p) === key);
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { InputFile } from '../../input/input-file.js';
 import type { Policy } from '../../model/policy.js';
 import type { FormatReader } from '../format-reader.js';
+import type { ReadOptions } from '../read-options.js';
 import { fortigateFormat } from './detect.js';
 import { readFortigateFile } from './read-file.js';
 import { releaseFortigate, remediateFortigate } from './remediate.js';
@@ -13,8 +14,8 @@ export { readFortigateFile } from './read-file.js';
  */
 export const fortigateReader: FormatReader = {
   ...fortigateFormat,
-  read(files: readonly InputFile[]): Policy[] {
-    return files.flatMap(readFortigateFile);
+  read(files: readonly InputFile[], options: ReadOptions = {}): Policy[] {
+    return files.flatMap((f) => readFortigateFile(f, options.forFixes !== false));
   },
   remediate: remediateFortigate,
   release: releaseFortigate,

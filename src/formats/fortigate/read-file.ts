@@ -14,19 +14,22 @@ import { splitScopes } from './scopes.js';
  * pieces as it is decoded, keeping only the tables and settings the check uses, and what a fix would need
  * (kept per file until the reader's release: remediation never reads the export again).
  */
-export function readFortigateFile(file: InputFile): Policy[] {
+export function readFortigateFile(file: InputFile, forFixes = true): Policy[] {
   const detection = detectFortigate(file);
   if (detection.kind === 'near-miss' && detection.reason === ENCRYPTED_REASON) {
     throw new InputError(file.path, 1, ENCRYPTED_REASON);
   }
-  const recorder = new LayoutRecorder();
+  // What fixes need is noted only where fixes may be written from this read (not a fix's proof).
+  const recorder = forFixes ? new LayoutRecorder() : undefined;
   const root = readConfigTree(file.path, textChunks(file), KEPT_KEYS, recorder);
   const scopes = splitScopes(file.path, root);
   // Taken before the policies are built: building them drops the entries' settings.
-  readerFacts.set(file, {
-    layout: recorder.layout,
-    version: recorder.version,
-    scopes: new Map(scopes.map((s) => [s.vdom, scopeFacts(s, recorder)])),
-  });
+  if (recorder) {
+    readerFacts.set(file, {
+      layout: recorder.layout,
+      version: recorder.version,
+      scopes: new Map(scopes.map((s) => [s.vdom, scopeFacts(s, recorder)])),
+    });
+  }
   return scopes.map(buildScopePolicy);
 }

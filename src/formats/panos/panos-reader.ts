@@ -2,6 +2,7 @@ import { InputError } from '../../input/input-error.js';
 import type { InputFile } from '../../input/input-file.js';
 import type { Policy } from '../../model/policy.js';
 import type { FormatReader } from '../format-reader.js';
+import type { ReadOptions } from '../read-options.js';
 import { HOW_TO_EXPORT, panosFormat } from './detect.js';
 import { firewallPolicies } from './firewall.js';
 import { panoramaPolicies } from './panorama.js';
@@ -26,10 +27,10 @@ function configElement(doc: XmlDocument): XmlElement {
 }
 
 /** Reads one PAN-OS XML file: one policy per vsys of a firewall, or per device group of Panorama. */
-export function readPanosFile(file: InputFile): Policy[] {
+export function readPanosFile(file: InputFile, forFixes = true): Policy[] {
   // Read in pieces, keeping only what the policies are made of: the file's text is never held whole.
   const doc = readXmlDocument(file, PANOS_KEEP);
-  readerDocuments.set(file, doc);
+  if (forFixes) readerDocuments.set(file, doc);
   const config = configElement(doc);
   const resolvers = new DocumentResolvers(doc);
   const devices = doc.entries(doc.child(config, 'devices'));
@@ -57,8 +58,8 @@ export function readPanosFile(file: InputFile): Policy[] {
  */
 export const panosReader: FormatReader = {
   ...panosFormat,
-  read(files: readonly InputFile[]): Policy[] {
-    return files.flatMap(readPanosFile);
+  read(files: readonly InputFile[], options: ReadOptions = {}): Policy[] {
+    return files.flatMap((f) => readPanosFile(f, options.forFixes !== false));
   },
   remediate: remediatePanos,
   release(file: InputFile): void {
