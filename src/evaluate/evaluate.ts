@@ -132,7 +132,7 @@ function cacheOf(cache: PolicyCache, key: string): TouchingCache {
   return c;
 }
 
-/** The worlds' egress and client zones, where they can be partitioned as one: see evaluateWorlds. */
+/** The worlds' egress and client zones, where they can be partitioned as one: see evaluateJointly. */
 interface JointWorlds {
   sz: ZoneSet;
   dz: ZoneSet;
@@ -170,7 +170,43 @@ function evaluateJointly(
   cache: TouchingCache,
   budget: RegionBudget,
 ): PolicyFlowResult[] {
-  const passes: { family: Family; s: IntervalSet; d: IntervalSet; pieces: Decided[] }[] = [];
+  const passes = matchFamilies(
+    policy,
+    flow,
+    sources,
+    joint.sz,
+    joint.dz,
+    joint.clientsOutside,
+    cache,
+    budget,
+  );
+  // Each world walks every piece once more: that is charged to the flow's budget too, and a world past it
+  // is unknown (fails closed), as a region past it is.
+  const cost = passes.reduce((n, p) => n + p.pieces.length, 0);
+  return worlds.map((world) => {
+    if (budget.left < cost) return describeUndecided(policy, OVER_BUDGET);
+    budget.left -= cost;
+    const open: OpenDims = { s: sources === undefined, sz: !world.szPinned, dz: false };
+    const families = passes.map(({ family, s, d, pieces }) => {
+      const query: Box = { sz: world.sz, dz: world.dz!, s, d };
+      return outcome(family, query, restrictZones(pieces, query.sz, query.dz), open);
+    });
+    return describeResult(policy, flow, families, open.s, verdictOf(families, open.s));
+  });
+}
+
+/** One first-match pass per address family of the flow over zones `sz` x `dz`. */
+function matchFamilies(
+  policy: Policy,
+  flow: Flow,
+  sources: IntervalSet | undefined,
+  sz: ZoneSet,
+  dz: ZoneSet,
+  clientsOutside: boolean,
+  cache: TouchingCache,
+  budget: RegionBudget,
+): { family: Family; s: IntervalSet; d: IntervalSet; pieces: Decided[] }[] {
+  const passes = [];
   for (const family of FAMILIES) {
     const s = (sources ?? ALL_ADDRESSES).intersect(FAMILY_RANGE[family]);
     const { d, ctx } = destination(flow, family);
@@ -180,30 +216,16 @@ function evaluateJointly(
       dstContext: ctx,
       port: flow.port,
       protocol: flow.protocol,
-      clientsOutside: joint.clientsOutside,
+      clientsOutside,
       budget,
     };
-    passes.push({
-      family,
-      s,
-      d,
-      pieces: stagedMatch(policy, { sz: joint.sz, dz: joint.dz, s, d }, target, cache),
-    });
+    passes.push({ family, s, d, pieces: stagedMatch(policy, { sz, dz, s, d }, target, cache) });
   }
-  // Each world walks every piece once more: that is charged to the flow's budget too, and a world past it
-  // is unknown (fails closed), as a region past it is.
-  const cost = passes.reduce((n, p) => n + p.pieces.length, 0);
-  return worlds.map((world) => {
-    if (budget.left < cost) return describeUndecided(policy, OVER_BUDGET);
-    budget.left -= cost;
-    const open: OpenDims = { s: sources === undefined, sz: !world.szPinned, dz: false };
-    const families = passes.map(({ family, s, d, pieces }): FamilyOutcome => {
-      const query: Box = { sz: world.sz, dz: world.dz!, s, d };
-      const own = restrictZones(pieces, query.sz, query.dz);
-      return { family, query, pieces: own, okRegion: okRegion(query, own, open) };
-    });
-    return describeResult(policy, flow, families, open.s, verdictOf(families, open.s));
-  });
+  return passes;
+}
+
+function outcome(family: Family, query: Box, pieces: Decided[], open: OpenDims): FamilyOutcome {
+  return { family, query, pieces, okRegion: okRegion(query, pieces, open) };
 }
 
 /**
@@ -237,23 +259,10 @@ function evaluateWorld(
 ): PolicyFlowResult {
   const open: OpenDims = { s: sources === undefined, sz: !world.szPinned, dz: !world.dz };
   const dz = world.dz ?? ZoneSet.ANY;
-  const families: FamilyOutcome[] = [];
-  for (const family of FAMILIES) {
-    const s = (sources ?? ALL_ADDRESSES).intersect(FAMILY_RANGE[family]);
-    const { d, ctx } = destination(flow, family);
-    if (s.isEmpty() || d.isEmpty()) continue;
-    const query: Box = { sz: world.sz, dz, s, d };
-    const target: FlowTarget = {
-      family,
-      dstContext: ctx,
-      port: flow.port,
-      protocol: flow.protocol,
-      clientsOutside: world.clientsOutside,
-      budget,
-    };
-    const pieces = stagedMatch(policy, query, target, cache);
-    families.push({ family, query, pieces, okRegion: okRegion(query, pieces, open) });
-  }
+  const passes = matchFamilies(policy, flow, sources, world.sz, dz, world.clientsOutside, cache, budget);
+  const families = passes.map(({ family, s, d, pieces }) =>
+    outcome(family, { sz: world.sz, dz, s, d }, pieces, open),
+  );
   return describeResult(policy, flow, families, open.s, verdictOf(families, open.s));
 }
 

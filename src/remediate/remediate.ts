@@ -133,7 +133,7 @@ function request(
 export async function remediate(check: CheckResult): Promise<Remediation[]> {
   // Every fix is written first, then the readers may drop what they kept for writing them, then each
   // policy's fixes are proven: a proof reads the export again and should not hold two copies of it.
-  const written = [];
+  const written: WrittenFixes[] = [];
   for (const [index, policy] of check.policies.entries()) {
     const w = await writeFixes(check, policy, index);
     if (w) written.push(w);
@@ -171,6 +171,18 @@ export async function remediate(check: CheckResult): Promise<Remediation[]> {
   return out;
 }
 
+/** What every remediation of one policy says first. */
+type FixBase = Pick<Remediation, 'policy' | 'path' | 'format'>;
+
+/** One policy's fixes as its vendor module wrote them, and the groups it could not fix. */
+interface WrittenFixes {
+  policy: Policy;
+  index: number;
+  failed: Remediation[];
+  proposals: Proposal[];
+  base: FixBase;
+}
+
 interface Proposal {
   req: FixRequest;
   fix: ProposedFix;
@@ -178,28 +190,19 @@ interface Proposal {
   flows: string[];
 }
 
-/** One policy's fixes as its vendor module writes them, and the groups it could not fix. */
+/** One policy's fixes, written by its vendor module; undefined when every required flow is allowed. */
 async function writeFixes(
   check: CheckResult,
   policy: Policy,
   index: number,
-): Promise<
-  | {
-      policy: Policy;
-      index: number;
-      failed: Remediation[];
-      proposals: Proposal[];
-      base: { policy: string; path: string; format: string };
-    }
-  | undefined
-> {
+): Promise<WrittenFixes | undefined> {
   const failing = check.results.filter(
     (r) => r.flow.severity === 'required' && r.perPolicy[index]!.verdict !== 'allowed',
   );
   if (failing.length === 0) return undefined;
   const input = check.evaluation.inputs.find((i) => i.file.path === policy.paths[0]);
   const files = check.evaluation.inputs.filter((i) => policy.paths.includes(i.file.path)).map((i) => i.file);
-  const base = { policy: policyName(policy), path: policy.paths[0]!, format: policy.format };
+  const base: FixBase = { policy: policyName(policy), path: policy.paths[0]!, format: policy.format };
   const reader = input ? await input.format.load() : undefined;
   const taken = new Set(policy.rules.map((r) => r.name));
   const failed: Remediation[] = [];
@@ -267,7 +270,7 @@ function offer(
   policy: Policy,
   req: FixRequest,
   fix: ProposedFix,
-  base: { policy: string; path: string; format: string },
+  base: FixBase,
   flows: string[],
   why: string | undefined,
 ): Remediation {
