@@ -1,10 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { BUNDLE, NODE, removeRunDirectories, runnerEnvironment } from './run-bundle.js';
 
 const optionsIn = (file: string, pattern: RegExp) => {
   const m = pattern.exec(readFileSync(file, 'utf8'));
@@ -89,34 +89,23 @@ describe('what the action loads at start-up', () => {
 
 /** Node's own modules a push run of dist/index.js loads (as bench-action.mjs runs it: a blocking config). */
 function builtinsLoadedByPushRun(): string[] {
-  const dir = mkdtempSync(join(tmpdir(), 'rsfc-start-'));
+  const { env } = runnerEnvironment({
+    workspace: process.cwd(),
+    eventName: 'push',
+    event: { ref: 'refs/heads/main', repository: { full_name: 'o/r' } },
+    repository: 'o/r',
+    inputs: { config: 'fixtures/generic/https-only.yaml', source: '10.40.0.0/16' },
+  });
   try {
-    const event = join(dir, 'event.json');
-    writeFileSync(event, JSON.stringify({ ref: 'refs/heads/main', repository: { full_name: 'o/r' } }));
     const code = `process.on('exit', () => process.stderr.write('\\nLOADED ' + JSON.stringify(process.moduleLoadList) + '\\n'));
-await import(${JSON.stringify(pathToFileURL(resolve('dist/index.js')).href)});`;
-    const r = spawnSync(process.env.RSFC_E2E_NODE ?? process.execPath, ['--input-type=module', '-e', code], {
-      encoding: 'utf8',
-      env: {
-        PATH: process.env.PATH,
-        GITHUB_ACTIONS: 'true',
-        GITHUB_EVENT_NAME: 'push',
-        GITHUB_EVENT_PATH: event,
-        GITHUB_WORKSPACE: process.cwd(),
-        GITHUB_REPOSITORY: 'o/r',
-        GITHUB_OUTPUT: join(dir, 'output'),
-        GITHUB_STEP_SUMMARY: join(dir, 'summary'),
-        RUNNER_TEMP: dir,
-        INPUT_CONFIG: 'fixtures/generic/https-only.yaml',
-        INPUT_SOURCE: '10.40.0.0/16',
-      },
-    });
+await import(${JSON.stringify(pathToFileURL(BUNDLE).href)});`;
+    const r = spawnSync(NODE, ['--input-type=module', '-e', code], { encoding: 'utf8', env });
     expect(r.status, r.stderr).toBe(1);
     const loaded = /^LOADED (.*)$/m.exec(r.stderr)?.[1];
     expect(loaded).toBeDefined();
     return (JSON.parse(loaded!) as string[]).map((m) => m.replace(/^NativeModule /, ''));
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    removeRunDirectories();
   }
 }
 

@@ -64,7 +64,12 @@ export function newWorkspace(files: Record<string, string>): string {
   return dir;
 }
 
-export async function runBundle(o: RunOptions): Promise<BundleRun> {
+/** The runner's environment for one run, in a new runner temp directory holding the event and output files. */
+export function runnerEnvironment(o: RunOptions): {
+  env: Record<string, string>;
+  outputPath: string;
+  summaryPath: string;
+} {
   const temp = mkdtempSync(join(tmpdir(), 'rsfc-runner-'));
   made.push(temp);
   const eventPath = join(temp, 'event.json');
@@ -99,6 +104,11 @@ export async function runBundle(o: RunOptions): Promise<BundleRun> {
   };
   for (const [name, value] of Object.entries(o.inputs ?? {})) env[`INPUT_${name.toUpperCase()}`] = value;
 
+  return { env, outputPath, summaryPath };
+}
+
+export async function runBundle(o: RunOptions): Promise<BundleRun> {
+  const { env, outputPath, summaryPath } = runnerEnvironment(o);
   const child = spawn(NODE, [BUNDLE], { cwd: o.workspace, env });
   let stdout = '';
   let stderr = '';
