@@ -24,6 +24,9 @@ export function panosFile(mb) {
   return generated(`panos-${mb}mb.xml`, PANOS_GENERATOR, params, (path) => generatePanosConfig(path, params));
 }
 
+/** A flow every generated PAN-OS export allows. */
+const ALLOWED_FLOW = 'remotespark.trafficmanager.net:443/tcp';
+
 const xmllint = (path) => ({
   name: 'xmllint --stream --noout',
   cmd: 'xmllint',
@@ -37,6 +40,9 @@ export function panosPair(mb) {
     [
       { ...checkSide('check --json', path), target: 2.5 },
       { ...checkSide('check --json --source 10.0.0.0/8', path, ['--source', '10.0.0.0/8']), target: 2.5 },
+      // An allowed flow: one read and nothing to fix, where the sides above also prove their fixes by
+      // reading the patched export again (so they cost about two reads).
+      { ...checkSide(`check --json --flow ${ALLOWED_FLOW}`, path, ['--flow', ALLOWED_FLOW]), target: 2.5 },
     ],
     xmllint(path),
     { rssTarget: rssTargetMb(statSync(path).size) },
@@ -50,7 +56,15 @@ export function fortigatePair(mb) {
   );
   comparePair(
     `fortigate ${fileMb(path).toFixed(0)} MiB: whole check vs a bare Node read-and-split`,
-    [{ ...checkSide('check --json', path), target: 4 }],
+    [
+      { ...checkSide('check --json', path), target: 4 },
+      // The generated export allows every flow; from these sources it does not, so fixes are written and
+      // proven (a second read of the patched export).
+      {
+        ...checkSide('check --json --source 10.1.0.0/16', path, ['--source', '10.1.0.0/16']),
+        target: 4,
+      },
+    ],
     {
       name: 'node scripts/bench-floor-split.mjs',
       cmd: process.execPath,
