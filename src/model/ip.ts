@@ -89,10 +89,34 @@ export function prefixBlock(family: Family, value: bigint, prefix: number): Inte
   return IntervalSet.range(base + offset, base + offset + (1n << hostBits) - 1n);
 }
 
+/**
+ * `a.b.c.d` or `a.b.c.d/len` in numbers, without a bigint on the way (exports hold hundreds of thousands
+ * of these); undefined for any other text, which the general path reads (and names what is wrong).
+ */
+function plainIpv4Cidr(t: string, slash: number): IntervalSet | undefined {
+  const quad = scanDottedQuad(t, 0, slash < 0 ? t.length : slash);
+  if (quad < 0) return undefined;
+  if (slash < 0) return IntervalSet.smallRange(quad, quad);
+  const lenChars = t.length - slash - 1;
+  if (lenChars < 1 || lenChars > 2) return undefined;
+  let prefix = 0;
+  for (let i = slash + 1; i < t.length; i++) {
+    const c = t.charCodeAt(i);
+    if (c < 48 || c > 57) return undefined;
+    prefix = prefix * 10 + (c - 48);
+  }
+  if (prefix > 32) return undefined;
+  const size = 2 ** (32 - prefix);
+  const lo = Math.floor(quad / size) * size;
+  return IntervalSet.smallRange(lo, lo + size - 1);
+}
+
 /** Parses `addr`, `addr/len` or `addr/dotted-mask` (contiguous masks only). */
 export function parseCidr(text: string): IntervalSet {
   const t = text.trim();
   const slash = t.indexOf('/');
+  const plain = plainIpv4Cidr(t, slash);
+  if (plain) return plain;
   if (slash < 0) {
     const a = parseAddress(t);
     return IntervalSet.point(a.value);
@@ -117,6 +141,13 @@ export function netmaskToPrefix(mask: string): number {
 
 /** Parses `first-last` (both of one family, first <= last). */
 export function parseRange(text: string): IntervalSet {
+  const dash = text.indexOf('-');
+  if (dash > 0 && text.indexOf('-', dash + 1) < 0) {
+    // Plain IPv4 on both sides: in numbers (else the general path below reads it).
+    const lo = scanDottedQuad(text, 0, dash);
+    const hi = lo < 0 ? -1 : scanDottedQuad(text, dash + 1);
+    if (hi >= 0 && lo <= hi) return IntervalSet.smallRange(lo, hi);
+  }
   const parts = text.split('-');
   if (parts.length !== 2) throw new AddressSyntaxError(`"${text}" is not a range first-last`);
   const lo = parseAddress(parts[0]!);
