@@ -1,3 +1,4 @@
+import { limitHeapGrowth } from './heap-growth.js';
 import type { ReadOptions } from '../formats/read-options.js';
 import {
   loadBuiltinCatalog,
@@ -177,6 +178,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
   }
   if (inputs.length === 0) throw new MissingAtSourceError(options.configs);
   const readOptions = options.read ?? {};
+  await limitHeapGrowth(inputs.reduce((n, i) => n + (i.file.size ?? 0), 0));
   const read = await readPolicies(inputs, readOptions);
   const policies = selectPolicies(read, nonEmpty(options.policies));
   checkZoneOptions(policies, { sourceZones, destinationZones });

@@ -1,0 +1,32 @@
+/**
+ * How far V8 lets the heap grow past what a full collection found live before it collects again. Left to
+ * itself V8 picks a factor of up to 4 when collections are fast next to allocation (as they are while a
+ * reader streams a big export), so a check's peak memory was mostly garbage: with a fixed 1.5 the 107 MiB
+ * PAN-OS check peaks at ~320 MiB instead of ~360 (docs/performance.md, "Heap growth").
+ */
+export const HEAP_GROWING_PERCENT = 50;
+
+/** From this much input on; smaller checks never reach a full collection, so there is nothing to tune. */
+export const BIG_INPUT_BYTES = 32 * 1024 * 1024;
+
+let limited = false;
+
+/** Whether limitHeapGrowth has set the cap in this process. */
+export function heapGrowthLimited(): boolean {
+  return limited;
+}
+
+/**
+ * Caps V8's heap growth factor for the rest of the process once the inputs are big, unless Node was started
+ * with a growth setting of its own. Returns whether the cap is (now) in force.
+ */
+export async function limitHeapGrowth(inputBytes: number): Promise<boolean> {
+  if (limited) return true;
+  if (inputBytes < BIG_INPUT_BYTES) return false;
+  if (process.execArgv.some((a) => /^--heap[-_]growing[-_]percent\b/.test(a))) return false;
+  // The flag is read each time V8 sets the next collection's limit, so setting it now takes effect.
+  const v8 = await import('node:v8');
+  v8.setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
+  limited = true;
+  return true;
+}

@@ -1,0 +1,45 @@
+import { readFileSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { BIG_INPUT_BYTES, heapGrowthLimited, limitHeapGrowth } from '../../src/check/heap-growth.js';
+import type { FileSource } from '../../src/check/file-source.js';
+import { runCheck, type CheckOptions } from '../../src/check/run-check.js';
+
+// The module's state lasts for the process (vitest gives each test file its own), so the cases run in
+// order: the refusals first, then the check that sets the cap.
+const execArgv = process.execArgv;
+afterEach(() => {
+  process.execArgv = execArgv;
+});
+
+const options = (files: FileSource): CheckOptions => ({
+  configs: ['fixtures/generic/https-only.yaml'],
+  version: 'latest',
+  mode: 'cloud',
+  files,
+});
+
+/** A source whose one file says it is `size` bytes (its text is a small fixture's). */
+function sourceOfSize(size: number): FileSource {
+  const path = 'fixtures/generic/https-only.yaml';
+  const text = readFileSync(path, 'utf8');
+  return { describe: 'test', read: () => Promise.resolve({ path, text, size }) };
+}
+
+describe('heap growth for big inputs', () => {
+  it('leaves small inputs to V8', async () => {
+    expect(await limitHeapGrowth(BIG_INPUT_BYTES - 1)).toBe(false);
+    await runCheck(options(sourceOfSize(1024)));
+    expect(heapGrowthLimited()).toBe(false);
+  });
+
+  it("keeps the user's own growth setting", async () => {
+    process.execArgv = [...execArgv, '--heap-growing-percent=80'];
+    expect(await limitHeapGrowth(BIG_INPUT_BYTES)).toBe(false);
+    expect(heapGrowthLimited()).toBe(false);
+  });
+
+  it('caps it once a check reads big inputs', async () => {
+    await runCheck(options(sourceOfSize(BIG_INPUT_BYTES)));
+    expect(heapGrowthLimited()).toBe(true);
+  });
+});
