@@ -22,6 +22,14 @@ function prev<T extends Bound>(x: T): T {
   return (typeof x === 'number' ? x - 1 : (x as bigint) - 1n) as T;
 }
 
+/**
+ * A short array built by push has room for 17 elements: a two-bound set kept that way takes ~180 bytes
+ * instead of ~64, and readers keep hundreds of thousands of them. Short results are copied to their size.
+ */
+function fitted<T extends Bound>(out: T[]): T[] {
+  return out.length <= 64 ? out.slice() : out;
+}
+
 /** Appends [lo, hi] to sorted bounds, merging it into the last interval when they overlap or touch. */
 function appendMerged<T extends Bound>(out: T[], lo: T, hi: T): void {
   const n = out.length;
@@ -43,7 +51,7 @@ function mergeRanges<T extends Bound>(list: (readonly [T, T])[]): T[] {
   list.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
   const out: T[] = [];
   for (const [lo, hi] of list) appendMerged(out, lo, hi);
-  return out;
+  return fitted(out);
 }
 
 function unionBounds<T extends Bound>(a: Bounds<T>, b: Bounds<T>): Bounds<T> {
@@ -61,7 +69,7 @@ function unionBounds<T extends Bound>(a: Bounds<T>, b: Bounds<T>): Bounds<T> {
       j += 2;
     }
   }
-  return out;
+  return fitted(out);
 }
 
 function intersectBounds<T extends Bound>(a: Bounds<T>, b: Bounds<T>): Bounds<T> {
@@ -76,7 +84,7 @@ function intersectBounds<T extends Bound>(a: Bounds<T>, b: Bounds<T>): Bounds<T>
     if (a[i + 1]! < b[j + 1]!) i += 2;
     else j += 2;
   }
-  return sameBounds(out, a) ? a : out;
+  return sameBounds(out, a) ? a : fitted(out);
 }
 
 /** Whether any of the flat [lo, hi, ...] intervals meets the bounds `b` (binary search per interval). */
@@ -133,7 +141,7 @@ function subtractBounds<T extends Bound>(a: Bounds<T>, b: Bounds<T>): Bounds<T> 
     }
     if (lo <= hi) out.push(lo, hi);
   }
-  return out;
+  return fitted(out);
 }
 
 function hasIn<T extends Bound>(b: Bounds<T>, value: T): boolean {
