@@ -6,7 +6,7 @@ import { mergeStartChunks } from './merge-start-chunks.mjs';
 import { readFile, rm } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import { builtinModules, createRequire } from 'node:module';
-import { dirname, relative, resolve } from 'node:path';
+import { dirname, relative, resolve, sep } from 'node:path';
 
 const require = createRequire(import.meta.url);
 
@@ -30,14 +30,18 @@ const common = {
 
 /**
  * @actions/core imports an HTTP client (and undici, ~400 kB) for OIDC tokens only. These packages have
- * no import-time effects the action relies on, so unused imports of them are dropped.
+ * no import-time effects the action relies on, so unused imports of them are dropped. So is core's job
+ * summary module, which the action replaces (src/action/sinks.ts): importing it reads `fs.promises`.
  */
 const sideEffectFree = {
   name: 'side-effect-free',
   setup(b) {
-    const filter = /^(@actions\/http-client|@actions\/exec|@actions\/io|undici|tunnel)(\/|$)/;
+    const filter =
+      /^(@actions\/http-client|@actions\/exec|@actions\/io|undici|tunnel)(\/|$)|^\.\/summary\.js$/;
+    const coreIndex = /[\\/]@actions[\\/]core[\\/]lib[\\/]core\.js$/;
     b.onResolve({ filter }, async (args) => {
       if (args.pluginData === 'side-effect-free') return undefined;
+      if (args.path === './summary.js' && !coreIndex.test(args.importer)) return undefined;
       const r = await b.resolve(args.path, {
         kind: args.kind,
         importer: args.importer,
@@ -110,13 +114,59 @@ const builtinsByRequire = {
     b.onResolve({ filter: /^[a-z_/:]+$/ }, (args) => {
       if (args.namespace === 'builtin-require') return { path: args.path, external: true };
       const name = args.path.replace(/^node:/, '');
-      // node:module stays an import: the banner imports it already, and its CommonJS wrapper was built
-      // differently in different checkouts (esbuild's node-mode flag), so the bundle didn't reproduce.
+      // node:module stays an import (the action's build gives it a stand-in, `lazyNodeModule`): its
+      // CommonJS wrapper was built differently in different checkouts (esbuild's node-mode flag), so the
+      // bundle didn't reproduce.
       if (!builtins.has(name) || name === 'module' || args.kind !== 'import-statement') return undefined;
       return { path: `node:${name}`, namespace: 'builtin-require' };
     });
     b.onLoad({ filter: /.*/, namespace: 'builtin-require' }, (args) => ({
       contents: `module.exports = require(${JSON.stringify(args.path)});`,
+      loader: 'js',
+    }));
+  },
+};
+
+/**
+ * The action's own code and @actions/core get `node:crypto` as src/action/start-crypto.ts: SHA-256 in
+ * JavaScript and random UUIDs from the kernel, instead of loading `node:crypto` (~5 ms of every run) for a
+ * comment key and a few output delimiters. A name the stand-in lacks fails the build; other packages
+ * (the GitHub client, the tool cache) keep the real module.
+ */
+const startCrypto = {
+  name: 'start-crypto',
+  setup(b) {
+    const shim = resolve('src/action/start-crypto.ts');
+    const ours = (importer) =>
+      importer.startsWith(resolve('src') + sep) ||
+      /[\\/]node_modules[\\/]@actions[\\/]core[\\/]lib[\\/][^\\/]+\.js$/.test(importer);
+    b.onResolve({ filter: /^(node:)?crypto$/ }, (args) =>
+      args.importer !== shim && ours(args.importer) ? { path: shim } : undefined,
+    );
+  },
+};
+
+/**
+ * The action's banner: the bundle requires built-in modules only (bundled packages' `require` calls), so
+ * `process.getBuiltinModule` serves them, instead of `createRequire(import.meta.url)` in every chunk of
+ * the start chunk, whose import of `node:module` and URL-to-path work cost ~1 ms per run.
+ */
+const ACTION_BANNER =
+  'const require = (id) => { const m = process.getBuiltinModule(id); if (m === undefined) throw new Error(`${id} is not a built-in module`); return m; };';
+
+/**
+ * `import { createRequire } from 'node:module'` (scripts/ajv-precompiled.ts, for the real Ajv) as a
+ * function that loads `node:module` on its first call: the import itself costs ~0.5 ms at start-up.
+ */
+const lazyNodeModule = {
+  name: 'lazy-node-module',
+  setup(b) {
+    b.onResolve({ filter: /^(node:)?module$/ }, (args) =>
+      args.kind === 'import-statement' ? { path: 'node:module', namespace: 'lazy-node-module' } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'lazy-node-module' }, () => ({
+      contents:
+        "export const createRequire = (...args) => process.getBuiltinModule('node:module').createRequire(...args);",
       loader: 'js',
     }));
   },
@@ -191,7 +241,17 @@ for (const [name, entry] of [
     splitting: true,
     chunkNames: `${name === 'cli' ? 'cli-chunks' : 'chunks'}/[name]-[hash]`,
     metafile: name === 'index',
-    plugins: [lazyImports, rawText, yamlDocument, sideEffectFree, builtinsByRequire, precompiledSchemas],
+    ...(name === 'index' ? { banner: { js: ACTION_BANNER } } : {}),
+    plugins: [
+      ...(name === 'index' ? [lazyNodeModule] : []),
+      lazyImports,
+      rawText,
+      yamlDocument,
+      sideEffectFree,
+      ...(name === 'index' ? [startCrypto] : []),
+      builtinsByRequire,
+      precompiledSchemas,
+    ],
   });
   // The action's start-up chunks as one file (scripts/merge-start-chunks.mjs says why).
   if (name === 'index') {
