@@ -175,6 +175,13 @@ describe('what a push run costs at start-up', () => {
     expect(loadedWith(/unacceptable kind of an object to dump/)).toEqual([]);
   });
 
+  it('compiles what only pull requests, schedules or a sarif input need when they need it: the comment and tracking-issue renderers, the SARIF writer, the comparison with the base', () => {
+    expect(loadedWith(/flows, per-policy results and the inputs/)).toEqual([]);
+    expect(loadedWith(/sarif-2\.1\.0/)).toEqual([]);
+    expect(loadedWith(/toISOString\(\)\.slice\(0,10\)/)).toEqual([]);
+    expect(loadedWith(/import\("\.\/(chunks\/)?run-drift-[A-Z0-9]+\.js"\)/)).not.toEqual([]);
+  });
+
   it('gives built-in modules to each importing module without a copy of their properties (~1,600 getters)', () => {
     expect(loadedWith(/=="function"\?(\w+):Object\.create\(\1\)/)).not.toEqual([]);
   });
