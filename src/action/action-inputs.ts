@@ -1,4 +1,4 @@
-import { getInput } from './runner-commands.js';
+import { getInput } from '@actions/core';
 import { SETTING_NAMES, type RawSettings } from './settings.js';
 
 /** The workflow's inputs for the shared settings; an empty input counts as not given. */

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { error, notice, setFailed, warning, writeLog, type AnnotationProperties } from './runner-commands.js';
+import { error, notice, setFailed, warning, type AnnotationProperties } from '@actions/core';
 import type { Annotation, AnnotationCounts, AnnotationLevel } from '../report/annotations.js';
 import { plainText } from '../report/escape.js';
 import { workflowLogText } from '../report/workflow-escape.js';
@@ -23,7 +23,7 @@ const EMIT: Record<AnnotationLevel, (m: string, p?: AnnotationProperties) => voi
 export class ActionLog {
   private readonly used: AnnotationCounts = { error: 0, warning: 0, notice: 0 };
 
-  constructor(private readonly write: (s: string) => void = writeLog) {}
+  constructor(private readonly write: (s: string) => void = (s) => process.stdout.write(s)) {}
 
   info(text: string): void {
     this.write(`${workflowLogText(inputWording(text))}\n`);

@@ -1,5 +1,5 @@
 // The GitHub Action's entry (bundled into dist/index.js).
-import { setFailed, warning } from './runner-commands.js';
+import { setFailed, warning } from '@actions/core';
 import { plainText } from '../report/escape.js';
 import { runAction } from './run-action.js';
 

@@ -1,6 +1,6 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { info } from './runner-commands.js';
+import { info } from '@actions/core';
 import { digestMismatch, remoteCatalogSpec, sha256Hex, type RemoteCatalogSpec } from '../catalog/index.js';
 import { UsageError } from '../check/usage-error.js';
 import { plainText } from '../report/escape.js';

@@ -1,6 +1,6 @@
 import { inputTexts } from '../check/input-texts.js';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { setOutput } from './runner-commands.js';
+import { setOutput } from '@actions/core';
 import { CatalogUsageError } from '../catalog/index.js';
 import { UsageError } from '../check/usage-error.js';
 import { commentKey } from '../github/comment-marker.js';

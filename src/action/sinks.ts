@@ -1,7 +1,7 @@
 import { accessSync, appendFileSync, constants, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setOutput } from './runner-commands.js';
+import { setOutput } from '@actions/core';
 import {
   capAnnotations,
   flowAnnotations,
