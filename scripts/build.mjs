@@ -143,25 +143,6 @@ const builtinsByRequire = (viaPrototype) => ({
 });
 
 /**
- * The action's own code and @actions/core get `node:crypto` as src/action/start-crypto.ts: SHA-256 in
- * JavaScript and random UUIDs from the kernel, instead of loading `node:crypto` (~5 ms of every run) for a
- * comment key and a few output delimiters. A name the stand-in lacks fails the build; other packages
- * (the GitHub client, the tool cache) keep the real module.
- */
-const startCrypto = {
-  name: 'start-crypto',
-  setup(b) {
-    const shim = resolve('src/action/start-crypto.ts');
-    const ours = (importer) =>
-      importer.startsWith(resolve('src') + sep) ||
-      /[\\/]node_modules[\\/]@actions[\\/]core[\\/]lib[\\/][^\\/]+\.js$/.test(importer);
-    b.onResolve({ filter: /^(node:)?crypto$/ }, (args) =>
-      args.importer !== shim && ours(args.importer) ? { path: shim } : undefined,
-    );
-  },
-};
-
-/**
  * The action's banner: the bundle requires built-in modules only (bundled packages' `require` calls), so
  * `process.getBuiltinModule` serves them, instead of `createRequire(import.meta.url)` in every chunk of
  * the start chunk, whose import of `node:module` and URL-to-path work cost ~1 ms per run.
@@ -307,7 +288,6 @@ for (const [name, entry] of [
       rawText,
       yamlDocument,
       sideEffectFree,
-      ...(name === 'index' ? [startCrypto] : []),
       builtinsByRequire(name === 'index'),
       ...(name === 'index'
         ? [

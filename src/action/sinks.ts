@@ -1,7 +1,7 @@
-import { accessSync, appendFileSync, constants, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setOutput } from '@actions/core';
+import { setOutput, summary } from '@actions/core';
 import {
   capAnnotations,
   flowAnnotations,
@@ -93,31 +93,14 @@ export async function writeJobSummary(
     }),
     notes,
   );
-  appendJobSummary(markdown);
+  await summary.addRaw(markdown).write();
   return true;
 }
 
 /** The summary of a run that could not check, so that the failure is explained where people look. */
 export async function writeCouldNotRunSummary(markdown: string): Promise<void> {
   if (!process.env.GITHUB_STEP_SUMMARY) return;
-  appendJobSummary(markdown);
-}
-
-/**
- * Appends to the job summary file as @actions/core's `summary.addRaw(markdown).write()` does (same
- * checks, same errors), but synchronously: importing that module reads `fs.promises`, which loads
- * readline and the REPL history (~1 ms of every start).
- */
-function appendJobSummary(markdown: string): void {
-  const path = process.env.GITHUB_STEP_SUMMARY!;
-  try {
-    accessSync(path, constants.R_OK | constants.W_OK);
-  } catch {
-    throw new Error(
-      `Unable to access summary file: '${path}'. Check if the file has correct read/write permissions.`,
-    );
-  }
-  appendFileSync(path, markdown, 'utf8');
+  await summary.addRaw(markdown).write();
 }
 
 export function setVerdictOutputs(outcome: Outcome, reportPath: string | undefined): void {

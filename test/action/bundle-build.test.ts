@@ -1,8 +1,7 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { BUNDLE, NODE, removeRunDirectories, runnerEnvironment } from './run-bundle.js';
@@ -143,24 +142,6 @@ await import(${JSON.stringify(pathToFileURL(BUNDLE).href)});`;
   }
 }
 
-/**
- * What a push run loads beyond importing an empty ES module file under the same Node (whose module loader
- * uses some, e.g. fs.promises on Node 20).
- */
-function builtinsAddedByPushRun(): string[] {
-  const dir = mkdtempSync(join(tmpdir(), 'rsfc-empty-'));
-  try {
-    writeFileSync(join(dir, 'empty.mjs'), '');
-    const code = `await import(${JSON.stringify(pathToFileURL(join(dir, 'empty.mjs')).href)});
-process.stderr.write(JSON.stringify(process.moduleLoadList));`;
-    const r = spawnSync(NODE, ['--input-type=module', '-e', code], { encoding: 'utf8' });
-    const empty = new Set((JSON.parse(r.stderr) as string[]).map((m) => m.replace(/^NativeModule /, '')));
-    return builtinsLoadedByPushRun().filter((m) => !empty.has(m));
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
 describe('what a push run costs at start-up', () => {
   it('loads the entry and one start chunk (each module file costs ~0.2 ms to resolve and compile)', () => {
     expect([...startFiles().keys()]).toEqual([
@@ -194,14 +175,5 @@ describe('what a push run costs at start-up', () => {
     const loaded = builtinsLoadedByPushRun();
     expect(loaded).toContain('fs');
     expect(loaded).not.toContain('child_process');
-  });
-
-  it('does not load node:crypto (~5 ms), fs.promises with readline (~1 ms) or node:module', () => {
-    const loaded = builtinsAddedByPushRun();
-    expect(loaded).toContain('os');
-    expect(loaded.filter((m) => /crypto/.test(m))).toEqual([]);
-    expect(loaded).not.toContain('internal/fs/promises');
-    expect(loaded).not.toContain('internal/readline/interface');
-    expect(loaded).not.toContain('module');
   });
 });
