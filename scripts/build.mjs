@@ -13,7 +13,7 @@ import {
 import { readFile, rm } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import { builtinModules, createRequire } from 'node:module';
-import { dirname, relative, resolve, sep } from 'node:path';
+import { dirname, relative, resolve } from 'node:path';
 
 const require = createRequire(import.meta.url);
 
