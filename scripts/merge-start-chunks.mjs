@@ -9,6 +9,15 @@ import { basename, dirname, join, relative, resolve } from 'node:path';
 
 const IMPORT = /import\s*(?:\{([^}]*)\}\s*from\s*)?"(\.\.?\/[^"]+\.js)"/g;
 
+const keepDynamicImports = {
+  name: 'keep-dynamic-imports',
+  setup(b) {
+    b.onResolve({ filter: /.*/ }, (args) =>
+      args.kind === 'dynamic-import' ? { path: args.path, external: true } : undefined,
+    );
+  },
+};
+
 /**
  * Merges the static closure of `entry` (a path as the metafile names it) into `<dir>/start-<hash>.js`
  * and points every output's imports of those chunks at it, under the names the merged file exports.
@@ -50,6 +59,8 @@ export async function mergeStartChunks(metafile, entry, options) {
   const result = await build({
     ...options,
     stdin: { contents, resolveDir: resolve(dir), sourcefile: 'start-chunks.js' },
+    // The chunks a start chunk loads on demand stay chunks of their own (the merged file sits beside them).
+    plugins: [keepDynamicImports],
     bundle: true,
     splitting: false,
     write: false,

@@ -2,7 +2,6 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { FileSource } from '../check/file-source.js';
 import { runCheck, type CheckOptions, type CheckResult } from '../check/run-check.js';
-import { runDriftCheck } from '../check/run-drift.js';
 import { UsageError } from '../check/usage-error.js';
 import type { Drift } from '../drift/compare.js';
 import { baseRevision } from '../github/base-revision.js';
@@ -246,6 +245,8 @@ export async function checkWithBaseline(
     info.push(`Not compared with ${baseline.describe}: ${error}.`);
     return { check: await runCheck(options), drift: { baseline, flows: [] }, baseline: { info } };
   }
+  // Loaded only with a base to compare with (drift, rule identities): a push run doesn't compile them.
+  const { runDriftCheck } = await import('../check/run-drift.js');
   const { head, drift } = await runDriftCheck(options, { ref: p.ref, files, options: differences });
   info.unshift(`Compared with ${drift.baseline.describe}, ${p.how()}.`);
   const baseSha = drift.baseline.commit;

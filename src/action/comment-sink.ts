@@ -10,8 +10,11 @@ export interface CommentRequest {
   key: string;
   /** Whether the check failed (a failing verdict, or a check that could not run). */
   failed: boolean;
-  /** The body after the marker, within `maxChars`; `footer` (plain text) names the run. */
-  render: (maxChars: number, footer: string | undefined) => string;
+  /**
+   * The body after the marker, within `maxChars`; `footer` (plain text) names the run. Called only when
+   * there is a comment to write, so it may load its renderer then.
+   */
+  render: (maxChars: number, footer: string | undefined) => string | Promise<string>;
   run: RunInfo;
   log: ActionLog;
   eventName: string;
@@ -31,7 +34,7 @@ export async function postComment(r: CommentRequest): Promise<number | undefined
   const marker = commentMarker(r.key);
   const { GITHUB_COMMENT_MAX_CHARS, postStickyComment } = await import('../github/sticky-comment.js');
   const footer = r.run.label ? `Updated by ${r.run.label}.` : undefined;
-  const body = `${marker}\n${r.render(GITHUB_COMMENT_MAX_CHARS - marker.length - 1, footer)}`;
+  const body = `${marker}\n${await r.render(GITHUB_COMMENT_MAX_CHARS - marker.length - 1, footer)}`;
   const result = await postStickyComment({
     token: r.token,
     key: r.key,

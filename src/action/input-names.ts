@@ -52,13 +52,28 @@ const DATA_KEYS = new Set([
   'overlay',
 ]);
 
-/** A copy of a report (or any JSON value) with the messages in it worded for action users. */
+/**
+ * A report (or any JSON value) with the messages in it worded for action users. Parts with nothing to
+ * reword are the input's own (a push run's report is walked at every start: copying all of it cost
+ * ~1 ms); the input is never changed.
+ */
 export function reportInputWording<T>(value: T, key?: string): T {
   if (key !== undefined && DATA_KEYS.has(key)) return value;
   if (typeof value === 'string') return inputWording(value) as T;
-  if (Array.isArray(value)) return value.map((v) => reportInputWording(v)) as T;
-  if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, reportInputWording(v, k)])) as T;
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) {
+    let copy: unknown[] | undefined;
+    value.forEach((v: unknown, i) => {
+      const worded = reportInputWording(v);
+      if (worded !== v) (copy ??= [...value])[i] = worded;
+    });
+    return (copy ?? value) as T;
   }
-  return value;
+  const object = value as Record<string, unknown>;
+  let copy: Record<string, unknown> | undefined;
+  for (const [k, v] of Object.entries(object)) {
+    const worded = reportInputWording(v, k);
+    if (worded !== v) (copy ??= { ...object })[k] = worded;
+  }
+  return (copy ?? value) as T;
 }

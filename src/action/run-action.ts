@@ -5,7 +5,6 @@ import { CatalogUsageError } from '../catalog/index.js';
 import { UsageError } from '../check/usage-error.js';
 import { commentKey } from '../github/comment-marker.js';
 import { InputError } from '../input/input-error.js';
-import { renderComment } from '../report/comment-report.js';
 import { buildJsonReport, type JsonReport } from '../report/json-report.js';
 import { renderText } from '../report/text-report.js';
 import { ActionLog } from './action-log.js';
@@ -32,7 +31,6 @@ import { sourceWarning } from './source-warning.js';
 import { postTrackingIssue } from './tracking-issue-sink.js';
 import { assertInWorkspace, resolveConfigFiles } from './workspace-files.js';
 import { remediate } from '../remediate/remediate.js';
-import { renderSarif } from '../report/sarif.js';
 import { mkdirSync, writeFileSync } from 'node:fs';
 
 /** Exit status for bad input, as the CLI's. */
@@ -215,7 +213,9 @@ export async function runAction(
   await guard(log, 'Setting outputs', () => setVerdictOutputs(outcome, reportPath));
   const sarif = settings.sarif;
   if (sarif) {
-    await guard(log, 'Writing the SARIF log', () => {
+    await guard(log, 'Writing the SARIF log', async () => {
+      // Loaded only when asked for, like the comment's renderer: a run without them doesn't compile them.
+      const { renderSarif } = await import('../report/sarif.js');
       assertInWorkspace(root, sarif, 'sarif');
       mkdirSync(dirname(resolve(root, sarif)), { recursive: true });
       writeFileSync(
@@ -233,8 +233,9 @@ export async function runAction(
       token: readToken(),
       key,
       failed: !outcome.passed,
-      render: (maxChars, footer) =>
-        insertNotes(
+      render: async (maxChars, footer) => {
+        const { renderComment } = await import('../report/comment-report.js');
+        return insertNotes(
           renderComment(report, {
             passed: outcome.passed,
             failingCount: outcome.failingCount,
@@ -245,7 +246,8 @@ export async function runAction(
             ruleUrl,
           }),
           notes,
-        ),
+        );
+      },
       run: runInfo(env),
       log,
       eventName: env.GITHUB_EVENT_NAME ?? '',

@@ -3,7 +3,6 @@ import type { ActionLog } from './action-log.js';
 import type { Outcome } from './outcome.js';
 import type { RunInfo } from './run-info.js';
 import type { TrackingIssueMode } from './settings.js';
-import { trackingIssueText } from './tracking-issue-body.js';
 
 /** Runs with no pull request that check over time. */
 export const TRACKING_EVENTS: ReadonlySet<string> = new Set(['schedule', 'workflow_dispatch']);
@@ -33,6 +32,7 @@ export async function postTrackingIssue(r: TrackingRequest): Promise<number | un
     r.log.info('No tracking issue: no github-token.');
     return undefined;
   }
+  const { trackingIssueText } = await import('./tracking-issue-body.js');
   const text = trackingIssueText(r.report, {
     key: r.key,
     failingCount: r.outcome.failingCount,

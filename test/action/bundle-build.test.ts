@@ -31,6 +31,39 @@ describe('the action bundle', () => {
   });
 });
 
+describe('the deferred files (dist/deferred, required on first use)', () => {
+  const named = () =>
+    [...startFiles().values()].flatMap((text) =>
+      [...text.matchAll(/\("([a-z-.]+\.cjs)"\)/g)].map((m) => m[1]!),
+    );
+
+  it('exist for every name the start files load them by, and load', () => {
+    const names = named();
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'catalog-remotespark.schema.cjs',
+        'catalog-overlay.schema.cjs',
+        'schemas-action-config.schema.cjs',
+        'jsonc-parser.cjs',
+        'js-yaml.cjs',
+      ]),
+    );
+    const load = createRequire(import.meta.url);
+    for (const name of names) expect(load(`../../dist/deferred/${name}`), name).toBeDefined();
+  });
+
+  it('hold validators that work as the inline ones did', () => {
+    const load = createRequire(import.meta.url);
+    const validate = load('../../dist/deferred/schemas-action-config.schema.cjs') as {
+      (data: unknown): boolean;
+      errors?: { instancePath: string; keyword: string }[];
+    };
+    expect(validate({ mode: 'cloud' })).toBe(true);
+    expect(validate({ mode: 'moon' })).toBe(false);
+    expect(validate.errors?.[0]).toMatchObject({ instancePath: '/mode', keyword: 'enum' });
+  });
+});
+
 describe('the committed bundles', () => {
   it('name only files that exist, statically or on demand (the CLI and the action share no chunk file)', () => {
     const missing: string[] = [];
@@ -115,6 +148,23 @@ describe('what a push run costs at start-up', () => {
       'dist/index.js',
       expect.stringMatching(/^dist\/chunks\/start-[0-9A-F]{8}\.js$/),
     ]);
+  });
+
+  it('compiles no code a push run with a YAML config never calls: validators of a custom catalog, an overlay or the repo config file, the JSON parser, the YAML dumper', () => {
+    expect(loadedWith(/schemaPath/)).toEqual([]);
+    expect(loadedWith(/CloseBraceExpected/)).toEqual([]);
+    expect(loadedWith(/unacceptable kind of an object to dump/)).toEqual([]);
+  });
+
+  it('compiles what only pull requests, schedules or a sarif input need when they need it: the comment and tracking-issue renderers, the SARIF writer, the comparison with the base', () => {
+    expect(loadedWith(/flows, per-policy results and the inputs/)).toEqual([]);
+    expect(loadedWith(/sarif-2\.1\.0/)).toEqual([]);
+    expect(loadedWith(/toISOString\(\)\.slice\(0,10\)/)).toEqual([]);
+    expect(loadedWith(/import\("\.\/(chunks\/)?run-drift-[A-Z0-9]+\.js"\)/)).not.toEqual([]);
+  });
+
+  it('gives built-in modules to each importing module without a copy of their properties (~1,600 getters)', () => {
+    expect(loadedWith(/=="function"\?(\w+):Object\.create\(\1\)/)).not.toEqual([]);
   });
 
   it('never calls localeCompare on the way (its first call loads ICU collation, ~6 ms)', () => {

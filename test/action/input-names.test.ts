@@ -67,6 +67,15 @@ describe('reportInputWording', () => {
     inputs: [{ path: 'x', policies: ['--mode'] }],
   };
 
+  it('shares what has nothing to reword, and copies the way down to what it rewords', () => {
+    const shown = reportInputWording(report);
+    expect(shown).not.toBe(report);
+    expect(shown.flows[0]!.rule).toBe(report.flows[0]!.rule);
+    expect(shown.flows[0]!.results[0]).not.toBe(report.flows[0]!.results[0]);
+    const plain = { flows: [{ detail: 'no flag here', rule: { name: 'a' } }] };
+    expect(reportInputWording(plain)).toBe(plain);
+  });
+
   it('rewords messages, keeps config names and paths as written, and leaves the original alone', () => {
     const before = JSON.stringify(report);
     const shown = reportInputWording(report);
