@@ -73,19 +73,6 @@ export interface ReadHooks {
   header?: HeaderHook;
 }
 
-/**
- * Told of the tables at a scope's top level as they are read (stream-rules.ts reads policies into rules as
- * their entries close). `owner`: the root block (the file's top level), `config global`, or a VDOM's entry.
- */
-export interface TreeWatch {
-  /** `config <path>` at the owner's top level, before the tree opens it. */
-  opened(owner: Block | Entry, path: string): void;
-  /** `edit`, `delete`, `purge`, `move` or `rename` in such a table, before the tree applies it. */
-  changes(owner: Block | Entry, table: Block, verb: string, name: string | undefined): void;
-  /** An entry of such a table closed; true when the watcher took it out of the table. */
-  closed(owner: Block | Entry, table: Block, entry: Entry): boolean;
-}
-
 /** Blocks that hold a scope: `config vdom` (whose entries are VDOMs) and `config global`. */
 const SCOPE_PATHS = new Set(['vdom', 'global']);
 
@@ -109,8 +96,6 @@ interface Frame {
   scopeLevel: boolean;
   /** The settings kept here (undefined: all). */
   kept: Keys;
-  /** For a table at a scope's top level and its entries: the scope's owner (see TreeWatch). */
-  owner: Block | Entry | undefined;
 }
 
 function quoteName(name: string): string {
@@ -150,9 +135,8 @@ export function readConfigTree(
   pieces: Iterable<string>,
   keptKeys: KeptKeys | null = KEPT_KEYS,
   also?: ReadHooks,
-  watch?: TreeWatch,
 ): Block {
-  const builder = new TreeBuilder(path, keptKeys, watch);
+  const builder = new TreeBuilder(path, keptKeys);
   const seen = also?.statement;
   const last = tokenizePieces(
     path,
@@ -180,7 +164,6 @@ class TreeBuilder {
   constructor(
     private readonly path: string,
     private readonly keptKeys: KeptKeys | null,
-    private readonly watch?: TreeWatch,
   ) {}
 
   private fail(line: number, message: string): never {
@@ -250,10 +233,7 @@ class TreeBuilder {
 
   private pop(): void {
     const f = this.stack.pop()!;
-    if (f.kind !== 'entry' || !f.node) return;
-    const entry = f.node as Entry;
-    if (f.owner && this.watch?.closed(f.owner, this.top()!.node as Block, entry)) return;
-    entry.settings.compact();
+    if (f.kind === 'entry' && f.node) f.node.settings.compact();
   }
 
   statement(s: Statement): void {
@@ -300,7 +280,7 @@ class TreeBuilder {
       case 'purge':
       case 'move':
       case 'rename':
-        return this.tableCommand(s, verb, this.tableOf(s, verb), this.top()!.owner);
+        return this.tableCommand(s, verb, this.tableOf(s, verb));
       default:
         if (!this.top() && isPromptLine(s.words)) return;
         this.fail(s.line, `unknown command ${quoteName(verb)}; expected ${COMMANDS}`);
@@ -316,8 +296,6 @@ class TreeBuilder {
     const blocks = t ? t.node?.blockMap() : this.root.blocks;
     const scopeLevel = t ? t.scopeLevel : true;
     const scope = !t && SCOPE_PATHS.has(blockPath);
-    const owner = scopeLevel ? (t ? t.node : this.root) : undefined;
-    if (owner) this.watch?.opened(owner, blockPath);
     const read = blocks !== undefined && (!scopeLevel || scope || READ_PATHS.has(blockPath));
     // A scope-level table keeps the settings the reader uses; nested blocks and scopes keep all.
     const kept = this.keptKeys !== null && scopeLevel && !scope ? this.keptKeys.get(blockPath) : undefined;
@@ -336,7 +314,6 @@ class TreeBuilder {
       name: blockPath,
       scopeLevel: scope && blockPath === 'global',
       kept: node?.kept,
-      owner: node ? owner : undefined,
     });
   }
 
@@ -349,8 +326,6 @@ class TreeBuilder {
       );
     }
     const name = s.words[1]!;
-    const parent = this.top()!;
-    if (parent.owner) this.watch?.changes(parent.owner, table!, 'edit', name);
     let entry: Entry | undefined;
     if (table) {
       entry = table.entries.get(name);
@@ -360,6 +335,7 @@ class TreeBuilder {
         table.entries.set(own, entry);
       }
     }
+    const parent = this.top()!;
     this.stack.push({
       kind: 'entry',
       node: entry,
@@ -368,7 +344,6 @@ class TreeBuilder {
       // The entries of the top-level "config vdom" are VDOMs: their blocks are scope-level.
       scopeLevel: this.stack.length === 1 && parent.kind === 'block' && parent.name === 'vdom',
       kept: table?.kept,
-      owner: parent.owner,
     });
   }
 
@@ -407,14 +382,8 @@ class TreeBuilder {
     else settings.put(this.intern(key!), s.line, values);
   }
 
-  private tableCommand(
-    s: Statement,
-    verb: string,
-    table: Block | undefined,
-    owner: Block | Entry | undefined,
-  ): void {
+  private tableCommand(s: Statement, verb: string, table: Block | undefined): void {
     const w = s.words;
-    if (owner && table) this.watch?.changes(owner, table, verb, w[1]);
     if (verb === 'purge') {
       if (table) table.entries = new Map();
       return;

@@ -125,18 +125,15 @@ export const FIX_PREFIX = 'remotespark-';
 
 /** The scope's facts for the fix writer; called before the reader releases the scope's entries. */
 export function scopeFacts(scope: Scope, recorder: LayoutRecorder): ScopeFacts {
-  const facts = objectFacts(scope, recorder);
-  for (const e of scope.blocks.get(POLICY)?.entries.values() ?? []) notePolicy(facts, e);
-  return policiesNoted(facts, scope);
-}
-
-/**
- * A scope's facts but those of its `firewall policy` entries, which notePolicy adds one by one (in table
- * order, before the reader releases each) and policiesNoted completes; called before the reader releases
- * the scope's objects.
- */
-export function objectFacts(scope: Scope, recorder: LayoutRecorder): ScopeFacts {
   const settings = scope.blocks.get('system settings');
+  const natTo = new Set<string>();
+  const policyNames: Names[] = [];
+  for (const e of scope.blocks.get(POLICY)?.entries.values() ?? []) {
+    const srcaddr = e.first('srcaddr-negate') !== 'enable' ? names(e.raw('srcaddr')) : undefined;
+    policyNames.push(names(e.raw('srcintf')), names(e.raw('dstintf')), srcaddr);
+    if (e.first('action') === 'accept' && e.first('status') !== 'disable' && e.first('nat') === 'enable')
+      natTo.add([...(e.get('dstintf')?.values ?? [])].sort().join('\n'));
+  }
   const taken = { address: new Set<string>(), service: new Set<string>() };
   for (const [kind, tables] of [
     ['address', ADDRESS_NAMESPACE],
@@ -152,9 +149,9 @@ export function objectFacts(scope: Scope, recorder: LayoutRecorder): ScopeFacts 
     vdom: scope.vdom,
     consolidatedMode: settings !== undefined && enabled(settings, 'consolidated-firewall-mode'),
     ngfwPolicyBased: settings !== undefined && valueOf(settings, 'ngfw-mode') === 'policy-based',
-    freeId: 1,
-    natTo: new Set<string>(),
-    policyNames: [],
+    freeId: firstFreePolicyId(scope),
+    natTo,
+    policyNames,
     taken,
     addresses: {
       ipv4: addressFacts(scope, 'firewall address', 'ipv4', recorder),
@@ -162,20 +159,4 @@ export function objectFacts(scope: Scope, recorder: LayoutRecorder): ScopeFacts 
     },
     services: serviceFacts(scope),
   };
-}
-
-/** Adds one `firewall policy` entry to the facts (its names, NAT, id). */
-export function notePolicy(facts: ScopeFacts, e: Entry): void {
-  const srcaddr = e.first('srcaddr-negate') !== 'enable' ? names(e.raw('srcaddr')) : undefined;
-  facts.policyNames.push(names(e.raw('srcintf')), names(e.raw('dstintf')), srcaddr);
-  if (e.first('action') === 'accept' && e.first('status') !== 'disable' && e.first('nat') === 'enable')
-    facts.natTo.add([...(e.get('dstintf')?.values ?? [])].sort().join('\n'));
-  const n = Number(e.name);
-  if (Number.isInteger(n) && n >= facts.freeId) facts.freeId = n + 1;
-}
-
-/** The facts once every `firewall policy` entry is noted: the first free id counts the other tables too. */
-export function policiesNoted(facts: ScopeFacts, scope: Scope): ScopeFacts {
-  facts.freeId = Math.max(facts.freeId, firstFreePolicyId(scope));
-  return facts;
 }

@@ -9,7 +9,7 @@ import { enabled, tableOf, valueOf, type Scope } from './scopes.js';
 import { ServiceBook } from './services.js';
 import { fortigateFormat } from './detect.js';
 import { ReadLog } from './read-log.js';
-import { scopeZones, type ScopeZones } from './zone-facts.js';
+import { scopeZones } from './zone-facts.js';
 import { PROFILE_KEYS } from './read-keys.js';
 
 export const FORMAT_ID = fortigateFormat.id;
@@ -34,171 +34,131 @@ const TABLE_PATHS: Record<TableKind, string> = {
  *   every VDOM's list: https://community.fortinet.com/t5/Support-Forum/Sequence-number-Seq-field-where-is-it/td-p/14208).
  */
 export function buildScopePolicy(scope: Scope): Policy {
-  const build = new ScopePolicyBuild(scope);
-  for (const entry of build.policyTable?.entries.values() ?? []) build.policy(entry);
-  return build.finish();
-}
+  const log = new ReadLog(scope.path);
+  const zones = scopeZones(scope);
+  const v4 = new AddressBook(scope, 'ipv4', log);
+  const v6 = new AddressBook(scope, 'ipv6', log);
+  const services = new ServiceBook(scope, log);
+  v4.checkAll();
+  v6.checkAll();
+  services.checkAll();
 
-/**
- * The steps of buildScopePolicy, so that `firewall policy` entries can be read into rules as the file
- * streams by (stream-rules.ts) with the same results: the constructor reads the objects, zones and ACLs,
- * `policy` reads one `config firewall policy` entry (in table order), `finish` the rest.
- */
-export class ScopePolicyBuild {
-  private readonly log: ReadLog;
-  private readonly zones: ScopeZones;
-  private readonly builder: RuleBuilder;
-  private readonly consolidatedMode: boolean;
-  private readonly ngfwPolicyBased: boolean;
-  private readonly malformedLines: number[] = [];
-  private readonly notes: string[] = [];
-  private readonly rules: Rule[] = [];
-  private withProfiles = 0;
-  /** The table `policy` reads entries of, undefined when `finish` reads it (consolidated mode). */
-  readonly policyTable: Block | undefined;
+  const settings = scope.blocks.get('system settings');
+  const consolidatedMode = settings !== undefined && enabled(settings, 'consolidated-firewall-mode');
+  const ngfwPolicyBased = settings !== undefined && valueOf(settings, 'ngfw-mode') === 'policy-based';
+  const malformedLines: number[] = [];
+  const builder = new RuleBuilder({
+    scope,
+    v4,
+    v6,
+    services,
+    ngfwPolicyBased,
+    malformedLines,
+    zones,
+    log,
+  });
+  const notes: string[] = [];
 
-  constructor(private readonly scope: Scope) {
-    const log = (this.log = new ReadLog(scope.path));
-    const zones = (this.zones = scopeZones(scope));
-    const v4 = new AddressBook(scope, 'ipv4', log);
-    const v6 = new AddressBook(scope, 'ipv6', log);
-    const services = new ServiceBook(scope, log);
-    v4.checkAll();
-    v6.checkAll();
-    services.checkAll();
-
-    const settings = scope.blocks.get('system settings');
-    this.consolidatedMode = settings !== undefined && enabled(settings, 'consolidated-firewall-mode');
-    this.ngfwPolicyBased = settings !== undefined && valueOf(settings, 'ngfw-mode') === 'policy-based';
-    this.builder = new RuleBuilder({
-      scope,
-      v4,
-      v6,
-      services,
-      ngfwPolicyBased: this.ngfwPolicyBased,
-      malformedLines: this.malformedLines,
-      zones,
-      log,
-    });
-    this.add('acl');
-    this.add('acl6');
-    if (this.consolidatedMode) this.add('consolidated policy');
-    else this.policyTable = this.table('policy');
-  }
-
-  private table(kind: TableKind): Block | undefined {
-    return this.scope.blocks.get(TABLE_PATHS[kind]);
-  }
-
-  private entry(entry: Entry, kind: TableKind, extra: readonly UnknownPart[]): void {
-    const rule = this.builder.build(entry, kind, extra);
-    this.rules.push(rule);
-    if (rule.action === 'allow' && hasProfiles(entry)) this.withProfiles++;
-    // The rule holds what the check needs of the entry.
-    entry.release();
-  }
-
-  private add(kind: TableKind, extra: readonly UnknownPart[] = []): void {
-    for (const entry of this.table(kind)?.entries.values() ?? []) this.entry(entry, kind, extra);
-  }
-
-  /** The next entry of `config firewall policy` (outside consolidated mode), as a rule. */
-  policy(entry: Entry): void {
-    this.entry(entry, 'policy', []);
-  }
-
-  private inactive(kind: TableKind, why: string): UnknownPart[] {
-    const block = this.table(kind);
+  const table = (kind: TableKind): Block | undefined => scope.blocks.get(TABLE_PATHS[kind]);
+  const rules: Rule[] = [];
+  let withProfiles = 0;
+  const add = (kind: TableKind, extra: readonly UnknownPart[] = []) => {
+    for (const entry of table(kind)?.entries.values() ?? []) {
+      const rule = builder.build(entry, kind, extra);
+      rules.push(rule);
+      if (rule.action === 'allow' && hasProfiles(entry)) withProfiles++;
+      // The rule holds what the check needs of the entry.
+      entry.release();
+    }
+  };
+  const inactive = (kind: TableKind, why: string): UnknownPart[] => {
+    const block = table(kind);
     if (!block || block.entries.size === 0) return [];
-    this.notes.push(
+    notes.push(
       `config ${TABLE_PATHS[kind]} (line ${block.line}) ${why}; its policies are kept as undecidable`,
     );
     return [
-      {
-        reason: `config ${TABLE_PATHS[kind]} ${why}`,
-        location: { path: this.scope.path, line: block.line },
-      },
+      { reason: `config ${TABLE_PATHS[kind]} ${why}`, location: { path: scope.path, line: block.line } },
     ];
+  };
+
+  add('acl');
+  add('acl6');
+  if (consolidatedMode) {
+    add('consolidated policy');
+    const why = 'is not used while consolidated-firewall-mode is enabled';
+    add('policy', inactive('policy', why));
+    add('policy6', inactive('policy6', why));
+  } else {
+    add('policy');
+    add('policy6');
+    add(
+      'consolidated policy',
+      inactive('consolidated policy', 'is used only with consolidated-firewall-mode enabled'),
+    );
   }
 
-  finish(): Policy {
-    const { scope, log, zones, rules, notes, malformedLines, withProfiles } = this;
-    if (this.consolidatedMode) {
-      const why = 'is not used while consolidated-firewall-mode is enabled';
-      this.add('policy', this.inactive('policy', why));
-      this.add('policy6', this.inactive('policy6', why));
-    } else {
-      this.add('policy6');
-      this.add(
-        'consolidated policy',
-        this.inactive('consolidated policy', 'is used only with consolidated-firewall-mode enabled'),
-      );
-    }
-
-    const { egress, note } = egressOf(scope);
-    notes.unshift(note);
-    const assumed = log.assumedNote();
-    if (assumed) notes.push(assumed);
-    if (zones.incomplete) {
-      // A trimmed export: the names its policies and routes use are real, others may exist too.
-      for (const r of rules) for (const z of [r.sourceZones, r.destinationZones]) namesOf(z, zones.known);
-      if (egress !== 'unknown') namesOf(egress, zones.known);
-      notes.push(
-        'the export has no config system interface, so the device may have interfaces and zones it does not show',
-      );
-    }
-    if (scope.vdom !== undefined && scope.blocks.size === 0) {
-      notes.push(
-        `the export declares VDOM ${JSON.stringify(scope.vdom)} but holds none of its configuration`,
-      );
-    }
-    if (rules.length === 0) notes.push('no firewall policies: the implicit deny decides all traffic');
-    if (this.ngfwPolicyBased) {
-      notes.push(
-        'NGFW policy-based mode: security policies (config firewall security-policy) are not modelled, so accept policies only "may" match',
-      );
-    }
-    if (withProfiles > 0) {
-      notes.push(
-        `${withProfiles} accept ${withProfiles === 1 ? 'policy applies' : 'policies apply'} security profiles (application control, web or DNS filter, IPS, antivirus), which can still block traffic the policy accepts; they are not modelled`,
-      );
-    }
-    const proxy = tableOf(scope, 'firewall proxy-policy');
-    if (proxy && proxy.entries.size > 0) {
-      notes.push(
-        `explicit web proxy policies (config firewall proxy-policy, line ${proxy.line}) are not evaluated: they apply only to clients set up to use the FortiGate's web proxy`,
-      );
-    }
-    if (malformedLines.length > 0) {
-      notes.push(
-        `values with malformed quoting at line${malformedLines.length > 1 ? 's' : ''} ${[...new Set(malformedLines)].join(', ')} can't be read; the rules using them are undecidable`,
-      );
-    }
-
-    const firstTable = (['policy', 'policy6', 'consolidated policy'] as TableKind[])
-      .map((k) => this.table(k))
-      .find((b) => b !== undefined);
-    const defaultLine = firstTable?.line ?? scope.line;
-    return {
-      format: FORMAT_ID,
-      paths: [scope.path],
-      ...(scope.vdom !== undefined ? { name: scope.vdom } : {}),
-      rules,
-      default: {
-        action: 'deny',
-        name: 'implicit deny',
-        ...(defaultLine !== undefined ? { location: { path: scope.path, line: defaultLine } } : {}),
-      },
-      egressZones: egress,
-      zones: {
-        known: [...zones.known],
-        incomplete: zones.incomplete,
-        ...(zones.subnets.length ? { subnets: zones.subnets } : {}),
-      },
-      ...(log.warnings().length ? { warnings: log.warnings() } : {}),
-      notes,
-    };
+  const { egress, note } = egressOf(scope);
+  notes.unshift(note);
+  const assumed = log.assumedNote();
+  if (assumed) notes.push(assumed);
+  if (zones.incomplete) {
+    // A trimmed export: the names its policies and routes use are real, others may exist too.
+    for (const r of rules) for (const z of [r.sourceZones, r.destinationZones]) namesOf(z, zones.known);
+    if (egress !== 'unknown') namesOf(egress, zones.known);
+    notes.push(
+      'the export has no config system interface, so the device may have interfaces and zones it does not show',
+    );
   }
+  if (scope.vdom !== undefined && scope.blocks.size === 0) {
+    notes.push(`the export declares VDOM ${JSON.stringify(scope.vdom)} but holds none of its configuration`);
+  }
+  if (rules.length === 0) notes.push('no firewall policies: the implicit deny decides all traffic');
+  if (ngfwPolicyBased) {
+    notes.push(
+      'NGFW policy-based mode: security policies (config firewall security-policy) are not modelled, so accept policies only "may" match',
+    );
+  }
+  if (withProfiles > 0) {
+    notes.push(
+      `${withProfiles} accept ${withProfiles === 1 ? 'policy applies' : 'policies apply'} security profiles (application control, web or DNS filter, IPS, antivirus), which can still block traffic the policy accepts; they are not modelled`,
+    );
+  }
+  const proxy = tableOf(scope, 'firewall proxy-policy');
+  if (proxy && proxy.entries.size > 0) {
+    notes.push(
+      `explicit web proxy policies (config firewall proxy-policy, line ${proxy.line}) are not evaluated: they apply only to clients set up to use the FortiGate's web proxy`,
+    );
+  }
+  if (malformedLines.length > 0) {
+    notes.push(
+      `values with malformed quoting at line${malformedLines.length > 1 ? 's' : ''} ${[...new Set(malformedLines)].join(', ')} can't be read; the rules using them are undecidable`,
+    );
+  }
+
+  const firstTable = (['policy', 'policy6', 'consolidated policy'] as TableKind[])
+    .map(table)
+    .find((b) => b !== undefined);
+  const defaultLine = firstTable?.line ?? scope.line;
+  return {
+    format: FORMAT_ID,
+    paths: [scope.path],
+    ...(scope.vdom !== undefined ? { name: scope.vdom } : {}),
+    rules,
+    default: {
+      action: 'deny',
+      name: 'implicit deny',
+      ...(defaultLine !== undefined ? { location: { path: scope.path, line: defaultLine } } : {}),
+    },
+    egressZones: egress,
+    zones: {
+      known: [...zones.known],
+      incomplete: zones.incomplete,
+      ...(zones.subnets.length ? { subnets: zones.subnets } : {}),
+    },
+    ...(log.warnings().length ? { warnings: log.warnings() } : {}),
+    notes,
+  };
 }
 
 /** Adds the names a zone set lists (not a complement such as `any`) to `into`. */
