@@ -362,8 +362,9 @@ class TreeBuilder {
     if (!malformed && verb === 'set' && (n === 3 || !s.words.some((w) => w.includes(VALUE_SEP)))) {
       // Several values are stored joined (settings.ts), a copy of their own; one is shared with recent
       // equal ones.
-      const values = n === 3 ? [this.intern(s.words[2]!)] : s.words.slice(2);
-      settings.put(t.kept === undefined ? this.intern(key!) : key!, s.line, values);
+      const own = t.kept === undefined ? this.intern(key!) : key!;
+      if (n === 3) settings.putOne(own, s.line, this.intern(s.words[2]!));
+      else settings.put(own, s.line, s.words.slice(2));
       return;
     }
     const values = s.words.slice(2);

@@ -57,7 +57,8 @@ export function setting(node: Entry | Block, key: string): Setting | undefined {
 
 /** The first value of a setting, as written (undefined when the setting is absent). */
 export function valueOf(node: Entry | Block, key: string): string | undefined {
-  return node.settings.get(key)?.values[0];
+  // `first`, not get(key).values[0]: the same value without a Setting and a list made per call.
+  return node.settings.first(key);
 }
 
 /** `set <key> enable`; absent means the FortiOS default, given as `dflt`. */

@@ -122,6 +122,11 @@ export class Settings {
     this.store(key, line, pack(values));
   }
 
+  /** `set key value` (one value, not malformed), without a list made for it. */
+  putOne(key: string, line: number, value: string): void {
+    this.store(key, line, value.includes(VALUE_SEP) ? [value] : value);
+  }
+
   private canonical(key: string): string {
     return this.kept?.get(key) ?? key;
   }

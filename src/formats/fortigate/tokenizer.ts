@@ -131,6 +131,9 @@ class Scanner {
   /** The verbs and keys seen last, by a hash of their length and end characters (see common). */
   private readonly recent: string[] = new Array<string>(COMMON_SLOTS).fill('');
 
+  /** The words of the statement being read (see scan). */
+  private readonly gathered: string[] = [];
+
   /** The text and line start of the statement being visited, for `indent`. */
   private text = '';
   private lineStart = 0;
@@ -203,7 +206,10 @@ class Scanner {
         continue;
       }
       const start = line;
-      const words: string[] = [];
+      // Words gather in `gathered`; each statement gets an array of its own, of the exact length (an
+      // array grown by push holds room for 16, most statements have 2 or 3 words).
+      const words = this.gathered;
+      let count = 0;
       let malformed: Statement['malformed'];
       let collect = true;
       let ended = false;
@@ -274,7 +280,7 @@ class Scanner {
           if (!isBlank(next) && next !== LF) {
             malformed = collect
               ? {
-                  at: words.length,
+                  at: count,
                   reason: `a quoted value must be followed by a space or the end of the line, but the quote closing at line ${line} is followed by "${text.slice(i, i + 12).split('\n')[0]}"`,
                 }
               : SKIPPED_MALFORMED;
@@ -299,7 +305,7 @@ class Scanner {
             if (d === DQUOTE) {
               malformed = collect
                 ? {
-                    at: words.length,
+                    at: count,
                     reason: `a double quote inside the unquoted word "${text.slice(begin, Math.min(i + 1, begin + 40))}"`,
                   }
                 : SKIPPED_MALFORMED;
@@ -308,8 +314,7 @@ class Scanner {
             i++;
           }
           if (!malformed && collect) {
-            word =
-              chunk === begin && words.length < 2 ? this.common(text, begin, i) : word + text.slice(chunk, i);
+            word = chunk === begin && count < 2 ? this.common(text, begin, i) : word + text.slice(chunk, i);
           }
         }
         if (malformed) {
@@ -320,8 +325,8 @@ class Scanner {
           break;
         }
         if (collect) {
-          words.push(word);
-          if (words.length === 2 && this.skipRest?.(words[0]!, word)) collect = false;
+          words[count++] = word;
+          if (count === 2 && this.skipRest?.(words[0]!, word)) collect = false;
         }
       }
       if (!ended && !final) {
@@ -330,15 +335,23 @@ class Scanner {
       }
       this.text = text;
       this.lineStart = lineStart;
-      if (!collect)
+      if (!collect) {
+        const own = [words[0]!, words[1]!];
         this.visit(
           malformed
-            ? { line: start, words, skipped: true, malformed }
-            : { line: start, words, skipped: true },
+            ? { line: start, words: own, skipped: true, malformed }
+            : { line: start, words: own, skipped: true },
           this.indent,
         );
-      else if (words.length > 0 || malformed)
-        this.visit(malformed ? { line: start, words, malformed } : { line: start, words }, this.indent);
+      } else if (count > 0 || malformed) {
+        const own = words.slice(0, count);
+        // A long list's words are not kept here once handed over.
+        if (count > 64) words.length = 0;
+        this.visit(
+          malformed ? { line: start, words: own, malformed } : { line: start, words: own },
+          this.indent,
+        );
+      }
     }
     this.line = line;
     return n;

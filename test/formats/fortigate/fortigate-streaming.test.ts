@@ -249,6 +249,29 @@ describe('FortiGate reader: only the settings it uses', () => {
     const text = backup(policy(7, [...ALLOW_ALL, 'set srcaddr "lan" "a\u0000b" "all"']));
     const entry = readConfigTree('t', [text]).blocks.get('firewall policy')!.entries.get('7')!;
     expect(entry.settings.get('srcaddr')!.values).toEqual(['lan', 'a\u0000b', 'all']);
+    // One value holding the separator, stored as read (the reader stores one value without a list).
+    const one = backup(policy(8, [...ALLOW_ALL, 'set srcaddr "a\u0000b"']));
+    const only = readConfigTree('t', [one]).blocks.get('firewall policy')!.entries.get('8')!;
+    expect(only.settings.get('srcaddr')!.values).toEqual(['a\u0000b']);
+  });
+
+  it('hands each statement words of its own, as many as it has', () => {
+    const got: Statement[] = [];
+    const text = `config firewall address\n    edit "a"\n        set subnet 10.0.0.0 255.0.0.0\n        set uuid x y\n    next\nend\n`;
+    tokenizePieces(
+      't',
+      [text],
+      (st) => got.push(st),
+      (verb, key) => key === 'uuid',
+    );
+    expect(got.map((st) => st.words)).toEqual([
+      ['config', 'firewall', 'address'],
+      ['edit', 'a'],
+      ['set', 'subnet', '10.0.0.0', '255.0.0.0'],
+      ['set', 'uuid'],
+      ['next'],
+      ['end'],
+    ]);
   });
 
   it("releases a policy's and an object's settings once read into the model; reading them then throws", () => {
