@@ -185,7 +185,8 @@ export function generateFortigateConfig(path, { sizeMb = 30, seed = 7 } = {}) {
   }
   out('end');
 
-  // Policies, ids not in file order (as after moves in the GUI).
+  // Policies, ids not in file order (as after moves in the GUI), each id once as in a real backup: the
+  // spread (10M) exceeds any count of policies generated, so no two ids collide.
   const tail = 256 * 1024;
   const pickAddr = () => (rand() < 0.3 ? pick(groups) : pickFrom(addresses, 1));
   out('config firewall policy');
@@ -194,7 +195,7 @@ export function generateFortigateConfig(path, { sizeMb = 30, seed = 7 } = {}) {
     const x = rand();
     const toWan = x < 0.25;
     const deny = x > 0.93;
-    out(`    edit ${id + int(5) * 100000}`);
+    out(`    edit ${id + int(5) * 10_000_000}`);
     id++;
     out(`        set name "pol-${i}"`);
     out(`        set uuid ${uuid()}`);
