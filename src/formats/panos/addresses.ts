@@ -17,6 +17,7 @@ import {
 } from './address-values.js';
 import type { Definition, Scope } from './scopes.js';
 import type { StaleReference, StaleReferences } from './stale-references.js';
+import { detach } from './xml-tokenizer.js';
 import type { XmlDocument, XmlElement } from './xml-tree.js';
 
 /** A resolved group, with the stale references among its members (warned of wherever it is used). */
@@ -190,7 +191,8 @@ export class AddressResolver {
       const id = doc.nameIdAt(el);
       if (id !== ids[0] && id !== ids[1] && id !== ids[2] && id !== ids[3]) continue;
       const tag = doc.name(el);
-      const text = doc.textOf(el);
+      // Kept only by an fqdn (copied there); an address is parsed and its text dropped.
+      const text = doc.textView(el);
       if (tag === 'fqdn') {
         if (!isValidHostName(text)) {
           throw doc.error(
@@ -198,13 +200,14 @@ export class AddressResolver {
             `address object "${name ?? doc.attr(entry, 'name')}": "${text}" is not a valid host name; expected e.g. cdn.example.com`,
           );
         }
+        const own = detach(text);
         return nameExpr({
           kind: 'fqdn',
-          domain: normalizeHost(text),
+          domain: normalizeHost(own),
           apex: false,
           depth: 'any',
           method: 'resolve',
-          text,
+          text: own,
           location: this.locationOf(entry),
         });
       }
@@ -290,7 +293,7 @@ export class AddressResolver {
       if (scope.hasValueAt('address', pos) || scope.existingAt('address', pos)?.address) continue;
       // The commonest value, an IPv4 host or subnet, is checked without building its set (or a Definition).
       const first = doc.firstChild(entries[pos]!);
-      if (first >= 0 && doc.nameIdAt(first) === netmask && isIpv4Netmask(doc.textOf(first))) continue;
+      if (first >= 0 && doc.nameIdAt(first) === netmask && isIpv4Netmask(doc.textView(first))) continue;
       this.addressObject(entries[pos]!);
     }
     for (const def of scope.definitions('address-group')) this.definition(def, scope, def.el, -1);

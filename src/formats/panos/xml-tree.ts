@@ -347,6 +347,14 @@ export class XmlDocument {
 
   /** The element's own text, trimmed. */
   textOf(el: XmlElement): string {
+    return this.own(this.textView(el));
+  }
+
+  /**
+   * textOf, but possibly a view into the kept values (which it would keep alive): for a value read and
+   * dropped at once, such as an address parsed into a set, without copying it.
+   */
+  textView(el: XmlElement): string {
     const s = this.t.textStart[el]!;
     if (s >= 0) {
       // The common case, a plain value like "any": no references, no line ends, nothing to trim.
@@ -358,7 +366,7 @@ export class XmlDocument {
         const c = text.charCodeAt(i);
         if (c === 38 || c === 13) plain = false;
       }
-      if (plain) return this.own(text.slice(ls, le));
+      if (plain) return text.slice(ls, le);
     }
     return this.rawText(el).trim();
   }
