@@ -1,5 +1,6 @@
 import type { AddressExpr } from '../../model/address.js';
 import type { ServiceExpr } from '../../model/service.js';
+import { NO_VALUE, valueFacts, valueLength, valueTag, valueTagIds } from './address-value-facts.js';
 import { hashName } from './name-hash.js';
 import type { XmlDocument, XmlElement } from './xml-tree.js';
 
@@ -63,6 +64,9 @@ const NAMESPACE_OF = Object.fromEntries(
 
 let nextScopeId = 0;
 
+/** Int32s per slot of a NamespaceIndex. */
+const SLOT = 8;
+
 /**
  * One namespace of a scope: its kinds' `<entry>` lists, and an open-addressing table of them by name
  * (hashName), built from the names where they stand in the document, so neither a string nor a
@@ -70,9 +74,11 @@ let nextScopeId = 0;
  */
 export class NamespaceIndex {
   /**
-   * Per slot: the name's hash, its position in its kind's list * 4 + kind, + 1 (0: empty), where its plain
-   * name stands in the document's values (-1: compared decoded), and the index + 1 of the value a
-   * resolver keeps for it (see valueAt).
+   * Per slot (SLOT numbers): the name's hash, its position in its kind's list * 4 + kind, + 1 (0: empty),
+   * where its plain name stands in the document's values (-1: compared decoded), the index + 1 of the
+   * value a resolver keeps for it (see valueAt), and for an address object where its plain value stands,
+   * its length and tag (address-value-facts.ts; NO_VALUE: none). One slot is half a cache line: a lookup
+   * that finds an object reads all it needs of it there.
    */
   private readonly slots: Int32Array;
   private readonly mask: number;
@@ -93,7 +99,8 @@ export class NamespaceIndex {
     let size = 8;
     while (size < total * 2) size *= 2;
     this.mask = size - 1;
-    const slots = (this.slots = new Int32Array(size * 4));
+    const slots = (this.slots = new Int32Array(size * SLOT));
+    const valueIds = kinds.includes('address') ? valueTagIds(doc) : undefined;
     this.made = lists.map((l) => new Int32Array(l.length));
     this.valueOf = lists.map((l) => new Int32Array(l.length));
     for (let k = 0; k < lists.length; k++) {
@@ -106,9 +113,9 @@ export class NamespaceIndex {
         if (h === undefined) throw doc.error(el, `a ${kindLabel(kind)} <entry> without a name attribute`);
         let at = h & this.mask;
         for (;;) {
-          const code = slots[at * 4 + 1]! - 1;
+          const code = slots[at * SLOT + 1]! - 1;
           if (code < 0) break;
-          if (slots[at * 4] === h) {
+          if (slots[at * SLOT] === h) {
             const name = doc.attr(el, 'name')!;
             const other = this.lists[code & 3]![code >>> 2]!;
             // Defined as an earlier kind of the namespace too: that definition stays first in the chain.
@@ -121,9 +128,18 @@ export class NamespaceIndex {
           }
           at = (at + 1) & this.mask;
         }
-        slots[at * 4] = h;
-        slots[at * 4 + 1] = ((pos << 2) | k) + 1;
-        slots[at * 4 + 2] = plain;
+        const base = at * SLOT;
+        slots[base] = h;
+        slots[base + 1] = ((pos << 2) | k) + 1;
+        slots[base + 2] = plain;
+        if (kind === 'address') {
+          const value = valueFacts(doc, valueIds!, el);
+          slots[base + 4] = value;
+          if (value !== NO_VALUE) {
+            slots[base + 5] = valueLength;
+            slots[base + 6] = valueTag;
+          }
+        } else slots[base + 4] = NO_VALUE;
       }
     }
   }
@@ -133,10 +149,10 @@ export class NamespaceIndex {
     const slots = this.slots;
     const doc = this.scope.doc;
     for (let at = h & this.mask; ; at = (at + 1) & this.mask) {
-      const code = slots[at * 4 + 1]! - 1;
+      const code = slots[at * SLOT + 1]! - 1;
       if (code < 0) return -1;
-      if (slots[at * 4] !== h) continue;
-      const plain = slots[at * 4 + 2]!;
+      if (slots[at * SLOT] !== h) continue;
+      const plain = slots[at * SLOT + 2]!;
       if (
         plain >= 0 ? doc.valueAtIs(plain, name) : doc.attrIs(this.lists[code & 3]![code >>> 2]!, 'name', name)
       ) {
@@ -157,18 +173,18 @@ export class NamespaceIndex {
 
   /** The kind of the entry in a slot. */
   kindAt(slot: number): ObjectKind {
-    return this.kinds[(this.slots[slot * 4 + 1]! - 1) & 3]!;
+    return this.kinds[(this.slots[slot * SLOT + 1]! - 1) & 3]!;
   }
 
   /** The `<entry>` in a slot. */
   elAt(slot: number): XmlElement {
-    const code = this.slots[slot * 4 + 1]! - 1;
+    const code = this.slots[slot * SLOT + 1]! - 1;
     return this.lists[code & 3]![code >>> 2]!;
   }
 
   /** The definition of the entry in a slot, named `name`. */
   definitionAt(slot: number, name: string): Definition {
-    const code = this.slots[slot * 4 + 1]! - 1;
+    const code = this.slots[slot * SLOT + 1]! - 1;
     return this.at(code & 3, code >>> 2, name);
   }
 
@@ -177,14 +193,29 @@ export class NamespaceIndex {
    * itself: no Definition is made for the objects a large rulebase uses.
    */
   valueAt(slot: number): unknown {
-    const i = this.slots[slot * 4 + 3]! - 1;
+    const i = this.slots[slot * SLOT + 3]! - 1;
     return i < 0 ? undefined : this.values[i];
   }
 
+  /** Where the plain value of the address object in a slot stands in the kept values, or NO_VALUE. */
+  valueTextAt(slot: number): number {
+    return this.slots[slot * SLOT + 4]!;
+  }
+
+  /** The length of the value at valueTextAt. */
+  valueTextLength(slot: number): number {
+    return this.slots[slot * SLOT + 5]!;
+  }
+
+  /** The VALUE_TAGS index of the element holding the value at valueTextAt. */
+  valueTagAt(slot: number): number {
+    return this.slots[slot * SLOT + 6]!;
+  }
+
   setValueAt(slot: number, value: unknown): void {
-    const code = this.slots[slot * 4 + 1]! - 1;
+    const code = this.slots[slot * SLOT + 1]! - 1;
     const i = this.values.push(value);
-    this.slots[slot * 4 + 3] = i;
+    this.slots[slot * SLOT + 3] = i;
     this.valueOf[code & 3]![code >>> 2] = i;
   }
 

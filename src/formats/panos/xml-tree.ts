@@ -351,6 +351,35 @@ export class XmlDocument {
   }
 
   /**
+   * Where the element's text stands in the kept values when textOf would return it as it stands there (no
+   * reference, line end or blank at either end), or -1; its length is left in `plainTextLength`. Read it
+   * with `keptText`.
+   */
+  plainTextAt(el: XmlElement): number {
+    const s = this.t.textStart[el]!;
+    if (s < 0) return -1;
+    const text = this.pools[s >>> this.shift]!;
+    const ls = s & this.mask;
+    const le = ls + (this.t.textEnd[el]! - s);
+    if (text.charCodeAt(ls) <= 32 || text.charCodeAt(le - 1) <= 32) return -1;
+    for (let i = ls; i < le; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 38 || c === 13) return -1;
+    }
+    this.plainTextLength = le - ls;
+    return s;
+  }
+
+  /** The length of the text plainTextAt found last. */
+  plainTextLength = 0;
+
+  /** The kept text at `at` (from plainTextAt), `length` long, as a view (see textView). */
+  keptText(at: number, length: number): string {
+    const local = at & this.mask;
+    return this.pools[at >>> this.shift]!.slice(local, local + length);
+  }
+
+  /**
    * textOf, but possibly a view into the kept values (which it would keep alive): for a value read and
    * dropped at once, such as an address parsed into a set, without copying it.
    */
