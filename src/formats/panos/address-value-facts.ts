@@ -9,6 +9,9 @@ export function valueTagIds(doc: XmlDocument): number[] {
   return VALUE_TAGS.map((tag) => doc.nameIdOf(tag));
 }
 
+/** The longest value noted (its length shares an Int32 with its tag). */
+const MAX_LENGTH = 0xffffff;
+
 /** Where valueFacts found no plain value: the object is read from its element (addresses.ts). */
 export const NO_VALUE = -1;
 
@@ -27,7 +30,8 @@ export function valueFacts(doc: XmlDocument, ids: readonly number[], entry: XmlE
     const tag = id === ids[0] ? 0 : id === ids[1] ? 1 : id === ids[2] ? 2 : id === ids[3] ? 3 : -1;
     if (tag < 0) continue;
     const at = doc.plainTextAt(el);
-    if (at < 0) return NO_VALUE;
+    // Longer values (only in a document parsed whole) don't fit the index's slot: read from the element.
+    if (at < 0 || doc.plainTextLength > MAX_LENGTH) return NO_VALUE;
     valueLength = doc.plainTextLength;
     valueTag = tag;
     return at;

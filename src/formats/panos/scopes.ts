@@ -65,7 +65,7 @@ const NAMESPACE_OF = Object.fromEntries(
 let nextScopeId = 0;
 
 /** Int32s per slot of a NamespaceIndex. */
-const SLOT = 8;
+const SLOT = 6;
 
 /**
  * One namespace of a scope: its kinds' `<entry>` lists, and an open-addressing table of them by name
@@ -77,8 +77,8 @@ export class NamespaceIndex {
    * Per slot (SLOT numbers): the name's hash, its position in its kind's list * 4 + kind, + 1 (0: empty),
    * where its plain name stands in the document's values (-1: compared decoded), the index + 1 of the
    * value a resolver keeps for it (see valueAt), and for an address object where its plain value stands,
-   * its length and tag (address-value-facts.ts; NO_VALUE: none). One slot is half a cache line: a lookup
-   * that finds an object reads all it needs of it there.
+   * its length + its tag << 24 (address-value-facts.ts; NO_VALUE: none): a lookup that finds an object
+   * reads all it needs of it there.
    */
   private readonly slots: Int32Array;
   private readonly mask: number;
@@ -135,10 +135,7 @@ export class NamespaceIndex {
         if (kind === 'address') {
           const value = valueFacts(doc, valueIds!, el);
           slots[base + 4] = value;
-          if (value !== NO_VALUE) {
-            slots[base + 5] = valueLength;
-            slots[base + 6] = valueTag;
-          }
+          if (value !== NO_VALUE) slots[base + 5] = valueLength | (valueTag << 24);
         } else slots[base + 4] = NO_VALUE;
       }
     }
@@ -204,12 +201,12 @@ export class NamespaceIndex {
 
   /** The length of the value at valueTextAt. */
   valueTextLength(slot: number): number {
-    return this.slots[slot * SLOT + 5]!;
+    return this.slots[slot * SLOT + 5]! & 0xffffff;
   }
 
   /** The VALUE_TAGS index of the element holding the value at valueTextAt. */
   valueTagAt(slot: number): number {
-    return this.slots[slot * SLOT + 6]!;
+    return this.slots[slot * SLOT + 5]! >>> 24;
   }
 
   setValueAt(slot: number, value: unknown): void {
