@@ -42,12 +42,15 @@ export type KeepSpec = boolean | ReadonlyMap<string, KeepSpec>;
 export const OTHERS = '*';
 
 /** Grows a typed array to at least `size` entries, keeping its content. */
-function grow(a: Int32Array, size: number): Int32Array {
+function grow<T extends Int32Array | Uint16Array>(a: T, size: number): T {
   if (size <= a.length) return a;
-  const b = new Int32Array(Math.max(size, a.length * 2));
+  const b = new (a.constructor as new (n: number) => T)(Math.max(size, a.length * 2));
   b.set(a);
   return b;
 }
+
+/** Element name ids fit 16 bits until a document has more distinct names than that. */
+const MAX_SHORT_NAME_ID = 0xffff;
 
 /**
  * Where attribute and text ranges point. A document read whole points into its text; one read in pieces
@@ -504,7 +507,8 @@ export class XmlDocument {
 /** The per-element tables a document is made of. */
 interface TreeTables {
   count: number;
-  name: Int32Array;
+  /** The element's name id: 16 bits (2 bytes less per element), 32 past MAX_SHORT_NAME_ID. */
+  name: Uint16Array | Int32Array;
   /** Line of the element's start tag. */
   line: Int32Array;
   firstChild: Int32Array;
@@ -582,7 +586,7 @@ class TreeBuilder implements XmlHandler {
     // Entries are set as elements open (no fill): the tail of an array sized by a guess is never touched.
     this.t = {
       count: 0,
-      name: new Int32Array(guess),
+      name: new Uint16Array(guess),
       line: new Int32Array(guess),
       firstChild: new Int32Array(guess),
       nextSibling: new Int32Array(guess),
@@ -671,6 +675,7 @@ class TreeBuilder implements XmlHandler {
     const t = this.t;
     const el = t.count++;
     if (el >= t.name.length) this.ensure(t.count);
+    if (nameId > MAX_SHORT_NAME_ID && t.name instanceof Uint16Array) t.name = Int32Array.from(t.name);
     t.name[el] = nameId;
     t.line[el] = line;
     t.firstChild[el] = -1;
