@@ -75,8 +75,13 @@ class PoolWriter {
   readonly pieces: string[] = [];
   /** Copies made of earlier pieces of text, in the current pool piece. */
   private copied: string[] = [];
-  /** Slices of the text being scanned, in the current pool piece. */
-  private parts: string[] = [];
+  /**
+   * Slices of the text being scanned, in the current pool piece: the first `count`; the rest are ''. The
+   * array is kept from piece to piece at its largest, as growing a new one for each piece of text was a
+   * tenth of what a read allocates.
+   */
+  private readonly parts: string[] = [];
+  private count = 0;
   private used = 0;
 
   constructor(private readonly path: string) {}
@@ -87,16 +92,22 @@ class PoolWriter {
     if (len > POOL_MAX_VALUE) return -1;
     if (this.used + len > POOL_PIECE) this.seal();
     const off = this.pieces.length * POOL_PIECE + this.used;
-    this.parts.push(text.slice(start, end));
+    this.parts[this.count++] = text.slice(start, end);
     this.used += len;
     return off;
   }
 
   /** Copies the slices (a join copies; a lone slice would point into the text), so the text can go. */
   compact(): void {
-    if (this.parts.length === 0) return;
-    this.copied.push(this.parts.length === 1 ? detach(this.parts[0]!) : this.parts.join(''));
-    this.parts = [];
+    const n = this.count;
+    if (n === 0) return;
+    const parts = this.parts;
+    // Joined whole (the rest is ''), unless that is mostly empty slots.
+    this.copied.push(
+      n === 1 ? detach(parts[0]!) : 4 * n >= parts.length ? parts.join('') : parts.slice(0, n).join(''),
+    );
+    parts.fill('', 0, n);
+    this.count = 0;
   }
 
   /** Ends the current pool piece, as one flat string (not a chain of joins, which every read would walk). */
