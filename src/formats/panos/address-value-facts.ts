@@ -9,8 +9,8 @@ export function valueTagIds(doc: XmlDocument): number[] {
   return VALUE_TAGS.map((tag) => doc.nameIdOf(tag));
 }
 
-/** The longest value noted (its length shares an Int32 with its tag). */
-const MAX_LENGTH = 0xffffff;
+/** The longest value noted (its length shares an Int32 with its tag and part of its name's hash). */
+export const MAX_VALUE_LENGTH = (1 << 17) - 1;
 
 /** Where valueFacts found no plain value: the object is read from its element (addresses.ts). */
 export const NO_VALUE = -1;
@@ -31,7 +31,7 @@ export function valueFacts(doc: XmlDocument, ids: readonly number[], entry: XmlE
     if (tag < 0) continue;
     const at = doc.plainTextAt(el);
     // Longer values (only in a document parsed whole) don't fit the index's slot: read from the element.
-    if (at < 0 || doc.plainTextLength > MAX_LENGTH) return NO_VALUE;
+    if (at < 0 || doc.plainTextLength > MAX_VALUE_LENGTH) return NO_VALUE;
     valueLength = doc.plainTextLength;
     valueTag = tag;
     return at;

@@ -1,6 +1,13 @@
 import type { AddressExpr } from '../../model/address.js';
 import type { ServiceExpr } from '../../model/service.js';
-import { NO_VALUE, valueFacts, valueLength, valueTag, valueTagIds } from './address-value-facts.js';
+import {
+  MAX_VALUE_LENGTH,
+  NO_VALUE,
+  valueFacts,
+  valueLength,
+  valueTag,
+  valueTagIds,
+} from './address-value-facts.js';
 import { hashName } from './name-hash.js';
 import type { XmlDocument, XmlElement } from './xml-tree.js';
 
@@ -65,7 +72,13 @@ const NAMESPACE_OF = Object.fromEntries(
 let nextScopeId = 0;
 
 /** Int32s per slot of a NamespaceIndex. */
-const SLOT = 6;
+const SLOT = 4;
+/** The bits of a name's hash a slot keeps (its top 8), beside an address value's tag and length. */
+const HASH_BITS = 0xff000000 | 0;
+const TAG_SHIFT = 17;
+const LENGTH_BITS = MAX_VALUE_LENGTH;
+/** A slot's value word: >= 0, where an address object's plain value stands; below -1, a kept value. */
+const KEPT = -2;
 
 /**
  * One namespace of a scope: its kinds' `<entry>` lists, and an open-addressing table of them by name
@@ -74,11 +87,12 @@ const SLOT = 6;
  */
 export class NamespaceIndex {
   /**
-   * Per slot (SLOT numbers): the name's hash, its position in its kind's list * 4 + kind, + 1 (0: empty),
-   * where its plain name stands in the document's values (-1: compared decoded), the index + 1 of the
-   * value a resolver keeps for it (see valueAt), and for an address object where its plain value stands,
-   * its length + its tag << 24 (address-value-facts.ts; NO_VALUE: none): a lookup that finds an object
-   * reads all it needs of it there.
+   * Per slot (SLOT numbers): the top 8 bits of the name's hash with, for an address object with a plain
+   * value, its tag << TAG_SHIFT and its length; the name's position in its kind's list * 4 + kind, + 1
+   * (0: empty); where its plain name stands in the document's values (-1: compared decoded); and the value
+   * word: where the address object's plain value stands (address-value-facts.ts; NO_VALUE: none), until a
+   * resolver keeps a value for it (KEPT - its index in `values`). A lookup that finds an object reads all
+   * it needs of it there, and a slot is no larger than a name alone needs.
    */
   private readonly slots: Int32Array;
   private readonly mask: number;
@@ -115,7 +129,7 @@ export class NamespaceIndex {
         for (;;) {
           const code = slots[at * SLOT + 1]! - 1;
           if (code < 0) break;
-          if (slots[at * SLOT] === h) {
+          if ((slots[at * SLOT]! & HASH_BITS) === (h & HASH_BITS)) {
             const name = doc.attr(el, 'name')!;
             const other = this.lists[code & 3]![code >>> 2]!;
             // Defined as an earlier kind of the namespace too: that definition stays first in the chain.
@@ -129,14 +143,11 @@ export class NamespaceIndex {
           at = (at + 1) & this.mask;
         }
         const base = at * SLOT;
-        slots[base] = h;
+        const value = kind === 'address' ? valueFacts(doc, valueIds!, el) : NO_VALUE;
+        slots[base] = (h & HASH_BITS) | (value === NO_VALUE ? 0 : (valueTag << TAG_SHIFT) | valueLength);
         slots[base + 1] = ((pos << 2) | k) + 1;
         slots[base + 2] = plain;
-        if (kind === 'address') {
-          const value = valueFacts(doc, valueIds!, el);
-          slots[base + 4] = value;
-          if (value !== NO_VALUE) slots[base + 5] = valueLength | (valueTag << 24);
-        } else slots[base + 4] = NO_VALUE;
+        slots[base + 3] = value;
       }
     }
   }
@@ -148,7 +159,7 @@ export class NamespaceIndex {
     for (let at = h & this.mask; ; at = (at + 1) & this.mask) {
       const code = slots[at * SLOT + 1]! - 1;
       if (code < 0) return -1;
-      if (slots[at * SLOT] !== h) continue;
+      if ((slots[at * SLOT]! & HASH_BITS) !== (h & HASH_BITS)) continue;
       const plain = slots[at * SLOT + 2]!;
       if (
         plain >= 0 ? doc.valueAtIs(plain, name) : doc.attrIs(this.lists[code & 3]![code >>> 2]!, 'name', name)
@@ -190,29 +201,30 @@ export class NamespaceIndex {
    * itself: no Definition is made for the objects a large rulebase uses.
    */
   valueAt(slot: number): unknown {
-    const i = this.slots[slot * SLOT + 3]! - 1;
-    return i < 0 ? undefined : this.values[i];
+    const v = this.slots[slot * SLOT + 3]!;
+    return v <= KEPT ? this.values[KEPT - v] : undefined;
   }
 
   /** Where the plain value of the address object in a slot stands in the kept values, or NO_VALUE. */
   valueTextAt(slot: number): number {
-    return this.slots[slot * SLOT + 4]!;
+    const v = this.slots[slot * SLOT + 3]!;
+    return v >= 0 ? v : NO_VALUE;
   }
 
   /** The length of the value at valueTextAt. */
   valueTextLength(slot: number): number {
-    return this.slots[slot * SLOT + 5]! & 0xffffff;
+    return this.slots[slot * SLOT]! & LENGTH_BITS;
   }
 
   /** The VALUE_TAGS index of the element holding the value at valueTextAt. */
   valueTagAt(slot: number): number {
-    return this.slots[slot * SLOT + 5]! >>> 24;
+    return (this.slots[slot * SLOT]! >>> TAG_SHIFT) & 3;
   }
 
   setValueAt(slot: number, value: unknown): void {
     const code = this.slots[slot * SLOT + 1]! - 1;
     const i = this.values.push(value);
-    this.slots[slot * SLOT + 3] = i;
+    this.slots[slot * SLOT + 3] = KEPT - (i - 1);
     this.valueOf[code & 3]![code >>> 2] = i;
   }
 
