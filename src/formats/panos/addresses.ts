@@ -7,6 +7,7 @@ import {
   type AddressExpr,
 } from '../../model/address.js';
 import { AddressSyntaxError } from '../../model/ip.js';
+import type { IntervalSet } from '../../model/interval-set.js';
 import { isValidHostName, normalizeHost } from '../../model/names.js';
 import {
   isIpv4Netmask,
@@ -15,8 +16,10 @@ import {
   parseIpWildcard,
   parseLiteralAddress,
 } from './address-values.js';
-import type { Definition, Scope } from './scopes.js';
+import { NO_VALUE, VALUE_TAGS, valueTagIds } from './address-value-facts.js';
+import type { Definition, NamespaceIndex, Scope } from './scopes.js';
 import type { StaleReference, StaleReferences } from './stale-references.js';
+import { detach } from './xml-tokenizer.js';
 import type { XmlDocument, XmlElement } from './xml-tree.js';
 
 /** A resolved group, with the stale references among its members (warned of wherever it is used). */
@@ -33,9 +36,6 @@ const EXPECTED: Record<string, string> = {
   'ip-wildcard': 'an IPv4 address and wildcard mask, e.g. 10.132.1.1/0.0.2.255',
 };
 
-/** The elements that hold an address object's value. */
-const VALUE_TAGS = ['ip-netmask', 'ip-range', 'ip-wildcard', 'fqdn'];
-
 /** Elements of an address object that are not its value. */
 const NOT_VALUES = new Set(['description', 'tag', 'disable-override']);
 
@@ -50,6 +50,15 @@ const BUILT_IN_EDL = /^panw-[a-z0-9-]+$/;
 
 /** Predefined regions are ISO 3166 country codes plus a few two-character codes (A1, A2, AP, EU, O1). */
 const COUNTRY_CODE = /^[A-Z][A-Z0-9]$/;
+
+/** The address set of an ip-netmask, ip-range or ip-wildcard value; AddressSyntaxError when it is not one. */
+function parseValue(tag: string, text: string): IntervalSet {
+  return tag === 'ip-netmask'
+    ? parseIpNetmask(text)
+    : tag === 'ip-range'
+      ? parseIpRange(text)
+      : parseIpWildcard(text);
+}
 
 /**
  * Resolves address references the way PAN-OS does, into one shared AddressExpr per object:
@@ -92,9 +101,45 @@ export class AddressResolver {
     // A plain object keeps its value in the index: no Definition is made for the thousands a rulebase uses.
     const done = found.valueAt(slot) as AddressExpr | undefined;
     if (done) return done;
-    const expr = this.addressObject(found.elAt(slot), name);
+    const expr = this.plainValue(found, slot) ?? this.addressObject(found.elAt(slot), name);
     found.setValueAt(slot, expr);
     return expr;
+  }
+
+  /**
+   * The value of the address object in an index slot, from the plain value noted there when its scope
+   * was indexed (address-value-facts.ts), or undefined when there is none or it is not valid: the object
+   * is then read from its element, which reports what is wrong.
+   */
+  private plainValue(found: NamespaceIndex, slot: number): AddressExpr | undefined {
+    const at = found.valueTextAt(slot);
+    if (at === NO_VALUE) return undefined;
+    const text = this.doc.keptText(at, found.valueTextLength(slot));
+    const tag = VALUE_TAGS[found.valueTagAt(slot)]!;
+    if (tag === 'fqdn') {
+      return isValidHostName(text) ? this.fqdn(text, found.elAt(slot)) : undefined;
+    }
+    try {
+      return ipsExpr(parseValue(tag, text));
+    } catch (e) {
+      if (e instanceof AddressSyntaxError) return undefined;
+      throw e;
+    }
+  }
+
+  /** An fqdn object's value: a name the firewall resolves itself. */
+  private fqdn(text: string, entry: XmlElement): AddressExpr {
+    // A copy: the policy keeps it, and a view would keep a whole piece of the values alive.
+    const own = detach(text);
+    return nameExpr({
+      kind: 'fqdn',
+      domain: normalizeHost(own),
+      apex: false,
+      depth: 'any',
+      method: 'resolve',
+      text: own,
+      location: this.locationOf(entry),
+    });
   }
 
   private literal(name: string, scope: Scope, list: XmlElement, index: number): AddressExpr {
@@ -185,12 +230,13 @@ export class AddressResolver {
   /** The value of the address object `<entry>` el, named `name` (read from it when not given). */
   private addressObject(entry: XmlElement, name?: string): AddressExpr {
     const doc = this.doc;
-    const ids = (this.valueIds ??= VALUE_TAGS.map((tag) => doc.nameIdOf(tag)));
+    const ids = (this.valueIds ??= valueTagIds(doc));
     for (let el = doc.firstChild(entry); el >= 0; el = doc.nextSibling(el)) {
       const id = doc.nameIdAt(el);
       if (id !== ids[0] && id !== ids[1] && id !== ids[2] && id !== ids[3]) continue;
       const tag = doc.name(el);
-      const text = doc.textOf(el);
+      // Kept only by an fqdn (copied there); an address is parsed and its text dropped.
+      const text = doc.textView(el);
       if (tag === 'fqdn') {
         if (!isValidHostName(text)) {
           throw doc.error(
@@ -198,24 +244,10 @@ export class AddressResolver {
             `address object "${name ?? doc.attr(entry, 'name')}": "${text}" is not a valid host name; expected e.g. cdn.example.com`,
           );
         }
-        return nameExpr({
-          kind: 'fqdn',
-          domain: normalizeHost(text),
-          apex: false,
-          depth: 'any',
-          method: 'resolve',
-          text,
-          location: this.locationOf(entry),
-        });
+        return this.fqdn(text, entry);
       }
       try {
-        const set =
-          tag === 'ip-netmask'
-            ? parseIpNetmask(text)
-            : tag === 'ip-range'
-              ? parseIpRange(text)
-              : parseIpWildcard(text);
-        return ipsExpr(set);
+        return ipsExpr(parseValue(tag, text));
       } catch (e) {
         if (!(e instanceof AddressSyntaxError)) throw e;
         throw doc.error(
@@ -290,7 +322,7 @@ export class AddressResolver {
       if (scope.hasValueAt('address', pos) || scope.existingAt('address', pos)?.address) continue;
       // The commonest value, an IPv4 host or subnet, is checked without building its set (or a Definition).
       const first = doc.firstChild(entries[pos]!);
-      if (first >= 0 && doc.nameIdAt(first) === netmask && isIpv4Netmask(doc.textOf(first))) continue;
+      if (first >= 0 && doc.nameIdAt(first) === netmask && isIpv4Netmask(doc.textView(first))) continue;
       this.addressObject(entries[pos]!);
     }
     for (const def of scope.definitions('address-group')) this.definition(def, scope, def.el, -1);

@@ -71,10 +71,23 @@ export function hasDecryption(doc: XmlDocument, rulebases: readonly (XmlElement 
 /** The zone names rules of these sections use in from/to (besides any), in order of first use. */
 export function namedZones(doc: XmlDocument, sections: readonly RulebaseSection[]): string[] {
   const out = new Set<string>();
+  // By name id and links rather than lists of elements: this walks every rule of a large rulebase.
+  const entry = doc.nameIdOf('entry');
+  const from = doc.nameIdOf('from');
+  const to = doc.nameIdOf('to');
+  const member = doc.nameIdOf('member');
+  const tags = [from, to];
   for (const s of sections) {
-    for (const rule of doc.entries(s.rules)) {
-      for (const tag of ['from', 'to']) {
-        for (const m of doc.members(doc.child(rule, tag))) {
+    if (s.rules === undefined) continue;
+    for (let rule = doc.firstChild(s.rules); rule >= 0; rule = doc.nextSibling(rule)) {
+      if (doc.nameIdAt(rule) !== entry) continue;
+      for (const tag of tags) {
+        // The first <from> / <to>, as doc.child finds it.
+        let list = doc.firstChild(rule);
+        while (list >= 0 && doc.nameIdAt(list) !== tag) list = doc.nextSibling(list);
+        if (list < 0) continue;
+        for (let m = doc.firstChild(list); m >= 0; m = doc.nextSibling(m)) {
+          if (doc.nameIdAt(m) !== member) continue;
           const z = doc.textOf(m);
           if (z !== 'any') out.add(z);
         }

@@ -1,5 +1,13 @@
 import type { AddressExpr } from '../../model/address.js';
 import type { ServiceExpr } from '../../model/service.js';
+import {
+  MAX_VALUE_LENGTH,
+  NO_VALUE,
+  valueFacts,
+  valueLength,
+  valueTag,
+  valueTagIds,
+} from './address-value-facts.js';
 import { hashName } from './name-hash.js';
 import type { XmlDocument, XmlElement } from './xml-tree.js';
 
@@ -63,6 +71,15 @@ const NAMESPACE_OF = Object.fromEntries(
 
 let nextScopeId = 0;
 
+/** Int32s per slot of a NamespaceIndex. */
+const SLOT = 4;
+/** The bits of a name's hash a slot keeps (its top 8), beside an address value's tag and length. */
+const HASH_BITS = 0xff000000 | 0;
+const TAG_SHIFT = 17;
+const LENGTH_BITS = MAX_VALUE_LENGTH;
+/** A slot's value word: >= 0, where an address object's plain value stands; below -1, a kept value. */
+const KEPT = -2;
+
 /**
  * One namespace of a scope: its kinds' `<entry>` lists, and an open-addressing table of them by name
  * (hashName), built from the names where they stand in the document, so neither a string nor a
@@ -70,9 +87,12 @@ let nextScopeId = 0;
  */
 export class NamespaceIndex {
   /**
-   * Per slot: the name's hash, its position in its kind's list * 4 + kind, + 1 (0: empty), where its plain
-   * name stands in the document's values (-1: compared decoded), and the index + 1 of the value a
-   * resolver keeps for it (see valueAt).
+   * Per slot (SLOT numbers): the top 8 bits of the name's hash with, for an address object with a plain
+   * value, its tag << TAG_SHIFT and its length; the name's position in its kind's list * 4 + kind, + 1
+   * (0: empty); where its plain name stands in the document's values (-1: compared decoded); and the value
+   * word: where the address object's plain value stands (address-value-facts.ts; NO_VALUE: none), until a
+   * resolver keeps a value for it (KEPT - its index in `values`). A lookup that finds an object reads all
+   * it needs of it there, and a slot is no larger than a name alone needs.
    */
   private readonly slots: Int32Array;
   private readonly mask: number;
@@ -93,7 +113,8 @@ export class NamespaceIndex {
     let size = 8;
     while (size < total * 2) size *= 2;
     this.mask = size - 1;
-    const slots = (this.slots = new Int32Array(size * 4));
+    const slots = (this.slots = new Int32Array(size * SLOT));
+    const valueIds = kinds.includes('address') ? valueTagIds(doc) : undefined;
     this.made = lists.map((l) => new Int32Array(l.length));
     this.valueOf = lists.map((l) => new Int32Array(l.length));
     for (let k = 0; k < lists.length; k++) {
@@ -106,9 +127,9 @@ export class NamespaceIndex {
         if (h === undefined) throw doc.error(el, `a ${kindLabel(kind)} <entry> without a name attribute`);
         let at = h & this.mask;
         for (;;) {
-          const code = slots[at * 4 + 1]! - 1;
+          const code = slots[at * SLOT + 1]! - 1;
           if (code < 0) break;
-          if (slots[at * 4] === h) {
+          if ((slots[at * SLOT]! & HASH_BITS) === (h & HASH_BITS)) {
             const name = doc.attr(el, 'name')!;
             const other = this.lists[code & 3]![code >>> 2]!;
             // Defined as an earlier kind of the namespace too: that definition stays first in the chain.
@@ -121,9 +142,12 @@ export class NamespaceIndex {
           }
           at = (at + 1) & this.mask;
         }
-        slots[at * 4] = h;
-        slots[at * 4 + 1] = ((pos << 2) | k) + 1;
-        slots[at * 4 + 2] = plain;
+        const base = at * SLOT;
+        const value = kind === 'address' ? valueFacts(doc, valueIds!, el) : NO_VALUE;
+        slots[base] = (h & HASH_BITS) | (value === NO_VALUE ? 0 : (valueTag << TAG_SHIFT) | valueLength);
+        slots[base + 1] = ((pos << 2) | k) + 1;
+        slots[base + 2] = plain;
+        slots[base + 3] = value;
       }
     }
   }
@@ -133,10 +157,10 @@ export class NamespaceIndex {
     const slots = this.slots;
     const doc = this.scope.doc;
     for (let at = h & this.mask; ; at = (at + 1) & this.mask) {
-      const code = slots[at * 4 + 1]! - 1;
+      const code = slots[at * SLOT + 1]! - 1;
       if (code < 0) return -1;
-      if (slots[at * 4] !== h) continue;
-      const plain = slots[at * 4 + 2]!;
+      if ((slots[at * SLOT]! & HASH_BITS) !== (h & HASH_BITS)) continue;
+      const plain = slots[at * SLOT + 2]!;
       if (
         plain >= 0 ? doc.valueAtIs(plain, name) : doc.attrIs(this.lists[code & 3]![code >>> 2]!, 'name', name)
       ) {
@@ -157,18 +181,18 @@ export class NamespaceIndex {
 
   /** The kind of the entry in a slot. */
   kindAt(slot: number): ObjectKind {
-    return this.kinds[(this.slots[slot * 4 + 1]! - 1) & 3]!;
+    return this.kinds[(this.slots[slot * SLOT + 1]! - 1) & 3]!;
   }
 
   /** The `<entry>` in a slot. */
   elAt(slot: number): XmlElement {
-    const code = this.slots[slot * 4 + 1]! - 1;
+    const code = this.slots[slot * SLOT + 1]! - 1;
     return this.lists[code & 3]![code >>> 2]!;
   }
 
   /** The definition of the entry in a slot, named `name`. */
   definitionAt(slot: number, name: string): Definition {
-    const code = this.slots[slot * 4 + 1]! - 1;
+    const code = this.slots[slot * SLOT + 1]! - 1;
     return this.at(code & 3, code >>> 2, name);
   }
 
@@ -177,14 +201,30 @@ export class NamespaceIndex {
    * itself: no Definition is made for the objects a large rulebase uses.
    */
   valueAt(slot: number): unknown {
-    const i = this.slots[slot * 4 + 3]! - 1;
-    return i < 0 ? undefined : this.values[i];
+    const v = this.slots[slot * SLOT + 3]!;
+    return v <= KEPT ? this.values[KEPT - v] : undefined;
+  }
+
+  /** Where the plain value of the address object in a slot stands in the kept values, or NO_VALUE. */
+  valueTextAt(slot: number): number {
+    const v = this.slots[slot * SLOT + 3]!;
+    return v >= 0 ? v : NO_VALUE;
+  }
+
+  /** The length of the value at valueTextAt. */
+  valueTextLength(slot: number): number {
+    return this.slots[slot * SLOT]! & LENGTH_BITS;
+  }
+
+  /** The VALUE_TAGS index of the element holding the value at valueTextAt. */
+  valueTagAt(slot: number): number {
+    return (this.slots[slot * SLOT]! >>> TAG_SHIFT) & 3;
   }
 
   setValueAt(slot: number, value: unknown): void {
-    const code = this.slots[slot * 4 + 1]! - 1;
+    const code = this.slots[slot * SLOT + 1]! - 1;
     const i = this.values.push(value);
-    this.slots[slot * 4 + 3] = i;
+    this.slots[slot * SLOT + 3] = KEPT - (i - 1);
     this.valueOf[code & 3]![code >>> 2] = i;
   }
 

@@ -116,17 +116,6 @@ function describeChar(text: string, at: number): string {
   return JSON.stringify(text[at]);
 }
 
-/**
- * Whether `name` stands in `text` at `at`: a loop, cheaper than startsWith's call for the short element
- * names compared on every tag.
- */
-function sameAt(text: string, at: number, name: string): boolean {
-  const n = name.length;
-  if (at + n > text.length) return false;
-  for (let i = 0; i < n; i++) if (text.charCodeAt(at + i) !== name.charCodeAt(i)) return false;
-  return true;
-}
-
 /** The first index of `code` in text[start, end), or -1; never looks past `end`. */
 function indexIn(text: string, code: number, start: number, end: number): number {
   for (let i = start; i < end; i++) if (text.charCodeAt(i) === code) return i;
@@ -466,6 +455,46 @@ export class XmlScanner {
     throw new XmlSyntaxError(at, message, openedLine);
   }
 
+  /**
+   * The characters of every name, back to back (names[id] at codeStart[id], nameLength[id] long): a tag's
+   * name is compared with them by a loop over the text alone, not with the name string (whose every
+   * character read goes through V8's string-shape dispatch as the text's does).
+   */
+  private codes = new Uint16Array(1024);
+  private codeStart = new Int32Array(64);
+  private nameLength = new Int32Array(64);
+  private codesUsed = 0;
+
+  /** Whether names[id] stands in `text` at `at`. */
+  private nameAt(text: string, at: number, id: number): boolean {
+    const n = this.nameLength[id]!;
+    if (at + n > text.length) return false;
+    const codes = this.codes;
+    const from = this.codeStart[id]!;
+    for (let i = 0; i < n; i++) if (text.charCodeAt(at + i) !== codes[from + i]) return false;
+    return true;
+  }
+
+  /** Adds a new name's characters for nameAt. */
+  private addCodes(id: number, name: string): void {
+    if (id >= this.codeStart.length) {
+      const start = new Int32Array(2 * this.codeStart.length);
+      start.set(this.codeStart);
+      this.codeStart = start;
+      const length = new Int32Array(2 * this.nameLength.length);
+      length.set(this.nameLength);
+      this.nameLength = length;
+    }
+    if (this.codesUsed + name.length > this.codes.length) {
+      const codes = new Uint16Array(2 * (this.codesUsed + name.length));
+      codes.set(this.codes);
+      this.codes = codes;
+    }
+    this.codeStart[id] = this.codesUsed;
+    this.nameLength[id] = name.length;
+    for (let i = 0; i < name.length; i++) this.codes[this.codesUsed++] = name.charCodeAt(i);
+  }
+
   /** Name ids by a hash of the name's length and characters (0 = empty slot; collisions go to `buckets`). */
   private readonly slots = new Int32Array(1 << 12);
 
@@ -478,8 +507,7 @@ export class XmlScanner {
     const slot = (len * 131 + first * 31 + last * 7 + text.charCodeAt(start + (len >> 1))) & 0xfff;
     const cached = this.slots[slot]! - 1;
     if (cached >= 0) {
-      const name = this.names[cached]!;
-      if (name.length === len && sameAt(text, start, name)) return cached;
+      if (this.nameLength[cached] === len && this.nameAt(text, start, cached)) return cached;
     }
     const key = (len << 16) ^ (first << 8) ^ last;
     const bucket = this.buckets.get(key);
@@ -494,7 +522,9 @@ export class XmlScanner {
     }
     const id = this.names.length;
     // A copy: a slice would keep the whole piece of text alive.
-    this.names.push(detach(text.slice(start, end)));
+    const name = detach(text.slice(start, end));
+    this.names.push(name);
+    this.addCodes(id, name);
     if (bucket) bucket.push(id);
     else this.buckets.set(key, [id]);
     this.slots[slot] = id + 1;
@@ -615,11 +645,10 @@ export class XmlScanner {
     const key = this.prevSibling >= 0 ? 2 * this.prevSibling + 1 : depth > 0 ? 2 * this.open[depth - 1]! : -1;
     const id = key >= 0 && key < this.expected.length ? this.expected[key]! - 1 : -1;
     if (id < 0) return -1;
-    const name = this.names[id]!;
-    const end = start + name.length;
+    const end = start + this.nameLength[id]!;
     const text = this.text;
     // The name must end there: a name character or the end of the text after it means a longer name.
-    if (end >= text.length || isNameChar(text.charCodeAt(end)) || !sameAt(text, start, name)) return -1;
+    if (end >= text.length || isNameChar(text.charCodeAt(end)) || !this.nameAt(text, start, id)) return -1;
     return id;
   }
 
@@ -643,9 +672,8 @@ export class XmlScanner {
     if (depth > 0) {
       // The usual case: the end tag names the open element and closes right after it.
       const id = this.open[depth - 1]!;
-      const name = this.names[id]!;
-      const after = lt + 2 + name.length;
-      if (sameAt(text, lt + 2, name)) {
+      const after = lt + 2 + this.nameLength[id]!;
+      if (this.nameAt(text, lt + 2, id)) {
         let i = after;
         if (text.charCodeAt(i) === GT) {
           h.close(id, lt, i + 1);
@@ -752,7 +780,7 @@ export class XmlScanner {
     }
     let id = this.expectedName(nameStart);
     let i: number;
-    if (id >= 0) i = nameStart + this.names[id]!.length;
+    if (id >= 0) i = nameStart + this.nameLength[id]!;
     else {
       i = nameStart + 1;
       while (i < n && isNameChar(text.charCodeAt(i))) i++;

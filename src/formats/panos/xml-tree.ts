@@ -42,12 +42,15 @@ export type KeepSpec = boolean | ReadonlyMap<string, KeepSpec>;
 export const OTHERS = '*';
 
 /** Grows a typed array to at least `size` entries, keeping its content. */
-function grow(a: Int32Array, size: number): Int32Array {
+function grow<T extends Int32Array | Uint16Array>(a: T, size: number): T {
   if (size <= a.length) return a;
-  const b = new Int32Array(Math.max(size, a.length * 2));
+  const b = new (a.constructor as new (n: number) => T)(Math.max(size, a.length * 2));
   b.set(a);
   return b;
 }
+
+/** Element name ids fit 16 bits until a document has more distinct names than that. */
+const MAX_SHORT_NAME_ID = 0xffff;
 
 /**
  * Where attribute and text ranges point. A document read whole points into its text; one read in pieces
@@ -72,8 +75,13 @@ class PoolWriter {
   readonly pieces: string[] = [];
   /** Copies made of earlier pieces of text, in the current pool piece. */
   private copied: string[] = [];
-  /** Slices of the text being scanned, in the current pool piece. */
-  private parts: string[] = [];
+  /**
+   * Slices of the text being scanned, in the current pool piece: the first `count`; the rest are ''. The
+   * array is kept from piece to piece at its largest, as growing a new one for each piece of text was a
+   * tenth of what a read allocates.
+   */
+  private readonly parts: string[] = [];
+  private count = 0;
   private used = 0;
 
   constructor(private readonly path: string) {}
@@ -84,16 +92,22 @@ class PoolWriter {
     if (len > POOL_MAX_VALUE) return -1;
     if (this.used + len > POOL_PIECE) this.seal();
     const off = this.pieces.length * POOL_PIECE + this.used;
-    this.parts.push(text.slice(start, end));
+    this.parts[this.count++] = text.slice(start, end);
     this.used += len;
     return off;
   }
 
   /** Copies the slices (a join copies; a lone slice would point into the text), so the text can go. */
   compact(): void {
-    if (this.parts.length === 0) return;
-    this.copied.push(this.parts.length === 1 ? detach(this.parts[0]!) : this.parts.join(''));
-    this.parts = [];
+    const n = this.count;
+    if (n === 0) return;
+    const parts = this.parts;
+    // Joined whole (the rest is ''), unless that is mostly empty slots.
+    this.copied.push(
+      n === 1 ? detach(parts[0]!) : 4 * n >= parts.length ? parts.join('') : parts.slice(0, n).join(''),
+    );
+    parts.fill('', 0, n);
+    this.count = 0;
   }
 
   /** Ends the current pool piece, as one flat string (not a chain of joins, which every read would walk). */
@@ -347,6 +361,43 @@ export class XmlDocument {
 
   /** The element's own text, trimmed. */
   textOf(el: XmlElement): string {
+    return this.own(this.textView(el));
+  }
+
+  /**
+   * Where the element's text stands in the kept values when textOf would return it as it stands there (no
+   * reference, line end or blank at either end), or -1; its length is left in `plainTextLength`. Read it
+   * with `keptText`.
+   */
+  plainTextAt(el: XmlElement): number {
+    const s = this.t.textStart[el]!;
+    if (s < 0) return -1;
+    const text = this.pools[s >>> this.shift]!;
+    const ls = s & this.mask;
+    const le = ls + (this.t.textEnd[el]! - s);
+    if (text.charCodeAt(ls) <= 32 || text.charCodeAt(le - 1) <= 32) return -1;
+    for (let i = ls; i < le; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 38 || c === 13) return -1;
+    }
+    this.plainTextLength = le - ls;
+    return s;
+  }
+
+  /** The length of the text plainTextAt found last. */
+  plainTextLength = 0;
+
+  /** The kept text at `at` (from plainTextAt), `length` long, as a view (see textView). */
+  keptText(at: number, length: number): string {
+    const local = at & this.mask;
+    return this.pools[at >>> this.shift]!.slice(local, local + length);
+  }
+
+  /**
+   * textOf, but possibly a view into the kept values (which it would keep alive): for a value read and
+   * dropped at once, such as an address parsed into a set, without copying it.
+   */
+  textView(el: XmlElement): string {
     const s = this.t.textStart[el]!;
     if (s >= 0) {
       // The common case, a plain value like "any": no references, no line ends, nothing to trim.
@@ -358,7 +409,7 @@ export class XmlDocument {
         const c = text.charCodeAt(i);
         if (c === 38 || c === 13) plain = false;
       }
-      if (plain) return this.own(text.slice(ls, le));
+      if (plain) return text.slice(ls, le);
     }
     return this.rawText(el).trim();
   }
@@ -467,7 +518,8 @@ export class XmlDocument {
 /** The per-element tables a document is made of. */
 interface TreeTables {
   count: number;
-  name: Int32Array;
+  /** The element's name id: 16 bits (2 bytes less per element), 32 past MAX_SHORT_NAME_ID. */
+  name: Uint16Array | Int32Array;
   /** Line of the element's start tag. */
   line: Int32Array;
   firstChild: Int32Array;
@@ -545,7 +597,7 @@ class TreeBuilder implements XmlHandler {
     // Entries are set as elements open (no fill): the tail of an array sized by a guess is never touched.
     this.t = {
       count: 0,
-      name: new Int32Array(guess),
+      name: new Uint16Array(guess),
       line: new Int32Array(guess),
       firstChild: new Int32Array(guess),
       nextSibling: new Int32Array(guess),
@@ -634,6 +686,7 @@ class TreeBuilder implements XmlHandler {
     const t = this.t;
     const el = t.count++;
     if (el >= t.name.length) this.ensure(t.count);
+    if (nameId > MAX_SHORT_NAME_ID && t.name instanceof Uint16Array) t.name = Int32Array.from(t.name);
     t.name[el] = nameId;
     t.line[el] = line;
     t.firstChild[el] = -1;

@@ -58,4 +58,15 @@ describe('what the PAN-OS reader keeps of an export', () => {
     );
     expect(kept.objects).toContain('ip-netmask');
   });
+
+  it('tells element names apart when a document has more than 65,536 of them', () => {
+    // Generated: names beyond the 16 bits a name id is first kept in.
+    const count = 70000;
+    const text = `<a>${Array.from({ length: count }, (_, i) => `<n${i}/>`).join('')}</a>`;
+    const doc = readXmlDocument({ path: 'many.xml', text }, true);
+    const names = childNames(doc, doc.root);
+    expect(names).toHaveLength(count);
+    expect(names.slice(65534, 65538)).toEqual(['n65534', 'n65535', 'n65536', 'n65537']);
+    expect(names.at(-1)).toBe(`n${count - 1}`);
+  });
 });

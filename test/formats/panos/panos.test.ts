@@ -543,6 +543,57 @@ describe('PAN-OS: bad input is an InputError at the right line', () => {
     expect(p.warnings).toBeUndefined();
   });
 
+  it('address values a rule uses, plain or to be decoded, after other children, and fqdn objects', () => {
+    const objects = [
+      '<address>',
+      '<entry name="plain"><description>first</description><ip-netmask>10.1.0.0/16</ip-netmask></entry>',
+      '<entry name="padded"><ip-range> 10.2.0.1-10.2.0.9 </ip-range></entry>',
+      '<entry name="coded"><ip-netmask>10.3.0.&#49;</ip-netmask></entry>',
+      '<entry name="wild"><ip-wildcard>10.4.1.0/0.0.2.255</ip-wildcard></entry>',
+      '<entry name="host">',
+      '<fqdn>Cdn.Example.com</fqdn></entry>',
+      '</address>',
+    ].join('\n');
+    const text = firewallXml(objects, [
+      { name: 'r', source: ['plain', 'padded', 'coded', 'wild'] },
+      { name: 'f', destination: ['host'] },
+    ]);
+    const p = readOne(text);
+    const expected = ['10.1.0.0/16', '10.2.0.1-10.2.0.9', '10.3.0.1', '10.4.1.0/24', '10.4.3.0/24']
+      .map(parseIpSpec)
+      .reduce((a, b) => a.union(b));
+    expect(addresses(rule(p, 'r').sources).equals(expected)).toBe(true);
+    expect(rule(p, 'f').destinations).toMatchObject({
+      kind: 'name',
+      pattern: {
+        kind: 'fqdn',
+        domain: 'cdn.example.com',
+        text: 'Cdn.Example.com',
+        location: { line: lineOf(text, '<entry name="host">') },
+      },
+    });
+  });
+
+  it('a bad address value a rule uses is reported at its element', () => {
+    const netmask = firewallXml(
+      '<address><entry name="n">\n<ip-netmask>10.0.0.0/33</ip-netmask>\n</entry></address>',
+      [{ name: 'r', source: ['n'] }],
+    );
+    expectError(
+      netmask,
+      lineOf(netmask, '10.0.0.0/33'),
+      /address object "n": bad ip-netmask "10\.0\.0\.0\/33": prefix length 33/,
+    );
+    const host = firewallXml('<address><entry name="h">\n<fqdn>not_a host</fqdn>\n</entry></address>', [
+      { name: 'r', destination: ['h'] },
+    ]);
+    expectError(
+      host,
+      lineOf(host, 'not_a host'),
+      /address object "h": "not_a host" is not a valid host name/,
+    );
+  });
+
   it('a name that is both an address object and an address group in one scope: the object is found', () => {
     const objects = [
       '<address><entry name="both"><ip-netmask>10.1.0.0/16</ip-netmask></entry></address>',
