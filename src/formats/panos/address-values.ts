@@ -44,10 +44,9 @@ function fastIpv4(text: string): IntervalSet | undefined {
   if (scanned < 0) return undefined;
   const prefix = scanned % 64;
   const value = (scanned - prefix) / 64;
-  if (prefix === 32) return IntervalSet.point(BigInt(value));
   const size = 2 ** (32 - prefix);
   const lo = Math.floor(value / size) * size;
-  return IntervalSet.range(BigInt(lo), BigInt(lo + size - 1));
+  return IntervalSet.smallRange(lo, lo + size - 1);
 }
 
 /** Whether `text` is a valid IPv4 ip-netmask value, checked without building its set. */
