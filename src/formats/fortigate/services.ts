@@ -238,7 +238,8 @@ export class ServiceBook {
       if (slo === undefined || (slo === 0 && shi === 65535)) plain.push([lo, hi]);
       else withSource.push({ kind: 'ports', protocol, ports: [[lo, hi]], sourcePorts: [[slo, shi!]] });
     }
-    return plain.length ? [{ kind: 'ports', protocol, ports: plain }, ...withSource] : withSource;
+    // A copy of its own size: the list grown by push has room for 17 ranges, ~180 bytes per service kept.
+    return plain.length ? [{ kind: 'ports', protocol, ports: plain.slice() }, ...withSource] : withSource;
   }
 
   private groupExpr(entry: Entry): ServiceExpr {
