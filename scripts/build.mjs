@@ -37,18 +37,14 @@ const common = {
 
 /**
  * @actions/core imports an HTTP client (and undici, ~400 kB) for OIDC tokens only. These packages have
- * no import-time effects the action relies on, so unused imports of them are dropped. So is core's job
- * summary module, which the action replaces (src/action/sinks.ts): importing it reads `fs.promises`.
+ * no import-time effects the action relies on, so unused imports of them are dropped.
  */
 const sideEffectFree = {
   name: 'side-effect-free',
   setup(b) {
-    const filter =
-      /^(@actions\/http-client|@actions\/exec|@actions\/io|undici|tunnel)(\/|$)|^\.\/summary\.js$/;
-    const coreIndex = /[\\/]@actions[\\/]core[\\/]lib[\\/]core\.js$/;
+    const filter = /^(@actions\/http-client|@actions\/exec|@actions\/io|undici|tunnel)(\/|$)/;
     b.onResolve({ filter }, async (args) => {
       if (args.pluginData === 'side-effect-free') return undefined;
-      if (args.path === './summary.js' && !coreIndex.test(args.importer)) return undefined;
       const r = await b.resolve(args.path, {
         kind: args.kind,
         importer: args.importer,
