@@ -89,6 +89,13 @@ export function prefixBlock(family: Family, value: bigint, prefix: number): Inte
   return IntervalSet.range(base + offset, base + offset + (1n << hostBits) - 1n);
 }
 
+/** The IPv4 block of 2^(32-prefix) addresses holding `value` (a number), host bits ignored. */
+export function ipv4Block(value: number, prefix: number): IntervalSet {
+  const size = 2 ** (32 - prefix);
+  const lo = Math.floor(value / size) * size;
+  return IntervalSet.smallRange(lo, lo + size - 1);
+}
+
 /**
  * `a.b.c.d` or `a.b.c.d/len` in numbers, without a bigint on the way (exports hold hundreds of thousands
  * of these); undefined for any other text, which the general path reads (and names what is wrong).
@@ -105,10 +112,7 @@ function plainIpv4Cidr(t: string, slash: number): IntervalSet | undefined {
     if (c < 48 || c > 57) return undefined;
     prefix = prefix * 10 + (c - 48);
   }
-  if (prefix > 32) return undefined;
-  const size = 2 ** (32 - prefix);
-  const lo = Math.floor(quad / size) * size;
-  return IntervalSet.smallRange(lo, lo + size - 1);
+  return prefix > 32 ? undefined : ipv4Block(quad, prefix);
 }
 
 /** Parses `addr`, `addr/len` or `addr/dotted-mask` (contiguous masks only). */

@@ -1,6 +1,7 @@
 import { IntervalSet } from '../../model/interval-set.js';
 import {
   AddressSyntaxError,
+  ipv4Block,
   maskedAddressSet,
   parseAddress,
   parseCidr,
@@ -44,9 +45,7 @@ function fastIpv4(text: string): IntervalSet | undefined {
   if (scanned < 0) return undefined;
   const prefix = scanned % 64;
   const value = (scanned - prefix) / 64;
-  const size = 2 ** (32 - prefix);
-  const lo = Math.floor(value / size) * size;
-  return IntervalSet.smallRange(lo, lo + size - 1);
+  return ipv4Block(value, prefix);
 }
 
 /** Whether `text` is a valid IPv4 ip-netmask value, checked without building its set. */
