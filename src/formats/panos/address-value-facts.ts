@@ -25,18 +25,23 @@ export const NO_VALUE = -1;
  * walking its element's tables.
  */
 export function valueFacts(doc: XmlDocument, ids: readonly number[], entry: XmlElement): number {
+  const el = firstValueElement(doc, ids, entry);
+  if (el < 0) return NO_VALUE;
+  const at = doc.plainTextAt(el);
+  // Longer values (only in a document parsed whole) don't fit the index's slot: read from the element.
+  if (at < 0 || doc.plainTextLength > MAX_VALUE_LENGTH) return NO_VALUE;
+  valueLength = doc.plainTextLength;
+  valueTag = ids.indexOf(doc.nameIdAt(el));
+  return at;
+}
+
+/** The first child of `entry` that holds its value (a VALUE_TAGS element, as `ids`), or -1. */
+export function firstValueElement(doc: XmlDocument, ids: readonly number[], entry: XmlElement): XmlElement {
   for (let el = doc.firstChild(entry); el >= 0; el = doc.nextSibling(el)) {
     const id = doc.nameIdAt(el);
-    const tag = id === ids[0] ? 0 : id === ids[1] ? 1 : id === ids[2] ? 2 : id === ids[3] ? 3 : -1;
-    if (tag < 0) continue;
-    const at = doc.plainTextAt(el);
-    // Longer values (only in a document parsed whole) don't fit the index's slot: read from the element.
-    if (at < 0 || doc.plainTextLength > MAX_VALUE_LENGTH) return NO_VALUE;
-    valueLength = doc.plainTextLength;
-    valueTag = tag;
-    return at;
+    if (id === ids[0] || id === ids[1] || id === ids[2] || id === ids[3]) return el;
   }
-  return NO_VALUE;
+  return -1;
 }
 
 export let valueLength = 0;

@@ -16,7 +16,7 @@ import {
   parseIpWildcard,
   parseLiteralAddress,
 } from './address-values.js';
-import { NO_VALUE, VALUE_TAGS, valueTagIds } from './address-value-facts.js';
+import { firstValueElement, NO_VALUE, VALUE_TAGS, valueTagIds } from './address-value-facts.js';
 import type { Definition, NamespaceIndex, Scope } from './scopes.js';
 import type { StaleReference, StaleReferences } from './stale-references.js';
 import { detach } from './xml-tokenizer.js';
@@ -230,10 +230,8 @@ export class AddressResolver {
   /** The value of the address object `<entry>` el, named `name` (read from it when not given). */
   private addressObject(entry: XmlElement, name?: string): AddressExpr {
     const doc = this.doc;
-    const ids = (this.valueIds ??= valueTagIds(doc));
-    for (let el = doc.firstChild(entry); el >= 0; el = doc.nextSibling(el)) {
-      const id = doc.nameIdAt(el);
-      if (id !== ids[0] && id !== ids[1] && id !== ids[2] && id !== ids[3]) continue;
+    const el = firstValueElement(doc, (this.valueIds ??= valueTagIds(doc)), entry);
+    if (el >= 0) {
       const tag = doc.name(el);
       // Kept only by an fqdn (copied there); an address is parsed and its text dropped.
       const text = doc.textView(el);

@@ -398,20 +398,9 @@ export class XmlDocument {
    * dropped at once, such as an address parsed into a set, without copying it.
    */
   textView(el: XmlElement): string {
-    const s = this.t.textStart[el]!;
-    if (s >= 0) {
-      // The common case, a plain value like "any": no references, no line ends, nothing to trim.
-      const text = this.pools[s >>> this.shift]!;
-      const ls = s & this.mask;
-      const le = ls + (this.t.textEnd[el]! - s);
-      let plain = text.charCodeAt(ls) > 32 && text.charCodeAt(le - 1) > 32;
-      for (let i = ls; plain && i < le; i++) {
-        const c = text.charCodeAt(i);
-        if (c === 38 || c === 13) plain = false;
-      }
-      if (plain) return text.slice(ls, le);
-    }
-    return this.rawText(el).trim();
+    // The common case, a plain value like "any": no references, no line ends, nothing to trim.
+    const at = this.plainTextAt(el);
+    return at >= 0 ? this.keptText(at, this.plainTextLength) : this.rawText(el).trim();
   }
 
   /** The trimmed texts of the `<member>` children of a list element. */
