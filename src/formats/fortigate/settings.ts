@@ -20,9 +20,14 @@ export const VALUE_SEP = '\u0000';
  * value holds VALUE_SEP itself or there is none.
  */
 function pack(values: readonly string[]): string | string[] {
+  if (values.length === 1) return packOne(values[0]!);
   for (const v of values) if (v.includes(VALUE_SEP)) return [...values];
-  if (values.length === 1) return values[0]!;
   return values.length === 0 ? [] : values.join(VALUE_SEP);
+}
+
+/** pack of a single value, without a list made for it. */
+function packOne(value: string): string | string[] {
+  return value.includes(VALUE_SEP) ? [value] : value;
 }
 
 const NONE: readonly Setting[] = [];
@@ -124,7 +129,7 @@ export class Settings {
 
   /** `set key value` (one value, not malformed), without a list made for it. */
   putOne(key: string, line: number, value: string): void {
-    this.store(key, line, value.includes(VALUE_SEP) ? [value] : value);
+    this.store(key, line, packOne(value));
   }
 
   private canonical(key: string): string {
