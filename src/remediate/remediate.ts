@@ -1,5 +1,4 @@
 import { patchedInput } from './patched-input.js';
-import type { ReadOptions } from '../formats/read-options.js';
 import type { CheckResult } from '../check/run-check.js';
 import { evaluateAll, type PolicyFlowResult, type Verdict } from '../evaluate/evaluate.js';
 import { policyName, policyScope } from '../evaluate/zone-scope.js';
@@ -36,53 +35,75 @@ export interface Remediation {
 
 const RANK: Record<Verdict, number> = { allowed: 0, unknown: 1, partial: 2, blocked: 3 };
 
-/** The policy's files, patched, read again with the same reader. */
-async function reread(
-  policy: Policy,
-  inputs: readonly ReadInput[],
-  edits: readonly Edit[],
-  read: ReadOptions,
-): Promise<Policy | undefined> {
-  const mine = inputs.filter((i) => policy.paths.includes(i.file.path));
-  const patched: ReadInput[] = mine.map(({ file, format }) => {
-    const own = edits.filter((e) => e.path === file.path);
-    if (own.length === 0) return { file, format };
-    // In pieces where the reader streams: the export is never decoded whole to prove a fix.
-    return { file: patchedInput(file, own), format };
-  });
-  const key = policyKey(policy);
-  return (await readPolicies(patched, { ...read, forFixes: false })).find((p) => policyKey(p) === key);
+/** What a proof expects of one policy: these flows allowed once the edits are applied. */
+export interface Expectation {
+  policy: Policy;
+  flows: readonly Flow[];
 }
 
 /**
- * Whether the edits prove themselves: re-read, every flow re-evaluated; the fixed flows allowed, no flow
- * of this policy worse than before. Returns why not, or undefined when proven.
+ * Whether the edits prove themselves: the patched files are read again once, with the same reader, and
+ * every checked policy that reads one of them is evaluated again: the expected flows allowed, no flow
+ * worse than before. Every such policy, not only those the edits are for: an object a fix adds or a
+ * parent policy it changes may reach another policy of the same file. Returns why not, or undefined when
+ * proven.
  */
-export async function verifyFix(
+export async function verifyEdits(
+  check: CheckResult,
+  edits: readonly Edit[],
+  expected: readonly Expectation[],
+): Promise<string | undefined> {
+  const edited = new Set(edits.map((e) => e.path));
+  const involved = check.policies.filter(
+    (p) => expected.some((x) => x.policy === p) || p.paths.some((path) => edited.has(path)),
+  );
+  const paths = new Set(involved.flatMap((p) => p.paths));
+  const patched: ReadInput[] = check.evaluation.inputs
+    .filter((i) => paths.has(i.file.path))
+    .map(({ file, format }) => {
+      const own = edits.filter((e) => e.path === file.path);
+      // In pieces where the reader streams: the export is never decoded whole to prove a fix.
+      return own.length === 0 ? { file, format } : { file: patchedInput(file, own), format };
+    });
+  let read: Policy[];
+  try {
+    read = await readPolicies(patched, { ...check.evaluation.read, forFixes: false });
+  } catch (e) {
+    if (e instanceof InputError) return `the patched export does not read: ${e.format()}`;
+    throw e;
+  }
+  const byKey = new Map(read.map((p) => [policyKey(p), p]));
+  const flows = check.evaluation.flows;
+  for (const policy of involved) {
+    // Named where the proof covers several policies, so the reason says which one a fix would harm.
+    const where = involved.length > 1 ? `in ${policyName(policy)}: ` : '';
+    const after = byKey.get(policyKey(policy));
+    if (!after)
+      return `the patched export no longer holds ${involved.length > 1 ? policyName(policy) : 'this policy'}`;
+    const index = check.policies.indexOf(policy);
+    const fixes = new Set(expected.filter((x) => x.policy === policy).flatMap((x) => x.flows));
+    const now = evaluateAll([after], flows, check.evaluation.scope);
+    for (let i = 0; i < now.length; i++) {
+      const before = check.results[i]!.perPolicy[index]!;
+      const v = now[i]!.verdict;
+      const flow = flows[i]!;
+      if (fixes.has(flow) && v !== 'allowed')
+        return `${where}${flowLabel(flow)} is still ${v} with the new rule (${now[i]!.primary.detail})`;
+      if (RANK[v] > RANK[before.verdict])
+        return `${where}${flowLabel(flow)} would get worse: ${before.verdict} → ${v}`;
+    }
+  }
+  return undefined;
+}
+
+/** verifyEdits for one policy's fixed flows. */
+export function verifyFix(
   check: CheckResult,
   policy: Policy,
   edits: readonly Edit[],
   fixes: readonly Flow[],
 ): Promise<string | undefined> {
-  let after: Policy | undefined;
-  try {
-    after = await reread(policy, check.evaluation.inputs, edits, check.evaluation.read);
-  } catch (e) {
-    if (e instanceof InputError) return `the patched export does not read: ${e.format()}`;
-    throw e;
-  }
-  if (!after) return 'the patched export no longer holds this policy';
-  const index = check.policies.indexOf(policy);
-  const now = evaluateAll([after], check.evaluation.flows, check.evaluation.scope);
-  for (let i = 0; i < now.length; i++) {
-    const before = check.results[i]!.perPolicy[index]!;
-    const v = now[i]!.verdict;
-    const flow = check.evaluation.flows[i]!;
-    if (fixes.includes(flow) && v !== 'allowed')
-      return `${flowLabel(flow)} is still ${v} with the new rule (${now[i]!.primary.detail})`;
-    if (RANK[v] > RANK[before.verdict]) return `${flowLabel(flow)} would get worse: ${before.verdict} → ${v}`;
-  }
-  return undefined;
+  return verifyEdits(check, edits, [{ policy, flows: fixes }]);
 }
 
 /** The group's request for a vendor: where the rule goes, for whom, between which zones. */
@@ -126,44 +147,83 @@ function request(
 }
 
 /**
+ * The proof of these proposals applied together: their edits, each policy's fixed flows, and what else
+ * is expected (flows another policy's fix should allow too).
+ */
+function prove(
+  check: CheckResult,
+  proposals: readonly Proposal[],
+  also: readonly Expectation[] = [],
+): Promise<string | undefined> {
+  const expected = new Map<Policy, Flow[]>();
+  for (const { policy, flows } of [
+    ...proposals.map((p) => ({ policy: p.req.policy, flows: p.group.flows })),
+    ...also,
+  ]) {
+    expected.set(policy, [...(expected.get(policy) ?? []), ...flows]);
+  }
+  return verifyEdits(
+    check,
+    proposals.flatMap((p) => p.fix.edits),
+    [...expected].map(([policy, flows]) => ({ policy, flows })),
+  );
+}
+
+/**
+ * Where the fixes kept so far already allow a proposal's flows (a rule in a Panorama Shared rulebase or
+ * a parent policy reaches every policy under it), why the proposal adds nothing; else undefined.
+ */
+async function alreadyFixed(
+  check: CheckResult,
+  kept: readonly Proposal[],
+  p: Proposal,
+): Promise<string | undefined> {
+  if (kept.length === 0) return undefined;
+  if ((await prove(check, kept, [{ policy: p.req.policy, flows: p.group.flows }])) !== undefined)
+    return undefined;
+  // Named: the kept fixes for the same flows elsewhere, else all of them.
+  const same = kept.filter((k) => k.group.flows.some((f) => p.group.flows.includes(f)));
+  const by = [
+    ...new Set(
+      (same.length ? same : kept).map(
+        (k) => `${policyName(k.req.policy)} (rule ${JSON.stringify(k.fix.name)})`,
+      ),
+    ),
+  ];
+  return `these flows are already allowed by the fix${by.length > 1 ? 'es' : ''} for ${by.join(', ')}: nothing more to add`;
+}
+
+/**
  * For every policy with required flows not allowed, one narrow allow rule per group of flows, written by
- * the policy's vendor module and proven by re-reading and re-evaluating before it is offered. A policy's
- * rules are proven together first (one re-read); where that fails, each on its own.
+ * the policy's vendor module and proven by re-reading and re-evaluating before it is offered. The offered
+ * fixes must hold together, as a patch applies them all: every policy's fixes are proven at once first
+ * (one re-read, however many policies, VDOMs or device groups fail); where that fails, each policy's at
+ * once, then each fix on its own, each kept only when it proves itself on top of those already kept.
  */
 export async function remediate(check: CheckResult): Promise<Remediation[]> {
-  // Every fix is written first, then the readers may drop what they kept for writing them, then each
-  // policy's fixes are proven: a proof reads the export again and should not hold two copies of it.
+  // Every fix is written first, then the readers may drop what they kept for writing them, then the
+  // fixes are proven: a proof reads the export again and should not hold two copies of it.
   const written: WrittenFixes[] = [];
   for (const [index, policy] of check.policies.entries()) {
     const w = await writeFixes(check, policy, index);
     if (w) written.push(w);
   }
   for (const input of check.evaluation.inputs) (await input.format.load()).release?.(input.file);
+  const proposed = written.flatMap((w) => w.proposals);
+  const together = proposed.length === 0 ? undefined : await prove(check, proposed);
+  const several = written.filter((w) => w.proposals.length > 0).length > 1;
+  const kept: Proposal[] = [];
   const out: Remediation[] = [];
   for (const { policy, index, failed, proposals, base } of written) {
     out.push(...failed);
     if (proposals.length === 0) continue;
-    // Offered fixes must hold together (a patch applies them all): all at once, else one by one, each
-    // kept only when it proves itself on top of those already kept.
-    const all = await verifyFix(
-      check,
-      policy,
-      proposals.flatMap((p) => p.fix.edits),
-      proposals.flatMap((p) => p.group.flows),
-    );
-    const kept: typeof proposals = [];
+    // This policy's fixes at once on top of those kept (for one policy, the first proof was that).
+    const all = together === undefined || !several ? together : await prove(check, [...kept, ...proposals]);
     for (const p of proposals) {
       const opened = overrides(check, policy, index, p.req);
       if (opened) p.fix.notes = [...(p.fix.notes ?? []), opened];
-      const why =
-        all === undefined
-          ? undefined
-          : await verifyFix(
-              check,
-              policy,
-              [...kept, p].flatMap((k) => k.fix.edits),
-              [...kept, p].flatMap((k) => k.group.flows),
-            );
+      let why = all === undefined || proposals.length === 1 ? all : await prove(check, [...kept, p]);
+      if (why !== undefined) why = (await alreadyFixed(check, kept, p)) ?? why;
       if (why === undefined) kept.push(p);
       out.push(offer(policy, p.req, p.fix, base, p.flows, why));
     }

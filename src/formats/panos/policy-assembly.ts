@@ -115,6 +115,35 @@ export interface PolicyParts {
   notes: string[];
 }
 
+/** The `<rules>` lists already checked for names given twice, per document (Shared's serve every group). */
+const checkedLists = new WeakMap<XmlDocument, Set<XmlElement>>();
+
+/**
+ * A rule name given twice in one `<rules>` list is refused: PAN-OS keys a list's `<entry>` elements by
+ * their name (the XML API addresses one as `entry[@name='...']`), so a device never exports two, and a
+ * patch that adds a second is not a config the device takes.
+ */
+function uniqueRuleNames(doc: XmlDocument, section: RulebaseSection, entries: readonly XmlElement[]): void {
+  if (section.rules === undefined) return;
+  let checked = checkedLists.get(doc);
+  if (!checked) checkedLists.set(doc, (checked = new Set()));
+  if (checked.has(section.rules)) return;
+  checked.add(section.rules);
+  const seen = new Map<string, XmlElement>();
+  for (const entry of entries) {
+    const name = doc.attr(entry, 'name');
+    if (name === undefined) continue;
+    const first = seen.get(name);
+    if (first !== undefined) {
+      throw doc.error(
+        entry,
+        `rule ${JSON.stringify(name)} is defined twice in the ${section.label} (first at line ${doc.lineOf(first)})`,
+      );
+    }
+    seen.set(name, entry);
+  }
+}
+
 /** The rules of all sections in order, then the default rules. */
 export function assemblePolicy(p: PolicyParts): Policy {
   const ctx: RuleContext = {
@@ -135,7 +164,9 @@ export function assemblePolicy(p: PolicyParts): Policy {
   const rules: Rule[] = [];
   let count = 0;
   for (const section of p.sections) {
-    for (const entry of p.doc.entries(section.rules)) {
+    const entries = p.doc.entries(section.rules);
+    uniqueRuleNames(p.doc, section, entries);
+    for (const entry of entries) {
       count++;
       buildRules(entry, section.label, ctx, rules);
     }

@@ -499,6 +499,19 @@ describe('PAN-OS: bad input is an InputError at the right line', () => {
     );
   });
 
+  it('a rule name given twice in one rulebase', () => {
+    const text = firewallXml('', [
+      { name: 'web', destination: ['10.0.0.1'] },
+      { name: 'other' },
+      { name: 'web', destination: ['10.0.0.2'] },
+    ]);
+    expectError(
+      text,
+      lineOf(text, '10.0.0.2'),
+      new RegExp(`rule "web" is defined twice in the rulebase \\(first at line ${lineOf(text, '10.0.0.1')}\\)`),
+    );
+  });
+
   it('a group defined twice in one scope, behind an address object of the same name', () => {
     const objects = [
       '<address><entry name="both"><ip-netmask>10.1.0.0/16</ip-netmask></entry></address>',
