@@ -1,6 +1,12 @@
 #!/usr/bin/env node
 import { cliMain } from './cli/cli-main.js';
+import { onOutputError } from './cli/closed-output.js';
 
+onOutputError(
+  process.stdout,
+  (s) => process.stderr.write(s),
+  (code) => (process.exitCode = code),
+);
 const color = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR && process.env.TERM !== 'dumb';
 try {
   process.exitCode = await cliMain(process.argv.slice(2), {
