@@ -122,6 +122,11 @@ function sourceSideOf(policy: Policy, index: number): SourceSide | null {
   return side;
 }
 
+/** Forgets the source sides worked out for a policy (its rules' match data is being released). */
+export function forgetSourceSides(policy: Policy): void {
+  sourceSides.delete(policy);
+}
+
 /** Sources are always matched as concrete addresses; one matcher (and its cache) for every policy. */
 const matchSource = addressMatcher({ kind: 'addresses' });
 

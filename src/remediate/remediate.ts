@@ -12,6 +12,7 @@ import { policyKey } from '../drift/rule-identity.js';
 import { IntervalSet } from '../model/interval-set.js';
 import { formatAddressSet } from '../model/ip.js';
 import { fixGroups, placementFor } from './groups.js';
+import { releaseRuleMatches } from './release-rules.js';
 import type { Edit, FixGroup, FixRequest, ProposedFix, Unfixable } from './types.js';
 
 /** One missing rule, in the customer's syntax, with whether the tool proved it (DESIGN.md, "Remediation"). */
@@ -199,6 +200,8 @@ async function alreadyFixed(
  * fixes must hold together, as a patch applies them all: every policy's fixes are proven at once first
  * (one re-read, however many policies, VDOMs or device groups fail); where that fails, each policy's at
  * once, then each fix on its own, each kept only when it proves itself on top of those already kept.
+ * Before the proofs, the check's rules are released (releaseRuleMatches): they keep their names and
+ * locations for the reports but no longer match anything.
  */
 export async function remediate(check: CheckResult): Promise<Remediation[]> {
   // Every fix is written first, then the readers may drop what they kept for writing them, then the
@@ -210,18 +213,25 @@ export async function remediate(check: CheckResult): Promise<Remediation[]> {
   }
   for (const input of check.evaluation.inputs) (await input.format.load()).release?.(input.file);
   const proposed = written.flatMap((w) => w.proposals);
+  // Notes that read the first model, written before it is released.
+  for (const w of written)
+    for (const p of w.proposals) {
+      const opened = overrides(check, w.policy, w.index, p.req);
+      if (opened) p.fix.notes = [...(p.fix.notes ?? []), opened];
+    }
+  // What the first model matches on is no longer needed (the proofs compare verdicts, reports name rules),
+  // and every proof builds a second model beside it.
+  if (proposed.length > 0) releaseRuleMatches(check.policies);
   const together = proposed.length === 0 ? undefined : await prove(check, proposed);
   const several = written.filter((w) => w.proposals.length > 0).length > 1;
   const kept: Proposal[] = [];
   const out: Remediation[] = [];
-  for (const { policy, index, failed, proposals, base } of written) {
+  for (const { policy, failed, proposals, base } of written) {
     out.push(...failed);
     if (proposals.length === 0) continue;
     // This policy's fixes at once on top of those kept (for one policy, the first proof was that).
     const all = together === undefined || !several ? together : await prove(check, [...kept, ...proposals]);
     for (const p of proposals) {
-      const opened = overrides(check, policy, index, p.req);
-      if (opened) p.fix.notes = [...(p.fix.notes ?? []), opened];
       let why = all === undefined || proposals.length === 1 ? all : await prove(check, [...kept, p]);
       if (why !== undefined) why = (await alreadyFixed(check, kept, p)) ?? why;
       if (why === undefined) kept.push(p);
