@@ -120,6 +120,22 @@ describe('placement and syntax', () => {
     );
   });
 
+  it("reuses a client object only where it is visible: a device group's own object hides Shared's", async () => {
+    // Shared's office-clients is 10.20.0.0/16; Branch-EU defines its own office-clients, 10.40.0.0/16.
+    const path = 'fixtures/panos/panorama-hierarchy.xml';
+    const sourceOf = (f: Remediation) =>
+      /<source>\s*<member>([^<]*)<\/member>\s*<\/source>/.exec(f.edits.map((e) => e.insert).join(''))?.[1];
+    for (const [client, branches, eu] of [
+      ['10.20.0.0/16', 'office-clients', '10.20.0.0/16'],
+      ['10.40.0.0/16', '10.40.0.0/16', 'office-clients'],
+    ] as const) {
+      const fixes = (await remediate(await runCheck(options(path, [client])))).filter((f) => f.verified);
+      const web = (policy: string) =>
+        fixes.find((f) => f.policy === policy && f.rule === 'allow-remotespark-web')!;
+      expect([sourceOf(web('Branches')), sourceOf(web('Branch-EU'))], client).toEqual([branches, eu]);
+    }
+  });
+
   it('a rule Panorama pushed as a pre-rule is not fixed on the firewall, and the report says why', async () => {
     const fixes = await remediate(await runCheck(options('fixtures/panos/fw-managed-pushed.xml')));
     const pushed = fixes.find((f) => f.flows.includes('*:8089/tcp'))!;

@@ -5,7 +5,7 @@ import { parseIpNetmask, parseIpRange } from './address-values.js';
 import { xmlAttr, xmlText, shortHash } from './remediate-syntax.js';
 import type { Definition, Scope } from './scopes.js';
 import { parsePortList } from './services.js';
-import type { XmlDocument } from './xml-tree.js';
+import type { XmlDocument, XmlElement } from './xml-tree.js';
 
 /** An object the fix defines: its `<entry>` lines and its CLI words (after `set [scope]`). */
 export interface NewObject {
@@ -23,6 +23,51 @@ export type RunObjects = Map<string, Map<string, string>>;
 
 /** PAN-OS object names: up to 63 characters ("Objects > Addresses"). */
 const MAX_NAME = 63;
+
+/**
+ * Answers of lookups among a scope's visible objects, kept while the scope lives (one policy's fixes in one
+ * run share its layout): each lookup scans the objects, and a fix makes several (a host each, a port each).
+ */
+const answers = new WeakMap<Scope, Map<string, string | null>>();
+/** A scope's FQDN address objects by host, the visible one of each host (built on first need). */
+const fqdnIndexes = new WeakMap<Scope, Map<string, string>>();
+
+function answered(scope: Scope, key: string, find: () => string | undefined): string | undefined {
+  let known = answers.get(scope);
+  if (!known) answers.set(scope, (known = new Map()));
+  let answer = known.get(key);
+  if (answer === undefined) known.set(key, (answer = find() ?? null));
+  return answer ?? undefined;
+}
+
+/**
+ * The first definition of `kind` visible from `scope` (nearest scope first, document order) whose entry
+ * passes `test`: the entry's value is checked before its visibility, so a scan makes no definition for
+ * the entries that don't match.
+ */
+function firstVisible(
+  scope: Scope,
+  kind: 'address' | 'address-group' | 'service',
+  test: (el: XmlElement) => boolean,
+): Definition | undefined {
+  const ns = kind === 'service' ? 'service' : 'address';
+  for (let s: Scope | undefined = scope; s; s = s.parent) {
+    const els = s.entries(kind);
+    for (let pos = 0; pos < els.length; pos++) {
+      if (!test(els[pos]!)) continue;
+      const def = s.definitionAt(kind, pos);
+      if (scope.find(ns, def.name) === def) return def;
+    }
+  }
+  return undefined;
+}
+
+/** Canonical text of an address set: its intervals. */
+function setKey(set: IntervalSet): string {
+  let key = '';
+  for (const [lo, hi] of set.ranges()) key += `${lo}-${hi},`;
+  return key;
+}
 
 /** Canonical text of a port list: sorted, merged ranges. */
 function portsKey(ranges: readonly (readonly [number, number])[]): string {
@@ -58,6 +103,27 @@ export class ObjectPlan {
     for (let s: Scope | undefined = this.scope; s; s = s.parent) {
       for (const def of s.definitions(kind)) if (this.scope.find(ns, def.name) === def) yield def;
     }
+  }
+
+  /** The visible FQDN address objects by host, the first of each host in visible order. */
+  private fqdnIndex(): Map<string, string> {
+    let index = fqdnIndexes.get(this.scope);
+    if (index) return index;
+    index = new Map();
+    const doc = this.doc;
+    for (let s: Scope | undefined = this.scope; s; s = s.parent) {
+      const els = s.entries('address');
+      for (let pos = 0; pos < els.length; pos++) {
+        const text = doc.childText(els[pos]!, 'fqdn');
+        if (text === undefined) continue;
+        const host = normalizeHost(text);
+        if (index.has(host)) continue;
+        const def = s.definitionAt('address', pos);
+        if (this.scope.find('address', def.name) === def) index.set(host, def.name);
+      }
+    }
+    fqdnIndexes.set(this.scope, index);
+    return index;
   }
 
   private fqdnOf(def: Definition): string | undefined {
@@ -96,7 +162,8 @@ export class ObjectPlan {
   }
 
   private fqdn(host: string): string {
-    for (const def of this.visible('address')) if (this.fqdnOf(def) === host) return def.name;
+    const found = this.fqdnIndex().get(host);
+    if (found !== undefined) return found;
     const value = `fqdn:${host}`;
     const base =
       `rs-${host}`.length <= MAX_NAME ? `rs-${host}` : `rs-${host.slice(0, 50)}-${shortHash(host)}`;
@@ -114,21 +181,29 @@ export class ObjectPlan {
 
   /** A client address as written, or the address object (ip-netmask, ip-range) that is exactly it. */
   source(text: string, set: IntervalSet): string {
-    for (const def of this.visible('address')) {
+    const doc = this.doc;
+    const equal = (el: XmlElement): boolean => {
       for (const [tag, parse] of [
         ['ip-netmask', parseIpNetmask],
         ['ip-range', parseIpRange],
       ] as const) {
-        const v = this.doc.childText(def.el, tag);
+        const v = doc.childText(el, tag);
         if (v === undefined) continue;
         try {
-          if (parse(v).equals(set)) return def.name;
+          if (parse(v).equals(set)) return true;
         } catch {
           // A bad value is the reader's to report; it is no match here.
         }
       }
-    }
-    return text;
+      return false;
+    };
+    return (
+      answered(
+        this.scope,
+        `source\u0000${setKey(set)}`,
+        () => firstVisible(this.scope, 'address', equal)?.name,
+      ) ?? text
+    );
   }
 
   /**
@@ -164,15 +239,20 @@ export class ObjectPlan {
   private exactService(protocol: 'tcp' | 'udp', key: string): string | undefined {
     const value = `${protocol}:${key}`;
     for (const [name, v] of this.mine) if (v === value) return name;
-    for (const def of this.visible('service')) {
-      const proto = this.doc.child(def.el, 'protocol');
-      const kids = proto === undefined ? [] : this.doc.children(proto);
-      if (kids.length !== 1 || this.doc.name(kids[0]!) !== protocol) continue;
-      if (this.doc.child(kids[0]!, 'source-port') !== undefined) continue;
-      const ports = parsePortList(this.doc.childText(kids[0]!, 'port') ?? '');
-      if (typeof ports !== 'string' && portsKey(ports) === key) return def.name;
-    }
-    return undefined;
+    const doc = this.doc;
+    const exact = (el: XmlElement): boolean => {
+      const proto = doc.child(el, 'protocol');
+      const kids = proto === undefined ? [] : doc.children(proto);
+      if (kids.length !== 1 || doc.name(kids[0]!) !== protocol) return false;
+      if (doc.child(kids[0]!, 'source-port') !== undefined) return false;
+      const ports = parsePortList(doc.childText(kids[0]!, 'port') ?? '');
+      return typeof ports !== 'string' && portsKey(ports) === key;
+    };
+    return answered(
+      this.scope,
+      `service\u0000${value}`,
+      () => firstVisible(this.scope, 'service', exact)?.name,
+    );
   }
 
   /** A new object's name (the base, else base-2 ...), unless this run defined the same value already. */
