@@ -508,7 +508,9 @@ describe('PAN-OS: bad input is an InputError at the right line', () => {
     expectError(
       text,
       lineOf(text, '10.0.0.2'),
-      new RegExp(`rule "web" is defined twice in the rulebase \\(first at line ${lineOf(text, '10.0.0.1')}\\)`),
+      new RegExp(
+        `rule "web" is defined twice in the rulebase \\(first at line ${lineOf(text, '10.0.0.1')}\\)`,
+      ),
     );
   });
 
