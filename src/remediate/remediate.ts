@@ -156,17 +156,10 @@ function prove(
   proposals: readonly Proposal[],
   also: readonly Expectation[] = [],
 ): Promise<string | undefined> {
-  const expected = new Map<Policy, Flow[]>();
-  for (const { policy, flows } of [
-    ...proposals.map((p) => ({ policy: p.req.policy, flows: p.group.flows })),
-    ...also,
-  ]) {
-    expected.set(policy, [...(expected.get(policy) ?? []), ...flows]);
-  }
   return verifyEdits(
     check,
     proposals.flatMap((p) => p.fix.edits),
-    [...expected].map(([policy, flows]) => ({ policy, flows })),
+    [...proposals.map((p) => ({ policy: p.req.policy, flows: p.group.flows })), ...also],
   );
 }
 

@@ -41,24 +41,33 @@ function answered(scope: Scope, key: string, find: () => string | undefined): st
 }
 
 /**
- * The first definition of `kind` visible from `scope` (nearest scope first, document order) whose entry
- * passes `test`: the entry's value is checked before its visibility, so a scan makes no definition for
- * the entries that don't match.
+ * The definitions of `kind` visible from `scope` (not hidden by a nearer one of the same name), nearest
+ * scope first, in document order, whose entry passes `test`: the entry is tested before its visibility,
+ * so a scan makes no definition for the entries that don't pass.
  */
-function firstVisible(
+function* visibleWhere(
   scope: Scope,
   kind: 'address' | 'address-group' | 'service',
-  test: (el: XmlElement) => boolean,
-): Definition | undefined {
+  test: (el: XmlElement) => boolean = () => true,
+): Generator<Definition> {
   const ns = kind === 'service' ? 'service' : 'address';
   for (let s: Scope | undefined = scope; s; s = s.parent) {
     const els = s.entries(kind);
     for (let pos = 0; pos < els.length; pos++) {
       if (!test(els[pos]!)) continue;
       const def = s.definitionAt(kind, pos);
-      if (scope.find(ns, def.name) === def) return def;
+      if (scope.find(ns, def.name) === def) yield def;
     }
   }
+}
+
+/** The first of visibleWhere. */
+function firstVisible(
+  scope: Scope,
+  kind: 'address' | 'address-group' | 'service',
+  test: (el: XmlElement) => boolean,
+): Definition | undefined {
+  for (const def of visibleWhere(scope, kind, test)) return def;
   return undefined;
 }
 
@@ -97,30 +106,15 @@ export class ObjectPlan {
     this.run.set(this.key, this.mine);
   }
 
-  /** The scope's definitions of a kind visible from it (not hidden by a nearer one of the same name). */
-  private *visible(kind: 'address' | 'address-group' | 'service'): Generator<Definition> {
-    const ns = kind === 'service' ? 'service' : 'address';
-    for (let s: Scope | undefined = this.scope; s; s = s.parent) {
-      for (const def of s.definitions(kind)) if (this.scope.find(ns, def.name) === def) yield def;
-    }
-  }
-
   /** The visible FQDN address objects by host, the first of each host in visible order. */
   private fqdnIndex(): Map<string, string> {
     let index = fqdnIndexes.get(this.scope);
     if (index) return index;
     index = new Map();
-    const doc = this.doc;
-    for (let s: Scope | undefined = this.scope; s; s = s.parent) {
-      const els = s.entries('address');
-      for (let pos = 0; pos < els.length; pos++) {
-        const text = doc.childText(els[pos]!, 'fqdn');
-        if (text === undefined) continue;
-        const host = normalizeHost(text);
-        if (index.has(host)) continue;
-        const def = s.definitionAt('address', pos);
-        if (this.scope.find('address', def.name) === def) index.set(host, def.name);
-      }
+    const isFqdn = (el: XmlElement) => this.doc.child(el, 'fqdn') !== undefined;
+    for (const def of visibleWhere(this.scope, 'address', isFqdn)) {
+      const host = this.fqdnOf(def)!;
+      if (!index.has(host)) index.set(host, def.name);
     }
     fqdnIndexes.set(this.scope, index);
     return index;
@@ -153,7 +147,7 @@ export class ObjectPlan {
   hosts(hosts: readonly string[]): string[] {
     const want = new Set(hosts.map(normalizeHost));
     if (want.size > 1) {
-      for (const def of this.visible('address-group')) {
+      for (const def of visibleWhere(this.scope, 'address-group')) {
         const got = this.groupHosts(def);
         if (got && got.size === want.size && [...got].every((h) => want.has(h))) return [def.name];
       }
