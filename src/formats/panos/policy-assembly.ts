@@ -5,7 +5,7 @@ import { AddressResolver } from './addresses.js';
 import { ApplicationResolver } from './applications.js';
 import { defaultRules, type DefaultRuleSettings } from './default-rules.js';
 import { panosFormat } from './detect.js';
-import { buildRules, ruleSlots, type RuleContext, type RuleSlots } from './rule-builder.js';
+import { buildRules, ruleName, ruleSlots, type RuleContext, type RuleSlots } from './rule-builder.js';
 import type { Scope } from './scopes.js';
 import { ServiceResolver } from './services.js';
 import { StaleReferences } from './stale-references.js';
@@ -119,29 +119,18 @@ export interface PolicyParts {
 const checkedLists = new WeakMap<XmlDocument, Set<XmlElement>>();
 
 /**
- * A rule name given twice in one `<rules>` list is refused: PAN-OS keys a list's `<entry>` elements by
- * their name (the XML API addresses one as `entry[@name='...']`), so a device never exports two, and a
- * patch that adds a second is not a config the device takes.
+ * The names read so far from a `<rules>` list, to refuse one given twice: PAN-OS keys a list's `<entry>`
+ * elements by their name (the XML API addresses one as `entry[@name='...']`), so a device never exports
+ * two, and a patch that adds a second is not a config the device takes. Undefined when the list was
+ * checked already, for another policy.
  */
-function uniqueRuleNames(doc: XmlDocument, section: RulebaseSection, entries: readonly XmlElement[]): void {
-  if (section.rules === undefined) return;
+function namesOfList(doc: XmlDocument, section: RulebaseSection): Map<string, XmlElement> | undefined {
+  if (section.rules === undefined) return undefined;
   let checked = checkedLists.get(doc);
   if (!checked) checkedLists.set(doc, (checked = new Set()));
-  if (checked.has(section.rules)) return;
+  if (checked.has(section.rules)) return undefined;
   checked.add(section.rules);
-  const seen = new Map<string, XmlElement>();
-  for (const entry of entries) {
-    const name = doc.attr(entry, 'name');
-    if (name === undefined) continue;
-    const first = seen.get(name);
-    if (first !== undefined) {
-      throw doc.error(
-        entry,
-        `rule ${JSON.stringify(name)} is defined twice in the ${section.label} (first at line ${doc.lineOf(first)})`,
-      );
-    }
-    seen.set(name, entry);
-  }
+  return new Map();
 }
 
 /** The rules of all sections in order, then the default rules. */
@@ -163,12 +152,23 @@ export function assemblePolicy(p: PolicyParts): Policy {
   p.resolvers.stale.beginPolicy();
   const rules: Rule[] = [];
   let count = 0;
+  const doc = p.doc;
   for (const section of p.sections) {
-    const entries = p.doc.entries(section.rules);
-    uniqueRuleNames(p.doc, section, entries);
-    for (const entry of entries) {
+    const seen = namesOfList(doc, section);
+    for (const entry of doc.entries(section.rules)) {
       count++;
-      buildRules(entry, section.label, ctx, rules);
+      const name = ruleName(doc, entry);
+      if (seen) {
+        const first = seen.get(name);
+        if (first !== undefined) {
+          throw doc.error(
+            entry,
+            `rule ${JSON.stringify(name)} is defined twice in the ${section.label} (first at line ${doc.lineOf(first)})`,
+          );
+        }
+        seen.set(name, entry);
+      }
+      buildRules(entry, name, section.label, ctx, rules);
     }
   }
   const warnings = p.resolvers.stale.endPolicy();

@@ -164,15 +164,26 @@ function flagIsYes(doc: XmlDocument, found: Int32Array, tag: SlotTag, name: stri
   throw doc.error(el!, `${ruleLabel(name)}: <${tag}> is "${t}"; expected yes or no`);
 }
 
-/**
- * Builds the rules of one security rulebase `<entry>` into `out` (one Rule, or one per zone for
- * interzone rules; see `zonePairs`). Reads the entry's children in one pass; a 100 MB
- * export has tens of thousands of rules, so nothing is allocated here that the rule doesn't keep.
- */
-export function buildRules(entry: XmlElement, section: string, ctx: RuleContext, out: Rule[]): void {
-  const doc = ctx.doc;
+/** A security rule `<entry>`'s name (its `name` attribute). */
+export function ruleName(doc: XmlDocument, entry: XmlElement): string {
   const name = doc.attr(entry, 'name');
   if (name === undefined) throw doc.error(entry, 'a security rule <entry> without a name attribute');
+  return name;
+}
+
+/**
+ * Builds the rules of one security rulebase `<entry>`, named `name` (ruleName), into `out` (one Rule, or
+ * one per zone for interzone rules; see `zonePairs`). Reads the entry's children in one pass; a 100 MB
+ * export has tens of thousands of rules, so nothing is allocated here that the rule doesn't keep.
+ */
+export function buildRules(
+  entry: XmlElement,
+  name: string,
+  section: string,
+  ctx: RuleContext,
+  out: Rule[],
+): void {
+  const doc = ctx.doc;
   const location: SourceLocation = { path: doc.path, line: doc.lineOf(entry) };
 
   // A tag given twice: the last one counts.
