@@ -1,10 +1,10 @@
 import { forgetSourceSides } from '../evaluate/first-match.js';
-import type { AddressExpr } from '../model/address.js';
+import { unknownExpr } from '../model/address.js';
 import type { Policy } from '../model/policy.js';
 import type { ServiceExpr } from '../model/service.js';
 
 const RELEASED = { reason: 'the rule was released after the check (its fixes are being proven)' };
-const RELEASED_ADDRESSES: AddressExpr = { kind: 'unknown', part: RELEASED };
+const RELEASED_ADDRESSES = unknownExpr(RELEASED);
 const RELEASED_SERVICES: ServiceExpr = { kind: 'unknown', part: RELEASED };
 
 /**
