@@ -7,6 +7,7 @@ import { ANY_SERVICE, type ServiceExpr, unionServiceExprs } from '../../model/se
 import { ZoneSet } from '../../model/zone-set.js';
 import { withinFamily, type AddressBook } from './addresses.js';
 import type { Entry, Setting } from './config-tree.js';
+import { unpack, VALUE_SEP } from './settings.js';
 import type { ReadLog } from './read-log.js';
 import { enabled, valueOf, whereIn, type Scope } from './scopes.js';
 import { type ServiceBook } from './services.js';
@@ -83,6 +84,11 @@ function q(s: string): string {
 
 const SEP = '\u0000';
 
+/** The actions of most policies, shared rather than made per policy. */
+const ACCEPT = { action: 'allow' as Action, vendorAction: 'accept' };
+const DENY = { action: 'deny' as Action, vendorAction: 'deny' };
+const DENY_BY_DEFAULT = { action: 'deny' as Action, vendorAction: 'deny (default: no action set)' };
+
 export interface RuleBuilderOptions {
   scope: Scope;
   v4: AddressBook;
@@ -152,25 +158,22 @@ export class RuleBuilder {
       ? ZoneSet.ANY
       : this.zones(entry, 'dstintf', label, conditions, unknownPart);
 
-    const sources: AddressExpr[] = [];
-    const destinations: AddressExpr[] = [];
-    let anyFamily = false;
+    // A table has one or two families (FIELDS): a rule's side is one family's list, or the union of both.
+    let sources: AddressExpr | undefined;
+    let destinations: AddressExpr | undefined;
     let isdb = false;
     for (const f of FIELDS[kind]) {
       const part = this.familyPart(entry, f, label, unknownPart);
       if (!part) continue;
-      anyFamily = true;
       isdb ||= part.isdb;
-      sources.push(part.src);
-      destinations.push(part.dst);
+      sources = sources === undefined ? part.src : listExpr([sources, part.src]);
+      destinations = destinations === undefined ? part.dst : listExpr([destinations, part.dst]);
     }
-    if (!anyFamily) {
+    if (sources === undefined || destinations === undefined) {
       const fields = FIELDS[kind].map((f) => `${f.src}/${f.dst}`).join(' or ');
-      const missing = unknownExpr(
+      sources = destinations = unknownExpr(
         unknownPart(`no addresses (${fields}); FortiOS requires them, so what it matches is unknown`),
       );
-      sources.push(missing);
-      destinations.push(missing);
     }
 
     const services = isdb ? ANY_SERVICE : this.services(entry, label, unknownPart);
@@ -187,11 +190,15 @@ export class RuleBuilder {
     if (reputation !== undefined && reputation !== '0') {
       conditions.push(unknownPart(`matches only destinations of reputation ${reputation} or better`));
     }
-    const schedule = entry.settings.get('schedule');
-    if (schedule && (schedule.malformed || (schedule.values[0] ?? 'always') !== 'always')) {
-      conditions.push(
-        unknownPart(`applies only during schedule ${q(schedule.values[0] ?? '?')}`, schedule.line),
-      );
+    const scheduleSlot = entry.slot('schedule');
+    if (scheduleSlot >= 0) {
+      const stored = entry.packedAt(scheduleSlot) === undefined ? entry.settingAt(scheduleSlot) : undefined;
+      const schedule = stored ? stored.values[0] : valueOf(entry, 'schedule');
+      if (stored?.malformed || (schedule ?? 'always') !== 'always') {
+        conditions.push(
+          unknownPart(`applies only during schedule ${q(schedule ?? '?')}`, entry.lineAt(scheduleSlot)),
+        );
+      }
     }
     if (!isAcl && this.o.ngfwPolicyBased && action.action === 'allow') {
       conditions.push(
@@ -203,7 +210,7 @@ export class RuleBuilder {
 
     const rule: Rule = {
       name:
-        name !== undefined && name !== '' && !entry.settings.get('name')?.malformed
+        name !== undefined && name !== '' && !malformed(entry, 'name')
           ? name
           : `${isAcl ? 'acl' : 'policy'} ${entry.name}`,
       id: entry.name,
@@ -212,8 +219,8 @@ export class RuleBuilder {
       vendorAction: action.vendorAction,
       sourceZones,
       destinationZones,
-      sources: listExpr(sources),
-      destinations: listExpr(destinations),
+      sources,
+      destinations,
       services,
       location,
       section: kind,
@@ -237,7 +244,8 @@ export class RuleBuilder {
     label: string,
     conditions: UnknownPart[],
   ): { action: Action; vendorAction: string } {
-    const s = entry.settings.get('action');
+    const slot = entry.slot('action');
+    const s = slot >= 0 && entry.packedAt(slot) === undefined ? entry.settingAt(slot) : undefined;
     if (s?.malformed) {
       throw new InputError(
         this.path,
@@ -245,23 +253,23 @@ export class RuleBuilder {
         `${label}${this.where}: malformed action (${s.malformed}); expected accept or deny`,
       );
     }
-    const value = s?.values[0] ?? 'deny';
+    const value = (s ? s.values[0] : valueOf(entry, 'action')) ?? 'deny';
     switch (value) {
       case 'accept':
-        return { action: 'allow', vendorAction: 'accept' };
+        return ACCEPT;
       case 'deny':
-        return { action: 'deny', vendorAction: s ? 'deny' : 'deny (default: no action set)' };
+        return slot >= 0 ? DENY : DENY_BY_DEFAULT;
       case 'ipsec':
       case 'ssl-vpn':
         conditions.push({
           reason: `${label}: action ${value} sends matching traffic into a VPN tunnel, which this check can't follow`,
-          location: { path: this.path, line: s!.line },
+          location: { path: this.path, line: entry.lineAt(slot) },
         });
         return { action: 'allow', vendorAction: value };
       default:
         throw new InputError(
           this.path,
-          s!.line,
+          entry.lineAt(slot),
           `unknown action ${q(value)} in ${label}${this.where}; expected accept, deny or ipsec`,
         );
     }
@@ -275,35 +283,40 @@ export class RuleBuilder {
     conditions: UnknownPart[],
     unknownPart: (reason: string, line?: number) => UnknownPart,
   ): ZoneSet {
-    const s = entry.settings.get(key);
+    // The values as stored (one string) where they can be: most policies, read without a copy.
+    const i = entry.slot(key);
+    const packed = i < 0 ? undefined : entry.packedAt(i);
+    const s = packed === undefined ? entry.settingAt(i) : undefined;
     if (s?.malformed) {
       this.o.malformedLines.push(s.line);
       conditions.push(unknownPart(`its ${key} value has malformed quoting (${s.malformed})`, s.line));
       return ZoneSet.ANY;
     }
-    if (!s || s.values.length === 0) {
+    if (packed === undefined && (!s || s.values.length === 0)) {
       conditions.push(
         unknownPart(`no ${key}; FortiOS requires one, so which traffic it applies to is unknown`),
       );
       return ZoneSet.ANY;
     }
-    const cacheKey = joined(s.values);
+    const cacheKey = packed ?? joined(s!.values);
     let known = this.zoneLists.get(cacheKey);
     if (!known) {
+      const values = s?.values ?? unpack(packed!);
       known = {
-        set: s.values.includes('any') ? ZoneSet.ANY : ZoneSet.of(s.values),
-        clean: s.values.every((name) => name === 'any' || this.o.zones.problem(name) === undefined),
+        set: values.includes('any') ? ZoneSet.ANY : ZoneSet.of(values),
+        clean: values.every((name) => name === 'any' || this.o.zones.problem(name) === undefined),
       };
       this.zoneLists.set(cacheKey, known);
     }
     if (!known.clean) {
-      for (const name of s.values) {
+      const line = entry.lineAt(i);
+      for (const name of s?.values ?? unpack(packed!)) {
         const problem = name === 'any' ? undefined : this.o.zones.problem(name);
         if (problem === undefined) continue;
-        conditions.push(unknownPart(`${key}: ${problem}`, s.line));
+        conditions.push(unknownPart(`${key}: ${problem}`, line));
         this.o.log.warn(
           `${problem} (${key} of ${label}${this.where}), so whether the policy matches is unknown`,
-          s.line,
+          line,
         );
       }
     }
@@ -317,48 +330,49 @@ export class RuleBuilder {
     label: string,
     unknownPart: (reason: string, line?: number) => UnknownPart,
   ): { src: AddressExpr; dst: AddressExpr; isdb: boolean } | undefined {
-    // `show full-configuration` may print a list with no values: that is no list.
-    const given = (key: string): Setting | undefined => {
-      const s = entry.settings.get(key);
-      return s && (s.values.length > 0 || s.malformed) ? s : undefined;
-    };
-    const src = given(f.src);
-    const dst = given(f.dst);
+    const src = givenSlot(entry, f.src);
+    const dst = givenSlot(entry, f.dst);
     const isdb = enabled(entry, f.isdb);
     const isdbSrc = enabled(entry, f.isdbSrc);
-    if (!src && !dst && !isdb && !isdbSrc) return undefined;
-    const book = f.family === 'ipv4' ? this.o.v4 : this.o.v6;
-
-    const side = (
-      s: Setting | undefined,
-      key: string,
-      negateKey: string,
-      isdbOn: boolean,
-      isdbKey: string,
-    ): AddressExpr => {
-      if (isdbOn) return withinFamily(this.isdbExpr(entry, isdbKey, label), f.family);
-      if (s?.malformed) {
-        this.o.malformedLines.push(s.line);
-        return withinFamily(
-          unknownExpr(unknownPart(`its ${key} value has malformed quoting (${s.malformed})`, s.line)),
-          f.family,
-        );
-      }
-      if (!s || s.values.length === 0) {
-        return withinFamily(
-          unknownExpr(
-            unknownPart(`no ${key}; FortiOS requires one, so which addresses it matches is unknown`),
-          ),
-          f.family,
-        );
-      }
-      return this.addressList(book, s, key, label, this.negation(entry, negateKey, f, key, unknownPart));
-    };
+    if (src < 0 && dst < 0 && !isdb && !isdbSrc) return undefined;
     return {
-      src: side(src, f.src, f.srcNegate, isdbSrc, f.isdbSrc),
-      dst: side(dst, f.dst, f.dstNegate, isdb, f.isdb),
+      src: this.side(entry, f, src, f.src, f.srcNegate, isdbSrc, f.isdbSrc, label, unknownPart),
+      dst: this.side(entry, f, dst, f.dst, f.dstNegate, isdb, f.isdb, label, unknownPart),
       isdb,
     };
+  }
+
+  /** One side (`slot`: its address list's, or -1 when not given) of one family. */
+  private side(
+    entry: Entry,
+    f: FamilyFields,
+    slot: number,
+    key: string,
+    negateKey: string,
+    isdbOn: boolean,
+    isdbKey: string,
+    label: string,
+    unknownPart: (reason: string, line?: number) => UnknownPart,
+  ): AddressExpr {
+    if (isdbOn) return withinFamily(this.isdbExpr(entry, isdbKey, label), f.family);
+    if (slot < 0) {
+      return withinFamily(
+        unknownExpr(unknownPart(`no ${key}; FortiOS requires one, so which addresses it matches is unknown`)),
+        f.family,
+      );
+    }
+    const packed = entry.packedAt(slot);
+    const s = packed === undefined ? entry.settingAt(slot) : undefined;
+    if (s?.malformed) {
+      this.o.malformedLines.push(s.line);
+      return withinFamily(
+        unknownExpr(unknownPart(`its ${key} value has malformed quoting (${s.malformed})`, s.line)),
+        f.family,
+      );
+    }
+    const book = f.family === 'ipv4' ? this.o.v4 : this.o.v6;
+    const negate = this.negation(entry, negateKey, f, key, unknownPart);
+    return this.addressList(book, packed ?? s!.values, entry.lineAt(slot), key, label, negate);
   }
 
   /**
@@ -386,10 +400,14 @@ export class RuleBuilder {
     return false;
   }
 
-  /** A list of address names as an expression restricted to the book's family. */
+  /**
+   * A list of address names as an expression restricted to the book's family. `names`: the values as
+   * stored (one string, joined by VALUE_SEP) or as a list.
+   */
   private addressList(
     book: AddressBook,
-    s: Setting,
+    names: string | readonly string[],
+    line: number,
     key: string,
     label: string,
     negate: boolean | UnknownPart,
@@ -397,14 +415,15 @@ export class RuleBuilder {
     if (typeof negate === 'object') return withinFamily(unknownExpr(negate), book.family);
     const what = `${key} of ${label}`;
     // One name: its object's own expression, shared by every rule naming it.
-    if (s.values.length === 1 && !negate) return book.resolveWithin(s.values[0]!, { line: s.line, what });
+    const single = onlyName(names);
+    if (single !== undefined && !negate) return book.resolveWithin(single, { line, what });
     const lists = this.addressLists[book.family][negate ? 1 : 0];
-    const cacheKey = s.values.join(SEP);
+    const cacheKey = typeof names === 'string' ? names : names.join(SEP);
     let expr = lists.get(cacheKey);
     if (expr) return expr;
     let defined = true;
-    const members = s.values.map((name) => {
-      const e = book.resolve(name, { line: s.line, what });
+    const members = (typeof names === 'string' ? unpack(names) : names).map((name) => {
+      const e = book.resolve(name, { line, what });
       defined &&= book.lastDefined;
       return e;
     });
@@ -442,7 +461,9 @@ export class RuleBuilder {
     label: string,
     unknownPart: (reason: string, line?: number) => UnknownPart,
   ): ServiceExpr {
-    const s = entry.settings.get('service');
+    const slot = entry.slot('service');
+    const packed = slot < 0 ? undefined : entry.packedAt(slot);
+    const s = packed === undefined ? entry.settingAt(slot) : undefined;
     if (s?.malformed) {
       this.o.malformedLines.push(s.line);
       return {
@@ -450,25 +471,28 @@ export class RuleBuilder {
         part: unknownPart(`its service value has malformed quoting (${s.malformed})`, s.line),
       };
     }
-    if (!s || s.values.length === 0) {
+    if (packed === undefined && (!s || s.values.length === 0)) {
       return {
         kind: 'unknown',
         part: unknownPart('no service; FortiOS requires one, so which ports it matches is unknown'),
       };
     }
+    const names = packed ?? s!.values;
+    const line = entry.lineAt(slot);
     const negate = enabled(entry, 'service-negate');
     const what = `service of ${label}`;
     const book = this.o.services;
     // One name: its object's own expression.
-    if (s.values.length === 1 && !negate) return book.resolve(s.values[0]!, { line: s.line, what });
+    const single = onlyName(names);
+    if (single !== undefined && !negate) return book.resolve(single, { line, what });
     const lists = this.serviceLists[negate ? 1 : 0];
-    const cacheKey = joined(s.values);
+    const cacheKey = typeof names === 'string' ? names : joined(names);
     let expr = lists.get(cacheKey);
     if (expr) return expr;
     let defined = true;
     const union = unionServiceExprs(
-      s.values.map((name) => {
-        const e = book.resolve(name, { line: s.line, what });
+      (typeof names === 'string' ? unpack(names) : names).map((name) => {
+        const e = book.resolve(name, { line, what });
         defined &&= book.lastDefined;
         return e;
       }),
@@ -482,4 +506,27 @@ export class RuleBuilder {
 /** A list of names as one map key (the name itself for one). */
 function joined(values: readonly string[]): string {
   return values.length === 1 ? values[0]! : values.join(SEP);
+}
+
+/** The one name of a list (stored joined by VALUE_SEP, or as a list); undefined when it has several. */
+function onlyName(names: string | readonly string[]): string | undefined {
+  if (typeof names !== 'string') return names.length === 1 ? names[0] : undefined;
+  return names.includes(VALUE_SEP) ? undefined : names;
+}
+
+/**
+ * The slot of a list setting that is given (with a value, or malformed); -1 when absent or empty:
+ * `show full-configuration` may print a list with no values, and that is no list.
+ */
+function givenSlot(entry: Entry, key: string): number {
+  const i = entry.slot(key);
+  if (i < 0 || entry.packedAt(i) !== undefined) return i;
+  const s = entry.settingAt(i)!;
+  return s.values.length > 0 || s.malformed ? i : -1;
+}
+
+/** Whether a setting's quoting is broken. */
+function malformed(entry: Entry, key: string): boolean {
+  const i = entry.slot(key);
+  return i >= 0 && entry.packedAt(i) === undefined && entry.settingAt(i)!.malformed !== undefined;
 }

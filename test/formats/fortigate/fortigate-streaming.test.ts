@@ -223,6 +223,35 @@ describe('FortiGate reader: only the settings it uses', () => {
     expect([s.size, s.has('b'), s.first('a')]).toEqual([2, false, 'v']);
   });
 
+  it('reads a setting by its slot as get() gives it, packed where it is stored as one string', () => {
+    const s = new Settings();
+    s.put('m', 1, ['a', 'b c', '']);
+    s.put('n', 2, ['x\u0000y', 'z']);
+    s.putOne('o', 3, '\u0000');
+    s.put('e', 4, []);
+    s.putOne('w', 5, '');
+    s.set({ key: 'bad', values: ['v'], line: 6, malformed: 'a quote' });
+    s.putOne('one', 7, 'all');
+    const keys = ['m', 'n', 'o', 'e', 'w', 'bad', 'one'];
+    for (const key of keys) {
+      const slot = s.slot(key);
+      expect(slot).toBeGreaterThanOrEqual(0);
+      expect(s.settingAt(slot)).toEqual(s.get(key));
+      expect(s.lineAt(slot)).toBe(s.get(key)!.line);
+    }
+    // One string exactly where it holds one value or more, none malformed and none holding the separator.
+    expect(keys.map((k) => s.packedAt(s.slot(k)))).toEqual([
+      'a\u0000b c\u0000',
+      undefined,
+      undefined,
+      undefined,
+      '',
+      undefined,
+      'all',
+    ]);
+    expect([s.slot('absent'), s.settingAt(-1)]).toEqual([-1, undefined]);
+  });
+
   it('gives back several values stored joined, and values holding the separator', () => {
     const s = new Settings();
     s.put('m', 1, ['a', 'b c', '']);
