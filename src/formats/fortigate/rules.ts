@@ -6,7 +6,7 @@ import type { Action, Rule } from '../../model/policy.js';
 import { ANY_SERVICE, type ServiceExpr, unionServiceExprs } from '../../model/service.js';
 import { ZoneSet } from '../../model/zone-set.js';
 import { withinFamily, type AddressBook } from './addresses.js';
-import type { Entry, Setting } from './config-tree.js';
+import type { Entry } from './config-tree.js';
 import { unpack, VALUE_SEP } from './settings.js';
 import type { ReadLog } from './read-log.js';
 import { enabled, valueOf, whereIn, type Scope } from './scopes.js';
