@@ -115,6 +115,21 @@ function plainIpv4Cidr(t: string, slash: number): IntervalSet | undefined {
   return prefix > 32 ? undefined : ipv4Block(quad, prefix);
 }
 
+/**
+ * An address and a dotted netmask (`10.1.0.0` and `255.255.0.0`, as FortiOS stores a subnet), both plain
+ * dotted quads, in numbers: the block, or undefined for anything else (another form, a mask that isn't
+ * contiguous), which the general path reads and names. The mask's host bits are ones up to the lowest
+ * set bit exactly when adding one to them carries through all of them.
+ */
+export function plainIpv4Subnet(address: string, mask: string): IntervalSet | undefined {
+  const value = scanDottedQuad(address);
+  const m = value < 0 ? -1 : scanDottedQuad(mask);
+  if (m < 0) return undefined;
+  const host = ~m >>> 0;
+  if ((host & (host + 1)) !== 0) return undefined;
+  return ipv4Block(value, Math.clz32(host));
+}
+
 /** Parses `addr`, `addr/len` or `addr/dotted-mask` (contiguous masks only). */
 export function parseCidr(text: string): IntervalSet {
   const t = text.trim();

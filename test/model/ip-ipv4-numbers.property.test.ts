@@ -2,7 +2,15 @@ import fc from 'fast-check';
 import ipaddr from 'ipaddr.js';
 import { describe, expect, it } from 'vitest';
 import { IntervalSet } from '../../src/model/interval-set.js';
-import { parseCidr, parseIpSpec, parseRange } from '../../src/model/ip.js';
+import {
+  netmaskToPrefix,
+  parseAddress,
+  parseCidr,
+  parseIpSpec,
+  parseRange,
+  plainIpv4Subnet,
+  prefixBlock,
+} from '../../src/model/ip.js';
 
 // parseCidr and parseRange read plain IPv4 in numbers; everything else goes the general way. Oracle:
 // ipaddr.js reads the address (strict four-part decimal only, as ip.ts requires) and bigint arithmetic
@@ -87,6 +95,43 @@ describe('plain IPv4 read in numbers', () => {
         },
       ),
       { numRuns: 3000 },
+    );
+  });
+
+  it("plainIpv4Subnet: the oracle's block for a plain address and a contiguous mask, else left to the general path", () => {
+    // Masks: every contiguous one, and others (a random 32-bit value, or one with a hole).
+    const contiguous = fc
+      .integer({ min: 0, max: 32 })
+      .map((p) => ipaddr.IPv4.subnetMaskFromPrefixLength(p).toString());
+    const other = fc.oneof(
+      fc
+        .integer({ min: 0, max: 2 ** 32 - 1 })
+        .map((n) => [24, 16, 8, 0].map((k) => (n >>> k) & 255).join('.')),
+      fc.constantFrom('255.0.255.0', '255.255.255.253', '0.255.255.255', '255.255.255.0 ', '1.2.3'),
+    );
+    fc.assert(
+      fc.property(quad, fc.oneof(contiguous, other, quad), (address, mask) => {
+        const a = oracleAddress(address);
+        const m = oracleAddress(mask);
+        const prefix = m === undefined ? null : ipaddr.IPv4.parse(mask).prefixLengthFromSubnetMask();
+        const got = plainIpv4Subnet(address, mask);
+        if (a === undefined || prefix === null) {
+          expect(got).toBeUndefined();
+          return;
+        }
+        const host = 32n - BigInt(prefix);
+        const lo = (a >> host) << host;
+        const want = IntervalSet.range(lo, lo + (1n << host) - 1n);
+        // Plain quads (no leading zero) are all read here; four-part forms with one go the general way.
+        if (!/(^|\.)0\d/.test(`${address}.${mask}`)) expect(got).toBeDefined();
+        if (got) {
+          expect(got.equals(want)).toBe(true);
+          // The general path gives the same set.
+          const general = prefixBlock('ipv4', parseAddress(address).value, netmaskToPrefix(mask));
+          expect([...got.ranges()]).toEqual([...general.ranges()]);
+        }
+      }),
+      { numRuns: 5000 },
     );
   });
 

@@ -7,6 +7,7 @@ import {
   netmaskToPrefix,
   parseAddress,
   parseCidr,
+  plainIpv4Subnet,
   prefixBlock,
   V6_BASE,
   type Family,
@@ -59,7 +60,12 @@ function familyAddress(text: string, family: Family): bigint {
 function subnetSet(ctx: ObjectContext, s: Setting, object: string): IntervalSet {
   try {
     const v = s.values;
-    if (v.length === 2) return prefixBlock('ipv4', familyAddress(v[0]!, 'ipv4'), netmaskToPrefix(v[1]!));
+    if (v.length === 2) {
+      return (
+        plainIpv4Subnet(v[0]!, v[1]!) ??
+        prefixBlock('ipv4', familyAddress(v[0]!, 'ipv4'), netmaskToPrefix(v[1]!))
+      );
+    }
     if (v.length === 1) {
       const set = parseCidr(v[0]!);
       if (set.min()! >= V6_BASE) throw new AddressSyntaxError(`${q(v[0]!)} is an IPv6 address`);

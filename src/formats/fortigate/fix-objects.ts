@@ -6,6 +6,7 @@ import {
   netmaskToPrefix,
   parseAddress,
   parseCidr,
+  plainIpv4Subnet,
   prefixBlock,
   V6_BASE,
   type Family,
@@ -55,7 +56,10 @@ function addressSet(list: readonly (Names | string)[], at: number): IntervalSet 
       const stored = list[at + 3];
       const v = stored === undefined ? undefined : unpack(stored);
       if (kind === 'm' && v?.length === 2)
-        return prefixBlock('ipv4', parseAddress(v[0]!).value, netmaskToPrefix(v[1]!));
+        return (
+          plainIpv4Subnet(v[0]!, v[1]!) ??
+          prefixBlock('ipv4', parseAddress(v[0]!).value, netmaskToPrefix(v[1]!))
+        );
       if (v?.length === 1) return parseCidr(v[0]!);
     }
     if (kind === 'r') {
