@@ -185,6 +185,11 @@ class Scanner {
     let i = from;
     let line = this.line;
     let lineStart = from;
+    // Where the next double quote, single quote and backslash are (text.length: none), looked up again
+    // only once passed: for skipping values without reading them.
+    let dq = -1;
+    let sq = -1;
+    let bs = -1;
     while (i < n) {
       // Skip blank space and empty lines before a statement.
       let c = text.charCodeAt(i);
@@ -326,7 +331,17 @@ class Scanner {
         }
         if (collect) {
           words[count++] = word;
-          if (count === 2 && this.skipRest?.(words[0]!, word)) collect = false;
+          if (count === 2 && this.skipRest?.(words[0]!, word)) {
+            collect = false;
+            // When nothing up to the line's end can quote, escape or continue the statement, its values
+            // are passed over at once (they are words up to the line break) rather than read one by one.
+            const eol = text.indexOf('\n', i);
+            const end = eol < 0 || eol > n ? n : eol;
+            if (dq < i) dq = indexOrEnd(text, '"', i);
+            if (sq < i) sq = indexOrEnd(text, "'", i);
+            if (bs < i) bs = indexOrEnd(text, '\\', i);
+            if (dq >= end && sq >= end && bs >= end) i = end;
+          }
         }
       }
       if (!ended && !final) {
@@ -356,4 +371,10 @@ class Scanner {
     this.line = line;
     return n;
   }
+}
+
+/** The index of `c` in `text` from `from`, or text.length when there is none. */
+function indexOrEnd(text: string, c: string, from: number): number {
+  const k = text.indexOf(c, from);
+  return k < 0 ? text.length : k;
 }

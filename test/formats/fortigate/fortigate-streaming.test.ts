@@ -123,6 +123,34 @@ describe('FortiGate reader: text in pieces', () => {
     }
   });
 
+  it('skips values to the same statement ends, lines and broken quoting as reading every word', () => {
+    // The oracle reads every word (no skipping); skipping must end each statement where it does.
+    const skipFrom = (verb: string, key: string) => verb === 'set' && key >= 's';
+    const shape = (text: string, skip: boolean) =>
+      outcome(() => {
+        const out: unknown[] = [];
+        const last = tokenizePieces(
+          't',
+          [text],
+          (st) => out.push([st.line, st.words.slice(0, 2), st.malformed !== undefined]),
+          skip ? skipFrom : undefined,
+        );
+        return { out, last };
+      });
+    const word = fc.constantFrom('set', 'sub', 'xyz', '"q q"', "'s'", 'a\\ b', '"x"y"', 'ab"c', '\\', "'");
+    const line = fc.array(word, { minLength: 1, maxLength: 5 }).map((w) => `    ${w.join(' ')}`);
+    fc.assert(
+      fc.property(fc.array(line, { maxLength: 8 }), fc.boolean(), (lines, crlf) => {
+        const text = ['config a', ...lines.map((l) => `set ${l.trim()}`), 'end'].join(crlf ? '\r\n' : '\n');
+        expect(shape(text, true)).toEqual(shape(text, false));
+      }),
+      { numRuns: 3000 },
+    );
+    for (const text of [TRICKY, ...FIXTURES.map((name) => fixture(name).text)]) {
+      expect(shape(text, true)).toEqual(shape(text, false));
+    }
+  });
+
   it('reads the same policies however a fixture is cut into pieces', () => {
     for (const name of FIXTURES) {
       const { text } = fixture(name);
