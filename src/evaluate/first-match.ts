@@ -101,7 +101,7 @@ interface SourceSide {
 
 /**
  * Source sides by rule index, worked out on first need and kept per policy: most rules of a large
- * rulebase never meet a flow's zones, so their sources are never matched at all.
+ * rulebase never meet a flow's zones or ports, so their sources are never matched at all.
  */
 const sourceSides = new WeakMap<Policy, (SourceSide | null | undefined)[]>();
 
@@ -141,46 +141,65 @@ interface Touching {
  * service tests: the filtered lists are worked out once and reused (one cache per policy per evaluation).
  */
 export interface TouchingCache {
-  /** Rules whose sources and zones meet the query, per family. */
-  byFamily: Map<string, SourceSide[]>;
-  /** Those whose service may match too, per family, port and protocol. */
+  /** Rules whose zones meet the query, per family. */
+  byFamily: Map<string, ZonedRules>;
+  /** Those whose service may match and whose sources meet the query, per family, port and protocol. */
   byTarget: Map<string, Touching[]>;
+}
+
+/**
+ * The enabled rules whose zones meet a query, in order, each with the number of its service expression
+ * among `services` (rules share service objects: a service, a group, an application's defaults).
+ */
+interface ZonedRules {
+  index: number[];
+  serviceId: number[];
+  services: ServiceExpr[];
 }
 
 export function newTouchingCache(): TouchingCache {
   return { byFamily: new Map(), byTarget: new Map() };
 }
 
+function zonedRules(policy: Policy, query: Box, target: FlowTarget): ZonedRules {
+  const zoned: ZonedRules = { index: [], serviceId: [], services: [] };
+  const idOf = new Map<ServiceExpr, number>();
+  const rules = policy.rules;
+  for (let index = 0; index < rules.length; index++) {
+    const rule = rules[index]!;
+    // Zones first: they are cheap to test and rule most rules out.
+    if (!rule.enabled || !rule.sourceZones.intersects(query.sz)) continue;
+    if (!rule.destinationZones.intersects(query.dz)) continue;
+    if (rule.sameZone && (target.clientsOutside || query.sz.intersect(query.dz).isEmpty())) continue;
+    let id = idOf.get(rule.services);
+    if (id === undefined) {
+      id = zoned.services.push(rule.services) - 1;
+      idOf.set(rule.services, id);
+    }
+    zoned.index.push(index);
+    zoned.serviceId.push(id);
+  }
+  return zoned;
+}
+
 function touchingRules(policy: Policy, query: Box, target: FlowTarget, cache: TouchingCache): Touching[] {
   const key = `${target.family}|${target.port}|${target.protocol}`;
   const known = cache.byTarget.get(key);
   if (known) return known;
-  let sides = cache.byFamily.get(target.family);
-  if (!sides) {
-    sides = [];
-    const rules = policy.rules;
-    for (let index = 0; index < rules.length; index++) {
-      const rule = rules[index]!;
-      // Zones first: they are cheap to test and rule most rules out.
-      if (!rule.enabled || !rule.sourceZones.intersects(query.sz)) continue;
-      if (!rule.destinationZones.intersects(query.dz)) continue;
-      if (rule.sameZone && (target.clientsOutside || query.sz.intersect(query.dz).isEmpty())) continue;
-      const side = sourceSideOf(policy, index);
-      if (side && side.srcPossible.intersects(query.s)) sides.push(side);
-    }
-    cache.byFamily.set(target.family, sides);
-  }
+  let zoned = cache.byFamily.get(target.family);
+  if (!zoned) cache.byFamily.set(target.family, (zoned = zonedRules(policy, query, target)));
   const list: Touching[] = [];
-  // Rules share service objects (a service, a group, an application's defaults): each is matched once.
-  const matched = new Map<ServiceExpr, ServiceMatch>();
-  for (const side of sides) {
-    const services = side.rule.services;
-    let svc = matched.get(services);
-    if (!svc) {
-      svc = matchService(services, target.port, target.protocol);
-      matched.set(services, svc);
-    }
-    if (svc.result !== 'no') list.push({ side, svc });
+  // Each service is matched once; a rule's sources are matched only once its service may match (most
+  // rules of a large rulebase carry other ports), and then once per policy (sourceSideOf).
+  const matched = new Array<ServiceMatch | undefined>(zoned.services.length);
+  for (let k = 0; k < zoned.index.length; k++) {
+    const id = zoned.serviceId[k]!;
+    let svc = matched[id];
+    if (svc === undefined)
+      matched[id] = svc = matchService(zoned.services[id]!, target.port, target.protocol);
+    if (svc.result === 'no') continue;
+    const side = sourceSideOf(policy, zoned.index[k]!);
+    if (side && side.srcPossible.intersects(query.s)) list.push({ side, svc });
   }
   cache.byTarget.set(key, list);
   return list;
