@@ -3,10 +3,10 @@ import { describe, expect, it } from 'vitest';
 import type { Action, Policy, PolicyStage, Rule } from '../../src/model/policy.js';
 import type { Protocol } from '../../src/model/service.js';
 import { ZoneSet } from '../../src/model/zone-set.js';
-import { stagedMatch, type Decided } from '../../src/evaluate/first-match.js';
+import { newTouchingCache, stagedMatch, type Decided } from '../../src/evaluate/first-match.js';
 import { okRegion, type OpenDims } from '../../src/evaluate/evaluate.js';
 import type { Box } from '../../src/evaluate/box.js';
-import { arbRule, inBox, intervalsOf, oracle, packets, ZONES, type Packet } from './oracle.js';
+import { arbRule, arbService, inBox, intervalsOf, oracle, packets, ZONES, type Packet } from './oracle.js';
 
 /*
  * The evaluator's first-match partition and quantification against the brute-force oracle (oracle.ts):
@@ -116,6 +116,57 @@ describe('evaluator vs brute-force oracle', () => {
     );
     expect(nonTrivial).toBeGreaterThan(RUNS * 0.8);
     // 10,000 policies take ~40 s alone, minutes on a shared, loaded machine.
+  }, 600_000);
+});
+
+describe('one evaluation cache across ports and protocols', () => {
+  it('agrees with the oracle on every target when rules share service objects', () => {
+    // A policy's rules are filtered by zones once per family, then by service once per port and protocol
+    // (each shared service object matched once), and only then matched on their sources.
+    fc.assert(
+      fc.property(
+        fc.array(arbService, { minLength: 1, maxLength: 3 }),
+        fc.array(fc.tuple(arbRule, fc.nat()), { maxLength: 8 }),
+        fc.constantFrom<Action>('allow', 'deny'),
+        fc.record({
+          s: intervalsOf(1),
+          d: intervalsOf(1),
+          sz: fc.subarray(ZONES, { minLength: 1 }),
+          dz: fc.subarray(ZONES, { minLength: 1 }),
+        }),
+        (pool, pairs, defaultAction, q) => {
+          const rules = pairs.map(([r, k]) => ({ ...r, services: pool[k % pool.length]! }));
+          const policy: Policy = {
+            format: 'test',
+            paths: ['p'],
+            rules,
+            default: { action: defaultAction, name: 'default' },
+            notes: [],
+          };
+          const query: Box = { sz: ZoneSet.of(q.sz), dz: ZoneSet.of(q.dz), s: q.s, d: q.d };
+          const cache = newTouchingCache();
+          const all = packets(query);
+          for (const protocol of ['tcp', 'udp'] as Protocol[]) {
+            for (let port = 1; port <= 6; port++) {
+              const target = {
+                family: 'ipv4' as const,
+                dstContext: { kind: 'addresses' as const },
+                port,
+                protocol,
+              };
+              const pieces = stagedMatch(policy, query, target, cache);
+              for (const pk of all) {
+                const holders = pieces.filter((p) => inBox(p.box, pk));
+                expect(holders.length).toBe(1);
+                const want = oracle(rules, defaultAction, pk, port, protocol);
+                expect([holders[0]!.outcome, holders[0]!.by]).toEqual([want.outcome, want.by]);
+              }
+            }
+          }
+        },
+      ),
+      { numRuns: 500 },
+    );
   }, 600_000);
 });
 
