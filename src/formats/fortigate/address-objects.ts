@@ -56,16 +56,22 @@ function familyAddress(text: string, family: Family): bigint {
   return a.value;
 }
 
+/**
+ * An IPv4 address and its dotted netmask (`set subnet 10.0.0.0 255.255.255.0`) as a block: in numbers
+ * where both are plain, else the general way, which throws an AddressSyntaxError naming what is wrong.
+ */
+export function ipv4SubnetBlock(address: string, mask: string): IntervalSet {
+  return (
+    plainIpv4Subnet(address, mask) ??
+    prefixBlock('ipv4', familyAddress(address, 'ipv4'), netmaskToPrefix(mask))
+  );
+}
+
 /** `set subnet 10.0.0.0 255.255.255.0` (as FortiOS shows it) or `10.0.0.0/24` (as it also accepts). */
 function subnetSet(ctx: ObjectContext, s: Setting, object: string): IntervalSet {
   try {
     const v = s.values;
-    if (v.length === 2) {
-      return (
-        plainIpv4Subnet(v[0]!, v[1]!) ??
-        prefixBlock('ipv4', familyAddress(v[0]!, 'ipv4'), netmaskToPrefix(v[1]!))
-      );
-    }
+    if (v.length === 2) return ipv4SubnetBlock(v[0]!, v[1]!);
     if (v.length === 1) {
       const set = parseCidr(v[0]!);
       if (set.min()! >= V6_BASE) throw new AddressSyntaxError(`${q(v[0]!)} is an IPv6 address`);

@@ -3,15 +3,13 @@ import { IntervalSet } from '../../model/interval-set.js';
 import {
   AddressSyntaxError,
   formatAddress,
-  netmaskToPrefix,
   parseAddress,
   parseCidr,
-  plainIpv4Subnet,
-  prefixBlock,
   V6_BASE,
   type Family,
 } from '../../model/ip.js';
 import { normalizeHost } from '../../model/names.js';
+import { ipv4SubnetBlock } from './address-objects.js';
 import { CannotWrite, q } from './cli-quote.js';
 import type { Entry } from './config-tree.js';
 import { factoryDefaults } from './predefined.js';
@@ -55,11 +53,7 @@ function addressSet(list: readonly (Names | string)[], at: number): IntervalSet 
     if (kind === 'm' || kind === 'p') {
       const stored = list[at + 3];
       const v = stored === undefined ? undefined : unpack(stored);
-      if (kind === 'm' && v?.length === 2)
-        return (
-          plainIpv4Subnet(v[0]!, v[1]!) ??
-          prefixBlock('ipv4', parseAddress(v[0]!).value, netmaskToPrefix(v[1]!))
-        );
+      if (kind === 'm' && v?.length === 2) return ipv4SubnetBlock(v[0]!, v[1]!);
       if (v?.length === 1) return parseCidr(v[0]!);
     }
     if (kind === 'r') {
