@@ -82,8 +82,6 @@ function q(s: string): string {
   return JSON.stringify(s);
 }
 
-const SEP = '\u0000';
-
 /** The actions of most policies, shared rather than made per policy. */
 const ACCEPT = { action: 'allow' as Action, vendorAction: 'accept' };
 const DENY = { action: 'deny' as Action, vendorAction: 'deny' };
@@ -245,7 +243,7 @@ export class RuleBuilder {
     conditions: UnknownPart[],
   ): { action: Action; vendorAction: string } {
     const slot = entry.slot('action');
-    const s = slot >= 0 && entry.packedAt(slot) === undefined ? entry.settingAt(slot) : undefined;
+    const s = entry.packedAt(slot) === undefined ? entry.settingAt(slot) : undefined;
     if (s?.malformed) {
       throw new InputError(
         this.path,
@@ -285,7 +283,7 @@ export class RuleBuilder {
   ): ZoneSet {
     // The values as stored (one string) where they can be: most policies, read without a copy.
     const i = entry.slot(key);
-    const packed = i < 0 ? undefined : entry.packedAt(i);
+    const packed = entry.packedAt(i);
     const s = packed === undefined ? entry.settingAt(i) : undefined;
     if (s?.malformed) {
       this.o.malformedLines.push(s.line);
@@ -298,10 +296,11 @@ export class RuleBuilder {
       );
       return ZoneSet.ANY;
     }
-    const cacheKey = packed ?? joined(s!.values);
+    const names = packed ?? s!.values;
+    const cacheKey = listKey(names);
     let known = this.zoneLists.get(cacheKey);
     if (!known) {
-      const values = s?.values ?? unpack(packed!);
+      const values = listOf(names);
       known = {
         set: values.includes('any') ? ZoneSet.ANY : ZoneSet.of(values),
         clean: values.every((name) => name === 'any' || this.o.zones.problem(name) === undefined),
@@ -310,7 +309,7 @@ export class RuleBuilder {
     }
     if (!known.clean) {
       const line = entry.lineAt(i);
-      for (const name of s?.values ?? unpack(packed!)) {
+      for (const name of listOf(names)) {
         const problem = name === 'any' ? undefined : this.o.zones.problem(name);
         if (problem === undefined) continue;
         conditions.push(unknownPart(`${key}: ${problem}`, line));
@@ -406,7 +405,7 @@ export class RuleBuilder {
    */
   private addressList(
     book: AddressBook,
-    names: string | readonly string[],
+    names: Names,
     line: number,
     key: string,
     label: string,
@@ -418,11 +417,11 @@ export class RuleBuilder {
     const single = onlyName(names);
     if (single !== undefined && !negate) return book.resolveWithin(single, { line, what });
     const lists = this.addressLists[book.family][negate ? 1 : 0];
-    const cacheKey = typeof names === 'string' ? names : names.join(SEP);
+    const cacheKey = listKey(names);
     let expr = lists.get(cacheKey);
     if (expr) return expr;
     let defined = true;
-    const members = (typeof names === 'string' ? unpack(names) : names).map((name) => {
+    const members = listOf(names).map((name) => {
       const e = book.resolve(name, { line, what });
       defined &&= book.lastDefined;
       return e;
@@ -462,7 +461,7 @@ export class RuleBuilder {
     unknownPart: (reason: string, line?: number) => UnknownPart,
   ): ServiceExpr {
     const slot = entry.slot('service');
-    const packed = slot < 0 ? undefined : entry.packedAt(slot);
+    const packed = entry.packedAt(slot);
     const s = packed === undefined ? entry.settingAt(slot) : undefined;
     if (s?.malformed) {
       this.o.malformedLines.push(s.line);
@@ -486,12 +485,12 @@ export class RuleBuilder {
     const single = onlyName(names);
     if (single !== undefined && !negate) return book.resolve(single, { line, what });
     const lists = this.serviceLists[negate ? 1 : 0];
-    const cacheKey = typeof names === 'string' ? names : joined(names);
+    const cacheKey = listKey(names);
     let expr = lists.get(cacheKey);
     if (expr) return expr;
     let defined = true;
     const union = unionServiceExprs(
-      (typeof names === 'string' ? unpack(names) : names).map((name) => {
+      listOf(names).map((name) => {
         const e = book.resolve(name, { line, what });
         defined &&= book.lastDefined;
         return e;
@@ -503,13 +502,20 @@ export class RuleBuilder {
   }
 }
 
-/** A list of names as one map key (the name itself for one). */
-function joined(values: readonly string[]): string {
-  return values.length === 1 ? values[0]! : values.join(SEP);
+/** A list setting's values as stored: joined by VALUE_SEP in one string (see Settings), or a list. */
+type Names = string | readonly string[];
+
+/** A list as one map key: its values joined by VALUE_SEP (the name itself for one). */
+function listKey(names: Names): string {
+  return typeof names === 'string' ? names : names.join(VALUE_SEP);
+}
+
+function listOf(names: Names): readonly string[] {
+  return typeof names === 'string' ? unpack(names) : names;
 }
 
 /** The one name of a list (stored joined by VALUE_SEP, or as a list); undefined when it has several. */
-function onlyName(names: string | readonly string[]): string | undefined {
+function onlyName(names: Names): string | undefined {
   if (typeof names !== 'string') return names.length === 1 ? names[0] : undefined;
   return names.includes(VALUE_SEP) ? undefined : names;
 }
@@ -528,5 +534,5 @@ function givenSlot(entry: Entry, key: string): number {
 /** Whether a setting's quoting is broken. */
 function malformed(entry: Entry, key: string): boolean {
   const i = entry.slot(key);
-  return i >= 0 && entry.packedAt(i) === undefined && entry.settingAt(i)!.malformed !== undefined;
+  return entry.packedAt(i) === undefined && entry.settingAt(i)?.malformed !== undefined;
 }

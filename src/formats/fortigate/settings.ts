@@ -89,10 +89,10 @@ export class Settings {
   /**
    * The values at a slot as one string, joined by VALUE_SEP (one value: itself); undefined when they are
    * not stored so (malformed, no value, or a value holding VALUE_SEP). A string always holds one value or
-   * more.
+   * more. Undefined for -1.
    */
   packedAt(slot: number): string | undefined {
-    const v = this.d[slot + 2];
+    const v = slot < 0 ? undefined : this.d[slot + 2];
     return typeof v === 'string' ? v : undefined;
   }
 
