@@ -63,12 +63,17 @@ export function buildScopePolicy(scope: Scope): Policy {
   const rules: Rule[] = [];
   let withProfiles = 0;
   const add = (kind: TableKind, extra: readonly UnknownPart[] = []) => {
-    for (const entry of table(kind)?.entries.values() ?? []) {
+    const entries = table(kind)?.entries;
+    if (!entries) return;
+    for (const [key, entry] of entries) {
       const rule = builder.build(entry, kind, extra);
       rules.push(rule);
       if (rule.action === 'allow' && hasProfiles(entry)) withProfiles++;
-      // The rule holds what the check needs of the entry.
+      // The rule holds what the check needs of the entry, so the entry goes: on a big export, 160,000
+      // entries held to the end of the build were ~20 MB of the read's peak (docs/performance.md).
+      // Deleting the entry being visited doesn't disturb a Map's iteration.
       entry.release();
+      entries.delete(key);
     }
   };
   const inactive = (kind: TableKind, why: string): UnknownPart[] => {
