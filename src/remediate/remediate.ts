@@ -12,7 +12,7 @@ import { policyKey } from '../drift/rule-identity.js';
 import { IntervalSet } from '../model/interval-set.js';
 import { formatAddressSet } from '../model/ip.js';
 import { fixGroups, placementFor } from './groups.js';
-import { releaseRuleMatches } from './release-rules.js';
+import { releaseRules, wasReleased } from './release-rules.js';
 import type { Edit, FixGroup, FixRequest, ProposedFix, Unfixable } from './types.js';
 
 /** One missing rule, in the customer's syntax, with whether the tool proved it (DESIGN.md, "Remediation"). */
@@ -193,10 +193,13 @@ async function alreadyFixed(
  * fixes must hold together, as a patch applies them all: every policy's fixes are proven at once first
  * (one re-read, however many policies, VDOMs or device groups fail); where that fails, each policy's at
  * once, then each fix on its own, each kept only when it proves itself on top of those already kept.
- * Before the proofs, the check's rules are released (releaseRuleMatches): they keep their names and
- * locations for the reports but no longer match anything.
+ * Before the proofs, the check's rules are released (releaseRules): those the results and fixes name keep
+ * their names and locations for the reports, and none matches anything any more.
  */
 export async function remediate(check: CheckResult): Promise<Remediation[]> {
+  // Fixes are written from the first model, which their proofs released: a second call would name rules
+  // that are gone.
+  if (wasReleased(check)) throw new Error('remediate: this check was remediated already; check again first');
   // Every fix is written first, then the readers may drop what they kept for writing them, then the
   // fixes are proven: a proof reads the export again and should not hold two copies of it.
   const written: WrittenFixes[] = [];
@@ -212,9 +215,17 @@ export async function remediate(check: CheckResult): Promise<Remediation[]> {
       const opened = overrides(check, w.policy, w.index, p.req);
       if (opened) p.fix.notes = [...(p.fix.notes ?? []), opened];
     }
-  // What the first model matches on is no longer needed (the proofs compare verdicts, reports name rules),
-  // and every proof builds a second model beside it.
-  if (proposed.length > 0) releaseRuleMatches(check.policies);
+  // What the first model matches on is no longer needed (the proofs compare verdicts, reports name the
+  // rules results and fixes point at), and every proof builds a second model beside it.
+  if (proposed.length > 0) {
+    const before = new Map<Policy, number[]>();
+    for (const { req } of proposed) {
+      const list = before.get(req.policy) ?? [];
+      list.push(req.before);
+      before.set(req.policy, list);
+    }
+    releaseRules(check, before);
+  }
   const together = proposed.length === 0 ? undefined : await prove(check, proposed);
   const several = written.filter((w) => w.proposals.length > 0).length > 1;
   const kept: Proposal[] = [];

@@ -6,6 +6,7 @@ import { runCheck } from '../../../src/check/run-check.js';
 import { readConfigTree } from '../../../src/formats/fortigate/config-tree.js';
 import { readerFacts } from '../../../src/formats/fortigate/fix-facts.js';
 import { LayoutRecorder } from '../../../src/formats/fortigate/layout.js';
+import { releaseFortigate } from '../../../src/formats/fortigate/remediate.js';
 import type { InputFile } from '../../../src/input/input-file.js';
 import { remediate } from '../../../src/remediate/remediate.js';
 import { HEADER } from './helpers.js';
@@ -49,7 +50,23 @@ describe('FortiGate fixes from what the reader noted', () => {
     // The proofs read patched copies; the export itself was read once, by the check.
     expect(reads.files.filter((f) => f === file)).toHaveLength(1);
     expect(readerFacts.has(file)).toBe(false);
-    // Fixing again after the release reads it again, in pieces, and writes the same fixes.
+    // The proofs released the check's rules: fixing the same check again is refused, not answered from
+    // rules that are gone.
+    await expect(remediate(check)).rejects.toThrow(/remediated already/);
+  });
+
+  it('read the export again, in pieces, where the reader dropped its facts before the fixes', async () => {
+    const options = {
+      configs: ['fixtures/fortigate/multi-vdom-6.2.conf'],
+      version: 'latest',
+      mode: 'cloud' as const,
+      sources: ['10.61.0.0/16'],
+    };
+    const fixes = await remediate(await runCheck(options));
+    const check = await runCheck(options);
+    const file = check.evaluation.inputs[0]!.file;
+    releaseFortigate(file);
+    expect(readerFacts.has(file)).toBe(false);
     expect(await remediate(check)).toEqual(fixes);
     expect(reads.files.filter((f) => f === file)).toHaveLength(2);
   });
