@@ -9,10 +9,23 @@ import { enabled, tableOf, valueOf, whereIn, type Scope } from './scopes.js';
 
 type Kind = 'address' | 'group' | 'vip' | 'vipgrp';
 
-/** An object's expression, and the same kept to the book's family once a policy names it. */
+/**
+ * An object's expression, and the same kept to the book's family once a policy names it; needed only where
+ * the two differ (see `resolved`).
+ */
 class Resolved {
   within: AddressExpr | undefined = undefined;
   constructor(readonly expr: AddressExpr) {}
+}
+
+/**
+ * What the resolver keeps of an object: its expression itself where that is already of the book's family
+ * (an address or range of it: most objects of a large export, ~40 bytes each saved), else a Resolved.
+ */
+type Kept = AddressExpr | Resolved;
+
+function resolved(expr: AddressExpr, family: Family): Kept {
+  return expr.kind === 'ips' && withinFamily(expr, family) === expr ? expr : new Resolved(expr);
 }
 
 /** Keeps an expression to one address family: a negated IPv4 list never matches IPv6 traffic. */
@@ -63,7 +76,7 @@ export class AddressBook {
   /** The tables that exist, in the order names are looked up (one lookup per reference, so kept lean). */
   private readonly lookup: { kind: Kind; entries: ReadonlyMap<string, Entry> }[] = [];
   private readonly predefined: Block | undefined;
-  private readonly resolver: NamedResolver<Resolved>;
+  private readonly resolver: NamedResolver<Kept>;
   private readonly ctx: ObjectContext;
 
   constructor(
@@ -115,7 +128,8 @@ export class AddressBook {
     const entry = this.find(name);
     this.lastDefined = entry !== undefined;
     if (!entry) return this.undefinedReference(name, ref);
-    return this.resolveFound(entry, ref).expr;
+    const kept = this.resolveFound(entry, ref);
+    return kept instanceof Resolved ? kept.expr : kept;
   }
 
   /** The same, kept to the book's family (see withinFamily), once per object. */
@@ -123,12 +137,12 @@ export class AddressBook {
     const entry = this.find(name);
     this.lastDefined = entry !== undefined;
     if (!entry) return withinFamily(this.undefinedReference(name, ref), this.family);
-    const resolved = this.resolveFound(entry, ref);
-    return (resolved.within ??= withinFamily(resolved.expr, this.family));
+    const kept = this.resolveFound(entry, ref);
+    return kept instanceof Resolved ? (kept.within ??= withinFamily(kept.expr, this.family)) : kept;
   }
 
   /** The entry `find` just returned, resolved once. */
-  private resolveFound(entry: Entry, ref: Reference): Resolved {
+  private resolveFound(entry: Entry, ref: Reference): Kept {
     const shared = this.foundDefault;
     const known = this.resolver.cached(entry, shared);
     if (known !== undefined) return known;
@@ -173,16 +187,16 @@ export class AddressBook {
   }
 
   /** Called by the resolver straight after `find` found the entry, so `foundKind` is its kind. */
-  private build(entry: Entry): Resolved {
+  private build(entry: Entry): Kept {
     switch (this.foundKind) {
       case 'address':
-        return new Resolved(addressObjectExpr(this.ctx, entry, this.family));
+        return resolved(addressObjectExpr(this.ctx, entry, this.family), this.family);
       case 'vip':
-        return new Resolved(vipExpr(this.ctx, entry, this.family));
+        return resolved(vipExpr(this.ctx, entry, this.family), this.family);
       case 'group':
-        return new Resolved(this.groupExpr(entry, 'group'));
+        return resolved(this.groupExpr(entry, 'group'), this.family);
       default:
-        return new Resolved(this.groupExpr(entry, 'vipgrp'));
+        return resolved(this.groupExpr(entry, 'vipgrp'), this.family);
     }
   }
 
