@@ -44,8 +44,6 @@ export interface ScopeFacts {
   services: (Names | string)[];
   /** The first of them per exact port set, made by the first fix that looks for one. */
   serviceIndex?: Map<string, string>;
-  /** The address objects by exact set, made by the first fix that looks for one (fix-objects.ts). */
-  index?: Partial<Record<Family, Map<string, number[]>>>;
 }
 
 /** What the fix writer needs of one input, as the reader found it; dropped by the reader's release. */
@@ -94,7 +92,8 @@ function addressFacts(scope: Scope, table: string, family: Family, recorder: Lay
     else if (type === 'iprange') out.push(e.name, assoc, 'r', e.first('start-ip'), e.first('end-ip'));
     else if (type === 'fqdn') out.push(e.name, assoc, 'f', e.first('fqdn'), undefined);
   }
-  return out;
+  // Without the room the list grew with (a third more, on a large export's 140,000 objects ~2 MB).
+  return out.slice();
 }
 
 function serviceFacts(scope: Scope): (Names | string)[] {
@@ -127,10 +126,15 @@ export const FIX_PREFIX = 'remotespark-';
 export function scopeFacts(scope: Scope, recorder: LayoutRecorder): ScopeFacts {
   const settings = scope.blocks.get('system settings');
   const natTo = new Set<string>();
-  const policyNames: Names[] = [];
-  for (const e of scope.blocks.get(POLICY)?.entries.values() ?? []) {
+  const policies = scope.blocks.get(POLICY)?.entries;
+  // Sized once: grown by push, a large export's list held a fifth more room than it used.
+  const policyNames = new Array<Names>(3 * (policies?.size ?? 0));
+  let at = 0;
+  for (const e of policies?.values() ?? []) {
     const srcaddr = e.first('srcaddr-negate') !== 'enable' ? names(e.raw('srcaddr')) : undefined;
-    policyNames.push(names(e.raw('srcintf')), names(e.raw('dstintf')), srcaddr);
+    policyNames[at++] = names(e.raw('srcintf'));
+    policyNames[at++] = names(e.raw('dstintf'));
+    policyNames[at++] = srcaddr;
     if (e.first('action') === 'accept' && e.first('status') !== 'disable' && e.first('nat') === 'enable')
       natTo.add([...(e.get('dstintf')?.values ?? [])].sort().join('\n'));
   }

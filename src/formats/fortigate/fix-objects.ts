@@ -67,13 +67,6 @@ function addressSet(list: readonly (Names | string)[], at: number): IntervalSet 
   return undefined;
 }
 
-/** A set's ranges as text, for comparing it with others. */
-function setKey(set: IntervalSet): string {
-  let key = '';
-  for (const [lo, hi] of set.ranges()) key += `${lo}-${hi},`;
-  return key;
-}
-
 /** Settings of a custom service that don't narrow what it matches beyond its port ranges. */
 const PLAIN_KEYS = new Set([
   'tcp-portrange',
@@ -181,24 +174,17 @@ export class ObjectPlanner {
   }
 
   /**
-   * The address objects of a family by their exact set, in table order: each set's objects up to the
-   * first not tied to an interface (one after it is never chosen). Made at the first fix that asks.
+   * The first address object of a family, in table order, for exactly `set` and associated only with
+   * `intf` if at all. A scan per fix: an index of every object by its set held ~20 MB of a 100 MiB export's
+   * fix writing beside the check's model (docs/performance.md), for the few look-ups a run makes.
    */
-  private bySet(family: Family): Map<string, number[]> {
-    const known = this.facts.index?.[family];
-    if (known) return known;
+  private sameSet(set: IntervalSet, family: Family, intf: readonly string[]): string | undefined {
     const list = this.facts.addresses[family];
-    const index = new Map<string, number[]>();
     for (let at = 0; at < list.length; at += ADDRESS_SLOTS) {
-      const set = addressSet(list, at);
-      if (!set) continue;
-      const key = setKey(set);
-      const slots = index.get(key);
-      if (!slots) index.set(key, [at]);
-      else if (!slots.some((s) => !list[s + 1])) slots.push(at);
+      if (!fits(list[at + 1] as string | undefined, intf)) continue;
+      if (addressSet(list, at)?.equals(set)) return list[at] as string;
     }
-    (this.facts.index ??= {})[family] = index;
-    return index;
+    return undefined;
   }
 
   /** The first plain custom service per exact port set. Made at the first fix that asks. */
@@ -222,11 +208,8 @@ export class ObjectPlanner {
     intf: readonly string[],
     shared = false,
   ): string {
-    const list = this.facts.addresses[family];
-    const found = this.bySet(family)
-      .get(setKey(set))
-      ?.find((at) => fits(list[at + 1] as string | undefined, intf));
-    if (found !== undefined) return list[found] as string;
+    const found = this.sameSet(set, family, intf);
+    if (found !== undefined) return found;
     const label = setLabel(set);
     const name = this.fresh('address', `remotespark-${purpose}-${label.replace('/', '_')}`);
     const [[lo, hi]] = [...set.ranges()] as [[bigint, bigint]];
