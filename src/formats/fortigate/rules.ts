@@ -176,7 +176,8 @@ export class RuleBuilder {
 
     const services = isdb ? ANY_SERVICE : this.services(entry, label, unknownPart);
 
-    const name = valueOf(entry, 'name');
+    const nameSlot = entry.slot('name');
+    const name = entry.firstAt(nameSlot);
     for (const [key, what] of CONDITION_FIELDS) {
       const s = entry.settings.get(key);
       if (s && s.values.length)
@@ -190,9 +191,8 @@ export class RuleBuilder {
     }
     const scheduleSlot = entry.slot('schedule');
     if (scheduleSlot >= 0) {
-      const stored = entry.packedAt(scheduleSlot) === undefined ? entry.settingAt(scheduleSlot) : undefined;
-      const schedule = stored ? stored.values[0] : valueOf(entry, 'schedule');
-      if (stored?.malformed || (schedule ?? 'always') !== 'always') {
+      const schedule = entry.firstAt(scheduleSlot);
+      if (malformedAt(entry, scheduleSlot) || (schedule ?? 'always') !== 'always') {
         conditions.push(
           unknownPart(`applies only during schedule ${q(schedule ?? '?')}`, entry.lineAt(scheduleSlot)),
         );
@@ -208,7 +208,7 @@ export class RuleBuilder {
 
     const rule: Rule = {
       name:
-        name !== undefined && name !== '' && !malformed(entry, 'name')
+        name !== undefined && name !== '' && !malformedAt(entry, nameSlot)
           ? name
           : `${isAcl ? 'acl' : 'policy'} ${entry.name}`,
       id: entry.name,
@@ -251,7 +251,7 @@ export class RuleBuilder {
         `${label}${this.where}: malformed action (${s.malformed}); expected accept or deny`,
       );
     }
-    const value = (s ? s.values[0] : valueOf(entry, 'action')) ?? 'deny';
+    const value = entry.firstAt(slot) ?? 'deny';
     switch (value) {
       case 'accept':
         return ACCEPT;
@@ -531,8 +531,7 @@ function givenSlot(entry: Entry, key: string): number {
   return s.values.length > 0 || s.malformed ? i : -1;
 }
 
-/** Whether a setting's quoting is broken. */
-function malformed(entry: Entry, key: string): boolean {
-  const i = entry.slot(key);
-  return entry.packedAt(i) === undefined && entry.settingAt(i)?.malformed !== undefined;
+/** Whether the quoting of the setting at a slot is broken (false for -1). */
+function malformedAt(entry: Entry, slot: number): boolean {
+  return entry.packedAt(slot) === undefined && entry.settingAt(slot)?.malformed !== undefined;
 }

@@ -117,9 +117,13 @@ export class Settings {
 
   /** The first value of a setting (undefined when it is absent or has none). */
   first(key: string): string | undefined {
-    const i = this.find(key);
-    if (i < 0) return undefined;
-    const v = this.d[i + 2];
+    return this.firstAt(this.find(key));
+  }
+
+  /** The first value at a slot (undefined for -1 or when it has none). */
+  firstAt(slot: number): string | undefined {
+    if (slot < 0) return undefined;
+    const v = this.d[slot + 2];
     if (typeof v === 'string') {
       const end = v.indexOf(VALUE_SEP);
       return end < 0 ? v : v.slice(0, end);
