@@ -4,6 +4,7 @@ import type { CheckResult } from '../check/run-check.js';
 import { unknownExpr } from '../model/address.js';
 import type { Policy, Rule } from '../model/policy.js';
 import type { ServiceExpr } from '../model/service.js';
+import type { FixRequest } from './types.js';
 import { ZoneSet } from '../model/zone-set.js';
 
 const RELEASED = { reason: 'the rule was released after the check (its fixes are being proven)' };
@@ -64,17 +65,18 @@ export function wasReleased(check: CheckResult): boolean {
 
 /**
  * Drops what the checked policies' rules match on (address and service expressions, conditions) and the
- * evaluator's per-policy sides. A rule that a result or a fix names (`before`: each policy's rule indexes
- * the fixes are placed before) keeps what reports name of it (name, id, action, zones, location); every
- * other rule becomes RELEASED_RULE. The proof of a fix reads the export again and builds a second model;
+ * evaluator's per-policy sides. A rule that a result or a fix names (the rule a fix is placed before)
+ * keeps what reports name of it (name, id, action, zones, location); every other rule becomes
+ * RELEASED_RULE. The proof of a fix reads the export again and builds a second model;
  * the first one's expressions were the bulk of what it still held (428 MiB PAN-OS export, failing: peak
  * 859 → 783 MB), and its rules' names and places the rest (100 MiB FortiGate export: ~45 MB live during
  * the proof). Nothing after the fixes are written evaluates the first model; were something to, it
  * would get no "allowed": a released rule matches "unknown", and naming a stand-in throws.
  */
-export function releaseRules(check: CheckResult, before: ReadonlyMap<Policy, readonly number[]>): void {
+export function releaseRules(check: CheckResult, fixes: readonly FixRequest[]): void {
   released.add(check);
-  const named = new Map<Policy, Set<number>>(check.policies.map((p) => [p, new Set(before.get(p) ?? [])]));
+  const named = new Map<Policy, Set<number>>(check.policies.map((p) => [p, new Set()]));
+  for (const fix of fixes) named.get(fix.policy)?.add(fix.before);
   for (const result of check.results) {
     for (const r of [result.primary, ...result.perPolicy]) {
       const into = named.get(r.policy);

@@ -217,15 +217,11 @@ export async function remediate(check: CheckResult): Promise<Remediation[]> {
     }
   // What the first model matches on is no longer needed (the proofs compare verdicts, reports name the
   // rules results and fixes point at), and every proof builds a second model beside it.
-  if (proposed.length > 0) {
-    const before = new Map<Policy, number[]>();
-    for (const { req } of proposed) {
-      const list = before.get(req.policy) ?? [];
-      list.push(req.before);
-      before.set(req.policy, list);
-    }
-    releaseRules(check, before);
-  }
+  if (proposed.length > 0)
+    releaseRules(
+      check,
+      proposed.map((p) => p.req),
+    );
   const together = proposed.length === 0 ? undefined : await prove(check, proposed);
   const several = written.filter((w) => w.proposals.length > 0).length > 1;
   const kept: Proposal[] = [];
