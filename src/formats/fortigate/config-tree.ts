@@ -67,6 +67,27 @@ export class Block extends Settings {
   }
 }
 
+/** A policy table entry handed to a TreeWatcher: the table keeps its name with this in place of it. */
+export const HANDED_OVER = new Entry('', 0);
+HANDED_OVER.release();
+
+/**
+ * Sees the tree as it is read, to build each policy as its entry closes (policy-stream.ts) rather than
+ * after the whole file; it throws to stop the read where it can't follow.
+ */
+export interface TreeWatcher {
+  /**
+   * A block opened at a scope's top level: into `into`, the blocks of `owner` (a VDOM's entry, the
+   * `config global` block, or undefined at the file's top level). True: the watcher takes the block's
+   * entries as they close (`closed`), and the block keeps only their names.
+   */
+  opened(path: string, block: Block, into: Map<string, Block>, owner: Block | Entry | undefined): boolean;
+  /** An entry of a block the watcher takes, closed; it is released after. */
+  closed(table: Block, entry: Entry): void;
+  /** An entry of a block the watcher takes is edited again, or a table is changed by `verb` (delete ...). */
+  changed(table: Block, verb: string): void;
+}
+
 /** What else sees the text as the tree is read: each statement first, as read, and the header line. */
 export interface ReadHooks {
   statement: Visit;
@@ -96,6 +117,8 @@ interface Frame {
   scopeLevel: boolean;
   /** The settings kept here (undefined: all). */
   kept: Keys;
+  /** A block whose entries the watcher takes, or (for an entry) the block it is taken from. */
+  handed?: Block;
 }
 
 function quoteName(name: string): string {
@@ -135,8 +158,9 @@ export function readConfigTree(
   pieces: Iterable<string>,
   keptKeys: KeptKeys | null = KEPT_KEYS,
   also?: ReadHooks,
+  watcher?: TreeWatcher,
 ): Block {
-  const builder = new TreeBuilder(path, keptKeys);
+  const builder = new TreeBuilder(path, keptKeys, watcher);
   const seen = also?.statement;
   const last = tokenizePieces(
     path,
@@ -164,6 +188,7 @@ class TreeBuilder {
   constructor(
     private readonly path: string,
     private readonly keptKeys: KeptKeys | null,
+    private readonly watcher?: TreeWatcher,
   ) {}
 
   private fail(line: number, message: string): never {
@@ -233,7 +258,13 @@ class TreeBuilder {
 
   private pop(): void {
     const f = this.stack.pop()!;
-    if (f.kind === 'entry' && f.node) f.node.settings.compact();
+    if (f.kind !== 'entry' || !f.node) return;
+    const entry = f.node as Entry;
+    if (f.handed) {
+      this.watcher!.closed(f.handed, entry);
+      entry.release();
+      f.handed.entries.set(entry.name, HANDED_OVER);
+    } else entry.settings.compact();
   }
 
   statement(s: Statement): void {
@@ -307,6 +338,8 @@ class TreeBuilder {
         blocks.set(blockPath, node);
       }
     }
+    const handed =
+      node && scopeLevel && this.watcher?.opened(blockPath, node, blocks!, t?.node) ? node : undefined;
     this.stack.push({
       kind: 'block',
       node,
@@ -314,6 +347,7 @@ class TreeBuilder {
       name: blockPath,
       scopeLevel: scope && blockPath === 'global',
       kept: node?.kept,
+      handed,
     });
   }
 
@@ -327,15 +361,16 @@ class TreeBuilder {
     }
     const name = s.words[1]!;
     let entry: Entry | undefined;
+    const parent = this.top()!;
     if (table) {
       entry = table.entries.get(name);
+      if (entry && parent.handed) this.watcher!.changed(table, 'edit');
       if (!entry) {
         const own = this.intern(name);
         entry = new Entry(own, s.line, table.kept);
         table.entries.set(own, entry);
       }
     }
-    const parent = this.top()!;
     this.stack.push({
       kind: 'entry',
       node: entry,
@@ -344,6 +379,7 @@ class TreeBuilder {
       // The entries of the top-level "config vdom" are VDOMs: their blocks are scope-level.
       scopeLevel: this.stack.length === 1 && parent.kind === 'block' && parent.name === 'vdom',
       kept: table?.kept,
+      handed: parent.handed,
     });
   }
 
@@ -385,6 +421,7 @@ class TreeBuilder {
 
   private tableCommand(s: Statement, verb: string, table: Block | undefined): void {
     const w = s.words;
+    if (table) this.watcher?.changed(table, verb);
     if (verb === 'purge') {
       if (table) table.entries = new Map();
       return;

@@ -122,22 +122,51 @@ export function mayCollide(name: string): boolean {
 
 export const FIX_PREFIX = 'remotespark-';
 
-/** The scope's facts for the fix writer; called before the reader releases the scope's entries. */
-export function scopeFacts(scope: Scope, recorder: LayoutRecorder): ScopeFacts {
-  const settings = scope.blocks.get('system settings');
-  const natTo = new Set<string>();
-  const policies = scope.blocks.get(POLICY)?.entries;
-  // Sized once: grown by push, a large export's list held a fifth more room than it used.
-  const policyNames = new Array<Names>(3 * (policies?.size ?? 0));
-  let at = 0;
-  for (const e of policies?.values() ?? []) {
-    const srcaddr = e.first('srcaddr-negate') !== 'enable' ? names(e.raw('srcaddr')) : undefined;
-    policyNames[at++] = names(e.raw('srcintf'));
-    policyNames[at++] = names(e.raw('dstintf'));
-    policyNames[at++] = srcaddr;
-    if (e.first('action') === 'accept' && e.first('status') !== 'disable' && e.first('nat') === 'enable')
-      natTo.add([...(e.get('dstintf')?.values ?? [])].sort().join('\n'));
+/** What the fix writer needs of a scope's `firewall policy` entries, taken entry by entry in table order. */
+export class PolicyFacts {
+  /** The sorted dstintf lists ("\n"-joined) of the enabled accept policies with NAT. */
+  readonly natTo = new Set<string>();
+  private readonly names: Names[];
+  private at = 0;
+
+  /** `expected`: how many entries will be added, when known (the list is made to measure). */
+  constructor(private readonly expected?: number) {
+    this.names = new Array<Names>(3 * (expected ?? 0));
   }
+
+  add(e: Entry): void {
+    const srcaddr = e.first('srcaddr-negate') !== 'enable' ? names(e.raw('srcaddr')) : undefined;
+    this.names[this.at++] = names(e.raw('srcintf'));
+    this.names[this.at++] = names(e.raw('dstintf'));
+    this.names[this.at++] = srcaddr;
+    if (e.first('action') === 'accept' && e.first('status') !== 'disable' && e.first('nat') === 'enable')
+      this.natTo.add([...(e.get('dstintf')?.values ?? [])].sort().join('\n'));
+  }
+
+  /** Per entry: its srcintf, dstintf and (unless negated) srcaddr. */
+  policyNames(): Names[] {
+    // Grown entry by entry, the list holds spare room (a fifth more on a large export): not kept.
+    return this.expected === this.at / 3 ? this.names : this.names.slice(0, this.at);
+  }
+}
+
+/** The facts of a scope's `firewall policy` table, from the tree. */
+export function policyFactsOf(scope: Scope): PolicyFacts {
+  const policies = scope.blocks.get(POLICY)?.entries;
+  const facts = new PolicyFacts(policies?.size ?? 0);
+  for (const e of policies?.values() ?? []) facts.add(e);
+  return facts;
+}
+
+/** A scope's facts but those of its policies. */
+export type ObjectFacts = Omit<ScopeFacts, 'freeId' | 'natTo' | 'policyNames'>;
+
+/**
+ * The facts of a scope's settings, objects and services; taken before the reader checks the objects
+ * (checking releases the scope's own entries).
+ */
+export function objectFacts(scope: Scope, recorder: LayoutRecorder): ObjectFacts {
+  const settings = scope.blocks.get('system settings');
   const taken = { address: new Set<string>(), service: new Set<string>() };
   for (const [kind, tables] of [
     ['address', ADDRESS_NAMESPACE],
@@ -153,14 +182,30 @@ export function scopeFacts(scope: Scope, recorder: LayoutRecorder): ScopeFacts {
     vdom: scope.vdom,
     consolidatedMode: settings !== undefined && enabled(settings, 'consolidated-firewall-mode'),
     ngfwPolicyBased: settings !== undefined && valueOf(settings, 'ngfw-mode') === 'policy-based',
-    freeId: firstFreePolicyId(scope),
-    natTo,
-    policyNames,
     taken,
     addresses: {
       ipv4: addressFacts(scope, 'firewall address', 'ipv4', recorder),
       ipv6: addressFacts(scope, 'firewall address6', 'ipv6', recorder),
     },
     services: serviceFacts(scope),
+  };
+}
+
+/**
+ * The scope's facts for the fix writer; called before the reader releases the scope's entries (the
+ * object facts before the objects are checked, the policy facts before each policy's entry goes).
+ */
+export function scopeFacts(
+  scope: Scope,
+  recorder: LayoutRecorder,
+  objects: ObjectFacts = objectFacts(scope, recorder),
+  policies: PolicyFacts = policyFactsOf(scope),
+): ScopeFacts {
+  return {
+    ...objects,
+    // From the tables' names, which stay when a streamed policy's entry goes (policy-stream.ts).
+    freeId: firstFreePolicyId(scope),
+    natTo: policies.natTo,
+    policyNames: policies.policyNames(),
   };
 }
