@@ -67,10 +67,6 @@ export class Block extends Settings {
   }
 }
 
-/** A policy table entry handed to a TreeWatcher: the table keeps its name with this in place of it. */
-export const HANDED_OVER = new Entry('', 0);
-HANDED_OVER.release();
-
 /**
  * Sees the tree as it is read, to build each policy as its entry closes (policy-stream.ts) rather than
  * after the whole file; it throws to stop the read where it can't follow.
@@ -79,12 +75,14 @@ export interface TreeWatcher {
   /**
    * A block opened at a scope's top level: into `into`, the blocks of `owner` (a VDOM's entry, the
    * `config global` block, or undefined at the file's top level). True: the watcher takes the block's
-   * entries as they close (`closed`), and the block keeps only their names.
+   * entries (`entering`, `closed`), and the block keeps none of them.
    */
   opened(path: string, block: Block, into: Map<string, Block>, owner: Block | Entry | undefined): boolean;
+  /** An entry of a block the watcher takes opens (`edit <name>`). */
+  entering(table: Block, name: string): void;
   /** An entry of a block the watcher takes, closed; it is released after. */
   closed(table: Block, entry: Entry): void;
-  /** An entry of a block the watcher takes is edited again, or a table is changed by `verb` (delete ...). */
+  /** A table changed by `verb` (delete, purge, move, rename). */
   changed(table: Block, verb: string): void;
 }
 
@@ -263,7 +261,6 @@ class TreeBuilder {
     if (f.handed) {
       this.watcher!.closed(f.handed, entry);
       entry.release();
-      f.handed.entries.set(entry.name, HANDED_OVER);
     } else entry.settings.compact();
   }
 
@@ -362,9 +359,11 @@ class TreeBuilder {
     const name = s.words[1]!;
     let entry: Entry | undefined;
     const parent = this.top()!;
-    if (table) {
+    if (table && parent.handed) {
+      this.watcher!.entering(table, name);
+      entry = new Entry(this.intern(name), s.line, table.kept);
+    } else if (table) {
       entry = table.entries.get(name);
-      if (entry && parent.handed) this.watcher!.changed(table, 'edit');
       if (!entry) {
         const own = this.intern(name);
         entry = new Entry(own, s.line, table.kept);

@@ -191,20 +191,22 @@ export function objectFacts(scope: Scope, recorder: LayoutRecorder): ObjectFacts
   };
 }
 
+/** A scope's facts taken as its policies streamed (policy-stream.ts): its tables hold no policies. */
+export interface StreamedFacts {
+  objects: ObjectFacts;
+  policies: PolicyFacts;
+  freeId: number;
+}
+
 /**
- * The scope's facts for the fix writer; called before the reader releases the scope's entries (the
- * object facts before the objects are checked, the policy facts before each policy's entry goes).
+ * The scope's facts for the fix writer; called before the reader releases the scope's entries, or made
+ * of those taken as its policies streamed.
  */
-export function scopeFacts(
-  scope: Scope,
-  recorder: LayoutRecorder,
-  objects: ObjectFacts = objectFacts(scope, recorder),
-  policies: PolicyFacts = policyFactsOf(scope),
-): ScopeFacts {
+export function scopeFacts(scope: Scope, recorder: LayoutRecorder, streamed?: StreamedFacts): ScopeFacts {
+  const policies = streamed?.policies ?? policyFactsOf(scope);
   return {
-    ...objects,
-    // From the tables' names, which stay when a streamed policy's entry goes (policy-stream.ts).
-    freeId: firstFreePolicyId(scope),
+    ...(streamed?.objects ?? objectFacts(scope, recorder)),
+    freeId: streamed?.freeId ?? firstFreePolicyId(scope),
     natTo: policies.natTo,
     policyNames: policies.policyNames(),
   };

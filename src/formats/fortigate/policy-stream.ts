@@ -1,6 +1,6 @@
 import type { UnknownPart } from '../../model/location.js';
 import { Entry, type Block, type TreeWatcher } from './config-tree.js';
-import { objectFacts, PolicyFacts, type ObjectFacts } from './fix-facts.js';
+import { objectFacts, PolicyFacts, type ObjectFacts, type StreamedFacts } from './fix-facts.js';
 import type { LayoutRecorder } from './layout.js';
 import { POLICY_TABLES, ScopeAssembly } from './policy-builder.js';
 import type { TableKind } from './rules.js';
@@ -25,12 +25,55 @@ const LATE_TABLES: ReadonlySet<string> = new Set([
 const LATE_AT_TOP: ReadonlySet<string> = new Set(['vdom']);
 
 /** A scope whose policies stream: its assembly, and what the fix writer needs of it. */
-export interface StreamedScope {
-  assembly: ScopeAssembly;
-  objects: ObjectFacts | undefined;
-  policies: PolicyFacts | undefined;
+export class StreamedScope {
   /** The place in the rule order of the last policy table opened. */
-  last: number;
+  last = -1;
+  /** One above every numeric id in its policy tables (as fix-facts.ts firstFreePolicyId counts them). */
+  freeId = 1;
+  readonly policies: PolicyFacts | undefined;
+
+  constructor(
+    readonly assembly: ScopeAssembly,
+    private readonly objects: ObjectFacts | undefined,
+  ) {
+    this.policies = objects ? new PolicyFacts() : undefined;
+  }
+
+  /** The fix writer's facts, where a read for fixes took them. */
+  facts(): StreamedFacts | undefined {
+    const { objects, policies, freeId } = this;
+    return objects && policies ? { objects, policies, freeId } : undefined;
+  }
+}
+
+/**
+ * The names of a table's entries handed over so far, to tell an entry edited again: ids in a bitmap
+ * (a table of 650,000 policies held as a Map of names was ~29 MB), other names in a set.
+ */
+class EntryNames {
+  private bits = new Uint32Array(256);
+  private readonly others = new Set<string>();
+
+  /** Adds the name; false when it is there already. */
+  add(name: string): boolean {
+    // Only an id written the one way (no sign, leading zero or exponent) is the same name as its number.
+    const id = /^(0|[1-9][0-9]{0,6})$/.test(name) ? Number(name) : -1;
+    if (id < 0) {
+      if (this.others.has(name)) return false;
+      this.others.add(name);
+      return true;
+    }
+    const word = id >>> 5;
+    if (word >= this.bits.length) {
+      const grown = new Uint32Array(Math.max(word + 1, this.bits.length * 2));
+      grown.set(this.bits);
+      this.bits = grown;
+    }
+    const bit = 1 << (id & 31);
+    if (this.bits[word]! & bit) return false;
+    this.bits[word]! |= bit;
+    return true;
+  }
 }
 
 /**
@@ -46,7 +89,7 @@ export class PolicyStream implements TreeWatcher {
   private readonly scopes = new Map<ReadonlyMap<string, Block>, StreamedScope>();
   private readonly tables = new Map<
     Block,
-    { scope: StreamedScope; kind: TableKind; extra: readonly UnknownPart[] }
+    { scope: StreamedScope; kind: TableKind; extra: readonly UnknownPart[]; names: EntryNames }
   >();
   /** Block maps a streamed scope reads, and the paths that may still open in each. */
   private readonly frozen = new Map<ReadonlyMap<string, Block>, ReadonlySet<string>>();
@@ -77,8 +120,17 @@ export class PolicyStream implements TreeWatcher {
     // Opened again otherwise, it only adds entries (editing one again stops the stream: `changed`).
     if (at < scope.last) this.abandon(`config ${path} comes after a table whose rules follow its own`);
     scope.last = at;
-    this.tables.set(block, { scope, kind, extra: scope.assembly.extraFor(kind) });
+    const names = this.tables.get(block)?.names ?? new EntryNames();
+    this.tables.set(block, { scope, kind, extra: scope.assembly.extraFor(kind), names });
     return true;
+  }
+
+  entering(table: Block, name: string): void {
+    const { scope, kind, names } = this.tables.get(table)!;
+    if (!names.add(name)) this.abandon(`${kind} ${name} is edited again`);
+    if (kind === 'acl' || kind === 'acl6') return;
+    const n = Number(name);
+    if (Number.isInteger(n) && n >= scope.freeId) scope.freeId = n + 1;
   }
 
   closed(table: Block, entry: Entry): void {
@@ -119,12 +171,7 @@ export class PolicyStream implements TreeWatcher {
     try {
       // The object facts before the assembly checks the objects, which releases them.
       const objects = this.recorder ? objectFacts(scope, this.recorder) : undefined;
-      const streamed: StreamedScope = {
-        assembly: new ScopeAssembly(scope),
-        objects,
-        policies: this.recorder ? new PolicyFacts() : undefined,
-        last: -1,
-      };
+      const streamed = new StreamedScope(new ScopeAssembly(scope), objects);
       this.scopes.set(into, streamed);
       return streamed;
     } catch (e) {

@@ -46,10 +46,7 @@ function read(file: InputFile, forFixes: boolean, streaming: boolean): Policy[] 
   // were taken as it streamed.
   if (recorder) {
     const facts = new Map<string | undefined, ScopeFacts>();
-    for (const s of scopes) {
-      const streamed = stream?.of(s);
-      facts.set(s.vdom, scopeFacts(s, recorder, streamed?.objects, streamed?.policies));
-    }
+    for (const s of scopes) facts.set(s.vdom, scopeFacts(s, recorder, stream?.of(s)?.facts()));
     readerFacts.set(file, { layout: recorder.layout, version: recorder.version, scopes: facts });
   }
   return scopes.map((s) => stream?.of(s)?.assembly.finish() ?? buildScopePolicy(s));

@@ -1,8 +1,10 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { readConfigTree } from '../../../src/formats/fortigate/config-tree.js';
 import { readerFacts } from '../../../src/formats/fortigate/fix-facts.js';
-import { StreamAbandoned } from '../../../src/formats/fortigate/policy-stream.js';
+import { PolicyStream, StreamAbandoned } from '../../../src/formats/fortigate/policy-stream.js';
+import { KEPT_KEYS } from '../../../src/formats/fortigate/read-keys.js';
 import { readFortigateFile, type BuildMode } from '../../../src/formats/fortigate/read-file.js';
 import { InputError } from '../../../src/input/input-error.js';
 import { fuzzParameters, lineEdits } from '../damaged-input.js';
@@ -49,13 +51,36 @@ describe('FortiGate reader: policies built as their entries close', () => {
     });
   }
 
-  it('hands each policy over as it closes: its table keeps only names', () => {
+  it('hands each policy over as it closes: its table keeps none, the next free id counts them all', () => {
     const text = backup(policy(7, ALLOW_ALL) + policy(9, ALLOW_ALL));
     const file = { path: 'fgt.conf', text };
     const [p] = readFortigateFile(file, true, 'stream');
     expect(p!.rules.map((r) => r.id)).toEqual(['7', '9']);
-    // The fix writer's next free id still counts the handed-over entries.
     expect(readerFacts.get(file)!.scopes.get(undefined)!.freeId).toBe(10);
+    const root = readConfigTree(
+      'fgt.conf',
+      [text],
+      KEPT_KEYS,
+      undefined,
+      new PolicyStream('fgt.conf', undefined),
+    );
+    expect(root.blocks.get('firewall policy')!.entries.size).toBe(0);
+  });
+
+  it('tells a policy edited again by its name as written (7 and 07 are two entries)', () => {
+    for (const [a, b, streams] of [
+      ['7', '07', true],
+      ['7', '7', false],
+      ['lan-in', 'lan-in', false],
+      ['9999999', '9999999', false],
+      ['10000000', '10000000', false],
+    ] as const) {
+      const text = backup(
+        policy(0, ALLOW_ALL).replace('edit 0', `edit ${a}`) +
+          policy(0, ALLOW_ALL).replace('edit 0', `edit ${b}`),
+      );
+      expect(expectSameAsWhole(text)).toBe(streams);
+    }
   });
 
   it('streams a policy table opened again to add policies', () => {
