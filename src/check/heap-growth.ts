@@ -37,3 +37,26 @@ export async function limitHeapGrowth(inputBytes: number): Promise<boolean> {
   limited = true;
   return true;
 }
+
+let collect: (() => void) | undefined;
+
+/**
+ * A full collection now, in a big check (limitHeapGrowth in force), where it has just let go of most of
+ * what it held. V8 collects when the heap reaches the limit the last collection set, 1.5x what was live
+ * then: in a failing check that was the middle of the read, with the whole model live, so the heap grew to
+ * that limit while fixes were written and the model was released, before anything was collected. Collecting
+ * before the fixes are written (the read's garbage) and after the model is released (before the proofs
+ * read the export again) took the failing 100 MiB FortiGate check from ~370 to ~300 MB (docs/performance.md,
+ * session 9). V8 exposes `gc` only to contexts made after `--expose-gc` is set; where it can't, nothing
+ * happens (the collection only lowers the peak).
+ */
+export async function collectGarbage(): Promise<void> {
+  if (!limited) return;
+  if (!collect) {
+    const [v8, vm] = await Promise.all([import('node:v8'), import('node:vm')]);
+    v8.setFlagsFromString('--expose-gc');
+    const gc: unknown = vm.runInNewContext('typeof gc === "function" ? gc : undefined');
+    collect = typeof gc === 'function' ? (gc as () => void) : () => {};
+  }
+  collect();
+}

@@ -1,6 +1,6 @@
 import { patchedInput } from './patched-input.js';
 import type { CheckResult } from '../check/run-check.js';
-import { evaluateAll, type PolicyFlowResult, type Verdict } from '../evaluate/evaluate.js';
+import { evaluateAll, type FlowResult, type PolicyFlowResult, type Verdict } from '../evaluate/evaluate.js';
 import { policyName, policyScope } from '../evaluate/zone-scope.js';
 import { readPolicies, type ReadInput } from '../formats/registry.js';
 import { InputError } from '../input/input-error.js';
@@ -12,6 +12,7 @@ import { policyKey } from '../drift/rule-identity.js';
 import { IntervalSet } from '../model/interval-set.js';
 import { formatAddressSet } from '../model/ip.js';
 import { fixGroups, placementFor } from './groups.js';
+import { collectGarbage } from '../check/heap-growth.js';
 import { releaseRules, wasReleased } from './release-rules.js';
 import type { Edit, FixGroup, FixRequest, ProposedFix, Unfixable } from './types.js';
 
@@ -203,6 +204,8 @@ export async function remediate(check: CheckResult): Promise<Remediation[]> {
   // Every fix is written first, then the readers may drop what they kept for writing them, then the
   // fixes are proven: a proof reads the export again and should not hold two copies of it.
   const written: WrittenFixes[] = [];
+  // Fixes are written beside the first model: the read's garbage goes first (heap-growth.ts).
+  if (check.policies.some((_, index) => failingAt(check, index).length > 0)) await collectGarbage();
   for (const [index, policy] of check.policies.entries()) {
     const w = await writeFixes(check, policy, index);
     if (w) written.push(w);
@@ -217,11 +220,14 @@ export async function remediate(check: CheckResult): Promise<Remediation[]> {
     }
   // What the first model matches on is no longer needed (the proofs compare verdicts, reports name the
   // rules results and fixes point at), and every proof builds a second model beside it.
-  if (proposed.length > 0)
+  if (proposed.length > 0) {
     releaseRules(
       check,
       proposed.map((p) => p.req),
     );
+    // The released model goes before a proof reads the export again (heap-growth.ts).
+    await collectGarbage();
+  }
   const together = proposed.length === 0 ? undefined : await prove(check, proposed);
   const several = written.filter((w) => w.proposals.length > 0).length > 1;
   const kept: Proposal[] = [];
@@ -261,14 +267,19 @@ interface Proposal {
 }
 
 /** One policy's fixes, written by its vendor module; undefined when every required flow is allowed. */
+/** The results of required flows the policy at `index` doesn't allow. */
+function failingAt(check: CheckResult, index: number): FlowResult[] {
+  return check.results.filter(
+    (r) => r.flow.severity === 'required' && r.perPolicy[index]!.verdict !== 'allowed',
+  );
+}
+
 async function writeFixes(
   check: CheckResult,
   policy: Policy,
   index: number,
 ): Promise<WrittenFixes | undefined> {
-  const failing = check.results.filter(
-    (r) => r.flow.severity === 'required' && r.perPolicy[index]!.verdict !== 'allowed',
-  );
+  const failing = failingAt(check, index);
   if (failing.length === 0) return undefined;
   const input = check.evaluation.inputs.find((i) => i.file.path === policy.paths[0]);
   const files = check.evaluation.inputs.filter((i) => policy.paths.includes(i.file.path)).map((i) => i.file);

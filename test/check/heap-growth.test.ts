@@ -1,6 +1,12 @@
 import { readFileSync } from 'node:fs';
+import { runInNewContext } from 'node:vm';
 import { afterEach, describe, expect, it } from 'vitest';
-import { BIG_INPUT_BYTES, heapGrowthLimited, limitHeapGrowth } from '../../src/check/heap-growth.js';
+import {
+  BIG_INPUT_BYTES,
+  collectGarbage,
+  heapGrowthLimited,
+  limitHeapGrowth,
+} from '../../src/check/heap-growth.js';
 import type { FileSource } from '../../src/check/file-source.js';
 import { runCheck, type CheckOptions } from '../../src/check/run-check.js';
 
@@ -30,6 +36,9 @@ describe('heap growth for big inputs', () => {
     expect(await limitHeapGrowth(BIG_INPUT_BYTES - 1)).toBe(false);
     await runCheck(options(sourceOfSize(1024)));
     expect(heapGrowthLimited()).toBe(false);
+    // Nor does it collect for them: V8 isn't even asked to expose its collector.
+    await collectGarbage();
+    expect(runInNewContext('typeof gc')).toBe('undefined');
   });
 
   it("keeps the user's own growth setting", async () => {
@@ -41,5 +50,17 @@ describe('heap growth for big inputs', () => {
   it('caps it once a check reads big inputs (a 30 MiB export is one)', async () => {
     await runCheck(options(sourceOfSize(30 * 1024 * 1024)));
     expect(heapGrowthLimited()).toBe(true);
+  });
+
+  it('collects in a big check when asked: what nothing holds is gone', async () => {
+    expect(heapGrowthLimited()).toBe(true);
+    let ref: WeakRef<object> | undefined;
+    (() => {
+      ref = new WeakRef({ big: new Array(100_000).fill(1) });
+    })();
+    // A WeakRef's target lives to the end of the job that made or read it.
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    await collectGarbage();
+    expect(ref!.deref()).toBeUndefined();
   });
 });
