@@ -82,8 +82,8 @@ class EntryNames {
  * when its first policy table opens: every other table it reads must be complete then, so a table that
  * opens after it in the same scope (or in `config global`) stops the stream, as do a policy edited again,
  * `delete`, `purge`, `move` or `rename`, a policy table opening after one whose rules come after its own,
- * and any error of the build. The reader then reads the file whole (read-file.ts), which handles all of these; the
- * FortiOS exports seen so far put every table a policy uses before the policies.
+ * and any error of the build. The reader then reads the file whole (read-file.ts), which handles all of
+ * these. FortiOS writes every table a policy uses before the policies (docs/formats/fortigate.md).
  */
 export class PolicyStream implements TreeWatcher {
   private readonly scopes = new Map<ReadonlyMap<string, Block>, StreamedScope>();
@@ -117,7 +117,7 @@ export class PolicyStream implements TreeWatcher {
     const scope = this.scopes.get(into) ?? this.start(into, owner);
     const at = scope.assembly.order.indexOf(kind);
     // Opened again after a table whose rules come later, its new entries' rules would be out of place.
-    // Opened again otherwise, it only adds entries (editing one again stops the stream: `changed`).
+    // Opened again otherwise, it only adds entries (editing one again stops the stream: `entering`).
     if (at < scope.last) this.abandon(`config ${path} comes after a table whose rules follow its own`);
     scope.last = at;
     const names = this.tables.get(block)?.names ?? new EntryNames();
