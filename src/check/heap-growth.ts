@@ -1,3 +1,5 @@
+import { enableCollections } from '../input/garbage.js';
+
 /**
  * How far V8 lets the heap grow past what a full collection found live before it collects again. Left to
  * itself V8 picks a factor of up to 4 when collections are fast next to allocation (as they are while a
@@ -24,39 +26,21 @@ export function heapGrowthLimited(): boolean {
 }
 
 /**
- * Caps V8's heap growth factor for the rest of the process once the inputs are big, unless Node was started
- * with a growth setting of its own. Returns whether the cap is (now) in force.
+ * Once the inputs are big: enables full collections at a check's turns, and caps V8's heap growth factor
+ * for the rest of the process unless Node was started with a growth setting of its own. Returns whether
+ * the cap is (now) in force.
  */
 export async function limitHeapGrowth(inputBytes: number): Promise<boolean> {
   if (limited) return true;
   if (inputBytes < BIG_INPUT_BYTES) return false;
+  // Collections where a big check lets go of most of what it held (src/input/garbage.ts): before fixes
+  // are written and after the first model is released (remediate.ts). They took the failing 100 MiB
+  // FortiGate check from ~370 to ~300 MB (docs/performance.md, session 9).
+  await enableCollections();
   if (process.execArgv.some((a) => /^--heap[-_]growing[-_]percent\b/.test(a))) return false;
   // The flag is read each time V8 sets the next collection's limit, so setting it now takes effect.
   const v8 = await import('node:v8');
   v8.setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
   limited = true;
   return true;
-}
-
-let collect: (() => void) | undefined;
-
-/**
- * A full collection now, in a big check (limitHeapGrowth in force), where it has just let go of most of
- * what it held. V8 collects when the heap reaches the limit the last collection set, 1.5x what was live
- * then: in a failing check that was the middle of the read, with the whole model live, so the heap grew to
- * that limit while fixes were written and the model was released, before anything was collected. Collecting
- * before the fixes are written (the read's garbage) and after the model is released (before the proofs
- * read the export again) took the failing 100 MiB FortiGate check from ~370 to ~300 MB (docs/performance.md,
- * session 9). V8 exposes `gc` only to contexts made after `--expose-gc` is set; where it can't, nothing
- * happens (the collection only lowers the peak).
- */
-export async function collectGarbage(): Promise<void> {
-  if (!limited) return;
-  if (!collect) {
-    const [v8, vm] = await Promise.all([import('node:v8'), import('node:vm')]);
-    v8.setFlagsFromString('--expose-gc');
-    const gc: unknown = vm.runInNewContext('typeof gc === "function" ? gc : undefined');
-    collect = typeof gc === 'function' ? (gc as () => void) : () => {};
-  }
-  collect();
 }

@@ -3,6 +3,7 @@ import type { CheckResult } from '../check/run-check.js';
 import { evaluateAll, type FlowResult, type PolicyFlowResult, type Verdict } from '../evaluate/evaluate.js';
 import { policyName, policyScope } from '../evaluate/zone-scope.js';
 import { readPolicies, type ReadInput } from '../formats/registry.js';
+import { collectGarbage } from '../input/garbage.js';
 import { InputError } from '../input/input-error.js';
 import type { InputFile } from '../input/input-file.js';
 import { flowLabel, type Flow } from '../model/flow.js';
@@ -12,7 +13,6 @@ import { policyKey } from '../drift/rule-identity.js';
 import { IntervalSet } from '../model/interval-set.js';
 import { formatAddressSet } from '../model/ip.js';
 import { fixGroups, placementFor } from './groups.js';
-import { collectGarbage } from '../check/heap-growth.js';
 import { releaseRules, wasReleased } from './release-rules.js';
 import type { Edit, FixGroup, FixRequest, ProposedFix, Unfixable } from './types.js';
 
@@ -204,8 +204,8 @@ export async function remediate(check: CheckResult): Promise<Remediation[]> {
   // Every fix is written first, then the readers may drop what they kept for writing them, then the
   // fixes are proven: a proof reads the export again and should not hold two copies of it.
   const written: WrittenFixes[] = [];
-  // Fixes are written beside the first model: the read's garbage goes first (heap-growth.ts).
-  if (check.policies.some((_, index) => failingAt(check, index).length > 0)) await collectGarbage();
+  // Fixes are written beside the first model: the read's garbage goes first (input/garbage.ts).
+  if (check.policies.some((_, index) => failingAt(check, index).length > 0)) collectGarbage();
   for (const [index, policy] of check.policies.entries()) {
     const w = await writeFixes(check, policy, index);
     if (w) written.push(w);
@@ -225,8 +225,8 @@ export async function remediate(check: CheckResult): Promise<Remediation[]> {
       check,
       proposed.map((p) => p.req),
     );
-    // The released model goes before a proof reads the export again (heap-growth.ts).
-    await collectGarbage();
+    // The released model goes before a proof reads the export again (input/garbage.ts).
+    collectGarbage();
   }
   const together = proposed.length === 0 ? undefined : await prove(check, proposed);
   const several = written.filter((w) => w.proposals.length > 0).length > 1;

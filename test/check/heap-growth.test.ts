@@ -1,12 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { runInNewContext } from 'node:vm';
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  BIG_INPUT_BYTES,
-  collectGarbage,
-  heapGrowthLimited,
-  limitHeapGrowth,
-} from '../../src/check/heap-growth.js';
+import { BIG_INPUT_BYTES, heapGrowthLimited, limitHeapGrowth } from '../../src/check/heap-growth.js';
+import { collectGarbage } from '../../src/input/garbage.js';
 import type { FileSource } from '../../src/check/file-source.js';
 import { runCheck, type CheckOptions } from '../../src/check/run-check.js';
 
@@ -37,7 +33,7 @@ describe('heap growth for big inputs', () => {
     await runCheck(options(sourceOfSize(1024)));
     expect(heapGrowthLimited()).toBe(false);
     // Nor does it collect for them: V8 isn't even asked to expose its collector.
-    await collectGarbage();
+    collectGarbage();
     expect(runInNewContext('typeof gc')).toBe('undefined');
   });
 
@@ -60,7 +56,7 @@ describe('heap growth for big inputs', () => {
     })();
     // A WeakRef's target lives to the end of the job that made or read it.
     await new Promise((resolve) => setTimeout(resolve, 0));
-    await collectGarbage();
+    collectGarbage();
     expect(ref!.deref()).toBeUndefined();
   });
 });
