@@ -36,11 +36,11 @@ function outcome(text: string, mode: BuildMode, forFixes = true): unknown {
 /** Reads `text` as it streams, and whole, and expects the same; returns whether it streamed. */
 function expectSameAsWhole(text: string): boolean {
   const whole = outcome(text, 'whole');
-  expect(outcome(text, 'auto')).toEqual(whole);
-  expect(outcome(text, 'auto', false)).toEqual(outcome(text, 'whole', false));
+  expect(outcome(text, 'auto')).toStrictEqual(whole);
+  expect(outcome(text, 'auto', false)).toStrictEqual(outcome(text, 'whole', false));
   const streamed = outcome(text, 'stream');
   const abandoned = typeof streamed === 'object' && streamed !== null && 'abandoned' in streamed;
-  if (!abandoned) expect(streamed).toEqual(whole);
+  if (!abandoned) expect(streamed).toStrictEqual(whole);
   return !abandoned;
 }
 
