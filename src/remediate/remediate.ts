@@ -204,10 +204,11 @@ export async function remediate(check: CheckResult): Promise<Remediation[]> {
   // Every fix is written first, then the readers may drop what they kept for writing them, then the
   // fixes are proven: a proof reads the export again and should not hold two copies of it.
   const written: WrittenFixes[] = [];
+  const failing = check.policies.map((_, index) => failingAt(check, index));
   // Fixes are written beside the first model: the read's garbage goes first (input/garbage.ts).
-  if (check.policies.some((_, index) => failingAt(check, index).length > 0)) collectGarbage();
+  if (failing.some((f) => f.length > 0)) collectGarbage();
   for (const [index, policy] of check.policies.entries()) {
-    const w = await writeFixes(check, policy, index);
+    const w = await writeFixes(check, policy, index, failing[index]!);
     if (w) written.push(w);
   }
   for (const input of check.evaluation.inputs) (await input.format.load()).release?.(input.file);
@@ -266,7 +267,6 @@ interface Proposal {
   flows: string[];
 }
 
-/** One policy's fixes, written by its vendor module; undefined when every required flow is allowed. */
 /** The results of required flows the policy at `index` doesn't allow. */
 function failingAt(check: CheckResult, index: number): FlowResult[] {
   return check.results.filter(
@@ -274,12 +274,13 @@ function failingAt(check: CheckResult, index: number): FlowResult[] {
   );
 }
 
+/** One policy's fixes, written by its vendor module; undefined when every required flow is allowed. */
 async function writeFixes(
   check: CheckResult,
   policy: Policy,
   index: number,
+  failing: readonly FlowResult[],
 ): Promise<WrittenFixes | undefined> {
-  const failing = failingAt(check, index);
   if (failing.length === 0) return undefined;
   const input = check.evaluation.inputs.find((i) => i.file.path === policy.paths[0]);
   const files = check.evaluation.inputs.filter((i) => policy.paths.includes(i.file.path)).map((i) => i.file);

@@ -66,16 +66,26 @@ export function namesOf(v: Names): string[] | undefined {
   return list.length === 0 || list.includes('any') ? undefined : list;
 }
 
+/** The tables whose numeric entry names are policy ids a new policy's id must be above. */
+export const POLICY_ID_TABLES: ReadonlySet<string> = new Set([
+  POLICY,
+  'firewall policy6',
+  'firewall consolidated policy',
+]);
+
+/** The first free policy id once entry `name` is counted, `free` being the one before. */
+export function freeIdAfter(free: number, name: string): number {
+  const n = Number(name);
+  return Number.isInteger(n) && n >= free ? n + 1 : free;
+}
+
 export function firstFreePolicyId(scope: Scope): number {
   // A loop: spreading 100k+ ids into Math.max overflows the call stack.
-  let max = 0;
-  for (const table of [POLICY, 'firewall policy6', 'firewall consolidated policy']) {
-    for (const key of scope.blocks.get(table)?.entries.keys() ?? []) {
-      const n = Number(key);
-      if (Number.isInteger(n) && n > max) max = n;
-    }
+  let free = 1;
+  for (const table of POLICY_ID_TABLES) {
+    for (const key of scope.blocks.get(table)?.entries.keys() ?? []) free = freeIdAfter(free, key);
   }
-  return max + 1;
+  return free;
 }
 
 function addressFacts(scope: Scope, table: string, family: Family, recorder: LayoutRecorder) {

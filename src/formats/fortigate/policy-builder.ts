@@ -75,8 +75,8 @@ export class ScopeAssembly {
   private readonly malformedLines: number[] = [];
   private readonly rules: Rule[] = [];
   private withProfiles = 0;
-  /** Entries added per table kind. */
-  private readonly counts = new Map<TableKind, number>();
+  /** The table kinds some entry was added from. */
+  private readonly filled = new Set<TableKind>();
   /** Why a table's policies are undecidable: the table the mode leaves out. */
   private readonly inactive = new Map<TableKind, string>();
 
@@ -132,16 +132,15 @@ export class ScopeAssembly {
     const rule = this.builder.build(entry, kind, extra);
     this.rules.push(rule);
     if (rule.action === 'allow' && hasProfiles(entry)) this.withProfiles++;
-    this.counts.set(kind, (this.counts.get(kind) ?? 0) + 1);
+    this.filled.add(kind);
   }
 
   finish(): Policy {
-    const { scope, log, zones, rules, ngfwPolicyBased, malformedLines } = this;
-    const withProfiles = this.withProfiles;
+    const { scope, log, zones, rules, ngfwPolicyBased, malformedLines, withProfiles } = this;
     const notes: string[] = [];
     for (const kind of this.order) {
       const why = this.inactive.get(kind);
-      if (why === undefined || !this.counts.get(kind)) continue;
+      if (why === undefined || !this.filled.has(kind)) continue;
       notes.push(
         `config ${TABLE_PATHS[kind]} (line ${this.table(kind)!.line}) ${why}; its policies are kept as undecidable`,
       );

@@ -1,6 +1,13 @@
 import type { UnknownPart } from '../../model/location.js';
 import { Entry, type Block, type TreeWatcher } from './config-tree.js';
-import { objectFacts, PolicyFacts, type ObjectFacts, type StreamedFacts } from './fix-facts.js';
+import {
+  freeIdAfter,
+  objectFacts,
+  PolicyFacts,
+  POLICY_ID_TABLES,
+  type ObjectFacts,
+  type StreamedFacts,
+} from './fix-facts.js';
 import type { LayoutRecorder } from './layout.js';
 import { POLICY_TABLES, ScopeAssembly } from './policy-builder.js';
 import type { TableKind } from './rules.js';
@@ -28,7 +35,7 @@ const LATE_AT_TOP: ReadonlySet<string> = new Set(['vdom']);
 export class StreamedScope {
   /** The place in the rule order of the last policy table opened. */
   last = -1;
-  /** One above every numeric id in its policy tables (as fix-facts.ts firstFreePolicyId counts them). */
+  /** One above every numeric id in its policy tables (fix-facts.ts freeIdAfter). */
   freeId = 1;
   readonly policies: PolicyFacts | undefined;
 
@@ -128,9 +135,7 @@ export class PolicyStream implements TreeWatcher {
   entering(table: Block, name: string): void {
     const { scope, kind, names } = this.tables.get(table)!;
     if (!names.add(name)) this.abandon(`${kind} ${name} is edited again`);
-    if (kind === 'acl' || kind === 'acl6') return;
-    const n = Number(name);
-    if (Number.isInteger(n) && n >= scope.freeId) scope.freeId = n + 1;
+    if (POLICY_ID_TABLES.has(table.path)) scope.freeId = freeIdAfter(scope.freeId, name);
   }
 
   closed(table: Block, entry: Entry): void {

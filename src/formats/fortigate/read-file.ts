@@ -3,7 +3,7 @@ import { textChunks, type InputFile } from '../../input/input-file.js';
 import type { Policy } from '../../model/policy.js';
 import { readConfigTree } from './config-tree.js';
 import { detectFortigate, ENCRYPTED_REASON } from './detect.js';
-import { readerFacts, scopeFacts, type ScopeFacts } from './fix-facts.js';
+import { readerFacts, scopeFacts } from './fix-facts.js';
 import { LayoutRecorder } from './layout.js';
 import { buildScopePolicy } from './policy-builder.js';
 import { PolicyStream, StreamAbandoned } from './policy-stream.js';
@@ -45,9 +45,11 @@ function read(file: InputFile, forFixes: boolean, streaming: boolean): Policy[] 
   // Taken before the policies are built: building them drops the entries' settings. A streamed scope's
   // were taken as it streamed.
   if (recorder) {
-    const facts = new Map<string | undefined, ScopeFacts>();
-    for (const s of scopes) facts.set(s.vdom, scopeFacts(s, recorder, stream?.of(s)?.facts()));
-    readerFacts.set(file, { layout: recorder.layout, version: recorder.version, scopes: facts });
+    readerFacts.set(file, {
+      layout: recorder.layout,
+      version: recorder.version,
+      scopes: new Map(scopes.map((s) => [s.vdom, scopeFacts(s, recorder, stream?.of(s)?.facts())])),
+    });
   }
   return scopes.map((s) => stream?.of(s)?.assembly.finish() ?? buildScopePolicy(s));
 }
