@@ -2,15 +2,8 @@ import fc from 'fast-check';
 import { describe, it } from 'vitest';
 import { expectReadOrInputError, fuzzParameters, lineEdits } from '../damaged-input.js';
 import { fortigateReader } from '../../../src/formats/fortigate/fortigate-reader.js';
-import { fixture } from './helpers.js';
+import { fixture, FIXTURE_NAMES } from './helpers.js';
 
-const FIXTURES = [
-  'hq-backup-7.2.conf',
-  'dual-stack-sdwan-7.4.conf',
-  'multi-vdom-6.2.conf',
-  'edge-show-6.2.txt',
-  'trimmed-show-policy-7.0.txt',
-];
 const NOISE = [
   '"',
   "'",
@@ -25,7 +18,7 @@ const NOISE = [
 ];
 
 describe('FortiGate reader on damaged input', () => {
-  for (const name of FIXTURES) {
+  for (const name of FIXTURE_NAMES) {
     it(`reads or refuses with an InputError, never anything else (${name})`, () => {
       const lines = fixture(name).text.split('\n');
       fc.assert(

@@ -8,15 +8,9 @@ import { KEPT_KEYS } from '../../../src/formats/fortigate/read-keys.js';
 import { readFortigateFile, type BuildMode } from '../../../src/formats/fortigate/read-file.js';
 import { InputError } from '../../../src/input/input-error.js';
 import { fuzzParameters, lineEdits } from '../damaged-input.js';
-import { ALLOW_ALL, backup, HEADER, OBJECTS, policy, rule } from './helpers.js';
+import { ALLOW_ALL, backup, FIXTURE_NAMES, FIXTURES, HEADER, OBJECTS, policy, rule } from './helpers.js';
 
-const FIXTURES = [
-  'hq-backup-7.2.conf',
-  'dual-stack-sdwan-7.4.conf',
-  'multi-vdom-6.2.conf',
-  'edge-show-6.2.txt',
-  'trimmed-show-policy-7.0.txt',
-].map((n) => `fixtures/fortigate/${n}`);
+const FIXTURE_PATHS = FIXTURE_NAMES.map((n) => `${FIXTURES}/${n}`);
 const CORPUS = '../shared/corpus/fortigate';
 const CORPUS_FILES = existsSync(CORPUS) ? readdirSync(CORPUS).map((n) => `${CORPUS}/${n}`) : [];
 
@@ -45,7 +39,7 @@ function expectSameAsWhole(text: string): boolean {
 }
 
 describe('FortiGate reader: policies built as their entries close', () => {
-  for (const path of [...FIXTURES, ...CORPUS_FILES]) {
+  for (const path of [...FIXTURE_PATHS, ...CORPUS_FILES]) {
     it(`streams ${path} and reads what a whole read gives`, () => {
       expect(expectSameAsWhole(readFileSync(path, 'utf8'))).toBe(true);
     });
@@ -228,7 +222,7 @@ describe('FortiGate reader: policies built as their entries close', () => {
       'set srcaddr "x"',
       '"',
     ];
-    for (const path of FIXTURES) {
+    for (const path of FIXTURE_PATHS) {
       const lines = readFileSync(path, 'utf8').split('\n');
       fc.assert(
         fc.property(lineEdits(noise), (damage) => {

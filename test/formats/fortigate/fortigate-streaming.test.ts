@@ -10,15 +10,7 @@ import { Settings } from '../../../src/formats/fortigate/settings.js';
 import { tokenizePieces, type Statement } from '../../../src/formats/fortigate/tokenizer.js';
 import { InputError } from '../../../src/input/input-error.js';
 import type { InputFile } from '../../../src/input/input-file.js';
-import { ALLOW_ALL, backup, fixture, HEADER, policy } from './helpers.js';
-
-const FIXTURES = [
-  'hq-backup-7.2.conf',
-  'dual-stack-sdwan-7.4.conf',
-  'multi-vdom-6.2.conf',
-  'edge-show-6.2.txt',
-  'trimmed-show-policy-7.0.txt',
-];
+import { ALLOW_ALL, backup, fixture, FIXTURE_NAMES, HEADER, policy } from './helpers.js';
 
 /** An input that hands its text over in the given pieces and throws if anything asks for it whole. */
 function streamed(path: string, pieces: readonly string[]): InputFile {
@@ -108,7 +100,7 @@ describe('FortiGate reader: text in pieces', () => {
   });
 
   it('reads the same statements and errors wherever one cut falls in a fixture or a damaged one', () => {
-    const texts = FIXTURES.map((name) => [name, fixture(name).text] as const);
+    const texts = FIXTURE_NAMES.map((name) => [name, fixture(name).text] as const);
     const [name, text] = texts[0]!;
     texts.push(
       [`${name} truncated in a quote`, text.slice(0, text.indexOf('set comments "') + 20)],
@@ -146,13 +138,13 @@ describe('FortiGate reader: text in pieces', () => {
       }),
       { numRuns: 3000 },
     );
-    for (const text of [TRICKY, ...FIXTURES.map((name) => fixture(name).text)]) {
+    for (const text of [TRICKY, ...FIXTURE_NAMES.map((name) => fixture(name).text)]) {
       expect(shape(text, true)).toEqual(shape(text, false));
     }
   });
 
   it('reads the same policies however a fixture is cut into pieces', () => {
-    for (const name of FIXTURES) {
+    for (const name of FIXTURE_NAMES) {
       const { text } = fixture(name);
       const whole = readFortigateFile({ path: name, text });
       fc.assert(
@@ -201,7 +193,7 @@ describe('FortiGate reader: text in pieces', () => {
 describe('FortiGate reader: only the settings it uses', () => {
   const corpus = '../shared/corpus/fortigate';
   const inputs = [
-    ...FIXTURES.map((n) => fixture(n)),
+    ...FIXTURE_NAMES.map((n) => fixture(n)),
     ...(existsSync(corpus)
       ? readdirSync(corpus).map((n) => ({
           path: `${corpus}/${n}`,

@@ -7,6 +7,15 @@ import type { Policy, Rule } from '../../../src/model/policy.js';
 
 export const FIXTURES = 'fixtures/fortigate';
 
+/** The FortiGate fixture exports, by name in FIXTURES. */
+export const FIXTURE_NAMES = [
+  'hq-backup-7.2.conf',
+  'dual-stack-sdwan-7.4.conf',
+  'multi-vdom-6.2.conf',
+  'edge-show-6.2.txt',
+  'trimmed-show-policy-7.0.txt',
+];
+
 export function fixture(name: string): InputFile {
   const path = `${FIXTURES}/${name}`;
   return { path, text: readFileSync(path, 'utf8') };
