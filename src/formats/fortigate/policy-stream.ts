@@ -11,7 +11,7 @@ import {
 import type { LayoutRecorder } from './layout.js';
 import { POLICY_TABLES, ScopeAssembly } from './policy-builder.js';
 import type { TableKind } from './rules.js';
-import type { Scope } from './scopes.js';
+import { vdomScope, type Scope } from './scopes.js';
 
 /** The streamed read can't follow the file (the reason says why); the reader reads it whole instead. */
 export class StreamAbandoned extends Error {}
@@ -159,20 +159,12 @@ export class PolicyStream implements TreeWatcher {
       // Policies at the top of a multi-VDOM file: the whole read refuses them (scopes.ts).
       if (into.has('vdom')) this.abandon('policies outside config vdom');
       scope = { path: this.path, blocks: into };
-      this.frozen.set(into, LATE_TABLES);
     } else {
       // As splitScopes makes it at the end. `config global` can't change after: it opens at the top level.
-      const global = this.top?.get('global')?.blocks;
-      scope = {
-        path: this.path,
-        vdom: vdom.name,
-        line: vdom.line,
-        blocks: into,
-        ...(global ? { global } : {}),
-      };
-      this.frozen.set(into, LATE_TABLES);
+      scope = vdomScope(this.path, vdom, this.top?.get('global')?.blocks);
       this.frozen.set(this.top!, LATE_AT_TOP);
     }
+    this.frozen.set(into, LATE_TABLES);
     try {
       // The object facts before the assembly checks the objects, which releases them.
       const objects = this.recorder ? objectFacts(scope, this.recorder) : undefined;

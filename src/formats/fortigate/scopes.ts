@@ -42,13 +42,12 @@ export function splitScopes(path: string, root: Block): Scope[] {
       );
     }
   }
-  return [...vdoms.entries.values()].map((e: Entry) => ({
-    path,
-    vdom: e.name,
-    line: e.line,
-    blocks: e.blocks,
-    ...(global ? { global } : {}),
-  }));
+  return [...vdoms.entries.values()].map((e) => vdomScope(path, e, global));
+}
+
+/** The scope of a VDOM's `edit <vdom>` entry, beside `config global`'s blocks. */
+export function vdomScope(path: string, vdom: Entry, global: ReadonlyMap<string, Block> | undefined): Scope {
+  return { path, vdom: vdom.name, line: vdom.line, blocks: vdom.blocks, ...(global ? { global } : {}) };
 }
 
 export function setting(node: Entry | Block, key: string): Setting | undefined {
