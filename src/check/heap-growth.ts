@@ -1,4 +1,5 @@
 import { enableCollections } from '../input/garbage.js';
+import { watchYoungGeneration, youngGenerationSetByUser } from '../input/young-generation.js';
 
 /**
  * How far V8 lets the heap grow past what a full collection found live before it collects again. Left to
@@ -37,6 +38,9 @@ export async function limitHeapGrowth(inputBytes: number): Promise<boolean> {
   // are written and after the first model is released (remediate.ts). They took the failing 100 MiB
   // FortiGate check from ~370 to ~300 MB (docs/performance.md, session 9).
   await enableCollections();
+  // Node 24's young generation grows four times as big as Node 20's: held at Node 20's size
+  // (src/input/young-generation.ts).
+  if (!youngGenerationSetByUser()) watchYoungGeneration();
   if (process.execArgv.some((a) => /^--heap[-_]growing[-_]percent\b/.test(a))) return false;
   // The flag is read each time V8 sets the next collection's limit, so setting it now takes effect.
   const v8 = await import('node:v8');

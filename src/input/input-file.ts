@@ -1,6 +1,7 @@
 import { constants, isAscii } from 'node:buffer';
 import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { InputError } from './input-error.js';
+import { youngGenerationTick } from './young-generation.js';
 
 /**
  * A text input. `text` is the whole file decoded (files on disk decode it on first use, so a reader that
@@ -109,6 +110,7 @@ export function* decodePieces(pieces: Iterable<Uint8Array>, encoding: Encoding):
       if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
       first = false;
     }
+    youngGenerationTick();
     if (text.length > 0) yield text;
   }
   const rest = decoder.decode();
