@@ -9,7 +9,12 @@ import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
  */
 export const SEMI_SPACE_MIB = 16;
 
-let watching = false;
+let state: 'off' | 'watching' | 'held' = 'off';
+
+/** Whether this process watches its young generation (watchYoungGeneration), or holds it already. */
+export function youngGenerationHold(): typeof state {
+  return state;
+}
 
 /** Whether Node was started with a young-generation setting of its own (flags or NODE_OPTIONS). */
 export function youngGenerationSetByUser(
@@ -28,17 +33,18 @@ export function youngGenerationSetByUser(
  * small machine), it never is, and V8's own limit holds.
  */
 export function watchYoungGeneration(): void {
-  watching = true;
+  if (state !== 'off') return;
+  state = 'watching';
   youngGenerationTick();
 }
 
 /** Called as input is read (each decoded piece): stops the young generation's growth at SEMI_SPACE_MIB. */
 export function youngGenerationTick(): void {
-  if (!watching) return;
+  if (state !== 'watching') return;
   // The new space's size counts both semi-spaces.
   if (newSpaceBytes() < 2 * SEMI_SPACE_MIB * 1024 * 1024) return;
   setFlagsFromString('--semi-space-growth-factor=1');
-  watching = false;
+  state = 'held';
 }
 
 /** The young generation's size now: both semi-spaces, in bytes. */

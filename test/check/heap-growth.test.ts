@@ -3,6 +3,7 @@ import { runInNewContext } from 'node:vm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BIG_INPUT_BYTES, heapGrowthLimited, limitHeapGrowth } from '../../src/check/heap-growth.js';
 import { collectGarbage } from '../../src/input/garbage.js';
+import { youngGenerationHold } from '../../src/input/young-generation.js';
 import type { FileSource } from '../../src/check/file-source.js';
 import { runCheck, type CheckOptions } from '../../src/check/run-check.js';
 
@@ -32,20 +33,24 @@ describe('heap growth for big inputs', () => {
     expect(await limitHeapGrowth(BIG_INPUT_BYTES - 1)).toBe(false);
     await runCheck(options(sourceOfSize(1024)));
     expect(heapGrowthLimited()).toBe(false);
+    expect(youngGenerationHold()).toBe('off');
     // Nor does it collect for them: V8 isn't even asked to expose its collector.
     collectGarbage();
     expect(runInNewContext('typeof gc')).toBe('undefined');
   });
 
-  it("keeps the user's own growth setting", async () => {
-    process.execArgv = [...execArgv, '--heap-growing-percent=80'];
+  it("keeps the user's own growth and young-generation settings", async () => {
+    process.execArgv = [...execArgv, '--heap-growing-percent=80', '--max-semi-space-size=32'];
     expect(await limitHeapGrowth(BIG_INPUT_BYTES)).toBe(false);
     expect(heapGrowthLimited()).toBe(false);
+    expect(youngGenerationHold()).toBe('off');
   });
 
-  it('caps it once a check reads big inputs (a 30 MiB export is one)', async () => {
+  it('caps it once a check reads big inputs (a 30 MiB export is one), and watches the young generation', async () => {
     await runCheck(options(sourceOfSize(30 * 1024 * 1024)));
     expect(heapGrowthLimited()).toBe(true);
+    // Held already where the worker's young generation had grown to the size (test/input/young-generation.test.ts).
+    expect(['watching', 'held']).toContain(youngGenerationHold());
   });
 
   it('collects in a big check when asked: what nothing holds is gone', async () => {

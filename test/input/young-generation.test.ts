@@ -29,7 +29,14 @@ describe('holding the young generation', () => {
     dir = mkdtempSync(join(tmpdir(), 'rsfc-young-'));
     const module = join(dir, 'young-generation.mjs');
     await build({
-      entryPoints: ['src/input/young-generation.ts'],
+      stdin: {
+        contents: [
+          "export { newSpaceBytes, watchYoungGeneration } from './src/input/young-generation.ts';",
+          "export { decodePieces } from './src/input/input-file.ts';",
+        ].join('\n'),
+        resolveDir: process.cwd(),
+        loader: 'ts',
+      },
       bundle: true,
       platform: 'node',
       format: 'esm',
@@ -37,18 +44,19 @@ describe('holding the young generation', () => {
       logLevel: 'silent',
     });
     script = join(dir, 'allocate.mjs');
-    // Keeps up to 1.5 million small objects alive while making garbage, reading after each round as a reader
-    // would after each piece; prints the largest new space seen after the watch began.
+    // Keeps up to 1.5 million small objects alive while making garbage, and decodes a piece of input after
+    // each round, as a reader does between pieces; prints the largest new space seen after the watch began.
     writeFileSync(
       script,
-      `import { newSpaceBytes, watchYoungGeneration, youngGenerationTick } from ${JSON.stringify(module)};
+      `import { decodePieces, newSpaceBytes, watchYoungGeneration } from ${JSON.stringify(module)};
 if (process.argv[2] === 'hold') watchYoungGeneration();
+const piece = Buffer.from('set subnet 10.0.0.0 255.255.255.0\\n'.repeat(100));
 let kept = [];
 let largest = 0;
 for (let round = 0; round < 15; round++) {
   for (let i = 0; i < 100_000; i++) kept.push({ i, s: 'x' + i });
   if (kept.length > 1_500_000) kept = kept.slice(100_000);
-  youngGenerationTick();
+  for (const text of decodePieces([piece], 'utf-8')) if (text.length === 0) throw new Error('no text');
   largest = Math.max(largest, newSpaceBytes());
 }
 console.log(largest);
