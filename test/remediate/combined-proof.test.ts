@@ -3,18 +3,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { runCheck } from '../../src/check/run-check.js';
+import { InputError } from '../../src/input/input-error.js';
 import { policyName } from '../../src/evaluate/zone-scope.js';
 import { applyEdits } from '../../src/remediate/apply-edits.js';
 import { remediate, verifyEdits, verifyFix } from '../../src/remediate/remediate.js';
 
 // Counts the reads: the first check's and every proof's.
-const reads = vi.hoisted(() => ({ count: 0 }));
+const reads = vi.hoisted(() => ({ count: 0, failAt: 0 }));
 vi.mock('../../src/formats/registry.js', async (original) => {
   const actual = await original<typeof import('../../src/formats/registry.js')>();
   return {
     ...actual,
     readPolicies: (...args: Parameters<typeof actual.readPolicies>) => {
       reads.count++;
+      // A read made to fail (a proof's): the patched export "does not read".
+      if (reads.count === reads.failAt) throw new InputError(args[0][0]!.file.path, 1, 'made to fail');
       return actual.readPolicies(...args);
     },
   };
@@ -42,20 +45,20 @@ describe('every policy of a file proven by one read', () => {
 
 describe('fixes that reach other policies', () => {
   // Branches and its child Branch-EU are both decided by branches-pre-deny-8089-tcp: each one's media fix
-  // goes right before it, in the Branches pre-rulebase, under the same name.
+  // would be the same rule right before it, in the Branches pre-rulebase.
   const path = 'fixtures/panos/panorama-hierarchy.xml';
 
   it("a child device group's fix that the parent's already makes: not offered twice, and why", async () => {
     const before = await check(path);
     const fixes = await remediate(before);
-    const media = fixes.filter((f) => f.rule === 'allow-remotespark-media');
-    expect(media.map((f) => [f.policy, f.verified])).toEqual([
-      ['Branches', true],
-      ['Branch-EU', false],
-      ['Datacenter', true],
+    const media = fixes.filter((f) => f.flows.includes('*:3478/udp'));
+    expect(media.map((f) => [f.policy, f.rule, f.verified])).toEqual([
+      ['Branches', 'allow-remotespark-media', true],
+      ['Branch-EU', undefined, false],
+      ['Datacenter', 'allow-remotespark-media', true],
     ]);
     expect(media[1]!.reason).toBe(
-      'not offered: these flows are already allowed by the fix for Branches (rule "allow-remotespark-media"): nothing more to add',
+      'these flows are already allowed by the fix for Branches (rule "allow-remotespark-media"), the same rule in the device group "Branches" pre-rulebase: nothing more to add',
     );
     // What is offered holds together: applied at once, every fixed flow of every device group is allowed.
     const patched = applyEdits(
@@ -78,13 +81,32 @@ describe('fixes that reach other policies', () => {
     }
   });
 
-  it('the proof refuses a patch with two rules of one name in a rulebase', async () => {
+  it("where the proof of every fix at once fails, each policy's fixes are proven on top of those kept", async () => {
+    const before = await check(path);
+    reads.count = 0;
+    reads.failAt = 1;
+    try {
+      const fixes = await remediate(before);
+      expect(fixes.filter((f) => f.verified).map((f) => [f.policy, f.rule])).toEqual([
+        ['Branches', 'allow-remotespark-web'],
+        ['Branches', 'allow-remotespark-media'],
+        ['Branch-EU', 'allow-remotespark-web-2'],
+        ['Datacenter', 'allow-remotespark-web'],
+        ['Datacenter', 'allow-remotespark-media'],
+      ]);
+      // The failed read of everything, then one per device group with fixes.
+      expect(reads.count).toBe(4);
+    } finally {
+      reads.failAt = 0;
+    }
+  });
+
+  it('fixes that hold together are proven by one read', async () => {
     const before = await check(path);
     reads.count = 0;
     const fixes = await remediate(before);
-    // One proof of everything (refused: the two media rules), then the fallback's proofs.
-    expect(reads.count).toBeGreaterThan(1);
     expect(fixes.filter((f) => f.verified)).toHaveLength(5);
+    expect(reads.count).toBe(1);
   });
 });
 

@@ -130,9 +130,44 @@ describe('placement and syntax', () => {
       ['10.40.0.0/16', '10.40.0.0/16', 'office-clients'],
     ] as const) {
       const fixes = (await remediate(await runCheck(options(path, [client])))).filter((f) => f.verified);
+      // Branch-EU's rule takes the next name: Branches, its parent, has one of that name.
       const web = (policy: string) =>
-        fixes.find((f) => f.policy === policy && f.rule === 'allow-remotespark-web')!;
+        fixes.find((f) => f.policy === policy && f.rule?.startsWith('allow-remotespark-web'))!;
       expect([sourceOf(web('Branches')), sourceOf(web('Branch-EU'))], client).toEqual([branches, eu]);
+    }
+  });
+
+  it("Panorama: a fix's name is free in its device group's whole hierarchy, a sibling's aside", async () => {
+    // Branch-EU (a child of Branches) already has a rule of the plain name, disabled.
+    const pad = '                ';
+    const rule = [
+      '<entry name="allow-remotespark-web">',
+      ...['from', 'to', 'source', 'destination', 'application', 'service'].map(
+        (k) => `  <${k}><member>any</member></${k}>`,
+      ),
+      '  <action>deny</action>',
+      '  <disabled>yes</disabled>',
+      '</entry>',
+    ];
+    const text = readFileSync('fixtures/panos/panorama-hierarchy.xml', 'utf8').replace(
+      `${pad}<entry name="eu-pre-allow-realtime"`,
+      `${rule.map((l) => pad + l).join('\n')}\n${pad}<entry name="eu-pre-allow-realtime"`,
+    );
+    const dir = mkdtempSync(join(tmpdir(), 'rsfc-names-'));
+    try {
+      const path = join(dir, 'panorama.xml');
+      writeFileSync(path, text);
+      const fixes = await remediate(await runCheck(options(path, ['10.20.0.0/16'])));
+      const web = fixes.filter((f) => f.flows.includes('remotespark.trafficmanager.net:443/tcp'));
+      expect(web.map((f) => [f.policy, f.rule, f.verified])).toEqual([
+        // The parent's rule can't take the name its child uses; the child's can't take either.
+        ['Branches', 'allow-remotespark-web-2', true],
+        ['Branch-EU', 'allow-remotespark-web-3', true],
+        // A sibling tree: the plain name is free there.
+        ['Datacenter', 'allow-remotespark-web', true],
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 
@@ -147,10 +182,12 @@ describe('placement and syntax', () => {
   it('Panorama: a device group fix goes in its own post-rulebase, objects in the group, commands name it', async () => {
     const path = 'fixtures/panos/panorama-hierarchy.xml';
     const fixes = await remediate(await runCheck(options(path, ['10.20.0.0/16'])));
-    const web = fixes.find((f) => f.policy === 'Branch-EU' && f.rule === 'allow-remotespark-web')!;
+    // Named -2: Panorama wants a rule name unique in a device group's hierarchy, and the parent's fix
+    // (Branches) has the plain name (panorama-rule-names.ts).
+    const web = fixes.find((f) => f.policy === 'Branch-EU' && f.rule === 'allow-remotespark-web-2')!;
     expect(web.verified).toBe(true);
     expect(web.commands.at(-1)).toMatch(
-      /^set device-group Branch-EU post-rulebase security rules allow-remotespark-web from any to any source 10\.20\.0\.0\/16 destination \[ .*rs-cdn .*rs-traffic-manager .*\] /,
+      /^set device-group Branch-EU post-rulebase security rules allow-remotespark-web-2 from any to any source 10\.20\.0\.0\/16 destination \[ .*rs-cdn .*rs-traffic-manager .*\] /,
     );
     expect(web.commands[0]).toBe(
       'set device-group Branch-EU address rs-app.kognitivspark.net fqdn app.kognitivspark.net',

@@ -1,5 +1,6 @@
 import type { Policy } from '../../model/policy.js';
 import { deviceGroupParents } from './panorama.js';
+import { SHARED } from './panorama-rule-names.js';
 import { cliWord } from './remediate-syntax.js';
 import { Scope } from './scopes.js';
 import type { XmlDocument, XmlElement } from './xml-tree.js';
@@ -17,6 +18,8 @@ export interface Place {
   /** CLI words before `address`, `service` or the rulebase (`device-group X`), or a name it can't type. */
   cli: string[] | { untypable: string };
   rulebaseWord: 'rulebase' | 'pre-rulebase' | 'post-rulebase';
+  /** On Panorama: the device group the rulebase is in, SHARED ('') for Shared (panorama-rule-names.ts). */
+  group?: string;
 }
 
 /** A policy's rulebases as the fix sees them: what it may write, what it can't, where to append. */
@@ -131,6 +134,7 @@ function panoramaLayout(doc: XmlDocument, config: XmlElement, name: string): Lay
     scope: shared,
     cli: ['shared'],
     rulebaseWord: word,
+    group: SHARED,
   });
   const places = new Map<string, Place>();
   const rules: XmlElement[] = [];
@@ -176,6 +180,7 @@ function panoramaLayout(doc: XmlDocument, config: XmlElement, name: string): Lay
         scope: c.scope,
         cli: cliPrefix(['device-group', c.name]),
         rulebaseWord: word,
+        group: c.name,
       });
     }
   }

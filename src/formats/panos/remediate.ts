@@ -8,6 +8,7 @@ import { locate, type Layout, type ObjectHome, type Place } from './remediate-la
 import { ObjectPlan, type NewObject, type RunObjects } from './remediate-objects.js';
 import { cliList, cliWord, memberList, xmlAttr, xmlText } from './remediate-syntax.js';
 import { beforeElement, endOfPath, indentStep, wrapLines, type Insertion } from './remediate-text.js';
+import { PanoramaRuleNames } from './panorama-rule-names.js';
 import { readerDocuments } from './reader-documents.js';
 import { parseXmlDocument, type XmlDocument, type XmlElement } from './xml-tree.js';
 
@@ -30,6 +31,15 @@ interface RunState {
 }
 /** Keyed by the run's set of taken rule names: one set per policy per remediation run. */
 const runs = new WeakMap<ReadonlySet<string>, RunState>();
+/** What one run's fixes did to a Panorama export, across its policies (device groups). */
+interface PanoramaRun {
+  /** The rule names in use, those of the run's fixes included. */
+  names: PanoramaRuleNames;
+  /** The run's fix rules, by place, position and content (name aside). */
+  placed: Map<string, { policy: string; rule: string }>;
+}
+/** One per file per remediation run. */
+const panoramaRuns = new WeakMap<InputFile, PanoramaRun>();
 
 /** A list a fix creates, by where it goes. */
 const listKey = (ins: Insertion) => `${ins.line}\u0000${ins.wrap[0] ?? ''}`;
@@ -224,7 +234,19 @@ export function remediatePanos(req: FixRequest): ProposedFix | Unfixable {
     if (ports.length) services.push(...plan.services(protocol, ports));
   }
 
-  const name = fixRuleName(g.kind, req.ruleNames);
+  // On Panorama the name must be free in the whole device-group hierarchy, not only in this policy.
+  const group = place.group;
+  let run: PanoramaRun | undefined;
+  if (group !== undefined) {
+    run = panoramaRuns.get(file);
+    if (!run) {
+      run = { names: new PanoramaRuleNames(doc, configOf(doc)!), placed: new Map() };
+      panoramaRuns.set(file, run);
+    }
+  }
+  const name = fixRuleName(g.kind, {
+    has: (n) => req.ruleNames.has(n) || (group !== undefined && run!.names.taken(group, n)),
+  });
   const purpose = `${PURPOSE[g.kind]} (remotespark-firewall-check)`;
   const ruleLines = (pad: string) => [
     `${pad}<entry name="${xmlAttr(name)}">`,
@@ -241,6 +263,16 @@ export function remediatePanos(req: FixRequest): ProposedFix | Unfixable {
     `${pad}${step}<description>${xmlText(purpose)}</description>`,
     `${pad}</entry>`,
   ];
+
+  // A rule in Shared or a device group applies to every group under it: where a fix for another group
+  // of this run put the same rule at the same place, this one would only repeat it.
+  const same = run && `${place.label}\u0000${at.line}\u0000${ruleLines('').slice(1).join('\n')}`;
+  const earlier = same ? run!.placed.get(same) : undefined;
+  if (earlier) {
+    return {
+      unfixable: `these flows are already allowed by the fix for ${earlier.policy} (rule ${JSON.stringify(earlier.rule)}), the same rule in the ${place.label}: nothing more to add`,
+    };
+  }
 
   const edits: Edit[] = [];
   const created: string[] = [];
@@ -298,5 +330,8 @@ export function remediatePanos(req: FixRequest): ProposedFix | Unfixable {
       `no CLI commands: the name ${JSON.stringify(cmds)} holds characters the PAN-OS CLI can't take (quotes, backslashes or line breaks); apply the edits to the export instead`,
     );
   }
+  // Taken only by a fix that is written: a later fix may use what an unfixable one would have.
+  if (group !== undefined) run!.names.take(group, name);
+  if (same) run!.placed.set(same, { policy: policy.name ?? '', rule: name });
   return { name, edits, commands: typeof cmds === 'string' ? [] : cmds, notes };
 }

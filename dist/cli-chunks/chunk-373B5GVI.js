@@ -1,2 +1,0 @@
-import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);
-var t={web:"allow-remotespark-web",media:"allow-remotespark-media",dns:"allow-remotespark-dns"};function s(i,o){let e=t[i];if(!o.has(e))return e;for(let r=2;;r++)if(!o.has(`${e}-${r}`))return`${e}-${r}`}export{s as a};

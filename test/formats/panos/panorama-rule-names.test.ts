@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import { PanoramaRuleNames, SHARED } from '../../../src/formats/panos/panorama-rule-names.js';
+import { parseXmlDocument } from '../../../src/formats/panos/xml-tree.js';
+
+/**
+ * A Panorama config: Shared has rule "s"; Parent (rules "p-pre", "p-post") has the child Child (rule "c"),
+ * under it Grandchild (rule "g"); Sibling has rule "x" and the NAT rule "nat-only".
+ */
+const CONFIG = `<config version="10.1.0">
+  <shared>
+    <pre-rulebase><security><rules><entry name="s"/></rules></security></pre-rulebase>
+  </shared>
+  <devices>
+    <entry name="localhost.localdomain">
+      <device-group>
+        <entry name="Parent">
+          <pre-rulebase><security><rules><entry name="p-pre"/></rules></security></pre-rulebase>
+          <post-rulebase><security><rules><entry name="p-post"/></rules></security></post-rulebase>
+        </entry>
+        <entry name="Child">
+          <post-rulebase><security><rules><entry name="c"/></rules></security></post-rulebase>
+        </entry>
+        <entry name="Grandchild">
+          <pre-rulebase><security><rules><entry name="g"/></rules></security></pre-rulebase>
+        </entry>
+        <entry name="Sibling">
+          <pre-rulebase>
+            <security><rules><entry name="x"/></rules></security>
+            <nat><rules><entry name="nat-only"/></rules></nat>
+          </pre-rulebase>
+        </entry>
+      </device-group>
+    </entry>
+  </devices>
+  <readonly>
+    <devices>
+      <entry name="localhost.localdomain">
+        <device-group>
+          <entry name="Parent"><id>11</id></entry>
+          <entry name="Child"><parent-dg>Parent</parent-dg><id>12</id></entry>
+          <entry name="Grandchild"><parent-dg>Child</parent-dg><id>13</id></entry>
+          <entry name="Sibling"><id>14</id></entry>
+        </device-group>
+      </entry>
+    </devices>
+  </readonly>
+</config>
+`;
+
+function names(): PanoramaRuleNames {
+  const doc = parseXmlDocument({ path: 'panorama.xml', text: CONFIG });
+  return new PanoramaRuleNames(doc, doc.root);
+}
+
+describe("a Panorama rule's name space", () => {
+  it("is Shared's, the group's ancestors', its own and its descendants', pre and post", () => {
+    const n = names();
+    // Child sees Shared, its parent (pre and post), itself and its grandchild...
+    for (const name of ['s', 'p-pre', 'p-post', 'c', 'g']) expect(n.taken('Child', name), name).toBe(true);
+    // ... but not a sibling branch's rules, nor a NAT rule's name (another name space).
+    expect(n.taken('Child', 'x')).toBe(false);
+    expect(n.taken('Child', 'nat-only')).toBe(false);
+    // A top-level group sees its descendants down the tree.
+    expect(n.taken('Parent', 'g')).toBe(true);
+    expect(n.taken('Parent', 'x')).toBe(false);
+    // Shared sees every group.
+    for (const name of ['p-pre', 'c', 'g', 'x']) expect(n.taken(SHARED, name), name).toBe(true);
+    expect(n.taken(SHARED, 'free')).toBe(false);
+  });
+
+  it("counts the run's own fixes: a parent's fix name is taken for its child, not for a sibling", () => {
+    const n = names();
+    n.take('Parent', 'allow-remotespark-web');
+    expect(n.taken('Grandchild', 'allow-remotespark-web')).toBe(true);
+    expect(n.taken('Sibling', 'allow-remotespark-web')).toBe(false);
+    n.take('Sibling', 'allow-remotespark-dns');
+    expect(n.taken(SHARED, 'allow-remotespark-dns')).toBe(true);
+    expect(n.taken('Parent', 'allow-remotespark-dns')).toBe(false);
+  });
+});
