@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { PanoramaRuleNames, SHARED } from '../../../src/formats/panos/panorama-rule-names.js';
 import { parseXmlDocument } from '../../../src/formats/panos/xml-tree.js';
@@ -76,5 +77,65 @@ describe("a Panorama rule's name space", () => {
     n.take('Sibling', 'allow-remotespark-dns');
     expect(n.taken(SHARED, 'allow-remotespark-dns')).toBe(true);
     expect(n.taken('Parent', 'allow-remotespark-dns')).toBe(false);
+  });
+});
+
+describe('the name space on random device-group trees, against a brute-force walk', () => {
+  it('a name is taken in a group exactly where Shared, an ancestor, the group or a descendant has it', () => {
+    fc.assert(
+      fc.property(
+        // Up to 9 groups; group i's parent is one of the groups before it, or none (a top-level group).
+        fc.array(fc.integer({ min: -1, max: 8 }), { minLength: 1, maxLength: 9 }),
+        // Names (from a small set, so that they meet) per group, and Shared's at index 0.
+        fc.array(fc.array(fc.constantFrom('a', 'b', 'c', 'd'), { maxLength: 2 }), {
+          minLength: 10,
+          maxLength: 10,
+        }),
+        fc.array(fc.tuple(fc.integer({ min: -1, max: 8 }), fc.constantFrom('a', 'b', 'c', 'd', 'e')), {
+          maxLength: 4,
+        }),
+        (parentPicks, namesPicks, fixes) => {
+          const n = parentPicks.length;
+          const parentOf = parentPicks.map((p, i) => (p >= 0 && p < i ? p : -1));
+          const group = (i: number) => `G${i}`;
+          const rules = (names: string[]) =>
+            `<pre-rulebase><security><rules>${names.map((x) => `<entry name="${x}"/>`).join('')}</rules></security></pre-rulebase>`;
+          const xml = `<config>
+<shared>${rules(namesPicks[0]!)}</shared>
+<devices><entry name="localhost.localdomain"><device-group>
+${parentOf.map((_, i) => `<entry name="${group(i)}">${rules(namesPicks[i + 1]!)}</entry>`).join('\n')}
+</device-group></entry></devices>
+<readonly><devices><entry name="localhost.localdomain"><device-group>
+${parentOf.map((p, i) => `<entry name="${group(i)}">${p >= 0 ? `<parent-dg>${group(p)}</parent-dg>` : ''}</entry>`).join('\n')}
+</device-group></entry></devices></readonly>
+</config>
+`;
+          const doc = parseXmlDocument({ path: 'random.xml', text: xml });
+          const space = new PanoramaRuleNames(doc, doc.root);
+          // The oracle: names per group (-1 = Shared), the run's fixes added as they are taken.
+          const has = new Map<number, Set<string>>();
+          has.set(-1, new Set(namesPicks[0]));
+          parentOf.forEach((_, i) => has.set(i, new Set(namesPicks[i + 1])));
+          for (const [at, name] of fixes) {
+            const g = at >= 0 && at < n ? at : -1;
+            space.take(g < 0 ? SHARED : group(g), name);
+            has.get(g)!.add(name);
+          }
+          const ancestorOrSelf = (a: number, b: number) => {
+            for (let x = b; x >= 0; x = parentOf[x]!) if (x === a) return true;
+            return false;
+          };
+          const related = (g: number, h: number) =>
+            g < 0 || h < 0 || ancestorOrSelf(h, g) || ancestorOrSelf(g, h);
+          for (let g = -1; g < n; g++) {
+            for (const name of ['a', 'b', 'c', 'd', 'e']) {
+              const expected = [...has].some(([h, set]) => set.has(name) && related(g, h));
+              expect(space.taken(g < 0 ? SHARED : group(g), name), `${name} in ${g}`).toBe(expected);
+            }
+          }
+        },
+      ),
+      { numRuns: 500 },
+    );
   });
 });
