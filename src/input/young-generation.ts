@@ -1,5 +1,3 @@
-import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
-
 /**
  * The semi-space size (MiB) a big check lets V8's young generation grow to: Node 20's (V8 11) own limit
  * on 64-bit machines. Node 24 (V8 13) sizes it from the heap limit, so from the machine's memory: 64 MiB
@@ -10,6 +8,9 @@ import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
 export const SEMI_SPACE_MIB = 16;
 
 let state: 'off' | 'watching' | 'held' = 'off';
+let v8: typeof import('node:v8') | undefined;
+/** node:v8, taken on first use: every run reads input, few read big input (no more at the action's start-up). */
+const heap = () => (v8 ??= process.getBuiltinModule('node:v8'));
 
 /** Whether this process watches its young generation (watchYoungGeneration), or holds it already. */
 export function youngGenerationHold(): typeof state {
@@ -43,11 +44,15 @@ export function youngGenerationTick(): void {
   if (state !== 'watching') return;
   // The new space's size counts both semi-spaces.
   if (newSpaceBytes() < 2 * SEMI_SPACE_MIB * 1024 * 1024) return;
-  setFlagsFromString('--semi-space-growth-factor=1');
+  heap().setFlagsFromString('--semi-space-growth-factor=1');
   state = 'held';
 }
 
 /** The young generation's size now: both semi-spaces, in bytes. */
 export function newSpaceBytes(): number {
-  return getHeapSpaceStatistics().find((s) => s.space_name === 'new_space')?.space_size ?? 0;
+  return (
+    heap()
+      .getHeapSpaceStatistics()
+      .find((s) => s.space_name === 'new_space')?.space_size ?? 0
+  );
 }
