@@ -1,3 +1,4 @@
+import { policyName } from '../../evaluate/zone-scope.js';
 import type { InputFile } from '../../input/input-file.js';
 import { IntervalSet } from '../../model/interval-set.js';
 import type { Policy, Rule } from '../../model/policy.js';
@@ -332,6 +333,6 @@ export function remediatePanos(req: FixRequest): ProposedFix | Unfixable {
   }
   // Taken only by a fix that is written: a later fix may use what an unfixable one would have.
   if (group !== undefined) run!.names.take(group, name);
-  if (same) run!.placed.set(same, { policy: policy.name ?? '', rule: name });
+  if (same) run!.placed.set(same, { policy: policyName(policy), rule: name });
   return { name, edits, commands: typeof cmds === 'string' ? [] : cmds, notes };
 }
