@@ -1,7 +1,7 @@
 import { ipsExpr, minusExpr, unionExpr, unknownExpr, type AddressExpr } from '../../model/address.js';
 import { FAMILY_RANGE, type Family } from '../../model/ip.js';
 import { addressObjectExpr, malformedPart, vipExpr, type ObjectContext } from './address-objects.js';
-import type { Block, Entry } from './config-tree.js';
+import { Entry, type Block } from './config-tree.js';
 import { factoryDefaults } from './predefined.js';
 import type { ReadLog } from './read-log.js';
 import { NamedResolver, type Reference } from './references.js';
@@ -73,8 +73,13 @@ function q(s: string): string {
  */
 export class AddressBook {
   private readonly tables: Partial<Record<Kind, Block>> = {};
-  /** The tables that exist, in the order names are looked up (one lookup per reference, so kept lean). */
-  private readonly lookup: { kind: Kind; entries: ReadonlyMap<string, Entry> }[] = [];
+  /**
+   * The tables that exist, in the order names are looked up (one lookup per reference, so kept lean). Once
+   * checked, the scope's own tables are replaced by what was made of their entries (see checkAll).
+   */
+  private readonly lookup: { kind: Kind; entries: ReadonlyMap<string, Entry | Kept> }[] = [];
+  /** The other family's book of the scope: where a name missing here may be (see undefinedReference). */
+  private sibling: AddressBook | undefined;
   private readonly predefined: Block | undefined;
   private readonly resolver: NamedResolver<Kept>;
   private readonly ctx: ObjectContext;
@@ -100,11 +105,18 @@ export class AddressBook {
     );
   }
 
+  /** Pairs the IPv4 and IPv6 books of one scope (see undefinedReference). */
+  static pair(v4: AddressBook, v6: AddressBook): void {
+    v4.sibling = v6;
+    v6.sibling = v4;
+  }
+
   /** Set by find: the table kind of the entry found, and whether it is a factory default. */
   private foundKind: Kind = 'address';
   private foundDefault = false;
 
-  private find(name: string): Entry | undefined {
+  /** The entry defining a name, or what was made of it once its table was checked. */
+  private find(name: string): Entry | Kept | undefined {
     const lookup = this.lookup;
     for (let k = 0; k < lookup.length; k++) {
       const entry = lookup[k]!.entries.get(name);
@@ -141,8 +153,9 @@ export class AddressBook {
     return kept instanceof Resolved ? (kept.within ??= withinFamily(kept.expr, this.family)) : kept;
   }
 
-  /** The entry `find` just returned, resolved once. */
-  private resolveFound(entry: Entry, ref: Reference): Kept {
+  /** What `find` just returned, resolved once. */
+  private resolveFound(entry: Entry | Kept, ref: Reference): Kept {
+    if (!(entry instanceof Entry)) return entry;
     const shared = this.foundDefault;
     const known = this.resolver.cached(entry, shared);
     if (known !== undefined) return known;
@@ -153,31 +166,45 @@ export class AddressBook {
 
   /**
    * Resolves every object and group of the scope, used or not, so every bad one is reported. The scope's
-   * own entries are released then (references find their expressions on them); `config global` ones stay,
-   * as other VDOMs' books resolve them again.
+   * own tables then give way to a map of what was made of their entries, which references look up instead:
+   * an entry held only for its name and expression cost ~80 bytes, 9% of a large export's read at its end
+   * (docs/performance.md, session 11). `config global` tables stay, as other VDOMs' books resolve them again.
    */
   checkAll(): void {
-    for (const kind of KINDS) {
-      const table = this.tables[kind];
-      const own = table !== undefined && this.scope.blocks.get(TABLES[this.family][kind]) === table;
+    for (const slot of this.lookup) {
+      const table = this.tables[slot.kind];
+      const own = table !== undefined && this.scope.blocks.get(TABLES[this.family][slot.kind]) === table;
+      const settled = new Map<string, Kept>();
       for (const entry of table?.entries.values() ?? []) {
-        // A name an earlier table also holds resolves to that table's object (as references do).
-        const found = kind === 'address' ? entry : this.find(entry.name)!;
-        if (kind === 'address') {
-          this.foundKind = kind;
+        // A name an earlier table also holds resolves to that table's object (as references do): here it
+        // is only checked, and references never reach it.
+        const found = slot.kind === 'address' ? entry : this.find(entry.name)!;
+        if (slot.kind === 'address') {
+          this.foundKind = slot.kind;
           this.foundDefault = false;
         }
-        this.resolveFound(found, { line: entry.line, what: `${kind} ${q(entry.name)}` });
-        if (own) entry.release();
+        const kept = this.resolveFound(found, { line: entry.line, what: `${slot.kind} ${q(entry.name)}` });
+        if (!own) continue;
+        if (found === entry) settled.set(entry.name, kept);
+        entry.release();
+      }
+      if (own) {
+        slot.entries = settled;
+        table.entries.clear();
       }
     }
   }
 
+  /** The table of this book defining a name, if one does. */
+  private tableDefining(name: string): string | undefined {
+    const slot = this.lookup.find((t) => t.entries.has(name));
+    return slot && TABLES[this.family][slot.kind];
+  }
+
   private undefinedReference(name: string, ref: Reference): AddressExpr {
-    const other = TABLES[this.family === 'ipv4' ? 'ipv6' : 'ipv4'];
-    const elsewhere = KINDS.find((k) => tableOf(this.scope, other[k])?.entries.has(name));
+    const elsewhere = this.sibling?.tableDefining(name);
     const hint = elsewhere
-      ? ` (${q(name)} is in config ${other[elsewhere]}, but ${ref.what.split(' ')[0]} takes ${this.family === 'ipv4' ? 'IPv4' : 'IPv6'} objects)`
+      ? ` (${q(name)} is in config ${elsewhere}, but ${ref.what.split(' ')[0]} takes ${this.family === 'ipv4' ? 'IPv4' : 'IPv6'} objects)`
       : '';
     this.log.undefinedName('address', `${q(name)}${hint}`, `in ${ref.what}${this.ctx.where}`, ref.line);
     return unknownExpr({

@@ -85,6 +85,7 @@ export class ScopeAssembly {
     const zones = (this.zones = scopeZones(scope));
     const v4 = new AddressBook(scope, 'ipv4', this.log);
     const v6 = new AddressBook(scope, 'ipv6', this.log);
+    AddressBook.pair(v4, v6);
     const services = new ServiceBook(scope, this.log);
     v4.checkAll();
     v6.checkAll();

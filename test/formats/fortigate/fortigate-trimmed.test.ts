@@ -114,6 +114,30 @@ describe('FortiGate undefined references (a trimmed or stale export)', () => {
     ]);
   });
 
+  it('hints when an IPv4 field or group names an IPv6 object, whichever family is checked first', () => {
+    // The IPv4 group is checked while the IPv6 tables are still entries; the policy is read after both
+    // books have replaced their tables by what they made of them.
+    const extra =
+      'config firewall address6\n    edit "v6-lan"\n        set ip6 2001:db8::/64\n    next\nend\n' +
+      'config firewall addrgrp6\n    edit "v6-group"\n        set member "v6-lan"\n    next\nend\n' +
+      'config firewall addrgrp\n    edit "g"\n        set member "lan" "v6-group"\n    next\nend\n';
+    const settings = ALLOW_ALL.map((s) => (s.startsWith('set srcaddr ') ? 'set srcaddr "v6-lan"' : s));
+    const text = backup(policy(3, settings), extra);
+    const p = readOne(text);
+    expect(warningsOf(p)).toEqual([
+      {
+        message:
+          'undefined address "v6-group" ("v6-group" is in config firewall addrgrp6, but member takes IPv4 objects) in member of address group "g": not defined in this export, so it is unknown wherever it is used',
+        line: lineOf(text, 'set member "lan" "v6-group"'),
+      },
+      {
+        message:
+          'undefined address "v6-lan" ("v6-lan" is in config firewall address6, but srcaddr takes IPv4 objects) in srcaddr of policy 3: not defined in this export, so it is unknown wherever it is used',
+        line: lineOf(text, 'set srcaddr "v6-lan"'),
+      },
+    ]);
+  });
+
   it('warns about an undefined member of a group no policy uses, and leaves the policies alone', () => {
     const extra =
       'config firewall addrgrp\n    edit "g"\n        set member "lan" "ghost" "spook"\n    next\nend\n' +
