@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setOutput, summary } from '@actions/core';
@@ -10,6 +10,7 @@ import {
 } from '../report/annotations.js';
 import type { RuleUrl } from '../report/drift-markdown.js';
 import { plainText } from '../report/escape.js';
+import { jsonPieces } from '../report/json-pieces.js';
 import type { FlowJson, JsonReport } from '../report/json-report.js';
 import { renderSummary } from '../report/summary-report.js';
 import type { ActionLog } from './action-log.js';
@@ -68,7 +69,12 @@ export function writeReportFile(report: JsonReport, key: string, env: NodeJS.Pro
   const dir = join(env.RUNNER_TEMP || tmpdir(), 'remotespark-firewall-check');
   mkdirSync(dir, { recursive: true });
   const path = join(dir, `report-${key}.json`);
-  writeFileSync(path, `${JSON.stringify(report, null, 2)}\n`);
+  const fd = openSync(path, 'w');
+  try {
+    for (const piece of jsonPieces(report)) writeSync(fd, piece);
+  } finally {
+    closeSync(fd);
+  }
   return path;
 }
 

@@ -22,6 +22,7 @@ import { TOOL_NAME, TOOL_VERSION } from '../tool-info.js';
 import { catalogOutputs, runCatalogCommand } from './catalog-command.js';
 import { localCatalogPath } from './catalog-option.js';
 import { jsonError, jsonInternalError, wantsJson } from './json-error.js';
+import { jsonPieces } from '../report/json-pieces.js';
 
 export interface CliIo {
   stdout: (s: string) => void;
@@ -278,7 +279,7 @@ export async function cliMain(argv: readonly string[], io: CliIo): Promise<numbe
       ? await driftCheck(options, values.baseline, values)
       : { check: await runCheck(options), drift: undefined };
     const report = buildJsonReport(check, drift, await remediate(check));
-    if (output === 'json') io.stdout(`${JSON.stringify(report, null, 2)}\n`);
+    if (output === 'json') for (const piece of jsonPieces(report)) io.stdout(piece);
     else if (output === 'markdown') io.stdout(renderMarkdown(report));
     else if (output === 'sarif')
       io.stdout(renderSarif(report, { uriFor: repoRelative(), texts: inputTexts(check) }));
