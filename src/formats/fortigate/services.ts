@@ -6,7 +6,7 @@ import {
   intersectServiceExprs,
   unionServiceExprs,
 } from '../../model/service.js';
-import type { Block, Entry, Setting } from './config-tree.js';
+import { Entry, type Setting } from './config-tree.js';
 import { factoryDefaults } from './predefined.js';
 import type { ReadLog } from './read-log.js';
 import { NamedResolver, type Reference } from './references.js';
@@ -31,8 +31,9 @@ const PORT_RANGE = /^(\d{1,5})(?:-(\d{1,5}))?(?::(\d{1,5})(?:-(\d{1,5}))?)?$/;
  * where there is one (noted), else an unknown part at the reference, with a warning.
  */
 export class ServiceBook {
-  private readonly custom: Block | undefined;
-  private readonly groups: Block | undefined;
+  /** The export's custom services and groups: entries, or once checked what was made of them (checkAll). */
+  private custom: ReadonlyMap<string, Entry | ServiceExpr> | undefined;
+  private groups: ReadonlyMap<string, Entry | ServiceExpr> | undefined;
   private readonly resolver: NamedResolver<ServiceExpr>;
   private readonly where: string;
 
@@ -40,8 +41,8 @@ export class ServiceBook {
     private readonly scope: Scope,
     private readonly log: ReadLog,
   ) {
-    this.custom = tableOf(scope, 'firewall service custom');
-    this.groups = tableOf(scope, 'firewall service group');
+    this.custom = tableOf(scope, 'firewall service custom')?.entries;
+    this.groups = tableOf(scope, 'firewall service group')?.entries;
     this.where = whereIn(scope);
     this.resolver = new NamedResolver(scope.path, 'service group', (entry) => this.build(entry));
   }
@@ -50,14 +51,17 @@ export class ServiceBook {
   private foundGroup = false;
   private foundDefault = false;
 
-  /** The entry defining a name: the export's custom service or group, else a factory default. */
-  private find(name: string): Entry | undefined {
+  /**
+   * The entry defining a name (or what was made of it, once checked): the export's custom service or group,
+   * else a factory default.
+   */
+  private find(name: string): Entry | ServiceExpr | undefined {
     this.foundDefault = false;
     this.foundGroup = false;
-    const custom = this.custom?.entries.get(name);
+    const custom = this.custom?.get(name);
     if (custom) return custom;
     this.foundGroup = true;
-    const group = this.groups?.entries.get(name);
+    const group = this.groups?.get(name);
     if (group) return group;
     this.foundDefault = true;
     this.foundGroup = false;
@@ -87,8 +91,9 @@ export class ServiceBook {
     return this.resolveFound(entry, ref);
   }
 
-  /** The entry `find` just returned, resolved once. */
-  private resolveFound(entry: Entry, ref: Reference): ServiceExpr {
+  /** What `find` just returned, resolved once. */
+  private resolveFound(entry: Entry | ServiceExpr, ref: Reference): ServiceExpr {
+    if (!(entry instanceof Entry)) return entry;
     const shared = this.foundDefault;
     const known = this.resolver.cached(entry, shared);
     if (known !== undefined) return known;
@@ -98,17 +103,26 @@ export class ServiceBook {
   }
 
   /**
-   * Resolves every service and group, used or not, so every bad one is reported; the scope's own entries
-   * are released then (see AddressBook.checkAll).
+   * Resolves every service and group, used or not, so every bad one is reported; the scope's own tables
+   * then give way to maps of what was made of their entries (see AddressBook.checkAll).
    */
   checkAll(): void {
-    for (const table of [this.custom, this.groups]) {
-      const own = table !== undefined && this.scope.blocks.get(table.path) === table;
+    for (const path of ['firewall service custom', 'firewall service group']) {
+      const table = tableOf(this.scope, path);
+      const own = table !== undefined && this.scope.blocks.get(path) === table;
+      const settled = new Map<string, ServiceExpr>();
       for (const entry of table?.entries.values() ?? []) {
         // A group named like a custom service resolves to the service (as references do).
         const found = this.find(entry.name)!;
-        this.resolveFound(found, { line: entry.line, what: `service ${q(entry.name)}` });
-        if (own) entry.release();
+        const expr = this.resolveFound(found, { line: entry.line, what: `service ${q(entry.name)}` });
+        if (!own) continue;
+        if (found === entry) settled.set(entry.name, expr);
+        entry.release();
+      }
+      if (own) {
+        if (path === 'firewall service custom') this.custom = settled;
+        else this.groups = settled;
+        table.entries.clear();
       }
     }
   }

@@ -330,12 +330,15 @@ describe('FortiGate reader: only the settings it uses', () => {
     const entry = policies.get('7')!;
     const addresses = root.blocks.get('firewall address')!.entries;
     const lan = addresses.get('lan')!;
+    const services = root.blocks.get('firewall service custom')!.entries;
+    expect(services.size).toBeGreaterThan(0);
     splitScopes('t', root).map(buildScopePolicy);
     // A policy's entry leaves its table too: the rule holds all the check needs of it.
     expect(policies.size).toBe(0);
     expect(() => entry.settings.get('action')).toThrow(/released/);
     // So do the objects, once checked: references find what was made of them in the address book.
     expect(addresses.size).toBe(0);
+    expect(services.size).toBe(0);
     expect(() => lan.settings.get('subnet')).toThrow(/released/);
   });
 });
