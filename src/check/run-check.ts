@@ -1,4 +1,5 @@
 import { limitHeapGrowth } from './heap-growth.js';
+import { collectGarbage } from '../input/garbage.js';
 import type { ReadOptions } from '../formats/read-options.js';
 import {
   loadBuiltinCatalog,
@@ -180,6 +181,10 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
   const readOptions = options.read ?? {};
   await limitHeapGrowth(inputs.reduce((n, i) => n + (i.file.size ?? 0), 0));
   const read = await readPolicies(inputs, readOptions);
+  // The readers have let go of their tables (objects, names, what was being built): collected now, a big
+  // check's heap goes into evaluation and the report at what its model holds. Left to V8, it carried the
+  // garbage to the end: the 400 MiB FortiGate check peaked there (docs/performance.md, session 11).
+  collectGarbage();
   const policies = selectPolicies(read, nonEmpty(options.policies));
   checkZoneOptions(policies, { sourceZones, destinationZones });
   const overrides = nonEmpty(options.destinationZoneOverrides);

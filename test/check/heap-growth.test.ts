@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { runInNewContext } from 'node:vm';
+import { constants, PerformanceObserver, performance } from 'node:perf_hooks';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BIG_INPUT_BYTES, heapGrowthLimited, limitHeapGrowth } from '../../src/check/heap-growth.js';
 import { collectGarbage } from '../../src/input/garbage.js';
@@ -51,6 +52,29 @@ describe('heap growth for big inputs', () => {
     expect(heapGrowthLimited()).toBe(true);
     // Held already where the worker's young generation had grown to the size (test/input/young-generation.test.ts).
     expect(['watching', 'held']).toContain(youngGenerationHold());
+  });
+
+  it('collects once a big check has read its inputs: a forced full collection, as V8 reports it', async () => {
+    const forced: number[] = [];
+    const observer = new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) {
+        const { kind, flags } = e.detail as { kind: number; flags: number };
+        if (
+          kind === constants.NODE_PERFORMANCE_GC_MAJOR &&
+          flags & constants.NODE_PERFORMANCE_GC_FLAGS_FORCED
+        )
+          forced.push(e.startTime);
+      }
+    });
+    observer.observe({ entryTypes: ['gc'] });
+    const before = performance.now();
+    const check = await runCheck(options(sourceOfSize(30 * 1024 * 1024)));
+    // GC entries are delivered on a later turn of the event loop.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    observer.disconnect();
+    expect(check.results.length).toBeGreaterThan(0);
+    // The fixture passes, so no fix is written: the read's end is the check's only collection.
+    expect(forced.filter((t) => t >= before)).toHaveLength(1);
   });
 
   it('collects in a big check when asked: what nothing holds is gone', async () => {
