@@ -58,7 +58,7 @@ describe('heap growth for big inputs', () => {
     const forced: number[] = [];
     const observer = new PerformanceObserver((list) => {
       for (const e of list.getEntries()) {
-        const { kind, flags } = e.detail as { kind: number; flags: number };
+        const { kind, flags } = (e as unknown as { detail: { kind: number; flags: number } }).detail;
         if (
           kind === constants.NODE_PERFORMANCE_GC_MAJOR &&
           flags & constants.NODE_PERFORMANCE_GC_FLAGS_FORCED

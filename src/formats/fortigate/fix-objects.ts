@@ -5,6 +5,7 @@ import {
   formatAddress,
   parseAddress,
   parseCidr,
+  scanDottedQuad,
   V6_BASE,
   type Family,
 } from '../../model/ip.js';
@@ -14,7 +15,7 @@ import { CannotWrite, q } from './cli-quote.js';
 import type { Entry } from './config-tree.js';
 import { factoryDefaults } from './predefined.js';
 import { ADDRESS_SLOTS, mayCollide, type Names, type ScopeFacts } from './fix-facts.js';
-import { unpack } from './settings.js';
+import { unpack, VALUE_SEP } from './settings.js';
 
 /** An object the fix creates: its table, its name and its `set` lines (values already quoted). */
 export interface NewObject {
@@ -47,7 +48,7 @@ const addressTable = (family: Family) => (family === 'ipv4' ? 'firewall address'
  * The exact address set of a stored `ipmask`/`ipprefix`/`iprange` object (fix-facts.ts, from slot `at`)
  * with explicit values; else undefined.
  */
-function addressSet(list: readonly (Names | string)[], at: number): IntervalSet | undefined {
+export function addressSet(list: readonly (Names | string)[], at: number): IntervalSet | undefined {
   const kind = list[at + 2];
   try {
     if (kind === 'm' || kind === 'p') {
@@ -65,6 +66,44 @@ function addressSet(list: readonly (Names | string)[], at: number): IntervalSet 
     if (!(e instanceof AddressSyntaxError)) throw e;
   }
   return undefined;
+}
+
+/**
+ * Whether a stored IPv4 object (fix-facts.ts, slot `at`) is plainly some other range than [lo, hi]:
+ * a subnet of two dotted quads with a contiguous mask, or a range of two dotted quads, read in numbers as
+ * address-objects.ts reads them (ip.ts plainIpv4Subnet, ipv4Block). False where it can't say without the
+ * general reading. sameSet asks this of every object at each look-up: a large export has hundreds of
+ * thousands, and reading each into a set left ~250 MB of garbage behind the 400 MiB export's fixes.
+ */
+export function plainlyOtherIpv4(
+  list: readonly (Names | string)[],
+  at: number,
+  lo: number,
+  hi: number,
+): boolean {
+  const kind = list[at + 2];
+  if (kind === 'm') {
+    const stored = list[at + 3];
+    if (typeof stored !== 'string') return false;
+    const sep = stored.indexOf(VALUE_SEP);
+    if (sep < 0 || stored.indexOf(VALUE_SEP, sep + 1) >= 0) return false;
+    const value = scanDottedQuad(stored, 0, sep);
+    const mask = value < 0 ? -1 : scanDottedQuad(stored, sep + 1);
+    if (mask < 0) return false;
+    const host = ~mask >>> 0;
+    if ((host & (host + 1)) !== 0) return false;
+    const first = value - (value % (host + 1));
+    return first !== lo || first + host !== hi;
+  }
+  if (kind === 'r') {
+    const start = list[at + 3];
+    const end = list[at + 4];
+    if (typeof start !== 'string' || typeof end !== 'string') return false;
+    const a = scanDottedQuad(start);
+    const b = a < 0 ? -1 : scanDottedQuad(end);
+    return a >= 0 && b >= a && (a !== lo || b !== hi);
+  }
+  return false;
 }
 
 /** Settings of a custom service that don't narrow what it matches beyond its port ranges. */
@@ -180,8 +219,14 @@ export class ObjectPlanner {
    */
   private sameSet(set: IntervalSet, family: Family, intf: readonly string[]): string | undefined {
     const list = this.facts.addresses[family];
+    // One IPv4 range (a fix's sets are): objects plainly of another are passed over in numbers.
+    const [first, more] = set.ranges();
+    const plain = family === 'ipv4' && first !== undefined && more === undefined && first[1] < V6_BASE;
+    const lo = plain ? Number(first[0]) : -1;
+    const hi = plain ? Number(first[1]) : -1;
     for (let at = 0; at < list.length; at += ADDRESS_SLOTS) {
       if (!fits(list[at + 1] as string | undefined, intf)) continue;
+      if (plain && plainlyOtherIpv4(list, at, lo, hi)) continue;
       if (addressSet(list, at)?.equals(set)) return list[at] as string;
     }
     return undefined;
