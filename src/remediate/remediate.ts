@@ -286,7 +286,9 @@ async function writeFixes(
   const files = check.evaluation.inputs.filter((i) => policy.paths.includes(i.file.path)).map((i) => i.file);
   const base: FixBase = { policy: policyName(policy), path: policy.paths[0]!, format: policy.format };
   const reader = input ? await input.format.load() : undefined;
-  const taken = new Set(policy.rules.map((r) => r.name));
+  // Without a list of every rule's name on the way (a large export has hundreds of thousands).
+  const taken = new Set<string>();
+  for (const r of policy.rules) taken.add(r.name);
   const failed: Remediation[] = [];
   const proposals: Proposal[] = [];
   for (const group of fixGroups(failing.map((r) => r.flow))) {

@@ -151,9 +151,10 @@ function write(req: FixRequest): ProposedFix {
       notes.push('IPv6 clients: the rule uses srcaddr6/dstaddr6, which need FortiOS 6.4 or later');
   }
 
-  // Rules and objects the fixes written before this one (same policy) added: taken into account.
-  const own = new Set(policy.rules.map((r) => r.name));
-  const earlier = [...req.ruleNames].filter((n) => !own.has(n));
+  // Rules and objects the fixes written before this one (same policy) added: taken into account. (Not
+  // found as the names taken beyond the policy's rules: a set of every rule's name per fix was most of
+  // the garbage a large export's fix writing left, ~35 MB per fix at 400 MiB.)
+  const earlier = req.earlier.map((f) => f.name);
   const decider = req.fallbackSourcesOf?.section === 'policy' ? req.fallbackSourcesOf : undefined;
   const [deciderSrcintf, deciderDstintf, deciderSrcaddr] = decider
     ? policyNamesOf(scope, policy, decider)
