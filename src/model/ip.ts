@@ -124,10 +124,18 @@ function plainIpv4Cidr(t: string, slash: number): IntervalSet | undefined {
 export function plainIpv4Subnet(address: string, mask: string): IntervalSet | undefined {
   const value = scanDottedQuad(address);
   const m = value < 0 ? -1 : scanDottedQuad(mask);
-  if (m < 0) return undefined;
-  const host = ~m >>> 0;
-  if ((host & (host + 1)) !== 0) return undefined;
-  return ipv4Block(value, Math.clz32(host));
+  const first = m < 0 ? -1 : ipv4SubnetFirst(value, m);
+  return first < 0 ? undefined : IntervalSet.smallRange(first, first + (~m >>> 0));
+}
+
+/**
+ * The first address of the block an IPv4 address and netmask (numbers) name, the last being it plus the
+ * mask's host bits (`~mask >>> 0`); -1 for a mask that isn't contiguous.
+ */
+export function ipv4SubnetFirst(value: number, mask: number): number {
+  const host = ~mask >>> 0;
+  if ((host & (host + 1)) !== 0) return -1;
+  return value - (value % (host + 1));
 }
 
 /** Parses `addr`, `addr/len` or `addr/dotted-mask` (contiguous masks only). */

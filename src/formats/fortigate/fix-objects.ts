@@ -4,6 +4,7 @@ import {
   AddressSyntaxError,
   formatAddress,
   parseAddress,
+  ipv4SubnetFirst,
   parseCidr,
   scanDottedQuad,
   V6_BASE,
@@ -71,7 +72,7 @@ export function addressSet(list: readonly (Names | string)[], at: number): Inter
 /**
  * Whether a stored IPv4 object (fix-facts.ts, slot `at`) is plainly some other range than [lo, hi]:
  * a subnet of two dotted quads with a contiguous mask, or a range of two dotted quads, read in numbers as
- * address-objects.ts reads them (ip.ts plainIpv4Subnet, ipv4Block). False where it can't say without the
+ * address-objects.ts reads them (ip.ts plainIpv4Subnet, ipv4SubnetFirst). False where it can't say without the
  * general reading. sameSet asks this of every object at each look-up: a large export has hundreds of
  * thousands, and reading each into a set left ~250 MB of garbage behind the 400 MiB export's fixes.
  */
@@ -89,11 +90,8 @@ export function plainlyOtherIpv4(
     if (sep < 0 || stored.indexOf(VALUE_SEP, sep + 1) >= 0) return false;
     const value = scanDottedQuad(stored, 0, sep);
     const mask = value < 0 ? -1 : scanDottedQuad(stored, sep + 1);
-    if (mask < 0) return false;
-    const host = ~mask >>> 0;
-    if ((host & (host + 1)) !== 0) return false;
-    const first = value - (value % (host + 1));
-    return first !== lo || first + host !== hi;
+    const first = mask < 0 ? -1 : ipv4SubnetFirst(value, mask);
+    return first >= 0 && (first !== lo || first + (~mask >>> 0) !== hi);
   }
   if (kind === 'r') {
     const start = list[at + 3];
