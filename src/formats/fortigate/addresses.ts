@@ -4,7 +4,7 @@ import { addressObjectExpr, malformedPart, vipExpr, type ObjectContext } from '.
 import { Entry, type Block } from './config-tree.js';
 import { factoryDefaults } from './predefined.js';
 import type { ReadLog } from './read-log.js';
-import { NamedResolver, type Reference } from './references.js';
+import { checkTable, NamedResolver, type Reference } from './references.js';
 import { enabled, tableOf, valueOf, whereIn, type Scope } from './scopes.js';
 
 type Kind = 'address' | 'group' | 'vip' | 'vipgrp';
@@ -172,32 +172,25 @@ export class AddressBook {
 
   /**
    * Resolves every object and group of the scope, used or not, so every bad one is reported. The scope's
-   * own tables then give way to a map of what was made of their entries, which references look up instead:
-   * an entry held only for its name and expression cost ~80 bytes, 9% of a large export's read at its end
-   * (docs/performance.md, session 11). `config global` tables stay, as other VDOMs' books resolve them again.
+   * own tables then give way to maps of what was made of their entries, which references look up instead
+   * (checkTable); `config global` tables stay.
    */
   checkAll(): void {
     for (const slot of this.lookup) {
       const table = this.tables[slot.kind];
-      const own = table !== undefined && this.scope.blocks.get(TABLES[this.family][slot.kind]) === table;
-      const settled = new Map<string, Kept>();
-      for (const entry of table?.entries.values() ?? []) {
-        // A name an earlier table also holds resolves to that table's object (as references do): here it
-        // is only checked, and references never reach it.
-        const found = slot.kind === 'address' ? entry : this.find(entry.name)!;
-        if (slot.kind === 'address') {
+      const settled = checkTable(
+        table,
+        this.scope.blocks.get(TABLES[this.family][slot.kind]) === table,
+        (entry) => {
+          if (slot.kind !== 'address') return this.find(entry.name)!;
           this.foundKind = slot.kind;
           this.foundDefault = false;
-        }
-        const kept = this.resolveFound(found, { line: entry.line, what: `${slot.kind} ${q(entry.name)}` });
-        if (!own) continue;
-        if (found === entry) settled.set(entry.name, kept);
-        entry.release();
-      }
-      if (own) {
-        slot.entries = settled;
-        table.entries.clear();
-      }
+          return entry;
+        },
+        (found, entry) =>
+          this.resolveFound(found, { line: entry.line, what: `${slot.kind} ${q(entry.name)}` }),
+      );
+      if (settled) slot.entries = settled;
     }
   }
 

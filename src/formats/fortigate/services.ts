@@ -9,7 +9,7 @@ import {
 import { Entry, type Setting } from './config-tree.js';
 import { factoryDefaults } from './predefined.js';
 import type { ReadLog } from './read-log.js';
-import { NamedResolver, type Reference } from './references.js';
+import { checkTable, NamedResolver, type Reference } from './references.js';
 import { enabled, tableOf, valueOf, whereIn, type Scope } from './scopes.js';
 
 function q(s: string): string {
@@ -104,26 +104,21 @@ export class ServiceBook {
 
   /**
    * Resolves every service and group, used or not, so every bad one is reported; the scope's own tables
-   * then give way to maps of what was made of their entries (see AddressBook.checkAll).
+   * then give way to maps of what was made of their entries (checkTable).
    */
   checkAll(): void {
     for (const path of ['firewall service custom', 'firewall service group']) {
       const table = tableOf(this.scope, path);
-      const own = table !== undefined && this.scope.blocks.get(path) === table;
-      const settled = new Map<string, ServiceExpr>();
-      for (const entry of table?.entries.values() ?? []) {
+      const settled = checkTable(
+        table,
+        table !== undefined && this.scope.blocks.get(path) === table,
         // A group named like a custom service resolves to the service (as references do).
-        const found = this.find(entry.name)!;
-        const expr = this.resolveFound(found, { line: entry.line, what: `service ${q(entry.name)}` });
-        if (!own) continue;
-        if (found === entry) settled.set(entry.name, expr);
-        entry.release();
-      }
-      if (own) {
-        if (path === 'firewall service custom') this.custom = settled;
-        else this.groups = settled;
-        table.entries.clear();
-      }
+        (entry) => this.find(entry.name)!,
+        (found, entry) => this.resolveFound(found, { line: entry.line, what: `service ${q(entry.name)}` }),
+      );
+      if (!settled) continue;
+      if (path === 'firewall service custom') this.custom = settled;
+      else this.groups = settled;
     }
   }
 
