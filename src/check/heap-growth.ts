@@ -34,9 +34,9 @@ export function heapGrowthLimited(): boolean {
 export async function limitHeapGrowth(inputBytes: number): Promise<boolean> {
   if (limited) return true;
   if (inputBytes < BIG_INPUT_BYTES) return false;
-  // Collections where a big check lets go of most of what it held (src/input/garbage.ts): before fixes
-  // are written and after the first model is released (remediate.ts). They took the failing 100 MiB
-  // FortiGate check from ~370 to ~300 MB (docs/performance.md, session 9).
+  // Collections where a big check lets go of most of what it held (src/input/garbage.ts): once the readers
+  // let go of their tables (run-check.ts) and after the first model is released (remediate.ts). They took
+  // the failing 100 MiB FortiGate check from ~370 to ~300 MB (docs/performance.md, sessions 9 and 11).
   await enableCollections();
   // Node 24's young generation grows four times as big as Node 20's: held at Node 20's size
   // (src/input/young-generation.ts).

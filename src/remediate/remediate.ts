@@ -205,8 +205,6 @@ export async function remediate(check: CheckResult): Promise<Remediation[]> {
   // fixes are proven: a proof reads the export again and should not hold two copies of it.
   const written: WrittenFixes[] = [];
   const failing = check.policies.map((_, index) => failingAt(check, index));
-  // Fixes are written beside the first model: the read's garbage goes first (input/garbage.ts).
-  if (failing.some((f) => f.length > 0)) collectGarbage();
   for (const [index, policy] of check.policies.entries()) {
     const w = await writeFixes(check, policy, index, failing[index]!);
     if (w) written.push(w);
