@@ -1,0 +1,2 @@
+import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);
+import{b as o}from"./chunk-5FY7R55N.js";import{a as p,b as i,l as e}from"./chunk-SUQUTCGZ.js";var c=i((x,r)=>{r.exports=p("node:crypto")});var m=64*1024;function t(n){return s=>o(e(s,m))===n?{kind:"yes"}:{kind:"no"}}var F={id:"pfsense",name:"pfSense config.xml",detect:t("pfsense")},l={id:"opnsense",name:"OPNsense config.xml",detect:t("opnsense")};export{c as a,F as b,l as c};
