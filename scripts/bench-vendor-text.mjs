@@ -49,11 +49,16 @@ export function panosPair(mb) {
   );
 }
 
-export function fortigatePair(mb) {
+/** A FortiGate backup of about `mb` MiB (scripts/bench-fortigate-config.mjs). */
+export function fortigateFile(mb) {
   const params = { sizeMb: mb };
-  const path = generated(`fortigate-${mb}mb.conf`, FORTIGATE_GENERATOR, params, (p) =>
+  return generated(`fortigate-${mb}mb.conf`, FORTIGATE_GENERATOR, params, (p) =>
     generateFortigateConfig(p, params),
   );
+}
+
+export function fortigatePair(mb) {
+  const path = fortigateFile(mb);
   comparePair(
     `fortigate ${fileMb(path).toFixed(0)} MiB: whole check vs a bare Node read-and-split`,
     [
