@@ -1,0 +1,1 @@
+import './dist/chunks/start-6CA27480.js';
