@@ -1,1 +1,0 @@
-import './dist/chunks/start-6CA27480.js';
