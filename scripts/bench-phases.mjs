@@ -1,20 +1,14 @@
 // Where one read's time goes, step by step, beside the floor of each vendor's pair (informational: no
 // target). Each step runs alone in a fresh process (scripts/bench-phase-worker.ts), timed from outside as
 // the floors are, so the difference between two rows is what the later step adds.
-import { CLI, OUT, comparePair, fileMb } from './bench-lib.mjs';
+import { OUT, checkSide, comparePair, fileMb } from './bench-lib.mjs';
+import { ALLOWED_FLOW, readAndSplit, xmllint } from './bench-vendor-text.mjs';
 
 const worker = `${OUT}/bench-phase-worker.mjs`;
 const step = (name, phase, path) => ({
   name,
   cmd: process.execPath,
   args: [worker, phase, path],
-  node: true,
-});
-const check = (name, path, extra = []) => ({
-  name,
-  cmd: process.execPath,
-  args: [CLI, 'check', path, '--json', ...extra],
-  ok: [0, 1],
   node: true,
 });
 
@@ -26,12 +20,9 @@ export function panosPhases(path) {
       step('text decoded in pieces', 'decode', path),
       step('+ XML scanned into the kept element tree', 'panos-tree', path),
       step('+ policies assembled (the whole read)', 'read', path),
-      check('+ evaluation and report: check of an allowed flow', path, [
-        '--flow',
-        'remotespark.trafficmanager.net:443/tcp',
-      ]),
+      checkSide('+ evaluation and report: check of an allowed flow', path, ['--flow', ALLOWED_FLOW]),
     ],
-    { name: 'xmllint --stream --noout', cmd: 'xmllint', args: ['--stream', '--noout', path] },
+    xmllint(path),
   );
 }
 
@@ -44,13 +35,8 @@ export function fortigatePhases(path) {
       step('tokenized: every statement and word', 'fortigate-tokens', path),
       step('tokens into the config tree (kept keys, held whole)', 'fortigate-tree', path),
       step('the whole read (policies built as they close)', 'read', path),
-      check('+ evaluation and report: passing check', path),
+      checkSide('+ evaluation and report: passing check', path),
     ],
-    {
-      name: 'node scripts/bench-floor-split.mjs',
-      cmd: process.execPath,
-      args: [new URL('./bench-floor-split.mjs', import.meta.url).pathname, path],
-      node: true,
-    },
+    readAndSplit(path),
   );
 }

@@ -25,9 +25,10 @@ export function panosFile(mb) {
 }
 
 /** A flow every generated PAN-OS export allows. */
-const ALLOWED_FLOW = 'remotespark.trafficmanager.net:443/tcp';
+export const ALLOWED_FLOW = 'remotespark.trafficmanager.net:443/tcp';
 
-const xmllint = (path) => ({
+/** The PAN-OS floor. */
+export const xmllint = (path) => ({
   name: 'xmllint --stream --noout',
   cmd: 'xmllint',
   args: ['--stream', '--noout', path],
@@ -57,6 +58,14 @@ export function fortigateFile(mb) {
   );
 }
 
+/** The FortiGate floor: a bare Node read-and-split of the file. */
+export const readAndSplit = (path) => ({
+  name: 'node scripts/bench-floor-split.mjs',
+  cmd: process.execPath,
+  args: [new URL('./bench-floor-split.mjs', import.meta.url).pathname, path],
+  node: true,
+});
+
 export function fortigatePair(mb) {
   const path = fortigateFile(mb);
   comparePair(
@@ -70,12 +79,7 @@ export function fortigatePair(mb) {
         target: 4,
       },
     ],
-    {
-      name: 'node scripts/bench-floor-split.mjs',
-      cmd: process.execPath,
-      args: [new URL('./bench-floor-split.mjs', import.meta.url).pathname, path],
-      node: true,
-    },
+    readAndSplit(path),
     { rssTarget: rssTargetMb(statSync(path).size) },
   );
 }
