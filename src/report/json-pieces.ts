@@ -54,10 +54,8 @@ function* layout(value: unknown, depth: number): Generator<string> {
     }
     for (let i = 0; i < value.length; i++) {
       yield i === 0 ? `[\n${inner}` : `,\n${inner}`;
-      const item = value[i];
-      // As JSON.stringify: an element it can't write (undefined, a function) is null.
-      if (isPlain(item) && depth + 1 < WALKED) yield* layout(item, depth + 1);
-      else yield whole(item, depth + 1) ?? 'null';
+      // As JSON.stringify: an element it can't write (undefined, a function) is null (layout's own rule).
+      yield* layout(value[i], depth + 1);
     }
     yield `\n${'  '.repeat(depth)}]`;
     return;
